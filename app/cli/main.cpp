@@ -1,0 +1,64 @@
+// codescope-cli: the command-line face of the Codescope core. Every subcommand calls the same core functions as
+// the GUI; this file only dispatches and turns errors into one stderr line and an exit code.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "app/cli/command_line.h"
+#include "app/cli/spectrum_command.h"
+#include "core/common/input_error.h"
+
+namespace {
+
+constexpr const char* kHelp = R"(usage: codescope-cli COMMAND [options]
+
+Codescope: how a neural network codes information, layer by layer.
+
+commands:
+  spectrum   PCA eigenspectrum and power-law exponent alpha of an activation matrix (.npy)
+  demo       the same analysis on generated activations with a known exponent
+
+Run `codescope-cli COMMAND --help` for a command's options.
+  --help      this text
+  --version   the version
+)";
+
+int fail(const std::string& message) {
+    std::fprintf(stderr, "codescope-cli: error: %s\n", message.c_str());
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) {
+        std::fputs(kHelp, stderr);
+        return 2;
+    }
+    const std::string& command = args[0];
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    try {
+        if (command == "--help" || command == "-h" || command == "help") {
+            std::fputs(kHelp, stdout);
+            return 0;
+        }
+        if (command == "--version") {
+            std::printf("codescope-cli %s\n", CODESCOPE_VERSION);
+            return 0;
+        }
+        if (command == "spectrum") return codescope::cli::runSpectrumCommand(rest);
+        if (command == "demo") return codescope::cli::runDemoCommand(rest);
+        return fail("unknown command '" + command + "' (try codescope-cli --help)");
+    } catch (const codescope::cli::UsageError& error) {
+        return fail(error.what());
+    } catch (const codescope::InputError& error) {
+        return fail(error.what());
+    } catch (const std::bad_alloc&) {
+        return fail("out of memory (try a smaller --max-features or --max-components)");
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "codescope-cli: internal error: %s\n", error.what());
+        return 1;
+    }
+}

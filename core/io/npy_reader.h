@@ -1,0 +1,74 @@
+#pragma once
+// Streaming reader for 2-D NumPy .npy matrices (rows = samples, columns = features). Layer activations can be
+// tens of GB, so the file is never loaded whole: the header is parsed once and rows are fetched on demand with
+// pread, a chunk at a time, into a buffer the reader reuses between calls.
+#include <Eigen/Core>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace codescope::io {
+
+/// Element types the reader and writer support: little-endian IEEE float32 ('<f4') and float64 ('<f8').
+enum class NpyDtype { Float32, Float64 };
+
+/// Size of one element in bytes (4 or 8).
+std::int64_t npyItemSize(NpyDtype dtype);
+
+/// NumPy's descr string for the dtype: "<f4" or "<f8".
+const char* npyDescr(NpyDtype dtype);
+
+/// What the .npy header says about the matrix stored after it.
+struct NpyHeader {
+    int majorVersion = 1;
+    int minorVersion = 0;
+    NpyDtype dtype = NpyDtype::Float32;
+    bool fortranOrder = false;
+    std::int64_t rows = 0;       // samples
+    std::int64_t cols = 0;       // features
+    std::int64_t dataOffset = 0; // bytes from file start to first element
+};
+
+/// Reads a 2-D float32/float64 .npy file (format versions 1.0, 2.0 and 3.0; C or Fortran order) by row ranges.
+/// Not thread-safe: one reader per thread (each call reuses the reader's buffer).
+class NpyMatrixReader {
+public:
+    /// Opens `path`, parses and validates the header, and checks that the file holds exactly the declared data.
+    /// Throws InputError (what() = "<path>: <problem>") if the file is missing or unreadable, is not a .npy file,
+    /// has an unsupported version, a malformed or lying header, a dtype other than '<f4'/'<f8', a shape that is
+    /// not 2-D, zero rows or columns, a size that overflows 64 bits, or fewer or more data bytes than declared.
+    explicit NpyMatrixReader(const std::string& path);
+    /// Closes the file descriptor.
+    ~NpyMatrixReader();
+    NpyMatrixReader(const NpyMatrixReader&) = delete;
+    NpyMatrixReader& operator=(const NpyMatrixReader&) = delete;
+    /// A moved-from reader holds no file; only destruction and assignment are valid on it.
+    NpyMatrixReader(NpyMatrixReader&& other) noexcept;
+    NpyMatrixReader& operator=(NpyMatrixReader&& other) noexcept;
+
+    const NpyHeader& header() const;
+    const std::string& path() const;
+
+    /// Reads rows [firstRow, firstRow + out.rows()) at the given 0-based column indices into out
+    /// (out.rows() x columns.size(), converted to double). Throws InputError on I/O failure or a NaN/Inf value,
+    /// naming the file and the first bad row (0-based) and column. In C order every value of the rows read is
+    /// checked, not only the requested columns, so a bad value is reported whichever columns a caller picks.
+    /// Throws std::invalid_argument if out.cols() != columns.size(), std::out_of_range if a row or column index
+    /// lies outside the matrix (callers validate user-given indices against header()).
+    void readRows(std::int64_t firstRow, const std::vector<std::int64_t>& columns, Eigen::Ref<Eigen::MatrixXd> out);
+
+private:
+    void readExactly(std::int64_t offset, unsigned char* destination, std::size_t size);
+    void readRowsCOrder(std::int64_t firstRow, const std::vector<std::int64_t>& columns,
+                        Eigen::Ref<Eigen::MatrixXd>& out);
+    void readRowsFortranOrder(std::int64_t firstRow, const std::vector<std::int64_t>& columns,
+                              Eigen::Ref<Eigen::MatrixXd>& out);
+    [[noreturn]] void throwNonFinite(std::int64_t row, std::int64_t column, double value) const;
+
+    std::string m_path;
+    NpyHeader m_header;
+    int m_fd = -1;
+    std::vector<unsigned char> m_buffer; // raw bytes of the last chunk, kept so repeated calls do not reallocate
+};
+
+} // namespace codescope::io

@@ -1,0 +1,77 @@
+#include "core/spectrum/bootstrap.h"
+
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <random>
+#include <vector>
+
+#include "core/spectrum/power_law_fit.h"
+
+namespace codescope::spectrum {
+
+namespace {
+
+constexpr Eigen::Index kBlockRows = 4096;
+
+// numpy.percentile's default (linear interpolation between order statistics).
+double percentile(std::vector<double> sorted, double q) {
+    std::sort(sorted.begin(), sorted.end());
+    const double position = q * static_cast<double>(sorted.size() - 1);
+    const auto below = static_cast<std::size_t>(position);
+    const std::size_t above = std::min(below + 1, sorted.size() - 1);
+    const double fraction = position - static_cast<double>(below);
+    return sorted[below] + fraction * (sorted[above] - sorted[below]);
+}
+
+// Eigenvalues (descending) of the covariance of the rows of `scores` taken with multiplicities `counts`.
+Eigen::VectorXd resampledEigenvalues(const Eigen::Ref<const Eigen::MatrixXf>& scores, const Eigen::VectorXd& counts) {
+    const Eigen::Index n = scores.rows();
+    const Eigen::Index dims = scores.cols();
+    Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(dims, dims);
+    Eigen::VectorXd sum = Eigen::VectorXd::Zero(dims);
+    Eigen::MatrixXd block;
+    for (Eigen::Index first = 0; first < n; first += kBlockRows) {
+        const Eigen::Index rows = std::min(kBlockRows, n - first);
+        const Eigen::VectorXd weights = counts.segment(first, rows);
+        block = scores.middleRows(first, rows).cast<double>();
+        sum.noalias() += block.transpose() * weights;
+        // Rows scaled by sqrt(count) make the weighted scatter a plain symmetric rank-k update.
+        block.array().colwise() *= weights.array().sqrt();
+        gram.selfadjointView<Eigen::Lower>().rankUpdate(block.transpose());
+    }
+    const double total = static_cast<double>(n);
+    const Eigen::VectorXd mean = sum / total;
+    gram.selfadjointView<Eigen::Lower>().rankUpdate(mean, -total);
+    Eigen::MatrixXd covariance = gram.selfadjointView<Eigen::Lower>();
+    covariance /= total - 1.0;
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(covariance, Eigen::EigenvaluesOnly);
+    return solver.eigenvalues().reverse();
+}
+
+} // namespace
+
+BootstrapInterval bootstrapPowerLawInterval(const Eigen::Ref<const Eigen::MatrixXf>& scores, int resamples,
+                                            std::uint64_t seed, int fitLo, int fitHi, const HuberOptions& huber,
+                                            const ProgressCallback& progress, const CancelToken* cancel) {
+    BootstrapInterval interval;
+    interval.resamples = resamples;
+    if (resamples <= 0) return interval;
+    const Eigen::Index n = scores.rows();
+    std::mt19937_64 rng(seed);
+    std::uniform_int_distribution<Eigen::Index> pick(0, n - 1);
+    std::vector<double> alphas;
+    alphas.reserve(static_cast<std::size_t>(resamples));
+    Eigen::VectorXd counts(n);
+    for (int b = 0; b < resamples; ++b) {
+        if (cancel) cancel->throwIfCancelled();
+        counts.setZero();
+        for (Eigen::Index i = 0; i < n; ++i) counts[pick(rng)] += 1.0;
+        alphas.push_back(powerLawExponent(resampledEigenvalues(scores, counts), fitLo, fitHi, huber).alpha);
+        if (progress) progress(static_cast<double>(b + 1) / resamples);
+    }
+    interval.lo = percentile(alphas, 0.025);
+    interval.hi = percentile(alphas, 0.975);
+    return interval;
+}
+
+} // namespace codescope::spectrum

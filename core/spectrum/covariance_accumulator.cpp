@@ -1,0 +1,47 @@
+#include "core/spectrum/covariance_accumulator.h"
+
+#include <stdexcept>
+
+namespace codescope::spectrum {
+
+CovarianceAccumulator::CovarianceAccumulator(Eigen::Index features)
+    : m_mean(Eigen::VectorXd::Zero(features)), m_scatter(Eigen::MatrixXd::Zero(features, features)) {
+    if (features <= 0) throw std::invalid_argument("CovarianceAccumulator: features must be positive");
+}
+
+void CovarianceAccumulator::add(const Eigen::Ref<const Eigen::MatrixXd>& block) {
+    if (block.cols() != features()) throw std::invalid_argument("CovarianceAccumulator: block has the wrong width");
+    if (block.rows() == 0) return;
+    const Eigen::VectorXd blockMean = block.colwise().mean().transpose();
+    const Eigen::MatrixXd centred = block.rowwise() - blockMean.transpose();
+    // Chan, Golub & LeVeque's pairwise update, done in place: M2 += Xc^T Xc + delta delta^T * na nb / n.
+    // The symmetric rank-k update (BLAS syrk) computes only the lower triangle: half the flops of a full product.
+    const double na = static_cast<double>(m_count);
+    const double nb = static_cast<double>(block.rows());
+    const Eigen::VectorXd delta = blockMean - m_mean;
+    m_scatter.selfadjointView<Eigen::Lower>().rankUpdate(centred.transpose());
+    if (m_count > 0) m_scatter.selfadjointView<Eigen::Lower>().rankUpdate(delta, na * nb / (na + nb));
+    m_mean += delta * (nb / (na + nb));
+    m_count += block.rows();
+}
+
+void CovarianceAccumulator::merge(const CovarianceAccumulator& other) {
+    if (other.features() != features()) throw std::invalid_argument("CovarianceAccumulator: merge of different widths");
+    if (other.m_count == 0) return;
+    const double na = static_cast<double>(m_count);
+    const double nb = static_cast<double>(other.m_count);
+    const Eigen::VectorXd delta = other.m_mean - m_mean;
+    m_scatter.triangularView<Eigen::Lower>() += other.m_scatter;
+    if (m_count > 0) m_scatter.selfadjointView<Eigen::Lower>().rankUpdate(delta, na * nb / (na + nb));
+    m_mean += delta * (nb / (na + nb));
+    m_count += other.m_count;
+}
+
+Eigen::MatrixXd CovarianceAccumulator::covariance() const {
+    if (m_count < 2) throw std::logic_error("CovarianceAccumulator: covariance needs at least 2 samples");
+    Eigen::MatrixXd cov = m_scatter.selfadjointView<Eigen::Lower>();
+    cov /= static_cast<double>(m_count - 1);
+    return cov;
+}
+
+} // namespace codescope::spectrum

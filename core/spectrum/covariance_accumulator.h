@@ -1,0 +1,37 @@
+#pragma once
+// Streaming mean and covariance of a data matrix seen one block of rows at a time (Methods: PCA of a layer's
+// activations). Memory is O(features^2) whatever the number of samples.
+#include <Eigen/Core>
+#include <cstdint>
+
+namespace codescope::spectrum {
+
+class CovarianceAccumulator {
+public:
+    /// features: number of columns every block will have (> 0).
+    explicit CovarianceAccumulator(Eigen::Index features);
+
+    /// Adds a block of samples (rows x features, any number of rows). Blocks are merged with Chan et al.'s
+    /// pairwise update (block mean, centred block scatter, then a rank-one correction for the mean shift), which
+    /// stays accurate when the mean is large compared with the spread, unlike a raw sum of squares.
+    /// Throws std::invalid_argument if block.cols() != features().
+    void add(const Eigen::Ref<const Eigen::MatrixXd>& block);
+
+    /// Merges another accumulator over the same features (samples of both are pooled).
+    void merge(const CovarianceAccumulator& other);
+
+    Eigen::Index features() const { return m_mean.size(); }
+    std::int64_t samples() const { return m_count; }
+    const Eigen::VectorXd& mean() const { return m_mean; }
+
+    /// Sample covariance (features x features, n-1 denominator, full symmetric matrix).
+    /// Throws std::logic_error if fewer than 2 samples were added.
+    Eigen::MatrixXd covariance() const;
+
+private:
+    std::int64_t m_count = 0;
+    Eigen::VectorXd m_mean;
+    Eigen::MatrixXd m_scatter; // sum of (x - mean)(x - mean)^T; only the lower triangle is kept up to date
+};
+
+} // namespace codescope::spectrum

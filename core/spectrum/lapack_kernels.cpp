@@ -1,0 +1,86 @@
+#include "core/spectrum/lapack_kernels.h"
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+extern "C" {
+void dsyevr_(const char* jobz, const char* range, const char* uplo, const int* n, double* a, const int* lda,
+             const double* vl, const double* vu, const int* il, const int* iu, const double* abstol, int* m,
+             double* w, double* z, const int* ldz, int* isuppz, double* work, const int* lwork, int* iwork,
+             const int* liwork, int* info);
+void dgeqrf_(const int* m, const int* n, double* a, const int* lda, double* tau, double* work, const int* lwork,
+             int* info);
+void dorgqr_(const int* m, const int* n, const int* k, double* a, const int* lda, const double* tau, double* work,
+             const int* lwork, int* info);
+}
+
+namespace codescope::spectrum::lapack {
+
+namespace {
+int toInt(Eigen::Index value) {
+    if (value > 2147483647) throw std::runtime_error("matrix too large for 32-bit LAPACK");
+    return static_cast<int>(value);
+}
+void check(int info, const char* routine) {
+    if (info != 0) throw std::runtime_error(std::string(routine) + " failed with info " + std::to_string(info));
+}
+} // namespace
+
+void leadingSymmetricEigen(Eigen::MatrixXd& symmetric, Eigen::Index k, bool wantVectors, Eigen::VectorXd& values,
+                           Eigen::MatrixXd& vectors) {
+    const int n = toInt(symmetric.rows());
+    const int wanted = toInt(k);
+    const char* jobz = wantVectors ? "V" : "N";
+    const int il = n - wanted + 1;
+    const int iu = n;
+    const double unused = 0.0;
+    const double abstol = 0.0; // LAPACK's default: full accuracy
+    int found = 0;
+    int info = 0;
+    Eigen::VectorXd ascending(n);
+    Eigen::MatrixXd z(wantVectors ? n : 1, wantVectors ? wanted : 1);
+    const int ldz = wantVectors ? n : 1;
+    std::vector<int> support(2 * static_cast<std::size_t>(std::max(wanted, 1)));
+    double workQuery = 0.0;
+    int iworkQuery = 0;
+    int lwork = -1;
+    int liwork = -1;
+    dsyevr_(jobz, "I", "L", &n, symmetric.data(), &n, &unused, &unused, &il, &iu, &abstol, &found, ascending.data(),
+            z.data(), &ldz, support.data(), &workQuery, &lwork, &iworkQuery, &liwork, &info);
+    check(info, "dsyevr (workspace query)");
+    lwork = static_cast<int>(workQuery);
+    liwork = iworkQuery;
+    std::vector<double> work(static_cast<std::size_t>(lwork));
+    std::vector<int> iwork(static_cast<std::size_t>(liwork));
+    dsyevr_(jobz, "I", "L", &n, symmetric.data(), &n, &unused, &unused, &il, &iu, &abstol, &found, ascending.data(),
+            z.data(), &ldz, support.data(), work.data(), &lwork, iwork.data(), &liwork, &info);
+    check(info, "dsyevr");
+    if (found != wanted) throw std::runtime_error("dsyevr returned fewer eigenvalues than requested");
+    values = ascending.head(wanted).reverse();
+    if (wantVectors) vectors = z.rowwise().reverse();
+    else vectors.resize(0, 0);
+}
+
+void orthonormalizeColumns(Eigen::MatrixXd& block) {
+    const int rows = toInt(block.rows());
+    const int cols = toInt(block.cols());
+    if (rows < cols) throw std::invalid_argument("orthonormalizeColumns: more columns than rows");
+    std::vector<double> tau(static_cast<std::size_t>(std::max(cols, 1)));
+    int info = 0;
+    int lwork = -1;
+    double query = 0.0;
+    dgeqrf_(&rows, &cols, block.data(), &rows, tau.data(), &query, &lwork, &info);
+    check(info, "dgeqrf (workspace query)");
+    double queryQ = 0.0;
+    dorgqr_(&rows, &cols, &cols, block.data(), &rows, tau.data(), &queryQ, &lwork, &info);
+    check(info, "dorgqr (workspace query)");
+    lwork = static_cast<int>(std::max(query, queryQ));
+    std::vector<double> work(static_cast<std::size_t>(std::max(lwork, 1)));
+    dgeqrf_(&rows, &cols, block.data(), &rows, tau.data(), work.data(), &lwork, &info);
+    check(info, "dgeqrf");
+    dorgqr_(&rows, &cols, &cols, block.data(), &rows, tau.data(), work.data(), &lwork, &info);
+    check(info, "dorgqr");
+}
+
+} // namespace codescope::spectrum::lapack

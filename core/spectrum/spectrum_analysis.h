@@ -1,0 +1,55 @@
+#pragma once
+// The paper's Methods for one layer: stride the features below a limit, PCA eigenspectrum of the covariance,
+// power-law exponent alpha by Huber regression, and a bootstrap confidence interval for alpha.
+#include <Eigen/Core>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/common/job_control.h"
+#include "core/io/matrix_source.h"
+#include "core/spectrum/symmetric_eigensolver.h"
+
+namespace codescope::spectrum {
+
+struct SpectrumOptions {
+    std::int64_t maxFeatures = 8000;    ///< Methods: keep every s-th feature so that the dimension is < this
+    std::int64_t maxComponents = 1000;  ///< Methods: at most 1000 PCA components
+    int fitLo = 10;                     ///< Methods: first 1-based component of the power-law fit
+    int fitHi = 50;                     ///< Methods: last 1-based component of the power-law fit (inclusive)
+    int bootstrapResamples = 200;       ///< 0 disables the confidence interval
+    std::uint64_t seed = 0;             ///< seeds the bootstrap and the randomized eigensolver
+    std::int64_t blockBytes = 64 << 20; ///< memory for one block of rows (double) read from the source
+    EigenMethod eigenMethod = EigenMethod::Automatic;
+};
+
+struct SpectrumResult {
+    std::int64_t samples = 0;
+    std::int64_t features = 0;
+    std::int64_t stride = 1;
+    std::int64_t featuresUsed = 0;
+    std::int64_t components = 0;
+    Eigen::VectorXd eigenvalues;             ///< explained variance (n-1 denominator), descending, `components` long
+    Eigen::VectorXd explainedVarianceRatio;  ///< eigenvalues / total variance of the kept features
+    double totalVariance = 0;
+    double alpha = 0;                        ///< power-law exponent (slope of ln lambda_k on ln k)
+    double intercept = 0;
+    double alphaCiLo = 0;                    ///< 2.5th bootstrap percentile of alpha (NaN without bootstrap)
+    double alphaCiHi = 0;                    ///< 97.5th bootstrap percentile of alpha (NaN without bootstrap)
+    int fitLo = 0;                           ///< fitted range actually used (1-based, inclusive)
+    int fitHi = 0;
+    EigenMethod eigenMethod = EigenMethod::Dense;
+    std::vector<std::string> warnings;       ///< e.g. a shortened fit range
+};
+
+/// Methods: the smallest stride s with ceil(features / s) < maxFeatures. Throws InputError if maxFeatures < 2.
+std::int64_t featureStride(std::int64_t features, std::int64_t maxFeatures);
+
+/// Runs the whole analysis on `source` (read once for the spectrum, a second time to project onto the leading
+/// eigenvectors when bootstrapping). progress receives fractions in [0, 1]; cancel is polled between blocks.
+/// Throws InputError for unusable data or options (too few samples, constant features, NaN in the source),
+/// Cancelled if cancelled.
+SpectrumResult analyzeSpectrum(io::MatrixSource& source, const SpectrumOptions& options,
+                               const ProgressCallback& progress = {}, const CancelToken* cancel = nullptr);
+
+} // namespace codescope::spectrum
