@@ -67,7 +67,7 @@ struct InnerState {
     Eigen::Vector2d gradient = Eigen::Vector2d::Zero();
     // Per component: sum of the absolute values of its terms (the scale a relative test is measured against) and
     // the rounding noise of the residuals carried into it (below which it cannot be resolved: a perfect line
-    // at sigma ~ 1e-15 has residuals of one ulp, comparable to sigma).
+    // at sigma ~ 1e-15 has residuals of a few ulps, comparable to sigma, so their psi are noise).
     Eigen::Vector2d gradientScale = Eigen::Vector2d::Zero();
     Eigen::Vector2d gradientFloor = Eigen::Vector2d::Zero();
     Eigen::Matrix2d newtonHessian = Eigen::Matrix2d::Zero(); // exact where no point sits on the threshold
@@ -75,7 +75,7 @@ struct InnerState {
     int inliers = 0;
     // Pieces of dL/dsigma = n - n_out*eps^2 - sum_in r^2/sigma^2 (the outer problem's derivative).
     double inlierSquares = 0; // sum_in r^2/sigma^2
-    double inlierSquaresFloor = 0;
+    double scaleDerivativeFloor = 0; // its rounding noise, as for gradientFloor
     int outliers = 0;
 };
 
@@ -88,15 +88,19 @@ InnerState evaluateInner(const CentredData& d, double sigma, double w, double b)
         const Eigen::Vector2d dr(-d.u[i], -1.0); // dr/d(w, b)
         const double roundoff = 4.0 * kMachineEpsilon * (std::abs(d.v[i]) + std::abs(w * d.u[i]) + std::abs(b));
         double psi = 0; // d(sigma*rho(r/sigma))/dr
+        if (a <= threshold + roundoff) {
+            // Within rounding of the quadratic zone. psi(r) is 2/sigma-Lipschitz with range [-2eps, 2eps], and
+            // the sigma-derivative term min(r^2/sigma^2, eps^2) is 2eps/sigma-Lipschitz with range [0, eps^2].
+            s.gradientFloor += std::min(2.0 * roundoff / sigma, 4.0 * d.epsilon) * dr.cwiseAbs();
+            s.scaleDerivativeFloor +=
+                std::min(2.0 * d.epsilon * roundoff / sigma, d.epsilon * d.epsilon);
+        }
         // sklearn counts |r| > eps*sigma as an outlier, so the boundary point is quadratic.
         if (a <= threshold) {
             psi = 2.0 * r / sigma;
             s.newtonHessian.noalias() += (2.0 / sigma) * dr * dr.transpose();
             s.irlsMatrix.noalias() += (2.0 / sigma) * dr * dr.transpose();
-            // psi = 2r/sigma is off by 2*roundoff/sigma, but never by more than its range [-2eps, 2eps].
-            s.gradientFloor += std::min(2.0 * roundoff / sigma, 4.0 * d.epsilon) * dr.cwiseAbs();
             s.inlierSquares += (r / sigma) * (r / sigma);
-            s.inlierSquaresFloor += 2.0 * a * roundoff / (sigma * sigma);
             ++s.inliers;
         } else {
             psi = 2.0 * d.epsilon * (r < 0 ? -1.0 : 1.0);
@@ -141,41 +145,42 @@ Eigen::Vector2d descentDirection(Eigen::Matrix2d h, const Eigen::Vector2d& g) {
 // than on G: G is convex along the line, so phi' is nondecreasing (piecewise linear, as G is piecewise
 // quadratic), and it stays accurate near the minimum, where differences of G drown in rounding (a decrease of
 // 1e-17 in a G of 10). Takes the full step if phi'(1) <= 0 (G falls all the way); otherwise regula falsi with
-// the Illinois modification towards the zero of phi' in (0, 1), keeping the left end of the bracket, where
-// phi' <= 0, so G never increases. Returns false, leaving (w, b) alone, if no step makes progress.
+// the Illinois modification towards the zero of phi' in (0, 1). It stops at a t with phi'(t) <= 0 close to that
+// zero (|phi'(t)| <= 0.1 |phi'(0)|, the strong Wolfe curvature condition), so G falls, or at any t with
+// |phi'(t)| <= 1e-6 |phi'(0)|: the line minimum up to rounding, which a full Newton step in the right piece hits
+// with phi'(1) = +1e-15 as often as with -1e-15. Returns false, leaving (w, b) alone, if no step makes progress.
 bool lineSearch(const CentredData& d, double sigma, const InnerState& s, const Eigen::Vector2d& direction, double& w,
                 double& b) {
     const double slope0 = s.gradient.dot(direction);
     if (!(slope0 < 0)) return false;
+    const double negligible = 1e-6 * -slope0;
     const auto slopeAt = [&](double t) {
         return evaluateInner(d, sigma, w + t * direction[0], b + t * direction[1]).gradient.dot(direction);
     };
     double tLow = 0, slopeLow = slope0, tHigh = 1, slopeHigh = slopeAt(1.0);
-    if (slopeHigh <= 0) {
-        tLow = 1;
-    } else {
-        int lastSide = 0;
-        for (int k = 0; k < kMaxLineSteps; ++k) {
-            const double t = (tLow * slopeHigh - tHigh * slopeLow) / (slopeHigh - slopeLow);
-            if (!(t > tLow && t < tHigh)) break;
-            const double slope = slopeAt(t);
-            if (slope <= 0) {
-                tLow = t;
-                slopeLow = slope;
-                if (lastSide < 0) slopeHigh *= 0.5;
-                lastSide = -1;
-                // Close enough to the line minimum (the strong Wolfe curvature condition with c2 = 0.1).
-                if (slope >= 0.1 * slope0) break;
-            } else {
-                tHigh = t;
-                slopeHigh = slope;
-                if (lastSide > 0) slopeLow *= 0.5;
-                lastSide = 1;
-            }
+    double tAccepted = slopeHigh <= negligible ? 1.0 : 0.0;
+    int lastSide = 0;
+    for (int k = 0; k < kMaxLineSteps && tAccepted == 0; ++k) {
+        const double t = (tLow * slopeHigh - tHigh * slopeLow) / (slopeHigh - slopeLow);
+        if (!(t > tLow && t < tHigh)) break;
+        const double slope = slopeAt(t);
+        if (std::abs(slope) <= negligible || (slope <= 0 && slope >= 0.1 * slope0)) tAccepted = t;
+        if (slope <= 0) {
+            tLow = t;
+            slopeLow = slope;
+            if (lastSide < 0) slopeHigh *= 0.5;
+            lastSide = -1;
+        } else {
+            tHigh = t;
+            slopeHigh = slope;
+            if (lastSide > 0) slopeLow *= 0.5;
+            lastSide = 1;
         }
     }
-    const double wNew = w + tLow * direction[0];
-    const double bNew = b + tLow * direction[1];
+    // Out of steps: the left end of the bracket still lowers G.
+    if (tAccepted == 0) tAccepted = tLow;
+    const double wNew = w + tAccepted * direction[0];
+    const double bNew = b + tAccepted * direction[1];
     if (wNew == w && bNew == b) return false;
     w = wNew;
     b = bNew;
@@ -204,7 +209,7 @@ double scaleDerivative(const CentredData& d, const InnerState& s) {
 bool scaleDerivativeSmall(const CentredData& d, const InnerState& s) {
     const double scale = static_cast<double>(s.inliers + s.outliers) + s.outliers * d.epsilon * d.epsilon +
                          s.inlierSquares;
-    return std::abs(scaleDerivative(d, s)) <= kGradientTolerance * scale + s.inlierSquaresFloor;
+    return std::abs(scaleDerivative(d, s)) <= kGradientTolerance * scale + s.scaleDerivativeFloor;
 }
 
 double median(std::vector<double> values) {
@@ -333,7 +338,6 @@ HuberFit fitHuberLine(const Eigen::Ref<const Eigen::VectorXd>& x, const Eigen::R
 
     // Brent's zero finder on [low, high] (Brent 1973, ch. 4): inverse quadratic / secant steps, bisection whenever
     // they do not shrink the bracket fast enough; the bracket always holds the sign change.
-    bool bracketClosed = false;
     if (bracketed && derivative != 0) {
         double a = low, fa = derivativeLow, bb = high, fb = derivativeHigh;
         double c = bb, fc = fb, step = 0, previousStep = 0;
@@ -353,10 +357,7 @@ HuberFit fitHuberLine(const Eigen::Ref<const Eigen::VectorXd>& x, const Eigen::R
             }
             const double tolerance = 2.0 * kMachineEpsilon * std::abs(bb);
             const double half = 0.5 * (c - bb);
-            if (std::abs(half) <= tolerance || fb == 0) {
-                bracketClosed = true;
-                break;
-            }
+            if (std::abs(half) <= tolerance || fb == 0) break;
             if (std::abs(previousStep) >= tolerance && std::abs(fa) > std::abs(fb)) {
                 const double s = fb / fa;
                 double p = 0, q = 0;
@@ -394,8 +395,7 @@ HuberFit fitHuberLine(const Eigen::Ref<const Eigen::VectorXd>& x, const Eigen::R
     // usually no step) and judge convergence on the full gradient of L.
     const InnerState finalState = minimiseAtScale(d, sigma, w, b);
     const double finalDerivative = scaleDerivative(d, finalState);
-    const bool scaleStationary = (sigma == kMinScale && finalDerivative >= 0) || scaleDerivativeSmall(d, finalState) ||
-                                 bracketClosed;
+    const bool scaleStationary = (sigma == kMinScale && finalDerivative >= 0) || scaleDerivativeSmall(d, finalState);
     fit.slope = w;
     fit.intercept = yMean + b - w * xMean;
     fit.scale = sigma;

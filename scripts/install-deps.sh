@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Codescope builds and runs with (see shared TOOLCHAIN.md). Safe to re-run:
+# it asks apt only for what is missing.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ pkg-config
+  libeigen3-dev nlohmann-json3-dev
+  libopenblas0-pthread libopenblas-pthread-dev   # without OpenBLAS every product is 30-60x slower
+  googletest libgtest-dev libgmock-dev
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev libvulkan-dev libgl-dev libegl-dev
+  libvtk9-dev mpi-default-dev libtorch-dev
+  dataset-fashion-mnist
+  xvfb xauth libgl1-mesa-dri libglx-mesa0 qt6-qpa-plugins poppler-utils
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$package")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Command 2 of the README: install what is missing, build, and run every test (unit and end to end) with ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+bash scripts/build.sh
+ctest --test-dir build --output-on-failure --parallel 2

@@ -1,0 +1,63 @@
+// The spectrum engine against scikit-learn's numbers for the shared reference matrices (PCA randomized solver +
+// HuberRegressor, exactly the paper's Methods). The files live outside the repository; a missing file fails.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/io/npy_matrix_source.h"
+#include "core/spectrum/spectrum_analysis.h"
+
+namespace {
+
+std::string referenceDir() {
+    const char* overridden = std::getenv("CODESCOPE_REFERENCE_DIR");
+    return overridden ? overridden : CODESCOPE_REFERENCE_DIR;
+}
+
+nlohmann::json loadReference() {
+    std::ifstream in(referenceDir() + "/reference.json");
+    if (!in) ADD_FAILURE() << "missing " << referenceDir() << "/reference.json";
+    return in ? nlohmann::json::parse(in) : nlohmann::json::object();
+}
+
+TEST(SpectrumReference, MatchesScikitLearnOnEveryReferenceMatrix) {
+    const nlohmann::json reference = loadReference();
+    ASSERT_GE(reference.size(), 2u);
+    for (const auto& [stem, expected] : reference.items()) {
+        SCOPED_TRACE(stem);
+        codescope::io::NpyMatrixSource source(referenceDir() + "/" + stem + ".npy");
+        codescope::spectrum::SpectrumOptions options;
+        options.bootstrapResamples = 0;
+        const auto result = codescope::spectrum::analyzeSpectrum(source, options);
+        EXPECT_EQ(result.samples, expected["n_samples"].get<std::int64_t>());
+        EXPECT_EQ(result.features, expected["n_features"].get<std::int64_t>());
+        EXPECT_EQ(result.stride, expected["stride"].get<std::int64_t>());
+        EXPECT_EQ(result.featuresUsed, expected["n_features_used"].get<std::int64_t>());
+        EXPECT_EQ(result.components, expected["n_components"].get<std::int64_t>());
+        EXPECT_NEAR(result.alpha, expected["alpha"].get<double>(), 0.005);
+        EXPECT_NEAR(result.intercept, expected["intercept"].get<double>(), 0.01);
+        const auto eigenvalues = expected["eigenvalues_head"].get<std::vector<double>>();
+        const auto ratios = expected["explained_variance_ratio_head"].get<std::vector<double>>();
+        for (std::size_t k = 0; k < 50; ++k) {
+            EXPECT_NEAR(result.eigenvalues[k], eigenvalues[k], 0.005 * eigenvalues[k]) << "component " << k + 1;
+            EXPECT_NEAR(result.explainedVarianceRatio[k], ratios[k], 0.005 * ratios[k]) << "component " << k + 1;
+        }
+    }
+}
+
+TEST(SpectrumReference, BootstrapIntervalBracketsTheEstimate) {
+    codescope::io::NpyMatrixSource source(referenceDir() + "/powerlaw_a0.9.npy");
+    codescope::spectrum::SpectrumOptions options;
+    options.bootstrapResamples = 60;
+    options.seed = 7;
+    const auto result = codescope::spectrum::analyzeSpectrum(source, options);
+    EXPECT_LT(result.alphaCiLo, result.alpha);
+    EXPECT_GT(result.alphaCiHi, result.alpha);
+    // 4000 samples pin alpha down to a few hundredths; a much wider interval means the resampling is wrong.
+    EXPECT_LT(result.alphaCiHi - result.alphaCiLo, 0.1);
+    const auto again = codescope::spectrum::analyzeSpectrum(source, options);
+    EXPECT_EQ(again.alphaCiLo, result.alphaCiLo) << "the same seed must give the same interval";
+}
+
+} // namespace
