@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# End to end: codescope-cli as a user runs it. Checks exit codes, the JSON keys the issue fixes, that bad input
+# gets one stderr line naming the file, and that a failed run leaves no output file behind.
+set -u
+: "${CLI:?CLI must point at codescope-cli}" "${TESTDATA:?TESTDATA must point at tests/data}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+check() { # name, condition...
+  local name=$1; shift
+  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; failures=$((failures + 1)); fi
+}
+expect_exit() { # expected-code, command...
+  local expected=$1; shift
+  "$@" >"$work/out" 2>"$work/err"; local code=$?
+  [[ $code -eq $expected ]] || { echo "  exit $code, expected $expected; stderr: $(cat "$work/err")"; return 1; }
+}
+one_line_naming() { # file-substring
+  [[ $(wc -l <"$work/err") -eq 1 ]] && grep -q -- "$1" "$work/err" || { echo "  stderr: $(cat "$work/err")"; return 1; }
+}
+
+check "--help exits 0" expect_exit 0 "$CLI" --help
+check "--version prints the version" bash -c "'$CLI' --version | grep -q 'codescope-cli [0-9]'"
+check "spectrum --help documents every option" bash -c \
+  "'$CLI' spectrum --help | grep -q -- --fit-range && '$CLI' spectrum --help | grep -q -- --bootstrap"
+
+# A real run on a numpy-written fixture (Fortran order, float64), JSON and CSV out, alpha against scikit-learn.
+check "spectrum on a fixture exits 0" expect_exit 0 "$CLI" spectrum --input "$TESTDATA/npy/activations_f64_fortran.npy" \
+  --fit-range 5:30 --bootstrap 30 --seed 3 --json "$work/r.json" --csv "$work/r.csv" --quiet
+check "JSON has exactly the issue's keys" bash -c "grep -o '\"[a-z_0-9]*\":' '$work/r.json' | sort | tr -d '\n' | \
+  grep -qx '\"alpha\":\"alpha_ci95\":\"eigenvalues\":\"explained_variance_ratio\":\"fit_range\":\"intercept\":\"n_components\":\"n_features\":\"n_features_used\":\"n_samples\":\"stride\":'"
+check "JSON records the fit range" bash -c "tr -d ' \n' <'$work/r.json' | grep -q '\"fit_range\":\[5,30\]'"
+json_number() { tr -d ' \n' <"$1" | grep -o "\"$2\":[-0-9.e]*" | head -1 | cut -d: -f2; }
+ours=$(json_number "$work/r.json" alpha)
+sklearn=$(json_number "$TESTDATA/npy/activations_expected.json" alpha)
+check "alpha matches scikit-learn to 0.005 ($ours vs $sklearn)" \
+  awk -v a="$ours" -v b="$sklearn" 'BEGIN{d=a-b; if (d<0) d=-d; exit !(a != "" && d <= 0.005)}'
+check "CSV has a header and one row per component" bash -c \
+  "head -1 '$work/r.csv' | grep -q '^component,eigenvalue,explained_variance_ratio,power_law_fit$' && [[ \$(wc -l <'$work/r.csv') -eq 41 ]]"
+check "summary prints alpha" grep -q "alpha" "$work/out"
+
+# Bad input: exit 2, one line naming the file, no output written.
+printf 'not numpy at all' >"$work/bad.npy"
+check "wrong magic exits 2" expect_exit 2 "$CLI" spectrum --input "$work/bad.npy" --json "$work/bad.json"
+check "wrong magic names the file" one_line_naming "bad.npy"
+check "no JSON written on failure" test ! -e "$work/bad.json"
+check "missing file exits 2" expect_exit 2 "$CLI" spectrum --input "$work/nope.npy"
+check "missing file names the file" one_line_naming "nope.npy"
+check "NaN exits 2" expect_exit 2 "$CLI" spectrum --input "$TESTDATA/npy/nan_f32_c.npy" --fit-range 1:3
+check "NaN names the row" one_line_naming "row 4"
+head -c 300 "$TESTDATA/npy/f64_c.npy" >"$work/truncated.npy"
+check "truncated exits 2" expect_exit 2 "$CLI" spectrum --input "$work/truncated.npy"
+check "truncated is named" one_line_naming "truncated"
+check "missing --input is a usage error" expect_exit 2 "$CLI" spectrum
+check "unknown option is a usage error" expect_exit 2 "$CLI" spectrum --input x.npy --frobnicate 3
+check "bad fit range is a usage error" expect_exit 2 "$CLI" spectrum --input x.npy --fit-range 50:10
+check "too few components exits 2" expect_exit 2 "$CLI" spectrum --input "$TESTDATA/npy/f32_c.npy"
+check "too few components explains itself" one_line_naming "too few components"
+
+# An existing result is not clobbered by a failed run.
+echo '{"keep": true}' >"$work/keep.json"
+"$CLI" spectrum --input "$work/bad.npy" --json "$work/keep.json" 2>/dev/null
+check "a failed run keeps the old JSON" grep -q keep "$work/keep.json"
+check "no temporary files left" bash -c "! ls '$work' | grep -q tmp"
+
+# The demo: the embedded default job recovers its generating exponent.
+check "demo runs" expect_exit 0 "$CLI" demo --samples 3000 --features 200 --exponent -1.2 --bootstrap 0 --quiet
+check "demo recovers the exponent to 0.05" bash -c \
+  "awk '/^  alpha  /{a=\$2} END{exit !(a < -1.15 && a > -1.25)}' '$work/out'"
+
+echo "$failures failed"
+[[ $failures -eq 0 ]]
