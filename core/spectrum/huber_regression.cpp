@@ -92,8 +92,7 @@ InnerState evaluateInner(const CentredData& d, double sigma, double w, double b)
             // Within rounding of the quadratic zone. psi(r) is 2/sigma-Lipschitz with range [-2eps, 2eps], and
             // the sigma-derivative term min(r^2/sigma^2, eps^2) is 2eps/sigma-Lipschitz with range [0, eps^2].
             s.gradientFloor += std::min(2.0 * roundoff / sigma, 4.0 * d.epsilon) * dr.cwiseAbs();
-            s.scaleDerivativeFloor +=
-                std::min(2.0 * d.epsilon * roundoff / sigma, d.epsilon * d.epsilon);
+            s.scaleDerivativeFloor += std::min(2.0 * d.epsilon * roundoff / sigma, d.epsilon * d.epsilon);
         }
         // sklearn counts |r| > eps*sigma as an outlier, so the boundary point is quadratic.
         if (a <= threshold) {
@@ -210,6 +209,62 @@ bool scaleDerivativeSmall(const CentredData& d, const InnerState& s) {
     const double scale = static_cast<double>(s.inliers + s.outliers) + s.outliers * d.epsilon * d.epsilon +
                          s.inlierSquares;
     return std::abs(scaleDerivative(d, s)) <= kGradientTolerance * scale + s.scaleDerivativeFloor;
+}
+
+// Brent's zero finder (Brent 1973, ch. 4) for f on [low, high] with f(low) < 0 < f(high): inverse quadratic and
+// secant steps, bisection whenever they do not shrink the bracket fast enough, so the bracket always holds the
+// sign change and cannot run away. Stops when the bracket is a few ulps wide, f hits 0, or budgetLeft() fails.
+template <class Function, class Budget>
+double brentZero(Function&& f, double low, double high, double fLow, double fHigh, Budget&& budgetLeft) {
+    double a = low, fa = fLow, b = high, fb = fHigh;
+    double c = b, fc = fb, step = 0, previousStep = 0;
+    while (budgetLeft()) {
+        if ((fb > 0 && fc > 0) || (fb < 0 && fc < 0)) {
+            c = a;
+            fc = fa;
+            step = previousStep = b - a;
+        }
+        if (std::abs(fc) < std::abs(fb)) {
+            a = b;
+            b = c;
+            c = a;
+            fa = fb;
+            fb = fc;
+            fc = fa;
+        }
+        const double tolerance = 2.0 * kMachineEpsilon * std::abs(b);
+        const double half = 0.5 * (c - b);
+        if (std::abs(half) <= tolerance || fb == 0) break;
+        if (std::abs(previousStep) >= tolerance && std::abs(fa) > std::abs(fb)) {
+            const double s = fb / fa;
+            double p = 0, q = 0;
+            if (a == c) {
+                p = 2.0 * half * s;
+                q = 1.0 - s;
+            } else {
+                const double qa = fa / fc, rb = fb / fc;
+                p = s * (2.0 * half * qa * (qa - rb) - (b - a) * (rb - 1.0));
+                q = (qa - 1.0) * (rb - 1.0) * (s - 1.0);
+            }
+            if (p > 0) q = -q;
+            p = std::abs(p);
+            if (2.0 * p < std::min(3.0 * half * q - std::abs(tolerance * q), std::abs(previousStep * q))) {
+                previousStep = step;
+                step = p / q;
+            } else {
+                step = half;
+                previousStep = step;
+            }
+        } else {
+            step = half;
+            previousStep = step;
+        }
+        a = b;
+        fa = fb;
+        b += std::abs(step) > tolerance ? step : std::copysign(tolerance, half);
+        fb = f(b);
+    }
+    return b;
 }
 
 double median(std::vector<double> values) {
@@ -336,59 +391,8 @@ HuberFit fitHuberLine(const Eigen::Ref<const Eigen::VectorXd>& x, const Eigen::R
         }
     }
 
-    // Brent's zero finder on [low, high] (Brent 1973, ch. 4): inverse quadratic / secant steps, bisection whenever
-    // they do not shrink the bracket fast enough; the bracket always holds the sign change.
-    if (bracketed && derivative != 0) {
-        double a = low, fa = derivativeLow, bb = high, fb = derivativeHigh;
-        double c = bb, fc = fb, step = 0, previousStep = 0;
-        while (budgetLeft()) {
-            if ((fb > 0 && fc > 0) || (fb < 0 && fc < 0)) {
-                c = a;
-                fc = fa;
-                step = previousStep = bb - a;
-            }
-            if (std::abs(fc) < std::abs(fb)) {
-                a = bb;
-                bb = c;
-                c = a;
-                fa = fb;
-                fb = fc;
-                fc = fa;
-            }
-            const double tolerance = 2.0 * kMachineEpsilon * std::abs(bb);
-            const double half = 0.5 * (c - bb);
-            if (std::abs(half) <= tolerance || fb == 0) break;
-            if (std::abs(previousStep) >= tolerance && std::abs(fa) > std::abs(fb)) {
-                const double s = fb / fa;
-                double p = 0, q = 0;
-                if (a == c) {
-                    p = 2.0 * half * s;
-                    q = 1.0 - s;
-                } else {
-                    const double qa = fa / fc, rb = fb / fc;
-                    p = s * (2.0 * half * qa * (qa - rb) - (bb - a) * (rb - 1.0));
-                    q = (qa - 1.0) * (rb - 1.0) * (s - 1.0);
-                }
-                if (p > 0) q = -q;
-                p = std::abs(p);
-                if (2.0 * p < std::min(3.0 * half * q - std::abs(tolerance * q), std::abs(previousStep * q))) {
-                    previousStep = step;
-                    step = p / q;
-                } else {
-                    step = half;
-                    previousStep = step;
-                }
-            } else {
-                step = half;
-                previousStep = step;
-            }
-            a = bb;
-            fa = fb;
-            bb += std::abs(step) > tolerance ? step : std::copysign(tolerance, half);
-            fb = derivativeAt(bb);
-        }
-        sigma = bb;
-    }
+    if (bracketed && derivative != 0)
+        sigma = brentZero(derivativeAt, low, high, derivativeLow, derivativeHigh, budgetLeft);
     if (onBound) sigma = kMinScale;
 
     // Brent's best point is not always the last one evaluated: solve the line there once more (a warm start, so

@@ -31,13 +31,15 @@ struct HuberFit {
 double huberObjective(const Eigen::Ref<const Eigen::VectorXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y,
                       double slope, double intercept, double sigma, const HuberOptions& options = {});
 
-/// Fits y ~ slope*x + intercept by minimising scikit-learn HuberRegressor's objective (see .cpp). x, y: same length >= 2.
+/// Fits y ~ slope*x + intercept by minimising scikit-learn HuberRegressor's objective (see .cpp).
+/// x, y: same length >= 2.
 /// Throws std::invalid_argument on mismatched lengths, fewer than 2 points, or non-finite values.
-/// Also throws std::invalid_argument on options sklearn rejects: epsilon < 1, alpha < 0, or maxIterations < 1.
-/// scale is bounded below by 10 machine epsilons, as in sklearn; points on a perfect line end there.
-/// iterations counts the trial scales (each one an inner Newton solve for the line to convergence);
-/// converged says the gradient of huberObjective is zero to a relative 1e-10 (or to its rounding noise) with
-/// scale > bound, or the slope/intercept gradient is and the scale sits on its bound with the gradient pushing down.
+/// Also throws std::invalid_argument on epsilon < 1 or alpha < 0 (which sklearn rejects too) and maxIterations < 1.
+/// scale is bounded below by 10 machine epsilons, as in sklearn; data on a perfect line ends there (or within
+/// rounding of it). iterations counts the trial scales, at most maxIterations (each one an inner Newton solve for
+/// the line, to convergence). converged: the gradient of huberObjective in (slope, intercept) is zero to a relative
+/// 1e-10 (or to the rounding noise of the residuals), and so is d/dsigma, or scale is on its bound with
+/// d/dsigma >= 0 there.
 HuberFit fitHuberLine(const Eigen::Ref<const Eigen::VectorXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y,
                       const HuberOptions& options = {});
 
