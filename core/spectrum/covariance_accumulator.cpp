@@ -13,7 +13,9 @@ void CovarianceAccumulator::add(const Eigen::Ref<const Eigen::MatrixXd>& block) 
     if (block.cols() != features()) throw std::invalid_argument("CovarianceAccumulator: block has the wrong width");
     if (block.rows() == 0) return;
     const Eigen::VectorXd blockMean = block.colwise().mean().transpose();
-    const Eigen::MatrixXd centred = block.rowwise() - blockMean.transpose();
+    // A workspace kept between calls: a fresh block-sized allocation per call costs page faults on every block.
+    m_centred = block.rowwise() - blockMean.transpose();
+    const Eigen::MatrixXd& centred = m_centred;
     // Chan, Golub & LeVeque's pairwise update, done in place: M2 += Xc^T Xc + delta delta^T * na nb / n.
     // The symmetric rank-k update (BLAS syrk) computes only the lower triangle: half the flops of a full product.
     const double na = static_cast<double>(m_count);

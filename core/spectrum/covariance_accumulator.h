@@ -32,6 +32,7 @@ private:
     std::int64_t m_count = 0;
     Eigen::VectorXd m_mean;
     Eigen::MatrixXd m_scatter; // sum of (x - mean)(x - mean)^T; only the lower triangle is kept up to date
+    Eigen::MatrixXd m_centred; // workspace: the current block minus its mean
 };
 
 } // namespace codescope::spectrum

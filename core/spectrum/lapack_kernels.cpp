@@ -1,5 +1,6 @@
 #include "core/spectrum/lapack_kernels.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -9,6 +10,8 @@ void dsyevr_(const char* jobz, const char* range, const char* uplo, const int* n
              const double* vl, const double* vu, const int* il, const int* iu, const double* abstol, int* m,
              double* w, double* z, const int* ldz, int* isuppz, double* work, const int* lwork, int* iwork,
              const int* liwork, int* info);
+void dsyevd_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda, double* w, double* work,
+             const int* lwork, int* iwork, const int* liwork, int* info);
 void dgeqrf_(const int* m, const int* n, double* a, const int* lda, double* tau, double* work, const int* lwork,
              int* info);
 void dorgqr_(const int* m, const int* n, const int* k, double* a, const int* lda, const double* tau, double* work,
@@ -27,39 +30,73 @@ void check(int info, const char* routine) {
 }
 } // namespace
 
-void leadingSymmetricEigen(Eigen::MatrixXd& symmetric, Eigen::Index k, bool wantVectors, Eigen::VectorXd& values,
-                           Eigen::MatrixXd& vectors) {
+namespace {
+
+// Eigenvalues only: dsyevd's QR-free path (tridiagonalise, then dsterf for all eigenvalues) is cheaper than
+// dsyevr's bisection for a selected range once k is more than a few dozen.
+void allEigenvaluesAscending(Eigen::MatrixXd& symmetric, Eigen::VectorXd& ascending) {
     const int n = toInt(symmetric.rows());
-    const int wanted = toInt(k);
-    const char* jobz = wantVectors ? "V" : "N";
+    ascending.resize(n);
+    int info = 0;
+    int lwork = -1;
+    int liwork = -1;
+    double workQuery = 0.0;
+    int iworkQuery = 0;
+    dsyevd_("N", "L", &n, symmetric.data(), &n, ascending.data(), &workQuery, &lwork, &iworkQuery, &liwork, &info);
+    check(info, "dsyevd (workspace query)");
+    lwork = static_cast<int>(workQuery);
+    liwork = std::max(iworkQuery, 1);
+    std::vector<double> work(static_cast<std::size_t>(lwork));
+    std::vector<int> iwork(static_cast<std::size_t>(liwork));
+    dsyevd_("N", "L", &n, symmetric.data(), &n, ascending.data(), work.data(), &lwork, iwork.data(), &liwork, &info);
+    check(info, "dsyevd");
+}
+
+// The top `wanted` eigenpairs by dsyevr (MRRR): eigenvectors are computed for the requested range only.
+void topEigenpairsAscending(Eigen::MatrixXd& symmetric, int wanted, Eigen::VectorXd& ascending, Eigen::MatrixXd& z) {
+    const int n = toInt(symmetric.rows());
     const int il = n - wanted + 1;
     const int iu = n;
     const double unused = 0.0;
     const double abstol = 0.0; // LAPACK's default: full accuracy
     int found = 0;
     int info = 0;
-    Eigen::VectorXd ascending(n);
-    Eigen::MatrixXd z(wantVectors ? n : 1, wantVectors ? wanted : 1);
-    const int ldz = wantVectors ? n : 1;
-    std::vector<int> support(2 * static_cast<std::size_t>(std::max(wanted, 1)));
+    ascending.resize(n);
+    z.resize(n, wanted);
+    std::vector<int> support(2 * static_cast<std::size_t>(wanted));
     double workQuery = 0.0;
     int iworkQuery = 0;
     int lwork = -1;
     int liwork = -1;
-    dsyevr_(jobz, "I", "L", &n, symmetric.data(), &n, &unused, &unused, &il, &iu, &abstol, &found, ascending.data(),
-            z.data(), &ldz, support.data(), &workQuery, &lwork, &iworkQuery, &liwork, &info);
+    dsyevr_("V", "I", "L", &n, symmetric.data(), &n, &unused, &unused, &il, &iu, &abstol, &found, ascending.data(),
+            z.data(), &n, support.data(), &workQuery, &lwork, &iworkQuery, &liwork, &info);
     check(info, "dsyevr (workspace query)");
     lwork = static_cast<int>(workQuery);
     liwork = iworkQuery;
     std::vector<double> work(static_cast<std::size_t>(lwork));
     std::vector<int> iwork(static_cast<std::size_t>(liwork));
-    dsyevr_(jobz, "I", "L", &n, symmetric.data(), &n, &unused, &unused, &il, &iu, &abstol, &found, ascending.data(),
-            z.data(), &ldz, support.data(), work.data(), &lwork, iwork.data(), &liwork, &info);
+    dsyevr_("V", "I", "L", &n, symmetric.data(), &n, &unused, &unused, &il, &iu, &abstol, &found, ascending.data(),
+            z.data(), &n, support.data(), work.data(), &lwork, iwork.data(), &liwork, &info);
     check(info, "dsyevr");
     if (found != wanted) throw std::runtime_error("dsyevr returned fewer eigenvalues than requested");
-    values = ascending.head(wanted).reverse();
-    if (wantVectors) vectors = z.rowwise().reverse();
-    else vectors.resize(0, 0);
+    ascending.conservativeResize(wanted);
+}
+
+} // namespace
+
+void leadingSymmetricEigen(Eigen::MatrixXd& symmetric, Eigen::Index k, bool wantVectors, Eigen::VectorXd& values,
+                           Eigen::MatrixXd& vectors) {
+    Eigen::VectorXd ascending;
+    if (!wantVectors) {
+        allEigenvaluesAscending(symmetric, ascending);
+        values = ascending.tail(k).reverse();
+        vectors.resize(0, 0);
+        return;
+    }
+    Eigen::MatrixXd z;
+    topEigenpairsAscending(symmetric, toInt(k), ascending, z);
+    values = ascending.reverse();
+    vectors = z.rowwise().reverse();
 }
 
 void orthonormalizeColumns(Eigen::MatrixXd& block) {

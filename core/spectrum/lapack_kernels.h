@@ -7,7 +7,7 @@ namespace codescope::spectrum::lapack {
 
 /// Eigenpairs k..1 from the top of the symmetric matrix (n x n, lower triangle read; the matrix is overwritten).
 /// values: k eigenvalues descending; vectors (n x k, matching order) filled only if wantVectors.
-/// Uses dsyevr (MRRR), which computes only the requested part of the spectrum after tridiagonalisation.
+/// Values only: dsyevd (tridiagonalisation + dsterf); with vectors: dsyevr (MRRR) for the requested range only.
 /// Throws std::runtime_error if LAPACK reports a failure.
 void leadingSymmetricEigen(Eigen::MatrixXd& symmetric, Eigen::Index k, bool wantVectors, Eigen::VectorXd& values,
                            Eigen::MatrixXd& vectors);

@@ -1,6 +1,7 @@
 #include "core/spectrum/spectrum_analysis.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -22,6 +23,10 @@ constexpr double kEigenShare = 0.2;
 constexpr int kBootstrapDimsPerFitted = 3;
 // Largest score matrix (samples x dims floats) the bootstrap may keep in memory.
 constexpr std::int64_t kMaxScoreBytes = std::int64_t(2) << 30;
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
 void report(const ProgressCallback& progress, double fraction) {
     if (progress) progress(std::clamp(fraction, 0.0, 1.0));
@@ -85,6 +90,7 @@ SpectrumResult analyzeSpectrum(io::MatrixSource& source, const SpectrumOptions& 
     const bool bootstrap = options.bootstrapResamples > 0;
     const double readShare = bootstrap ? kReadShare / 2 : kReadShare;
 
+    auto stageStart = std::chrono::steady_clock::now();
     CovarianceAccumulator accumulator(result.featuresUsed);
     forEachBlock(source, columns, blockRows, cancel, [&](std::int64_t first, const Eigen::MatrixXd& block) {
         accumulator.add(block);
@@ -95,7 +101,9 @@ SpectrumResult analyzeSpectrum(io::MatrixSource& source, const SpectrumOptions& 
     if (!(result.totalVariance > 0))
         throw InputError(source.name() + ": every kept feature is constant (total variance 0); no spectrum to fit");
 
+    result.covarianceSeconds = secondsSince(stageStart);
     if (cancel) cancel->throwIfCancelled();
+    stageStart = std::chrono::steady_clock::now();
     EigenOptions eigenOptions;
     eigenOptions.method = options.eigenMethod;
     eigenOptions.seed = options.seed;
@@ -104,6 +112,7 @@ SpectrumResult analyzeSpectrum(io::MatrixSource& source, const SpectrumOptions& 
     // Rounding can leave the null space of a rank-deficient covariance slightly negative; variances are >= 0.
     result.eigenvalues = pairs.values.cwiseMax(0.0);
     result.explainedVarianceRatio = result.eigenvalues / result.totalVariance;
+    result.eigenSeconds = secondsSince(stageStart);
     report(progress, readShare + kEigenShare);
 
     const PowerLawFit fit = powerLawExponent(result.eigenvalues, options.fitLo, options.fitHi);
@@ -120,6 +129,7 @@ SpectrumResult analyzeSpectrum(io::MatrixSource& source, const SpectrumOptions& 
         return result;
     }
 
+    stageStart = std::chrono::steady_clock::now();
     const Eigen::Index dims = std::min<Eigen::Index>(result.components, kBootstrapDimsPerFitted * fit.fitHi);
     if (result.samples * dims * static_cast<std::int64_t>(sizeof(float)) > kMaxScoreBytes)
         throw InputError(source.name() + ": the bootstrap would keep " + std::to_string(result.samples) + " x " +
@@ -139,6 +149,7 @@ SpectrumResult analyzeSpectrum(io::MatrixSource& source, const SpectrumOptions& 
         [&](double fraction) { report(progress, bootstrapStart + (1.0 - bootstrapStart) * fraction); }, cancel);
     result.alphaCiLo = interval.lo;
     result.alphaCiHi = interval.hi;
+    result.bootstrapSeconds = secondsSince(stageStart);
     report(progress, 1.0);
     return result;
 }

@@ -40,6 +40,9 @@ struct SpectrumResult {
     int fitHi = 0;
     EigenMethod eigenMethod = EigenMethod::Dense;
     std::vector<std::string> warnings;       ///< e.g. a shortened fit range
+    double covarianceSeconds = 0;            ///< wall time reading the source and accumulating the covariance
+    double eigenSeconds = 0;                 ///< wall time of the eigensolver
+    double bootstrapSeconds = 0;             ///< wall time of the projection pass and the resamples
 };
 
 /// Methods: the smallest stride s with ceil(features / s) < maxFeatures. Throws InputError if maxFeatures < 2.

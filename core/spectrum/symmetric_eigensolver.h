@@ -24,7 +24,7 @@ struct EigenPairs {
 };
 
 /// The method Automatic resolves to for an n x n matrix and k wanted pairs. Dense wins unless k is a small part of
-/// n and n is large (see bench/spectrum_bench.cpp for the measurements behind the threshold).
+/// n and n is large (the .cpp records the measurements behind the threshold).
 EigenMethod chooseEigenMethod(Eigen::Index n, Eigen::Index k);
 
 /// Leading k eigenpairs of the symmetric matrix `symmetric` (n x n; only the lower triangle is read by Dense, the

@@ -73,6 +73,7 @@ TEST(SymmetricEigensolver, ValuesOnlyAndBadArguments) {
 
 TEST(SymmetricEigensolver, AutomaticChoiceUsesDenseForSmallProblems) {
     EXPECT_EQ(chooseEigenMethod(400, 400), EigenMethod::Dense);
+    EXPECT_EQ(chooseEigenMethod(4000, 1000), EigenMethod::Dense);
     EXPECT_EQ(chooseEigenMethod(8000, 100), EigenMethod::Subspace);
 }
 
