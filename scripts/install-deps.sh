@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ pkg-config
-  libeigen3-dev nlohmann-json3-dev
+  libeigen3-dev nlohmann-json3-dev zlib1g-dev libstb-dev
   libopenblas0-pthread libopenblas-pthread-dev   # without OpenBLAS every product is 30-60x slower
   googletest libgtest-dev libgmock-dev
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev libvulkan-dev libgl-dev libegl-dev

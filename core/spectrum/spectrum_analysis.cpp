@@ -52,11 +52,10 @@ void forEachBlock(io::MatrixSource& source, const std::vector<std::int64_t>& col
     }
 }
 
-void validate(const io::MatrixSource& source, const SpectrumOptions& options) {
-    if (source.rows() < 2)
-        throw InputError(source.name() + ": needs at least 2 samples (rows) for a covariance, found " +
-                         std::to_string(source.rows()));
-    if (source.cols() < 1) throw InputError(source.name() + ": has no features (columns)");
+void validate(std::int64_t samples, std::int64_t features, const SpectrumOptions& options, const std::string& name) {
+    if (samples < 2)
+        throw InputError(name + ": needs at least 2 samples (rows) for a covariance, found " + std::to_string(samples));
+    if (features < 1) throw InputError(name + ": has no features (columns)");
     if (options.maxComponents < 1) throw InputError("max components must be at least 1");
     if (options.bootstrapResamples < 0) throw InputError("bootstrap resamples must be 0 or more");
     if (options.fitLo < 1 || options.fitHi <= options.fitLo)
@@ -73,83 +72,115 @@ std::int64_t featureStride(std::int64_t features, std::int64_t maxFeatures) {
     return std::max<std::int64_t>(1, (features + maxFeatures - 2) / (maxFeatures - 1));
 }
 
-SpectrumResult analyzeSpectrum(io::MatrixSource& source, const SpectrumOptions& options,
-                               const ProgressCallback& progress, const CancelToken* cancel) {
-    validate(source, options);
-    SpectrumResult result;
-    result.samples = source.rows();
-    result.features = source.cols();
-    result.stride = featureStride(result.features, options.maxFeatures);
-    const std::vector<std::int64_t> columns = stridedColumns(result.features, result.stride);
-    result.featuresUsed = static_cast<std::int64_t>(columns.size());
-    result.components = std::min({options.maxComponents, result.samples, result.featuresUsed});
+SpectrumPlan planSpectrum(std::int64_t samples, std::int64_t features, const SpectrumOptions& options,
+                          const std::string& name) {
+    validate(samples, features, options, name);
+    SpectrumPlan plan;
+    plan.samples = samples;
+    plan.features = features;
+    plan.stride = featureStride(features, options.maxFeatures);
+    plan.columns = stridedColumns(features, plan.stride);
+    plan.components = std::min({options.maxComponents, samples, static_cast<std::int64_t>(plan.columns.size())});
+    return plan;
+}
 
-    // Blocks are sized by the full row width: a C-order .npy reader reads whole rows.
-    const std::int64_t rowBytes = 8 * std::max(result.features, result.featuresUsed);
-    const std::int64_t blockRows = std::clamp<std::int64_t>(options.blockBytes / rowBytes, 1, result.samples);
-    const bool bootstrap = options.bootstrapResamples > 0;
-    const double readShare = bootstrap ? kReadShare / 2 : kReadShare;
-
-    auto stageStart = std::chrono::steady_clock::now();
-    CovarianceAccumulator accumulator(result.featuresUsed);
-    forEachBlock(source, columns, blockRows, cancel, [&](std::int64_t first, const Eigen::MatrixXd& block) {
-        accumulator.add(block);
-        report(progress, readShare * static_cast<double>(first + block.rows()) / result.samples);
-    });
+CovarianceSpectrum spectrumOfCovariance(const CovarianceAccumulator& accumulator, const SpectrumPlan& plan,
+                                        const SpectrumOptions& options, const std::string& name) {
+    CovarianceSpectrum out;
+    SpectrumResult& result = out.result;
+    result.samples = accumulator.samples();
+    result.features = plan.features;
+    result.stride = plan.stride;
+    result.featuresUsed = static_cast<std::int64_t>(plan.columns.size());
+    result.components = std::min(plan.components, result.samples);
     const Eigen::MatrixXd covariance = accumulator.covariance();
     result.totalVariance = covariance.trace();
     if (!(result.totalVariance > 0))
-        throw InputError(source.name() + ": every kept feature is constant (total variance 0); no spectrum to fit");
+        throw InputError(name + ": every kept feature is constant (total variance 0); no spectrum to fit");
 
-    result.covarianceSeconds = secondsSince(stageStart);
-    if (cancel) cancel->throwIfCancelled();
-    stageStart = std::chrono::steady_clock::now();
+    const auto start = std::chrono::steady_clock::now();
     EigenOptions eigenOptions;
     eigenOptions.method = options.eigenMethod;
     eigenOptions.seed = options.seed;
-    EigenPairs pairs = leadingEigenpairs(covariance, result.components, false, eigenOptions);
+    const EigenPairs pairs = leadingEigenpairs(covariance, result.components, false, eigenOptions);
     result.eigenMethod = pairs.method;
     // Rounding can leave the null space of a rank-deficient covariance slightly negative; variances are >= 0.
     result.eigenvalues = pairs.values.cwiseMax(0.0);
     result.explainedVarianceRatio = result.eigenvalues / result.totalVariance;
-    result.eigenSeconds = secondsSince(stageStart);
-    report(progress, readShare + kEigenShare);
+    result.eigenSeconds = secondsSince(start);
 
-    const PowerLawFit fit = powerLawExponent(result.eigenvalues, options.fitLo, options.fitHi);
+    PowerLawFit fit;
+    try {
+        fit = powerLawExponent(result.eigenvalues, options.fitLo, options.fitHi);
+    } catch (const InputError& error) {
+        throw InputError(name + ": " + error.what());
+    }
     result.alpha = fit.alpha;
     result.intercept = fit.intercept;
     result.fitLo = fit.fitLo;
     result.fitHi = fit.fitHi;
     if (!fit.warning.empty()) result.warnings.push_back(fit.warning);
-
     result.alphaCiLo = std::numeric_limits<double>::quiet_NaN();
     result.alphaCiHi = std::numeric_limits<double>::quiet_NaN();
+
+    if (options.bootstrapResamples > 0) {
+        const Eigen::Index dims = std::min<Eigen::Index>(result.components, kBootstrapDimsPerFitted * fit.fitHi);
+        if (result.samples * dims * static_cast<std::int64_t>(sizeof(float)) > kMaxScoreBytes)
+            throw InputError(name + ": the bootstrap would keep " + std::to_string(result.samples) + " x " +
+                             std::to_string(dims) + " projected values (over 2 GiB); run with --bootstrap 0");
+        out.bootstrapBasis = leadingEigenpairs(covariance, dims, true, eigenOptions).vectors;
+        out.mean = accumulator.mean();
+    }
+    return out;
+}
+
+void addBootstrapInterval(SpectrumResult& result, const Eigen::Ref<const Eigen::MatrixXf>& scores,
+                          const SpectrumOptions& options, const ProgressCallback& progress, const CancelToken* cancel) {
+    const BootstrapInterval interval = bootstrapPowerLawInterval(scores, options.bootstrapResamples, options.seed,
+                                                                 result.fitLo, result.fitHi, {}, progress, cancel);
+    result.alphaCiLo = interval.lo;
+    result.alphaCiHi = interval.hi;
+}
+
+SpectrumResult analyzeSpectrum(io::MatrixSource& source, const SpectrumOptions& options,
+                               const ProgressCallback& progress, const CancelToken* cancel) {
+    const SpectrumPlan plan = planSpectrum(source.rows(), source.cols(), options, source.name());
+    // Blocks are sized by the full row width: a C-order .npy reader reads whole rows.
+    const std::int64_t rowBytes = 8 * std::max<std::int64_t>(plan.features, plan.columns.size());
+    const std::int64_t blockRows = std::clamp<std::int64_t>(options.blockBytes / rowBytes, 1, plan.samples);
+    const bool bootstrap = options.bootstrapResamples > 0;
+    const double readShare = bootstrap ? kReadShare / 2 : kReadShare;
+
+    auto start = std::chrono::steady_clock::now();
+    CovarianceAccumulator accumulator(static_cast<Eigen::Index>(plan.columns.size()));
+    forEachBlock(source, plan.columns, blockRows, cancel, [&](std::int64_t first, const Eigen::MatrixXd& block) {
+        accumulator.add(block);
+        report(progress, readShare * static_cast<double>(first + block.rows()) / plan.samples);
+    });
+    const double covarianceSeconds = secondsSince(start);
+    if (cancel) cancel->throwIfCancelled();
+    CovarianceSpectrum spectrum = spectrumOfCovariance(accumulator, plan, options, source.name());
+    SpectrumResult& result = spectrum.result;
+    result.covarianceSeconds = covarianceSeconds;
+    const double projectStart = readShare + kEigenShare;
+    report(progress, projectStart);
     if (!bootstrap) {
         report(progress, 1.0);
         return result;
     }
 
-    stageStart = std::chrono::steady_clock::now();
-    const Eigen::Index dims = std::min<Eigen::Index>(result.components, kBootstrapDimsPerFitted * fit.fitHi);
-    if (result.samples * dims * static_cast<std::int64_t>(sizeof(float)) > kMaxScoreBytes)
-        throw InputError(source.name() + ": the bootstrap would keep " + std::to_string(result.samples) + " x " +
-                         std::to_string(dims) + " projected values (over 2 GiB); run with --bootstrap 0");
-    const EigenPairs leading = leadingEigenpairs(covariance, dims, true, eigenOptions);
-    const Eigen::VectorXd mean = accumulator.mean();
-    Eigen::MatrixXf scores(result.samples, dims);
-    const double projectStart = readShare + kEigenShare;
-    forEachBlock(source, columns, blockRows, cancel, [&](std::int64_t first, const Eigen::MatrixXd& block) {
+    start = std::chrono::steady_clock::now();
+    Eigen::MatrixXf scores(plan.samples, spectrum.bootstrapBasis.cols());
+    forEachBlock(source, plan.columns, blockRows, cancel, [&](std::int64_t first, const Eigen::MatrixXd& block) {
         scores.middleRows(first, block.rows()) =
-            ((block.rowwise() - mean.transpose()) * leading.vectors).cast<float>();
-        report(progress, projectStart + readShare * static_cast<double>(first + block.rows()) / result.samples);
+            ((block.rowwise() - spectrum.mean.transpose()) * spectrum.bootstrapBasis).cast<float>();
+        report(progress, projectStart + readShare * static_cast<double>(first + block.rows()) / plan.samples);
     });
     const double bootstrapStart = projectStart + readShare;
-    const BootstrapInterval interval = bootstrapPowerLawInterval(
-        scores, options.bootstrapResamples, options.seed, fit.fitLo, fit.fitHi, {},
-        [&](double fraction) { report(progress, bootstrapStart + (1.0 - bootstrapStart) * fraction); }, cancel);
-    result.alphaCiLo = interval.lo;
-    result.alphaCiHi = interval.hi;
-    result.bootstrapSeconds = secondsSince(stageStart);
+    addBootstrapInterval(result, scores, options,
+                         [&](double fraction) { report(progress, bootstrapStart + (1.0 - bootstrapStart) * fraction); },
+                         cancel);
+    result.bootstrapSeconds = secondsSince(start);
     report(progress, 1.0);
     return result;
 }

@@ -8,6 +8,7 @@
 
 #include "core/common/job_control.h"
 #include "core/io/matrix_source.h"
+#include "core/spectrum/covariance_accumulator.h"
 #include "core/spectrum/symmetric_eigensolver.h"
 
 namespace codescope::spectrum {
@@ -47,6 +48,38 @@ struct SpectrumResult {
 
 /// Methods: the smallest stride s with ceil(features / s) < maxFeatures. Throws InputError if maxFeatures < 2.
 std::int64_t featureStride(std::int64_t features, std::int64_t maxFeatures);
+
+/// Which features one analysis keeps and how many components it computes.
+struct SpectrumPlan {
+    std::int64_t samples = 0;
+    std::int64_t features = 0;
+    std::int64_t stride = 1;
+    std::vector<std::int64_t> columns;  ///< kept feature indices 0, s, 2s, ...
+    std::int64_t components = 0;        ///< min(maxComponents, samples, kept features)
+};
+
+/// Plans the analysis of a samples x features matrix. Throws InputError (naming `name`) for fewer than 2 samples,
+/// no features, or invalid options.
+SpectrumPlan planSpectrum(std::int64_t samples, std::int64_t features, const SpectrumOptions& options,
+                          const std::string& name);
+
+/// The spectrum of an accumulated covariance (of the plan's kept features) and its power-law fit. When the options
+/// ask for a bootstrap, `bootstrapBasis` holds the leading eigenvectors (kept features x dims) that the samples must
+/// be projected on (after subtracting `mean`) for addBootstrapInterval(). Throws InputError (naming `name`) if
+/// every feature is constant or too few components exist for the fit.
+struct CovarianceSpectrum {
+    SpectrumResult result;
+    Eigen::MatrixXd bootstrapBasis;
+    Eigen::VectorXd mean;
+};
+CovarianceSpectrum spectrumOfCovariance(const CovarianceAccumulator& accumulator, const SpectrumPlan& plan,
+                                        const SpectrumOptions& options, const std::string& name);
+
+/// Sets result.alphaCiLo/alphaCiHi from `scores` (samples x dims: every sample minus the mean, times the
+/// bootstrapBasis). Throws Cancelled if cancelled.
+void addBootstrapInterval(SpectrumResult& result, const Eigen::Ref<const Eigen::MatrixXf>& scores,
+                          const SpectrumOptions& options, const ProgressCallback& progress = {},
+                          const CancelToken* cancel = nullptr);
 
 /// Runs the whole analysis on `source` (read once for the spectrum, a second time to project onto the leading
 /// eigenvectors when bootstrapping). progress receives fractions in [0, 1]; cancel is polled between blocks.
