@@ -59,6 +59,8 @@ std::string systemError() {
     return std::strerror(errno);
 }
 
+} // namespace
+
 void preadFully(int fd, const std::string& path, std::int64_t offset, unsigned char* destination, std::size_t size) {
     while (size > 0) {
         const ssize_t got = ::pread(fd, destination, size, static_cast<off_t>(offset));
@@ -76,6 +78,8 @@ void preadFully(int fd, const std::string& path, std::int64_t offset, unsigned c
         size -= static_cast<std::size_t>(got);
     }
 }
+
+namespace {
 
 // A Python literal as numpy's header uses them: 'str', int, True/False/None, (tuple,) and [list].
 struct PyValue {
@@ -266,29 +270,21 @@ std::string dtypeProblem(const std::string& descr) {
     return what;
 }
 
-[[noreturn]] void throwUnsupportedDtype(const std::string& path, const std::string& shown, const std::string& why) {
-    throw InputError(path + ": unsupported dtype " + shown + " (" + why +
-                     "); only little-endian float32 '<f4' and float64 '<f8' are supported");
+[[noreturn]] void throwUnsupportedDtype(const std::string& path, const std::string& shown, const std::string& why,
+                                        const std::string& supportedText) {
+    throw InputError(path + ": unsupported dtype " + shown + " (" + why + "); " + supportedText);
 }
 
-NpyDtype parseDtype(const std::string& path, const PyValue& descr) {
-    if (descr.kind == PyValue::Kind::List) throwUnsupportedDtype(path, printable(descr.source), "structured records");
+std::string parseDescr(const std::string& path, const PyValue& descr, const std::vector<std::string>& acceptedDescrs,
+                       const std::string& supportedText) {
+    if (descr.kind == PyValue::Kind::List) {
+        throwUnsupportedDtype(path, printable(descr.source), "structured records", supportedText);
+    }
     if (descr.kind != PyValue::Kind::String) {
         throw InputError(path + ": malformed header ('descr' is " + printable(descr.source) + ", not a dtype string)");
     }
-    if (descr.text == "<f4") return NpyDtype::Float32;
-    if (descr.text == "<f8") return NpyDtype::Float64;
-    throwUnsupportedDtype(path, "'" + printable(descr.text) + "'", dtypeProblem(descr.text));
-}
-
-std::string shapeText(const std::vector<std::int64_t>& dims) {
-    std::string text = "(";
-    for (std::size_t i = 0; i < dims.size(); ++i) {
-        if (i > 0) text += ", ";
-        text += std::to_string(dims[i]);
-    }
-    if (dims.size() == 1) text += ",";
-    return text + ")";
+    if (std::find(acceptedDescrs.begin(), acceptedDescrs.end(), descr.text) != acceptedDescrs.end()) return descr.text;
+    throwUnsupportedDtype(path, "'" + printable(descr.text) + "'", dtypeProblem(descr.text), supportedText);
 }
 
 std::vector<std::int64_t> parseShape(const std::string& path, const PyValue& shape) {
@@ -302,11 +298,6 @@ std::vector<std::int64_t> parseShape(const std::string& path, const PyValue& sha
                              " holds something other than non-negative integers)");
         }
         dims.push_back(item.integer);
-    }
-    if (dims.size() != 2) {
-        const std::string rank = dims.empty() ? "a 0-D scalar" : std::to_string(dims.size()) + "-D";
-        throw InputError(path + ": shape " + shapeText(dims) + " is " + rank +
-                         "; expected a 2-D matrix (rows = samples, columns = features)");
     }
     return dims;
 }
@@ -380,7 +371,20 @@ double loadValue(NpyDtype dtype, const unsigned char* bytes) {
     return dtype == NpyDtype::Float32 ? loadLittleEndian<float>(bytes) : loadLittleEndian<double>(bytes);
 }
 
-NpyHeader readHeader(int fd, const std::string& path) {
+} // namespace
+
+std::string npyShapeText(const std::vector<std::int64_t>& dims) {
+    std::string text = "(";
+    for (std::size_t i = 0; i < dims.size(); ++i) {
+        if (i > 0) text += ", ";
+        text += std::to_string(dims[i]);
+    }
+    if (dims.size() == 1) text += ",";
+    return text + ")";
+}
+
+NpyArrayHeader readNpyArrayHeader(int fd, const std::string& path, const std::vector<std::string>& acceptedDescrs,
+                                  const std::string& supportedText) {
     struct stat info {};
     if (::fstat(fd, &info) != 0) throw InputError(path + ": cannot stat (" + systemError() + ")");
     if (S_ISDIR(info.st_mode)) throw InputError(path + ": is a directory, not a .npy file");
@@ -394,7 +398,8 @@ NpyHeader readHeader(int fd, const std::string& path) {
     }
     if (fileSize < 8) throw InputError(path + ": truncated: the file ends inside the .npy version field");
 
-    NpyHeader header;
+    NpyArrayHeader header;
+    header.fileSize = fileSize;
     header.majorVersion = preamble[6];
     header.minorVersion = preamble[7];
     if (header.minorVersion != 0 || header.majorVersion < 1 || header.majorVersion > 3) {
@@ -434,25 +439,46 @@ NpyHeader readHeader(int fd, const std::string& path) {
     for (const char* key : {"descr", "fortran_order", "shape"}) {
         if (dict.count(key) == 0) throw InputError(path + ": malformed header (missing key '" + key + "')");
     }
-    header.dtype = parseDtype(path, dict.at("descr"));
+    header.descr = parseDescr(path, dict.at("descr"), acceptedDescrs, supportedText);
     const PyValue& fortranOrder = dict.at("fortran_order");
     if (fortranOrder.kind != PyValue::Kind::Bool) {
         throw InputError(path + ": malformed header ('fortran_order' is " + printable(fortranOrder.source) +
                          ", not True or False)");
     }
     header.fortranOrder = fortranOrder.boolean;
-    const std::vector<std::int64_t> dims = parseShape(path, dict.at("shape"));
+    header.shape = parseShape(path, dict.at("shape"));
+    return header;
+}
+
+namespace {
+
+NpyHeader readHeader(int fd, const std::string& path) {
+    const NpyArrayHeader array = readNpyArrayHeader(fd, path, {"<f4", "<f8"},
+                                                    "only little-endian float32 '<f4' and float64 '<f8' are supported");
+    const std::vector<std::int64_t>& dims = array.shape;
+    if (dims.size() != 2) {
+        const std::string rank = dims.empty() ? "a 0-D scalar" : std::to_string(dims.size()) + "-D";
+        throw InputError(path + ": shape " + npyShapeText(dims) + " is " + rank +
+                         "; expected a 2-D matrix (rows = samples, columns = features)");
+    }
+    NpyHeader header;
+    header.majorVersion = array.majorVersion;
+    header.minorVersion = array.minorVersion;
+    header.dtype = array.descr == "<f4" ? NpyDtype::Float32 : NpyDtype::Float64;
+    header.fortranOrder = array.fortranOrder;
+    header.dataOffset = array.dataOffset;
+    const std::int64_t fileSize = array.fileSize;
     header.rows = dims[0];
     header.cols = dims[1];
     if (header.rows == 0 || header.cols == 0) {
-        throw InputError(path + ": empty matrix: shape " + shapeText(dims) + " has zero " +
+        throw InputError(path + ": empty matrix: shape " + npyShapeText(dims) + " has zero " +
                          (header.rows == 0 ? "rows (samples)" : "columns (features)"));
     }
 
     const std::int64_t itemSize = npyItemSize(header.dtype);
     const std::int64_t maxDataBytes = std::numeric_limits<std::int64_t>::max() - header.dataOffset;
     if (header.rows > maxDataBytes / itemSize / header.cols) {
-        throw InputError(path + ": shape " + shapeText(dims) + " is too large: its byte count overflows 64 bits");
+        throw InputError(path + ": shape " + npyShapeText(dims) + " is too large: its byte count overflows 64 bits");
     }
     const std::int64_t dataBytes = header.rows * header.cols * itemSize;
     const std::int64_t heldBytes = fileSize - header.dataOffset;

@@ -1,8 +1,10 @@
 #pragma once
 // Streaming reader for 2-D NumPy .npy matrices (rows = samples, columns = features). Layer activations can be
 // tens of GB, so the file is never loaded whole: the header is parsed once and rows are fetched on demand with
-// pread, a chunk at a time, into a buffer the reader reuses between calls.
+// pread, a chunk at a time, into a buffer the reader reuses between calls. The header parser also serves N-D
+// arrays (image stacks, see core/data/npy_image_dataset.h).
 #include <Eigen/Core>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -28,6 +30,34 @@ struct NpyHeader {
     std::int64_t cols = 0;       // features
     std::int64_t dataOffset = 0; // bytes from file start to first element
 };
+
+/// What a .npy header of any rank says, before a reader decides whether it can use the array.
+struct NpyArrayHeader {
+    int majorVersion = 1;
+    int minorVersion = 0;
+    std::string descr; // numpy dtype string as written: one of the accepted ones ("<f4", "|u1")
+    bool fortranOrder = false;
+    std::vector<std::int64_t> shape; // any rank (0-D included), every dimension >= 0
+    std::int64_t dataOffset = 0;     // bytes from file start to the first element
+    std::int64_t fileSize = 0;       // bytes in the whole file; the caller compares it with the data size it expects
+};
+
+/// Parses the header of a .npy file (format 1.0, 2.0 or 3.0) open for reading on `fd`. Checks the magic, version,
+/// header length, the dict's syntax and keys, that 'descr' is one of `acceptedDescrs`, that 'fortran_order' is a bool
+/// and that 'shape' is a tuple of non-negative integers. Rank, empty dimensions and the data size are left to the
+/// caller, which knows what it can read. Throws InputError ("<path>: <problem>") for a file that cannot be read, a
+/// directory, a non-.npy file, an unsupported version, a malformed or lying header, and for a dtype outside
+/// `acceptedDescrs`: the message names the dtype and why it is refused, then appends `supportedText` (e.g. "only
+/// uint8 '|u1' is supported").
+NpyArrayHeader readNpyArrayHeader(int fd, const std::string& path, const std::vector<std::string>& acceptedDescrs,
+                                  const std::string& supportedText);
+
+/// numpy's repr of a shape for messages: "(2, 3)", "(3,)", "()".
+std::string npyShapeText(const std::vector<std::int64_t>& dims);
+
+/// Reads exactly `size` bytes at byte `offset` of `fd` with pread, which leaves the file position alone, so several
+/// threads may read one descriptor at once. Throws InputError naming `path` on a read error or an early end of file.
+void preadFully(int fd, const std::string& path, std::int64_t offset, unsigned char* destination, std::size_t size);
 
 /// Reads a 2-D float32/float64 .npy file (format versions 1.0, 2.0 and 3.0; C or Fortran order) by row ranges.
 /// Not thread-safe: one reader per thread (each call reuses the reader's buffer).

@@ -1,17 +1,13 @@
 #include "core/results/spectrum_report.h"
 
+#include "core/results/json_values.h"
+
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <vector>
 
 namespace codescope::results {
-
-namespace {
-std::vector<double> toVector(const Eigen::VectorXd& values) { return {values.data(), values.data() + values.size()}; }
-
-nlohmann::json numberOrNull(double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(); }
-} // namespace
 
 std::string spectrumJson(const spectrum::SpectrumResult& result) {
     nlohmann::json json;

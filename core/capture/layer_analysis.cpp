@@ -1,0 +1,261 @@
+#include "core/capture/layer_analysis.h"
+
+#include <ATen/ATen.h>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <future>
+#include <map>
+#include <memory>
+
+#include "core/common/input_error.h"
+#include "core/spectrum/covariance_accumulator.h"
+
+namespace codescope::capture {
+
+namespace {
+
+using spectrum::CovarianceAccumulator;
+
+struct LayerJob {
+    models::LayerInfo layer;
+    spectrum::SpectrumPlan plan;
+    std::string warning;
+    std::unique_ptr<CovarianceAccumulator> accumulator;
+    spectrum::CovarianceSpectrum spectrum;
+    Eigen::MatrixXf scores;
+
+    std::int64_t kept() const { return static_cast<std::int64_t>(plan.columns.size()); }
+    // A covariance, plus the copies the eigensolver makes of it.
+    std::int64_t covarianceBytes() const { return 8 * kept() * kept(); }
+};
+
+at::Tensor toTensor(const data::ImageBatch& batch) {
+    // The batch owns its pixels; the tensor borrows them only until the forward pass has copied what it needs.
+    return at::from_blob(const_cast<float*>(batch.pixels.data()),
+                         {batch.count, batch.channels, batch.height, batch.width}, at::kFloat);
+}
+
+// The kept columns of a (batch x features) float activation tensor, as doubles for the accumulator.
+void keptColumns(const at::Tensor& activations, const std::vector<std::int64_t>& columns, Eigen::MatrixXd& block) {
+    const at::Tensor contiguous = activations.contiguous();
+    const float* values = contiguous.data_ptr<float>();
+    const std::int64_t rows = contiguous.size(0);
+    const std::int64_t width = contiguous.size(1);
+    block.resize(rows, static_cast<Eigen::Index>(columns.size()));
+    for (std::int64_t i = 0; i < rows; ++i) {
+        const float* row = values + i * width;
+        for (std::size_t j = 0; j < columns.size(); ++j) block(i, static_cast<Eigen::Index>(j)) = row[columns[j]];
+    }
+    if (!block.allFinite()) throw InputError("activations contain NaN or Inf");
+}
+
+class BatchStream {
+public:
+    BatchStream(const data::ImageDataset& dataset, const data::Preprocessing& preprocessing, std::int64_t samples,
+                std::int64_t batchSize)
+        : m_dataset(dataset), m_preprocessing(preprocessing), m_samples(samples), m_batchSize(batchSize) {}
+
+    // Calls visit(first, batch) for consecutive batches; the next batch is read and preprocessed on a worker
+    // thread while the caller runs the model on the current one.
+    template <typename Visit>
+    void forEach(const CancelToken* cancel, Visit visit) {
+        auto load = [this](std::int64_t first) {
+            const std::int64_t count = std::min(m_batchSize, m_samples - first);
+            return data::preprocess(m_dataset.read(first, count), m_preprocessing);
+        };
+        std::future<data::ImageBatch> next = std::async(std::launch::async, load, std::int64_t{0});
+        for (std::int64_t first = 0; first < m_samples;) {
+            data::ImageBatch batch = next.get();
+            const std::int64_t following = first + batch.count;
+            if (following < m_samples) next = std::async(std::launch::async, load, following);
+            if (cancel && cancel->isCancelled()) {
+                if (next.valid()) next.wait();
+                throw Cancelled();
+            }
+            visit(first, batch);
+            first = following;
+        }
+    }
+
+private:
+    const data::ImageDataset& m_dataset;
+    const data::Preprocessing& m_preprocessing;
+    std::int64_t m_samples;
+    std::int64_t m_batchSize;
+};
+
+std::vector<models::LayerInfo> chooseLayers(const std::vector<models::LayerInfo>& discovered,
+                                            const std::vector<std::string>& names, const std::string& modelName) {
+    if (names.empty()) return defaultLayers(discovered);
+    std::vector<models::LayerInfo> chosen;
+    for (const std::string& name : names) {
+        const auto found = std::find_if(discovered.begin(), discovered.end(),
+                                        [&](const models::LayerInfo& layer) { return layer.name == name; });
+        if (found == discovered.end())
+            throw InputError(modelName + ": no layer named '" + name + "' (codescope-cli layers lists them)");
+        chosen.push_back(*found);
+    }
+    std::sort(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return a.depth < b.depth; });
+    chosen.erase(std::unique(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return a.name == b.name; }),
+                 chosen.end());
+    return chosen;
+}
+
+// Plans each layer, widening the stride of any layer whose covariance alone would not fit `available` bytes.
+std::vector<LayerJob> planLayers(const std::vector<models::LayerInfo>& layers, std::int64_t samples,
+                                 const CaptureOptions& options, std::int64_t available) {
+    std::vector<LayerJob> jobs;
+    for (const models::LayerInfo& layer : layers) {
+        LayerJob job;
+        job.layer = layer;
+        job.plan = spectrum::planSpectrum(samples, layer.features(), options.spectrum, layer.name);
+        // The eigensolver briefly holds two more copies of the covariance.
+        if (3 * job.covarianceBytes() > available) {
+            spectrum::SpectrumOptions narrower = options.spectrum;
+            narrower.maxFeatures = std::max<std::int64_t>(2, static_cast<std::int64_t>(std::sqrt(available / 24.0)));
+            const std::int64_t methodsStride = job.plan.stride;
+            job.plan = spectrum::planSpectrum(samples, layer.features(), narrower, layer.name);
+            job.warning = "stride raised from " + std::to_string(methodsStride) + " to " +
+                          std::to_string(job.plan.stride) + " to fit the memory budget";
+        }
+        jobs.push_back(std::move(job));
+    }
+    return jobs;
+}
+
+// Consecutive layers (in depth order) whose covariances fit `available` bytes together: one data pass each.
+std::vector<std::vector<std::size_t>> groupLayers(const std::vector<LayerJob>& jobs, std::int64_t available) {
+    std::vector<std::vector<std::size_t>> groups;
+    std::int64_t used = 0;
+    std::int64_t largest = 0;
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        const std::int64_t bytes = jobs[i].covarianceBytes();
+        const std::int64_t newLargest = std::max(largest, bytes);
+        if (groups.empty() || used + bytes + 2 * newLargest > available) {
+            groups.emplace_back();
+            used = 0;
+            largest = 0;
+        }
+        groups.back().push_back(i);
+        used += bytes;
+        largest = std::max(largest, bytes);
+    }
+    return groups;
+}
+
+} // namespace
+
+std::vector<models::LayerInfo> defaultLayers(const std::vector<models::LayerInfo>& layers) {
+    std::vector<models::LayerInfo> relus;
+    std::copy_if(layers.begin(), layers.end(), std::back_inserter(relus),
+                 [](const models::LayerInfo& layer) { return layer.kind == "relu"; });
+    return relus.empty() ? layers : relus;
+}
+
+std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const data::ImageDataset& dataset,
+                                         const data::Preprocessing& preprocessing,
+                                         const std::vector<std::string>& layerNames, const CaptureOptions& options,
+                                         const CaptureProgressCallback& progress, const CancelToken* cancel) {
+    const std::int64_t samples = options.samples > 0 ? std::min(options.samples, dataset.size()) : dataset.size();
+    if (samples < 2)
+        throw InputError(dataset.name() + ": needs at least 2 images for a covariance, has " + std::to_string(samples));
+
+    const data::ImageBatch example = data::preprocess(dataset.read(0, std::min<std::int64_t>(2, samples)), preprocessing);
+    const std::vector<models::LayerInfo> discovered = model.discoverLayers(toTensor(example).clone());
+    const std::vector<models::LayerInfo> layers = chooseLayers(discovered, layerNames, model.name());
+    if (layers.empty()) throw InputError(model.name() + ": no layers to analyse");
+
+    // A quarter of the budget holds one batch of activations (captured outputs, their double copies, and the
+    // forward pass's own intermediates, estimated by every discovered layer's output); the rest the covariances.
+    std::int64_t perSampleBytes = 0;
+    for (const auto& layer : discovered) perSampleBytes += 4 * layer.features();
+    for (const auto& layer : layers) perSampleBytes += 8 * layer.features();
+    const std::int64_t batchSize =
+        options.batchSize > 0 ? options.batchSize
+                              : std::clamp<std::int64_t>(options.memoryBudgetBytes / 4 / std::max<std::int64_t>(1, perSampleBytes),
+                                                         1, 256);
+    const std::int64_t available = options.memoryBudgetBytes - batchSize * perSampleBytes;
+    if (available <= 0) throw InputError("the memory budget is too small for one batch of activations");
+
+    std::vector<LayerJob> jobs = planLayers(layers, samples, options, available);
+    const auto groups = groupLayers(jobs, available);
+    const bool bootstrap = options.spectrum.bootstrapResamples > 0;
+    const double totalUnits = static_cast<double>(groups.size()) * (bootstrap ? 3.0 : 1.0) * samples;
+    double doneUnits = 0;
+    std::int64_t imagesSeen = 0;
+    const auto start = std::chrono::steady_clock::now();
+    auto report = [&](double units) {
+        doneUnits += units;
+        if (!progress) return;
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        progress({std::min(1.0, doneUnits / totalUnits), elapsed > 0 ? imagesSeen / elapsed : 0.0});
+    };
+
+    BatchStream stream(dataset, preprocessing, samples, batchSize);
+    Eigen::MatrixXd block;
+    for (const auto& group : groups) {
+        std::vector<std::string> names;
+        for (std::size_t i : group) {
+            names.push_back(jobs[i].layer.name);
+            jobs[i].accumulator = std::make_unique<CovarianceAccumulator>(jobs[i].kept());
+        }
+        stream.forEach(cancel, [&](std::int64_t, const data::ImageBatch& batch) {
+            const std::vector<at::Tensor> outputs = model.capture(toTensor(batch), names);
+            for (std::size_t g = 0; g < group.size(); ++g) {
+                LayerJob& job = jobs[group[g]];
+                keptColumns(outputs[g], job.plan.columns, block);
+                job.accumulator->add(block);
+            }
+            imagesSeen += batch.count;
+            report(static_cast<double>(batch.count));
+        });
+        for (std::size_t i : group) {
+            jobs[i].spectrum = spectrum::spectrumOfCovariance(*jobs[i].accumulator, jobs[i].plan, options.spectrum,
+                                                              model.name() + ": layer " + jobs[i].layer.name);
+            jobs[i].accumulator.reset();
+            if (!jobs[i].warning.empty()) jobs[i].spectrum.result.warnings.push_back(jobs[i].warning);
+        }
+        if (!bootstrap) continue;
+
+        for (std::size_t i : group) jobs[i].scores.resize(samples, jobs[i].spectrum.bootstrapBasis.cols());
+        stream.forEach(cancel, [&](std::int64_t first, const data::ImageBatch& batch) {
+            const std::vector<at::Tensor> outputs = model.capture(toTensor(batch), names);
+            for (std::size_t g = 0; g < group.size(); ++g) {
+                LayerJob& job = jobs[group[g]];
+                keptColumns(outputs[g], job.plan.columns, block);
+                job.scores.middleRows(first, block.rows()) =
+                    ((block.rowwise() - job.spectrum.mean.transpose()) * job.spectrum.bootstrapBasis).cast<float>();
+            }
+            imagesSeen += batch.count;
+            report(static_cast<double>(batch.count));
+        });
+        for (std::size_t g = 0; g < group.size(); ++g) {
+            LayerJob& job = jobs[group[g]];
+            spectrum::addBootstrapInterval(job.spectrum.result, job.scores, options.spectrum, {}, cancel);
+            job.scores.resize(0, 0);
+            report(static_cast<double>(samples) / group.size());
+        }
+    }
+
+    std::vector<LayerSpectrum> results;
+    for (LayerJob& job : jobs) results.push_back({job.layer, std::move(job.spectrum.result)});
+    if (progress) progress({1.0, 0.0});
+    return results;
+}
+
+std::vector<Eigen::MatrixXf> captureActivations(models::CapturableModel& model, const data::ImageBatch& images,
+                                                const std::vector<std::string>& layerNames) {
+    const std::vector<at::Tensor> outputs = model.capture(toTensor(images), layerNames);
+    std::vector<Eigen::MatrixXf> matrices;
+    for (const at::Tensor& output : outputs) {
+        const at::Tensor contiguous = output.contiguous();
+        Eigen::MatrixXf matrix(contiguous.size(0), contiguous.size(1));
+        matrix = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+            contiguous.data_ptr<float>(), contiguous.size(0), contiguous.size(1));
+        matrices.push_back(std::move(matrix));
+    }
+    return matrices;
+}
+
+} // namespace codescope::capture

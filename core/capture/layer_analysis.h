@@ -1,0 +1,55 @@
+#pragma once
+// Activation capture: run a model over a data set and compute, for every chosen layer, the paper's spectrum
+// (Methods) without ever holding a layer's full activation matrix.
+#include <Eigen/Core>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/capture/layer_spectrum.h"
+#include "core/common/job_control.h"
+#include "core/data/image_batch.h"
+#include "core/data/image_dataset.h"
+#include "core/data/image_preprocessing.h"
+#include "core/models/capturable_model.h"
+#include "core/models/layer_info.h"
+#include "core/spectrum/spectrum_analysis.h"
+
+namespace codescope::capture {
+
+struct CaptureOptions {
+    std::int64_t samples = 0;                         ///< images to use from the start of the data set; 0 = all
+    std::int64_t batchSize = 0;                       ///< images per forward pass; 0 = chosen from the budget
+    std::int64_t memoryBudgetBytes = std::int64_t(2) << 30;  ///< covariances + one batch of activations
+    spectrum::SpectrumOptions spectrum;               ///< stride limit, components, fit range, bootstrap, seed
+};
+
+struct CaptureProgress {
+    double fraction = 0;          ///< of the whole job, in [0, 1]
+    double samplesPerSecond = 0;  ///< images through the model per second, over the job so far
+};
+using CaptureProgressCallback = std::function<void(const CaptureProgress&)>;
+
+/// The layers `auto` selects: every ReLU output (the paper analyses ReLU activations), or every layer if the
+/// model has none. `layers`: all discovered layers in depth order.
+std::vector<models::LayerInfo> defaultLayers(const std::vector<models::LayerInfo>& layers);
+
+/// Runs `model` in eval mode over the first options.samples images of `dataset`, preprocessed to the model's input,
+/// and returns the spectrum of each chosen layer (by name; empty = defaultLayers) in depth order. Layers are
+/// packed into groups whose covariances fit the memory budget; each group costs one pass over the data (two with a
+/// bootstrap, which projects the samples on the leading eigenvectors). A layer too wide for the budget on its own
+/// gets a larger stride than the Methods' rule, with a warning in its result. Data loading for the next batch
+/// overlaps the current forward pass. Throws InputError (unknown layer, bad data, too few samples), Cancelled.
+std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const data::ImageDataset& dataset,
+                                         const data::Preprocessing& preprocessing,
+                                         const std::vector<std::string>& layerNames, const CaptureOptions& options,
+                                         const CaptureProgressCallback& progress = {},
+                                         const CancelToken* cancel = nullptr);
+
+/// Raw activations of a small input (e.g. the moving-dot stimulus), one matrix per requested layer:
+/// images x features (float). Throws InputError for an unknown layer.
+std::vector<Eigen::MatrixXf> captureActivations(models::CapturableModel& model, const data::ImageBatch& images,
+                                                const std::vector<std::string>& layerNames);
+
+} // namespace codescope::capture

@@ -1,0 +1,115 @@
+#include "core/data/image_folder_dataset.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <memory>
+
+#include "core/common/input_error.h"
+
+// The one translation unit that compiles stb_image's implementation. Its code trips our warnings (-Wextra on
+// third-party C-style code); they are silenced here only, not for our own code. stbi_failure_reason() is thread-local
+// in this version of stb_image (STBI_THREAD_LOCAL), so concurrent read() calls each see their own failure.
+#define STB_IMAGE_IMPLEMENTATION
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wtype-limits"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <stb/stb_image.h>
+#pragma GCC diagnostic pop
+
+namespace codescope::data {
+
+namespace {
+
+bool isImageFile(const std::filesystem::path& path) {
+    std::string extension = path.extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return extension == ".png" || extension == ".jpg" || extension == ".jpeg";
+}
+
+// Grey + alpha decodes to grey, RGBA to RGB: alpha carries no image content for a model trained on opaque images.
+int channelsWithoutAlpha(int components) {
+    return components <= 2 ? 1 : 3;
+}
+
+std::string shapeText(std::int64_t channels, std::int64_t height, std::int64_t width) {
+    return std::to_string(channels) + " x " + std::to_string(height) + " x " + std::to_string(width);
+}
+
+struct StbiFree {
+    void operator()(stbi_uc* pixels) const { stbi_image_free(pixels); }
+};
+
+} // namespace
+
+ImageFolderDataset::ImageFolderDataset(const std::string& folder) : m_folder(folder) {
+    std::error_code error;
+    const auto status = std::filesystem::status(folder, error);
+    if (!std::filesystem::exists(status)) throw InputError(folder + ": no such file or directory");
+    if (!std::filesystem::is_directory(status)) throw InputError(folder + ": not a folder");
+    std::filesystem::directory_iterator entries(folder, error);
+    if (error) throw InputError(folder + ": cannot list the folder (" + error.message() + ")");
+    for (const auto& entry : entries) {
+        std::error_code typeError;
+        if (entry.is_regular_file(typeError) && isImageFile(entry.path())) m_files.push_back(entry.path().string());
+    }
+    if (m_files.empty()) throw InputError(folder + ": no PNG or JPEG files (.png, .jpg, .jpeg) in this folder");
+    // Directory order is whatever the file system says; a data set's image order must not depend on it.
+    std::sort(m_files.begin(), m_files.end());
+
+    for (const std::string& file : m_files) {
+        int width = 0;
+        int height = 0;
+        int components = 0;
+        if (stbi_info(file.c_str(), &width, &height, &components) == 0) {
+            throw InputError(file + ": cannot decode image (" + stbi_failure_reason() + ")");
+        }
+        const int channels = channelsWithoutAlpha(components);
+        if (file == m_files.front()) {
+            m_channels = channels;
+            m_height = height;
+            m_width = width;
+        } else if (channels != m_channels || height != m_height || width != m_width) {
+            throw InputError(file + ": image is " + shapeText(channels, height, width) +
+                             " (channels x height x width) but " + m_files.front() + " is " +
+                             shapeText(m_channels, m_height, m_width) +
+                             "; all images in a folder must share size and channel count");
+        }
+    }
+}
+
+ImageBatch ImageFolderDataset::read(std::int64_t first, std::int64_t count) const {
+    checkRange(first, count);
+    ImageBatch batch = makeBatch(count);
+    const std::int64_t planeSize = m_height * m_width;
+    for (std::int64_t n = 0; n < count; ++n) {
+        const std::string& file = m_files[static_cast<std::size_t>(first + n)];
+        int width = 0;
+        int height = 0;
+        int components = 0;
+        const std::unique_ptr<stbi_uc, StbiFree> pixels(
+            stbi_load(file.c_str(), &width, &height, &components, static_cast<int>(m_channels)));
+        if (!pixels) throw InputError(file + ": cannot decode image (" + stbi_failure_reason() + ")");
+        if (width != m_width || height != m_height || channelsWithoutAlpha(components) != m_channels) {
+            throw InputError(file + ": image is now " + shapeText(channelsWithoutAlpha(components), height, width) +
+                             " but was " + shapeText(m_channels, m_height, m_width) +
+                             " when the folder was opened; was the file replaced?");
+        }
+        // stb_image interleaves channels (H x W x C); ImageBatch is planar (C x H x W).
+        float* out = batch.pixels.data() + n * batch.imageSize();
+        for (std::int64_t i = 0; i < planeSize; ++i) {
+            for (std::int64_t c = 0; c < m_channels; ++c) {
+                out[c * planeSize + i] = static_cast<float>(pixels.get()[i * m_channels + c]) / 255.0f;
+            }
+        }
+    }
+    return batch;
+}
+
+} // namespace codescope::data

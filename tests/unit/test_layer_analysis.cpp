@@ -1,0 +1,182 @@
+// Activation capture against the spectrum engine run on the same activations held in memory: a stand-in model with
+// known layers (a linear map and its ReLU) over a stand-in data set, so only the capture path is under test.
+#include <gtest/gtest.h>
+
+#include <ATen/ATen.h>
+#include <random>
+
+#include "core/capture/layer_analysis.h"
+#include "core/common/input_error.h"
+#include "core/io/matrix_source.h"
+
+using namespace codescope;
+
+namespace {
+
+constexpr std::int64_t kSide = 4;
+constexpr std::int64_t kPixels = kSide * kSide;
+constexpr std::int64_t kHidden = 24;
+
+class RandomImages final : public data::ImageDataset {
+public:
+    explicit RandomImages(std::int64_t count) : m_pixels(count * kPixels) {
+        std::mt19937 rng(5);
+        std::uniform_real_distribution<float> uniform(0.f, 1.f);
+        for (float& value : m_pixels) value = uniform(rng);
+    }
+    std::int64_t size() const override { return static_cast<std::int64_t>(m_pixels.size()) / kPixels; }
+    std::int64_t channels() const override { return 1; }
+    std::int64_t height() const override { return kSide; }
+    std::int64_t width() const override { return kSide; }
+    std::string name() const override { return "random images"; }
+    data::ImageBatch read(std::int64_t first, std::int64_t count) const override {
+        data::ImageBatch batch = makeBatch(count);
+        std::copy(m_pixels.begin() + first * kPixels, m_pixels.begin() + (first + count) * kPixels,
+                  batch.pixels.begin());
+        return batch;
+    }
+    const std::vector<float>& pixels() const { return m_pixels; }
+
+private:
+    std::vector<float> m_pixels;
+};
+
+// Two layers: "linear" = x W (16 -> 24, W with a decaying spectrum), "linear.relu" = relu of it.
+class LinearReluModel final : public models::CapturableModel {
+public:
+    LinearReluModel() : m_weights(kPixels, kHidden) {
+        std::mt19937 rng(9);
+        std::normal_distribution<float> normal;
+        for (Eigen::Index j = 0; j < kHidden; ++j)
+            for (Eigen::Index i = 0; i < kPixels; ++i) m_weights(i, j) = normal(rng) / static_cast<float>(1 + i);
+    }
+    std::vector<models::LayerInfo> discoverLayers(const at::Tensor&) override {
+        return {{"linear", "Linear", 0, {kHidden}}, {"linear.relu", "relu", 1, {kHidden}}};
+    }
+    std::vector<at::Tensor> capture(const at::Tensor& input, const std::vector<std::string>& layers) override {
+        ++captures;
+        const at::Tensor weights = at::from_blob(m_weights.data(), {kPixels, kHidden}, at::kFloat);
+        const at::Tensor linear = at::matmul(input.reshape({input.size(0), kPixels}), weights);
+        std::vector<at::Tensor> out;
+        for (const std::string& name : layers) out.push_back(name == "linear" ? linear.clone() : at::relu(linear));
+        return out;
+    }
+    std::string name() const override { return "linear-relu"; }
+
+    // The same layers computed directly, for the reference.
+    Eigen::MatrixXf activations(const std::vector<float>& pixels, bool relu) const {
+        const Eigen::Index n = static_cast<Eigen::Index>(pixels.size()) / kPixels;
+        Eigen::MatrixXf x = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+            pixels.data(), n, kPixels);
+        Eigen::MatrixXf out = x * m_weights;
+        return relu ? Eigen::MatrixXf(out.cwiseMax(0.f)) : out;
+    }
+    int captures = 0;
+
+private:
+    Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> m_weights;
+};
+
+data::Preprocessing identity() {
+    data::Preprocessing p;
+    p.channels = 1;
+    p.height = kSide;
+    p.width = kSide;
+    return p;
+}
+
+capture::CaptureOptions smallOptions() {
+    capture::CaptureOptions options;
+    options.batchSize = 37; // ragged last batch
+    options.spectrum.fitLo = 2;
+    options.spectrum.fitHi = 12;
+    options.spectrum.bootstrapResamples = 0;
+    return options;
+}
+
+void expectSameSpectrum(const spectrum::SpectrumResult& got, const spectrum::SpectrumResult& expected) {
+    ASSERT_EQ(got.eigenvalues.size(), expected.eigenvalues.size());
+    for (Eigen::Index k = 0; k < got.eigenvalues.size(); ++k)
+        EXPECT_NEAR(got.eigenvalues[k], expected.eigenvalues[k], 1e-9 * expected.eigenvalues[0]) << k;
+    EXPECT_NEAR(got.alpha, expected.alpha, 1e-9);
+    EXPECT_EQ(got.stride, expected.stride);
+}
+
+TEST(LayerAnalysis, CapturedSpectraEqualTheEngineOnTheSameActivations) {
+    RandomImages images(300);
+    LinearReluModel model;
+    const auto results = capture::analyzeLayers(model, images, identity(), {}, smallOptions());
+    // auto = the ReLU layers only.
+    ASSERT_EQ(results.size(), 1u);
+    EXPECT_EQ(results[0].layer.name, "linear.relu");
+    const Eigen::MatrixXf relu = model.activations(images.pixels(), true);
+    io::InMemoryMatrixSource<Eigen::MatrixXf> source(relu, "reference");
+    expectSameSpectrum(results[0].spectrum, spectrum::analyzeSpectrum(source, smallOptions().spectrum));
+    EXPECT_EQ(results[0].spectrum.samples, 300);
+}
+
+TEST(LayerAnalysis, NamedLayersSamplesAndStrideFollowTheOptions) {
+    RandomImages images(300);
+    LinearReluModel model;
+    capture::CaptureOptions options = smallOptions();
+    options.samples = 250;
+    options.spectrum.maxFeatures = 10; // 24 features -> stride 3, 8 kept
+    options.spectrum.fitHi = 8;
+    const auto results = capture::analyzeLayers(model, images, identity(), {"linear.relu", "linear"}, options);
+    ASSERT_EQ(results.size(), 2u);
+    EXPECT_EQ(results[0].layer.name, "linear"); // depth order, whatever order they were asked in
+    EXPECT_EQ(results[0].spectrum.stride, 3);
+    const Eigen::MatrixXf linear = model.activations(images.pixels(), false).topRows(250);
+    io::InMemoryMatrixSource<Eigen::MatrixXf> source(linear, "reference");
+    expectSameSpectrum(results[0].spectrum, spectrum::analyzeSpectrum(source, options.spectrum));
+    EXPECT_THROW(capture::analyzeLayers(model, images, identity(), {"nope"}, options), InputError);
+}
+
+TEST(LayerAnalysis, ASmallBudgetSplitsLayersIntoPassesWithoutChangingResults) {
+    RandomImages images(200);
+    LinearReluModel wide;
+    const auto together = capture::analyzeLayers(wide, images, identity(), {"linear", "linear.relu"}, smallOptions());
+    LinearReluModel narrow;
+    capture::CaptureOptions options = smallOptions();
+    // One batch of activations (37 images x (4 bytes x 48 discovered + 8 bytes x 48 chosen features)), then room
+    // for one 24 x 24 covariance with the eigensolver's two copies (3 x 4608 bytes), but not for two covariances.
+    options.memoryBudgetBytes = 37 * (4 * 48 + 8 * 48) + 16000;
+    const auto apart = capture::analyzeLayers(narrow, images, identity(), {"linear", "linear.relu"}, options);
+    EXPECT_GT(narrow.captures, wide.captures) << "two groups take two passes over the data";
+    for (int i = 0; i < 2; ++i) expectSameSpectrum(apart[i].spectrum, together[i].spectrum);
+}
+
+TEST(LayerAnalysis, BootstrapProgressAndCancel) {
+    RandomImages images(200);
+    LinearReluModel model;
+    capture::CaptureOptions options = smallOptions();
+    options.spectrum.bootstrapResamples = 20;
+    std::vector<capture::CaptureProgress> seen;
+    const auto results = capture::analyzeLayers(model, images, identity(), {}, options,
+                                                [&](const capture::CaptureProgress& p) { seen.push_back(p); });
+    EXPECT_LT(results[0].spectrum.alphaCiLo, results[0].spectrum.alpha);
+    EXPECT_GT(results[0].spectrum.alphaCiHi, results[0].spectrum.alpha);
+    ASSERT_GE(seen.size(), 4u);
+    for (std::size_t i = 1; i < seen.size(); ++i) EXPECT_GE(seen[i].fraction, seen[i - 1].fraction);
+    EXPECT_DOUBLE_EQ(seen.back().fraction, 1.0);
+    EXPECT_GT(seen[seen.size() / 2].samplesPerSecond, 0.0);
+
+    CancelToken cancel;
+    EXPECT_THROW(capture::analyzeLayers(model, images, identity(), {}, options,
+                                        [&](const capture::CaptureProgress& p) {
+                                            if (p.fraction > 0.1) cancel.cancel();
+                                        },
+                                        &cancel),
+                 Cancelled);
+}
+
+TEST(LayerAnalysis, RawActivationsOfASmallInput) {
+    RandomImages images(10);
+    LinearReluModel model;
+    const auto raw = capture::captureActivations(model, images.read(0, 10), {"linear"});
+    ASSERT_EQ(raw.size(), 1u);
+    const Eigen::MatrixXf expected = model.activations(images.pixels(), false);
+    EXPECT_LT((raw[0] - expected).cwiseAbs().maxCoeff(), 1e-5f);
+}
+
+} // namespace
