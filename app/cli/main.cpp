@@ -5,8 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "app/cli/analyze_command.h"
 #include "app/cli/command_line.h"
 #include "app/cli/spectrum_command.h"
+#include "app/cli/theory_command.h"
 #include "core/common/input_error.h"
 
 namespace {
@@ -18,6 +20,9 @@ Codescope: how a neural network codes information, layer by layer.
 commands:
   spectrum   PCA eigenspectrum and power-law exponent alpha of an activation matrix (.npy)
   demo       the same analysis on generated activations with a known exponent
+  layers     the capturable layers of a model (TorchScript file or trained run), in depth order
+  analyze    run a model over a data set and compute every layer's spectrum and alpha
+  theory     the paper's closed forms: compression (eq. 1), dropout (eq. 2), zeta (eq. 4), capacity (eq. 3)
 
 Run `codescope-cli COMMAND --help` for a command's options.
   --help      this text
@@ -50,6 +55,9 @@ int main(int argc, char** argv) {
         }
         if (command == "spectrum") return codescope::cli::runSpectrumCommand(rest);
         if (command == "demo") return codescope::cli::runDemoCommand(rest);
+        if (command == "layers") return codescope::cli::runLayersCommand(rest);
+        if (command == "analyze") return codescope::cli::runAnalyzeCommand(rest);
+        if (command == "theory") return codescope::cli::runTheoryCommand(rest);
         return fail("unknown command '" + command + "' (try codescope-cli --help)");
     } catch (const codescope::cli::UsageError& error) {
         return fail(error.what());

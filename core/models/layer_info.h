@@ -26,8 +26,7 @@ struct LayerInfo {
     std::vector<std::int64_t> shape;
 
     /// Number of values per sample: the product of shape (1 for an empty shape).
-    std::int64_t features() const
-    {
+    std::int64_t features() const {
         return std::accumulate(shape.begin(), shape.end(), std::int64_t{1}, std::multiplies<std::int64_t>());
     }
 };

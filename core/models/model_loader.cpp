@@ -1,0 +1,29 @@
+#include "core/models/model_loader.h"
+
+#include <ATen/ATen.h>
+
+#include "core/common/input_error.h"
+#include "core/models/torchscript_model.h"
+
+namespace codescope::models {
+
+namespace {
+// ImageNet-sized RGB: what most TorchScript vision models a researcher exports expect.
+const std::vector<std::int64_t> kDefaultInputShape = {3, 224, 224};
+} // namespace
+
+LoadedModel openModel(const ModelSpec& spec) {
+    LoadedModel loaded;
+    if (spec.isRun) {
+        throw InputError(spec.path + ": trained runs are not supported yet");
+    }
+    loaded.model = loadTorchScriptModel(spec.path);
+    loaded.inputShape = spec.inputShape.empty() ? kDefaultInputShape : spec.inputShape;
+    return loaded;
+}
+
+at::Tensor exampleInput(const LoadedModel& loaded) {
+    return at::zeros({2, loaded.inputShape[0], loaded.inputShape[1], loaded.inputShape[2]}, at::kFloat);
+}
+
+} // namespace codescope::models
