@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "app/cli/command_line.h"
 #include "core/io/atomic_file.h"
@@ -128,6 +129,9 @@ bool isPositive(double v) { return v > 0.0; }
 bool isCount(double v) { return v >= 0.0 && v <= 1e6 && v == std::floor(v); }
 bool isWidth(double v) { return v >= 1.0 && v <= 1e12 && v == std::floor(v); }
 
+// Integer-valued options (widths, layer counts) echoed as JSON integers.
+std::vector<long long> integers(const std::vector<double>& values) { return {values.begin(), values.end()}; }
+
 void writeJson(const CommandLine& cl, const nlohmann::json& json) {
     if (cl.has("json")) io::writeFileAtomically(cl.text("json"), json.dump(2) + "\n");
 }
@@ -199,7 +203,7 @@ int dropoutTopic(const CommandLine& cl) {
     std::printf("\n  bits; without error correction the loss compounds over the N layers, with it only one layer's.\n");
     writeJson(cl, {{"topic", "dropout"},
                    {"equation", "C (1-D)^N without error correction; eq. 2: C (1-D); Theorem 3 bounds; bits"},
-                   {"options", {{"units", units}, {"bits", bits}, {"dropout", rates}, {"layers", layers}}},
+                   {"options", {{"units", units}, {"bits", bits}, {"dropout", rates}, {"layers", integers(layers)}}},
                    {"capacity_bits", capacity},
                    {"rows", rows}});
     return 0;
@@ -263,7 +267,7 @@ int capacityTopic(const CommandLine& cl) {
     std::printf("\n  bits (percentage of C); the action diverges for alpha >= -1 (non-differentiable codes, Fig. 4c).\n");
     writeJson(cl, {{"topic", "capacity"},
                    {"equation", "eq. 3: C_alpha ~ C - |alpha| m log2(m/e), clamped at 0; eq. 4: 1/2 zeta(-alpha)"},
-                   {"options", {{"alpha", alphas}, {"units", widths}, {"bits", bits}}},
+                   {"options", {{"alpha", alphas}, {"units", integers(widths)}, {"bits", bits}}},
                    {"rows", rows}});
     return 0;
 }
