@@ -9,6 +9,7 @@
 #include "app/cli/command_line.h"
 #include "app/cli/spectrum_command.h"
 #include "app/cli/theory_command.h"
+#include "app/cli/train_command.h"
 #include "core/common/input_error.h"
 
 namespace {
@@ -22,6 +23,7 @@ commands:
   demo       the same analysis on generated activations with a known exponent
   layers     the capturable layers of a model (TorchScript file or trained run), in depth order
   analyze    run a model over a data set and compute every layer's spectrum and alpha
+  train      train the paper's ResNet-VAE once per dropout rate (resumable sweep)
   theory     the paper's closed forms: compression (eq. 1), dropout (eq. 2), zeta (eq. 4), capacity (eq. 3)
 
 Run `codescope-cli COMMAND --help` for a command's options.
@@ -58,6 +60,7 @@ int main(int argc, char** argv) {
         if (command == "layers") return codescope::cli::runLayersCommand(rest);
         if (command == "analyze") return codescope::cli::runAnalyzeCommand(rest);
         if (command == "theory") return codescope::cli::runTheoryCommand(rest);
+        if (command == "train") return codescope::cli::runTrainCommand(rest);
         return fail("unknown command '" + command + "' (try codescope-cli --help)");
     } catch (const codescope::cli::UsageError& error) {
         return fail(error.what());

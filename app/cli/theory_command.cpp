@@ -124,13 +124,23 @@ double number(const CommandLine& cl, const std::string& option, double fallback,
     return value;
 }
 
-bool isFraction(double v) { return v >= 0.0 && v <= 1.0; }
-bool isPositive(double v) { return v > 0.0; }
-bool isCount(double v) { return v >= 0.0 && v <= 1e6 && v == std::floor(v); }
-bool isWidth(double v) { return v >= 1.0 && v <= 1e12 && v == std::floor(v); }
+bool isFraction(double v) {
+    return v >= 0.0 && v <= 1.0;
+}
+bool isPositive(double v) {
+    return v > 0.0;
+}
+bool isCount(double v) {
+    return v >= 0.0 && v <= 1e6 && v == std::floor(v);
+}
+bool isWidth(double v) {
+    return v >= 1.0 && v <= 1e12 && v == std::floor(v);
+}
 
 // Integer-valued options (widths, layer counts) echoed as JSON integers.
-std::vector<long long> integers(const std::vector<double>& values) { return {values.begin(), values.end()}; }
+std::vector<long long> integers(const std::vector<double>& values) {
+    return {values.begin(), values.end()};
+}
 
 void writeJson(const CommandLine& cl, const nlohmann::json& json) {
     if (cl.has("json")) io::writeFileAtomically(cl.text("json"), json.dump(2) + "\n");
@@ -175,10 +185,11 @@ int dropoutTopic(const CommandLine& cl) {
     const auto rates = numberList(cl, "dropout", {0, 0.1, 0.2, 0.4, 0.6, 0.8}, isFraction, "in [0, 1]");
     const auto layers = numberList(cl, "layers", {1, 2, 4, 8}, isCount, "integers from 0 to 1000000");
     const double capacity = theory::denseCapacityBits(units, bits);
-    std::printf("dropout: capacity of m = %lld units x %g bits, C = %.6g bits\n\n", static_cast<long long>(units),
-                bits, capacity);
+    std::printf("dropout: capacity of m = %lld units x %g bits, C = %.6g bits\n\n", static_cast<long long>(units), bits,
+                capacity);
     std::printf("  %6s  %14s", "D", "C(1-D) eq.2");
-    for (double n : layers) std::printf("  %14s", ("C(1-D)^" + std::to_string(static_cast<long long>(n))).c_str());
+    for (double n : layers)
+        std::printf("  %14s", ("C(1-D)^" + std::to_string(static_cast<long long>(n))).c_str());
     std::printf("  %14s  %14s\n", "Thm 3 lower", "Thm 3 upper");
     nlohmann::json rows = nlohmann::json::array();
     for (double d : rates) {
@@ -210,8 +221,8 @@ int dropoutTopic(const CommandLine& cl) {
 }
 
 int zetaTopic(const CommandLine& cl) {
-    const auto arguments =
-        numberList(cl, "s", {1.01, 1.1, 1.5, 2, 3, 4, 10}, [](double v) { return v > 1.0; }, "> 1");
+    const auto arguments = numberList(
+        cl, "s", {1.01, 1.1, 1.5, 2, 3, 4, 10}, [](double v) { return v > 1.0; }, "> 1");
     std::printf("Riemann zeta and eq. 4's expected action of random projections, <E[z]> ~ 1/2 zeta(-alpha)\n\n");
     std::printf("  %8s  %22s  %8s  %22s\n", "s", "zeta(s)", "alpha", "1/2 zeta(-alpha)");
     nlohmann::json rows = nlohmann::json::array();
@@ -228,13 +239,14 @@ int zetaTopic(const CommandLine& cl) {
 }
 
 int capacityTopic(const CommandLine& cl) {
-    const auto alphas = numberList(cl, "alpha", {-0.5, -1, -1.5, -2, -3}, [](double v) { return std::isfinite(v); },
-                                   "finite");
+    const auto alphas = numberList(
+        cl, "alpha", {-0.5, -1, -1.5, -2, -3}, [](double v) { return std::isfinite(v); }, "finite");
     const auto widths = numberList(cl, "units", {64, 256, 1024, 8000}, isWidth, "integers >= 1");
     const double bits = number(cl, "bits", 32, isPositive, "> 0");
     std::printf("eq. 3: effective capacity C_alpha ~ C - |alpha| m log2(m/e), C = m x %g bits\n\n", bits);
     std::printf("  %7s", "alpha");
-    for (double m : widths) std::printf("  %20s", ("m=" + std::to_string(static_cast<long long>(m))).c_str());
+    for (double m : widths)
+        std::printf("  %20s", ("m=" + std::to_string(static_cast<long long>(m))).c_str());
     std::printf("  %18s\n", "1/2 zeta(-alpha)");
     nlohmann::json rows = nlohmann::json::array();
     for (double alpha : alphas) {
@@ -264,7 +276,8 @@ int capacityTopic(const CommandLine& cl) {
                         {"expected_action", action ? nlohmann::json(*action) : nlohmann::json()},
                         {"divergent", !action.has_value()}});
     }
-    std::printf("\n  bits (percentage of C); the action diverges for alpha >= -1 (non-differentiable codes, Fig. 4c).\n");
+    std::printf(
+        "\n  bits (percentage of C); the action diverges for alpha >= -1 (non-differentiable codes, Fig. 4c).\n");
     writeJson(cl, {{"topic", "capacity"},
                    {"equation", "eq. 3: C_alpha ~ C - |alpha| m log2(m/e), clamped at 0; eq. 4: 1/2 zeta(-alpha)"},
                    {"options", {{"alpha", alphas}, {"units", integers(widths)}, {"bits", bits}}},

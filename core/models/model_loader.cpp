@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 
 #include "core/common/input_error.h"
+#include "core/models/resnet_vae.h"
 #include "core/models/torchscript_model.h"
 
 namespace codescope::models {
@@ -15,7 +16,10 @@ const std::vector<std::int64_t> kDefaultInputShape = {3, 224, 224};
 LoadedModel openModel(const ModelSpec& spec) {
     LoadedModel loaded;
     if (spec.isRun) {
-        throw InputError(spec.path + ": trained runs are not supported yet");
+        ResNetVaeConfig config;
+        loaded.model = openResNetVaeRun(spec.path, &config);
+        loaded.inputShape = {config.inputChannels, config.inputSize, config.inputSize};
+        return loaded;
     }
     loaded.model = loadTorchScriptModel(spec.path);
     loaded.inputShape = spec.inputShape.empty() ? kDefaultInputShape : spec.inputShape;

@@ -18,8 +18,7 @@ namespace {
 std::pair<double, double> meanAndSpread(const Eigen::VectorXd& values) {
     const double mean = values.mean();
     const Eigen::Index k = values.size();
-    const double sd =
-        k > 1 ? std::sqrt((values.array() - mean).square().sum() / static_cast<double>(k - 1)) : 0.0;
+    const double sd = k > 1 ? std::sqrt((values.array() - mean).square().sum() / static_cast<double>(k - 1)) : 0.0;
     return {mean, sd};
 }
 

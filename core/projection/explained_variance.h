@@ -26,12 +26,12 @@ struct ExplainedVarianceOptions {
 
 /// Pooled R^2 per projection, with its mean and spread, for the stimulus pixels and for its latent variables.
 struct ExplainedVarianceResult {
-    Eigen::VectorXd stimulusR2;          ///< K pooled R^2 over the stimulus' pixel columns
-    double meanStimulusR2 = 0;           ///< mean of stimulusR2 (Fig. 6d-e, as a fraction, not a percentage)
-    double sdStimulusR2 = 0;             ///< sample standard deviation (K - 1 denominator; 0 for K = 1)
-    Eigen::VectorXd latentR2;            ///< K pooled R^2 over the latent (cos t, sin t); empty without a latent
-    double meanLatentR2 = 0;             ///< mean of latentR2 (NaN without a latent)
-    double sdLatentR2 = 0;               ///< sample standard deviation of latentR2 (NaN without a latent)
+    Eigen::VectorXd stimulusR2;               ///< K pooled R^2 over the stimulus' pixel columns
+    double meanStimulusR2 = 0;                ///< mean of stimulusR2 (Fig. 6d-e, as a fraction, not a percentage)
+    double sdStimulusR2 = 0;                  ///< sample standard deviation (K - 1 denominator; 0 for K = 1)
+    Eigen::VectorXd latentR2;                 ///< K pooled R^2 over the latent (cos t, sin t); empty without a latent
+    double meanLatentR2 = 0;                  ///< mean of latentR2 (NaN without a latent)
+    double sdLatentR2 = 0;                    ///< sample standard deviation of latentR2 (NaN without a latent)
     Eigen::Index constantStimulusColumns = 0; ///< pixel columns excluded because they are constant over the frames
 };
 
@@ -45,8 +45,7 @@ struct ExplainedVarianceResult {
 /// target column is constant (no variance to explain).
 Eigen::VectorXd pooledReadoutR2(const Eigen::Ref<const Eigen::MatrixXd>& curves, int dimensions,
                                 const Eigen::Ref<const Eigen::MatrixXd>& target,
-                                const ExplainedVarianceOptions& options = {},
-                                Eigen::Index* constantColumns = nullptr);
+                                const ExplainedVarianceOptions& options = {}, Eigen::Index* constantColumns = nullptr);
 
 /// The explained variance of the stimulus (n x pixels, frame t in row t, e.g. the moving dot flattened) and of its
 /// latent variables (n x 2, the (cos t, sin t) of each frame; pass an empty matrix to skip) by every curve held in

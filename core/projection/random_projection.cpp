@@ -22,85 +22,82 @@ void validateOptions(const RandomProjectionOptions& options) {
     if (options.dimensions < 1)
         throw InputError("random projections: the dimensions of a projection must be >= 1, got " +
                          std::to_string(options.dimensions));
+    if (options.projectionsPerProduct < 0)
+        throw InputError("random projections: projectionsPerProduct must be >= 0 (0: all in one product), got " +
+                         std::to_string(options.projectionsPerProduct));
     if (options.keptCurves < -1)
         throw InputError("random projections: keptCurves must be -1 (all) or >= 0, got " +
                          std::to_string(options.keptCurves));
 }
 
-template <typename Matrix>
-void validateActivations(const Matrix& activations) {
+template <typename Matrix> void validateActivations(const Matrix& activations) {
     if (activations.rows() < 2)
         throw InputError("random projections need at least 2 frames, got " + std::to_string(activations.rows()));
     if (activations.cols() < 1) throw InputError("random projections need at least one unit (the layer is empty)");
     if (!activations.allFinite()) throw InputError("random projections: the activations contain NaN or Inf");
 }
 
-// A point on the unit circle at angle 2h for h in [-pi/2, pi/2): cos 2h = c^2 - s^2, sin 2h = 2sc with c, s the Taylor
-// series of cos h and sin h to h^12 and h^11 (remainders below (pi/2)^13/13! = 6e-8, float32 rounding). Hand-written
-// because Eigen's vectorised sin/cos trips GCC 12's false -Wuninitialized in its own AVX-512 intrinsics (GCC bug
-// 105593; -Werror), and scalar sincosf would cost more than the product A R it feeds.
-void unitCircle(const Eigen::ArrayXf& half, Eigen::ArrayXf& cosine, Eigen::ArrayXf& sine) {
-    const Eigen::ArrayXf h2 = half.square();
-    const Eigen::ArrayXf s =
-        half * (1.0f + h2 * (-1.0f / 6 + h2 * (1.0f / 120 + h2 * (-1.0f / 5040 + h2 * (1.0f / 362880 +
-                                                                                    h2 * (-1.0f / 39916800))))));
-    const Eigen::ArrayXf c =
-        1.0f + h2 * (-1.0f / 2 + h2 * (1.0f / 24 + h2 * (-1.0f / 720 + h2 * (1.0f / 40320 +
-                                                                          h2 * (-1.0f / 3628800 +
-                                                                                h2 * (1.0f / 479001600))))));
-    cosine = c.square() - s.square();
-    sine = 2.0f * s * c;
-}
-
 // Fills out[0, count) with i.i.d. N(0, scale^2) float32 values for projection `index`: Box-Muller on 24-bit
 // uniforms, vectorised through Eigen arrays. std::normal_distribution costs ~20 ns a value, which for the paper's
 // m = 8000, K = 1000 (24 million values) would be several times the product A R itself. The tails are cut at
 // sqrt(2 ln 2^25) = 5.9 sigma, a probability of 4e-9 per value, immaterial for a random projection.
+// The angle's sine and cosine are Taylor series of the half angle h in [-pi/2, pi/2) (to h^11 and h^12: remainders
+// below (pi/2)^13/13! = 6e-8, float32 rounding), doubled by cos 2h = 1 - 2 sin^2 h, sin 2h = 2 sin h cos h: Eigen's
+// vectorised sin/cos trips GCC 12's false -Wuninitialized in its own AVX-512 intrinsics (GCC bug 105593; -Werror),
+// and scalar sincosf would cost more than the product A R it feeds.
 void drawGaussians(std::uint64_t seed, Eigen::Index index, Eigen::Index count, float scale, float* out) {
     // Seeding by (seed, index) makes projection k the same whatever K is and whichever thread draws it.
     std::seed_seq sequence{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
                            static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(std::uint64_t(index) >> 32)};
     std::mt19937_64 engine(sequence);
     const Eigen::Index pairs = (count + 1) / 2;
-    std::vector<std::uint64_t> bits(static_cast<std::size_t>(pairs));
-    for (std::uint64_t& word : bits) word = engine(); // one 64-bit draw per pair: 24 bits radius, 24 bits angle
-    Eigen::ArrayXf u1(pairs), half(pairs);
     constexpr float kTwoPowMinus25 = 1.0f / 33554432.0f;
     constexpr float kPiOver2Pow24 = static_cast<float>(3.14159265358979323846 / 16777216.0);
     constexpr float kHalfPi = static_cast<float>(3.14159265358979323846 / 2.0);
+    // One 64-bit draw per pair: 24 bits for the radius' uniform (kept in out's first half, which becomes the
+    // radius in place), 24 for the half angle. Converting through int32 keeps the conversions cheap.
+    Eigen::Map<Eigen::ArrayXf> first(out, pairs);
+    Eigen::ArrayXf half(pairs);
     for (Eigen::Index i = 0; i < pairs; ++i) {
-        const std::uint64_t word = bits[static_cast<std::size_t>(i)];
-        // Through int32: the conversion to float vectorises, a uint64 one does not.
-        u1[i] = static_cast<float>(2 * static_cast<std::int32_t>(word >> 40) + 1) * kTwoPowMinus25; // (0, 1]
+        const std::uint64_t word = engine();
+        first[i] = static_cast<float>(2 * static_cast<std::int32_t>(word >> 40) + 1) * kTwoPowMinus25; // (0, 1]
         half[i] = static_cast<float>(static_cast<std::int32_t>(word & 0xFFFFFFu)) * kPiOver2Pow24 - kHalfPi;
     }
-    Eigen::ArrayXf cosine, sine;
-    unitCircle(half, cosine, sine);
-    const Eigen::ArrayXf radius = (-2.0f * u1.log()).sqrt() * scale;
-    Eigen::Map<Eigen::ArrayXf>(out, pairs) = radius * cosine;
-    Eigen::Map<Eigen::ArrayXf>(out + pairs, count - pairs) = (radius * sine).head(count - pairs);
+    first = (-2.0f * first.log()).sqrt() * scale; // the radius
+    const Eigen::ArrayXf h2 = half.square();
+    const Eigen::ArrayXf sine =
+        half * (1.0f + h2 * (-1.0f / 6 +
+                             h2 * (1.0f / 120 + h2 * (-1.0f / 5040 + h2 * (1.0f / 362880 + h2 * (-1.0f / 39916800))))));
+    const auto cosine =
+        1.0f + h2 * (-1.0f / 2 +
+                     h2 * (1.0f / 24 + h2 * (-1.0f / 720 +
+                                             h2 * (1.0f / 40320 + h2 * (-1.0f / 3628800 + h2 * (1.0f / 479001600))))));
+    Eigen::Map<Eigen::ArrayXf>(out + pairs, count - pairs) = (2.0f * first * sine * cosine).head(count - pairs);
+    first *= 1.0f - 2.0f * sine.square();
 }
 
-// R = [r_1 ... r_K], m x dK, entries N(0, 1/m) (paper: r_i ~ N(0, 1/m I)). Projections are independent streams,
-// drawn on a few threads; BLAS has the machine to itself again for the product that follows.
-Eigen::MatrixXf drawProjectionMatrix(Eigen::Index units, const RandomProjectionOptions& options) {
+// Columns [d first, d (first + count)) of R = [r_1 ... r_K] into out (m x d count, column-major), entries N(0, 1/m)
+// (paper: r_i ~ N(0, 1/m I)). Projections are independent streams, drawn on a few threads; BLAS has the machine to
+// itself again for the product that follows.
+void drawProjections(Eigen::Index units, Eigen::Index first, Eigen::Index count, const RandomProjectionOptions& options,
+                     float* out) {
     const Eigen::Index block = units * options.dimensions;
-    Eigen::MatrixXf matrix(units, static_cast<Eigen::Index>(options.dimensions) * options.projections);
     const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(units)));
-    const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
-    const auto drawRange = [&](Eigen::Index first, Eigen::Index stride) {
-        for (Eigen::Index k = first; k < options.projections; k += stride)
-            drawGaussians(options.seed, k, block, scale, matrix.data() + k * block);
+    const auto drawEvery = [&](Eigen::Index offset, Eigen::Index stride) {
+        for (Eigen::Index k = offset; k < count; k += stride)
+            drawGaussians(options.seed, first + k, block, scale, out + k * block);
     };
-    if (threads == 1 || static_cast<double>(block) * options.projections < 1e6) {
-        drawRange(0, 1);
-        return matrix;
+    const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+    if (threads == 1 || static_cast<double>(block) * static_cast<double>(count) < 1e6) {
+        drawEvery(0, 1);
+        return;
     }
     std::vector<std::thread> workers;
-    for (unsigned t = 1; t < threads; ++t) workers.emplace_back(drawRange, t, threads);
-    drawRange(0, threads);
-    for (std::thread& worker : workers) worker.join();
-    return matrix;
+    for (unsigned t = 1; t < threads; ++t)
+        workers.emplace_back(drawEvery, t, threads);
+    drawEvery(0, threads);
+    for (std::thread& worker : workers)
+        worker.join();
 }
 
 template <typename Scalar>
@@ -109,20 +106,21 @@ double expectedAction(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynami
     if (activations.rows() < 2)
         throw InputError("the expected action needs at least 2 frames, got " + std::to_string(activations.rows()));
     if (activations.cols() < 1) throw InputError("the expected action needs at least one unit (the layer is empty)");
-    if (dimensions < 1) throw InputError("the dimensions of a projection must be >= 1, got " + std::to_string(dimensions));
+    if (dimensions < 1)
+        throw InputError("the dimensions of a projection must be >= 1, got " + std::to_string(dimensions));
     const Eigen::Index n = activations.rows();
     double increments = 0; // sum_t ||a_{t+1} - a_t||^2, in double whatever A's precision
     for (Eigen::Index j = 0; j < activations.cols(); ++j)
-        increments += (activations.col(j).tail(n - 1) - activations.col(j).head(n - 1)).template cast<double>()
-                          .squaredNorm();
+        increments +=
+            (activations.col(j).tail(n - 1) - activations.col(j).head(n - 1)).template cast<double>().squaredNorm();
     // Supplementary 2.5's trace trick on the increments: E[r r^T] = (1/m) I per column of r, d columns.
     return static_cast<double>(dimensions) / (2.0 * static_cast<double>(activations.cols())) * increments;
 }
 
 template <typename Scalar>
-RandomProjectionResult projectAndMeasure(
-    const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>& activations,
-    const RandomProjectionOptions& options) {
+RandomProjectionResult
+projectAndMeasure(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>& activations,
+                  const RandomProjectionOptions& options) {
     using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
     validateOptions(options);
     validateActivations(activations);
@@ -131,14 +129,21 @@ RandomProjectionResult projectAndMeasure(
     const Eigen::Index d = options.dimensions;
     const Eigen::Index k = options.projections;
 
+    // z = A r for every projection (Fig. 4b), as BLAS products of A with column blocks of R = [r_1 ... r_K]: the
+    // flops of the one product A R without holding R (96 MiB at m = 8000, K = 1000), whose first touch alone costs
+    // half a product, and each block is multiplied while it is still in cache.
+    const Eigen::Index perProduct =
+        options.projectionsPerProduct > 0 ? std::min<Eigen::Index>(options.projectionsPerProduct, k) : k;
     Matrix projected(n, d * k);
-    {
-        const Eigen::MatrixXf random = drawProjectionMatrix(m, options);
-        // The one product: every projection's curve at once (Fig. 4b, "z = A r").
+    Eigen::MatrixXf random(m, d * perProduct);
+    for (Eigen::Index first = 0; first < k; first += perProduct) {
+        const Eigen::Index count = std::min(perProduct, k - first);
+        drawProjections(m, first, count, options, random.data());
         if constexpr (std::is_same_v<Scalar, float>)
-            projected.noalias() = activations * random;
+            projected.middleCols(d * first, d * count).noalias() = activations * random.leftCols(d * count);
         else
-            projected.noalias() = activations * random.template cast<Scalar>();
+            projected.middleCols(d * first, d * count).noalias() =
+                activations * random.leftCols(d * count).template cast<Scalar>();
     }
 
     RandomProjectionResult result;
@@ -150,9 +155,9 @@ RandomProjectionResult projectAndMeasure(
         (projected.bottomRows(n - 1) - projected.topRows(n - 1)).template cast<double>().colwise().squaredNorm();
     result.actions = 0.5 * Eigen::Map<const Eigen::MatrixXd>(squaredSteps.data(), d, k).colwise().sum().transpose();
     result.meanAction = result.actions.mean();
-    result.sdAction = k > 1 ? std::sqrt((result.actions.array() - result.meanAction).square().sum() /
-                                        static_cast<double>(k - 1))
-                            : 0.0;
+    result.sdAction =
+        k > 1 ? std::sqrt((result.actions.array() - result.meanAction).square().sum() / static_cast<double>(k - 1))
+              : 0.0;
     result.expectedAction = expectedAction<Scalar>(activations, options.dimensions);
     result.averageActivation = activations.template cast<double>().sum() / static_cast<double>(n * m);
     const Eigen::Index kept = options.keptCurves < 0 ? k : std::min<Eigen::Index>(options.keptCurves, k);
@@ -189,7 +194,9 @@ double trajectoryAction(const Eigen::Ref<const Eigen::MatrixXd>& curve) {
 Eigen::MatrixXf randomProjectionMatrix(Eigen::Index units, const RandomProjectionOptions& options) {
     validateOptions(options);
     if (units < 1) throw InputError("random projections need at least one unit, got " + std::to_string(units));
-    return drawProjectionMatrix(units, options);
+    Eigen::MatrixXf matrix(units, static_cast<Eigen::Index>(options.dimensions) * options.projections);
+    drawProjections(units, 0, options.projections, options, matrix.data());
+    return matrix;
 }
 
 } // namespace codescope::projection

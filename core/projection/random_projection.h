@@ -10,21 +10,24 @@ namespace codescope::projection {
 /// How the random projections are drawn. Defaults are the paper's (Fig. 4c: "average computed over 1000 random
 /// projections"; r in R^{m x 3}).
 struct RandomProjectionOptions {
-    int projections = 1000;  ///< K, the number of random matrices r
-    int dimensions = 3;      ///< d, the columns of each r (3: the curves are drawn in 3-D)
-    std::uint64_t seed = 0;  ///< projection k is drawn from std::mt19937_64 seeded with (seed, k): reproducible alone
-    int keptCurves = -1;     ///< curves returned in RandomProjectionResult::curves: -1 all K, else the first N
+    int projections = 1000; ///< K, the number of random matrices r
+    int dimensions = 3;     ///< d, the columns of each r (3: the curves are drawn in 3-D)
+    std::uint64_t seed = 0; ///< projection k is drawn from std::mt19937_64 seeded with (seed, k): reproducible alone
+    int keptCurves = -1;    ///< curves returned in RandomProjectionResult::curves: -1 all K, else the first N
+    /// Projections drawn and multiplied per BLAS product (0: all K in one product A R). The results do not depend on
+    /// it; 64 keeps the drawn block (m x 3 x 64 floats, 6 MiB at m = 8000) in cache for its product.
+    int projectionsPerProduct = 64;
 };
 
 /// The projections of one layer.
 struct RandomProjectionResult {
-    Eigen::VectorXd actions;       ///< K actions E[z] = 1/2 sum_{t=0}^{n-2} ||z_{t+1} - z_t||^2, in activation^2 units
-    double meanAction = 0;         ///< mean of `actions` (Fig. 4c-d, 6c)
-    double sdAction = 0;           ///< sample standard deviation of `actions` (K - 1 denominator; 0 for K = 1)
-    double expectedAction = 0;     ///< the mean over all r, expectedRandomProjectionAction(A, d)
-    double averageActivation = 0;  ///< mean of every entry of A (the inset of Fig. 4b)
-    Eigen::Index frames = 0;       ///< n
-    Eigen::Index units = 0;        ///< m
+    Eigen::VectorXd actions;      ///< K actions E[z] = 1/2 sum_{t=0}^{n-2} ||z_{t+1} - z_t||^2, in activation^2 units
+    double meanAction = 0;        ///< mean of `actions` (Fig. 4c-d, 6c)
+    double sdAction = 0;          ///< sample standard deviation of `actions` (K - 1 denominator; 0 for K = 1)
+    double expectedAction = 0;    ///< the mean over all r, expectedRandomProjectionAction(A, d)
+    double averageActivation = 0; ///< mean of every entry of A (the inset of Fig. 4b)
+    Eigen::Index frames = 0;      ///< n
+    Eigen::Index units = 0;       ///< m
     /// n x (d * kept): projection k's curve z_k = A r_k (n x d) is columns [d k, d k + d), frame t in row t.
     Eigen::MatrixXd curves;
     RandomProjectionOptions options; ///< the options that made this result
@@ -45,10 +48,12 @@ struct RandomProjectionResult {
 /// differences of successive points only; closing the loop would add ||z_0 - z_{n-1}||^2). A is used as given, not
 /// centred: a constant offset adds nothing to the differences.
 ///
-/// All K projections are one product A R with R = [r_1 ... r_K] (m x dK), in the precision of A (float32 A: sgemm);
-/// actions are summed in double. Memory: R is m d K scalars (96 MiB for m = 8000, K = 1000, float32).
-/// Throws InputError for fewer than 2 frames, no units, NaN/Inf in A, projections < 1, dimensions < 1 or
-/// keptCurves < -1.
+/// The curves are the product A R with R = [r_1 ... r_K] (m x dK), computed as BLAS products of A with column blocks
+/// of projectionsPerProduct projections (one product when it is 0), in the precision of A (float32 A: sgemm); actions
+/// are summed in double. Memory: n x dK for the curves plus one block of R (all of R, m d K floats, 96 MiB for
+/// m = 8000 and K = 1000, with projectionsPerProduct = 0).
+/// Throws InputError for fewer than 2 frames, no units, NaN/Inf in A, projections < 1, dimensions < 1,
+/// projectionsPerProduct < 0 or keptCurves < -1.
 RandomProjectionResult randomProjectionAction(const Eigen::Ref<const Eigen::MatrixXf>& activations,
                                               const RandomProjectionOptions& options = {});
 /// As above for double-precision activations (the product is a dgemm).
@@ -70,8 +75,8 @@ double trajectoryAction(const Eigen::Ref<const Eigen::MatrixXd>& curve);
 
 /// The random matrices themselves, R = [r_1 ... r_K] (m x dK), exactly as randomProjectionAction draws them for
 /// `units` = m: for showing or re-using a projection. The entries are float32 for either precision of A (widened for
-/// double A), so a seed names the same projections whatever the activations' type. Throws InputError for units < 1, projections < 1 or
-/// dimensions < 1.
+/// double A), so a seed names the same projections whatever the activations' type. Throws InputError for units < 1,
+/// projections < 1 or dimensions < 1.
 Eigen::MatrixXf randomProjectionMatrix(Eigen::Index units, const RandomProjectionOptions& options = {});
 
 } // namespace codescope::projection

@@ -29,10 +29,14 @@ void requireFinite(double value, const char* what) {
 }
 
 // p log2 p with the limit 0 log 0 = 0.
-double plog2p(double p) { return p > 0.0 ? p * std::log2(p) : 0.0; }
+double plog2p(double p) {
+    return p > 0.0 ? p * std::log2(p) : 0.0;
+}
 
 // log2(m!) through lgamma: exact to rounding where the paper applies Stirling (Theorem 4).
-double log2Factorial(std::int64_t m) { return std::lgamma(static_cast<double>(m) + 1.0) / std::log(2.0); }
+double log2Factorial(std::int64_t m) {
+    return std::lgamma(static_cast<double>(m) + 1.0) / std::log(2.0);
+}
 
 } // namespace
 
@@ -128,7 +132,8 @@ double expectedActionFiniteWidth(double alpha, std::int64_t units) {
     requireUnits(units);
     double sum = 0;
     // Smallest terms first (for alpha < 0 those are the last ones), so the leading 1 does not swallow them.
-    for (std::int64_t i = units; i >= 1; --i) sum += std::pow(static_cast<double>(i), alpha);
+    for (std::int64_t i = units; i >= 1; --i)
+        sum += std::pow(static_cast<double>(i), alpha);
     return 0.5 * sum; // Supplementary 2.5: <E[z]> = 1/2 sum_i lambda_i with lambda_i = i^alpha
 }
 

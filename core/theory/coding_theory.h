@@ -45,10 +45,10 @@ double dropoutCapacityWithCorrection(double capacityBits, double dropout);
 
 /// Theorem 3's bounds on the capacity of m independent units of C_base bits each behind one dropout layer of rate D.
 struct DropoutCapacityBounds {
-    double epsilon = 0;      ///< epsilon = -log2(1 - 2^-C_base) (-> 0 for large C_base); bits
-    double lower = 0;        ///< m (1-D) (C_base - epsilon): the bound the proof constructs; bits
-    double statedLower = 0;  ///< m (1-D) (1 - epsilon) C_base: the theorem as printed (looser for C_base >= 1); bits
-    double upper = 0;        ///< m (1-D) C_base (n-bit erasure channel argument); bits
+    double epsilon = 0;     ///< epsilon = -log2(1 - 2^-C_base) (-> 0 for large C_base); bits
+    double lower = 0;       ///< m (1-D) (C_base - epsilon): the bound the proof constructs; bits
+    double statedLower = 0; ///< m (1-D) (1 - epsilon) C_base: the theorem as printed (looser for C_base >= 1); bits
+    double upper = 0;       ///< m (1-D) C_base (n-bit erasure channel argument); bits
 };
 
 /// Theorem 3. The printed statement multiplies by (1 - epsilon) while the proof's construction gives
@@ -59,8 +59,8 @@ DropoutCapacityBounds dropoutCapacityBounds(std::int64_t units, double bitsPerUn
 
 /// Theorem 4's upper bound on the entropy of m units at precision n bits whose variances follow sigma_i = i^alpha.
 struct PowerLawEntropyBound {
-    double exact = 0;     ///< m n - |alpha| log2(m!), the sum before Stirling; bits
-    double stirling = 0;  ///< m n - |alpha| m log2(m/e), the theorem's final form; bits
+    double exact = 0;    ///< m n - |alpha| log2(m!), the sum before Stirling; bits
+    double stirling = 0; ///< m n - |alpha| m log2(m/e), the theorem's final form; bits
 };
 
 /// Theorem 4. The proof sums log2(2^n i^alpha) = n + alpha log2 i over i = 1..m, i.e. m n + alpha log2(m!), while the

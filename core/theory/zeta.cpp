@@ -32,16 +32,18 @@ constexpr std::array<double, 10> kBernoulliOverFactorial = {
 } // namespace
 
 double riemannZeta(double s) {
-    if (!(s > 1.0)) throw std::domain_error("riemannZeta: the series diverges for s <= 1, got s = " + std::to_string(s));
+    if (!(s > 1.0))
+        throw std::domain_error("riemannZeta: the series diverges for s <= 1, got s = " + std::to_string(s));
     const double n = kDirectTerms;
     // Smallest terms first, so the leading 1 does not swallow them.
     double sum = 0;
-    for (int k = kDirectTerms - 1; k >= 1; --k) sum += std::pow(static_cast<double>(k), -s);
+    for (int k = kDirectTerms - 1; k >= 1; --k)
+        sum += std::pow(static_cast<double>(k), -s);
     const double nPowMinusS = std::pow(n, -s);
     // n^{1-s}/(s-1) carries the 1/(s-1) pole; s - 1 is exact for s in (1, 2] (Sterbenz), so no cancellation there.
     double tail = n * nPowMinusS / (s - 1.0) + 0.5 * nPowMinusS;
-    double rising = s;                 // s(s+1)...(s+2j-2)
-    double power = nPowMinusS / n;     // N^{-s-2j+1}
+    double rising = s;             // s(s+1)...(s+2j-2)
+    double power = nPowMinusS / n; // N^{-s-2j+1}
     for (std::size_t j = 0; j < kBernoulliOverFactorial.size(); ++j) {
         tail += kBernoulliOverFactorial[j] * rising * power;
         rising *= (s + 2.0 * j + 1.0) * (s + 2.0 * j + 2.0);

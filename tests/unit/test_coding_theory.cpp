@@ -21,16 +21,12 @@ TEST(Zeta, KnownValuesToTwelveDigits) {
     const struct {
         double s, value;
     } cases[] = {
-        {2.0, kPi * kPi / 6.0},
-        {3.0, 1.2020569031595942854},
-        {4.0, kPi * kPi * kPi * kPi / 90.0},
-        {1.5, 2.6123753486854883433},
-        {1.1, 10.584448464950800951},
-        {1.01, 100.57794333849678367},
-        {10.0, 1.0009945751278180853},
-        {50.0, 1.0000000000000008882},
+        {2.0, kPi * kPi / 6.0},        {3.0, 1.2020569031595942854},  {4.0, kPi * kPi * kPi * kPi / 90.0},
+        {1.5, 2.6123753486854883433},  {1.1, 10.584448464950800951},  {1.01, 100.57794333849678367},
+        {10.0, 1.0009945751278180853}, {50.0, 1.0000000000000008882},
     };
-    for (const auto& c : cases) EXPECT_NEAR(riemannZeta(c.s) / c.value, 1.0, 1e-12) << "s = " << c.s;
+    for (const auto& c : cases)
+        EXPECT_NEAR(riemannZeta(c.s) / c.value, 1.0, 1e-12) << "s = " << c.s;
 }
 
 TEST(Zeta, LimitsAndMonotonicity) {

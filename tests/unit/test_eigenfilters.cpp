@@ -5,9 +5,9 @@
 
 #include <Eigen/Dense>
 #include <cmath>
-#include <random>
 
 #include "core/common/input_error.h"
+#include "core/data/synthetic_activations.h"
 #include "core/projection/eigenfilters.h"
 
 namespace {
@@ -16,13 +16,9 @@ using codescope::InputError;
 using codescope::projection::eigenfilters;
 using codescope::projection::Eigenfilters;
 
+// i.i.d. N(0, 1) entries, deterministic per seed: generated activations with a flat spectrum (exponent 0).
 Eigen::MatrixXd gaussianMatrix(Eigen::Index rows, Eigen::Index cols, std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    std::normal_distribution<double> normal;
-    Eigen::MatrixXd matrix(rows, cols);
-    for (Eigen::Index j = 0; j < cols; ++j)
-        for (Eigen::Index i = 0; i < rows; ++i) matrix(i, j) = normal(rng);
-    return matrix;
+    return codescope::data::powerLawActivations(rows, cols, 0.0, seed).cast<double>();
 }
 
 Eigen::MatrixXd orthonormalColumns(Eigen::Index rows, Eigen::Index cols, std::uint64_t seed) {
@@ -45,7 +41,8 @@ KnownImages knownImages(Eigen::Index n, Eigen::Index p, Eigen::Index r, std::uin
     KnownImages known;
     known.directions = orthonormalColumns(p, r, seed + 1);
     Eigen::VectorXd d(r);
-    for (Eigen::Index k = 0; k < r; ++k) d[k] = 10.0 / (1.0 + k); // distinct, descending
+    for (Eigen::Index k = 0; k < r; ++k)
+        d[k] = 10.0 / (1.0 + k); // distinct, descending
     known.images = u * d.asDiagonal() * known.directions.transpose();
     known.images.rowwise() += Eigen::RowVectorXd::Constant(p, 0.5); // a grey mean image
     return known;
@@ -142,8 +139,8 @@ TEST(Eigenfilters, ThrowsInputErrorOnBadInput) {
     const Eigen::MatrixXd images = gaussianMatrix(10, 4, 40);
     const Eigen::MatrixXd activations = gaussianMatrix(10, 6, 41);
     EXPECT_THROW(eigenfilters(images, activations, 0), InputError);
-    EXPECT_THROW(eigenfilters(images, activations, 7), InputError);                   // > m
-    EXPECT_THROW(eigenfilters(images, gaussianMatrix(10, 20, 42), 10), InputError);  // > n - 1
+    EXPECT_THROW(eigenfilters(images, activations, 7), InputError);                 // > m
+    EXPECT_THROW(eigenfilters(images, gaussianMatrix(10, 20, 42), 10), InputError); // > n - 1
     EXPECT_THROW(eigenfilters(images.topRows(9), activations, 2), InputError);
     EXPECT_THROW(eigenfilters(images.topRows(1), activations.topRows(1), 1), InputError);
     EXPECT_NO_THROW(eigenfilters(images, gaussianMatrix(10, 20, 42), 9));

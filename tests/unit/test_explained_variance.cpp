@@ -5,10 +5,10 @@
 
 #include <Eigen/Dense>
 #include <cmath>
-#include <random>
 #include <string>
 
 #include "core/common/input_error.h"
+#include "core/data/synthetic_activations.h"
 #include "core/projection/explained_variance.h"
 #include "core/projection/random_projection.h"
 
@@ -19,13 +19,9 @@ using namespace codescope::projection;
 
 constexpr double kPi = 3.14159265358979323846;
 
+// i.i.d. N(0, 1) entries, deterministic per seed: generated activations with a flat spectrum (exponent 0).
 Eigen::MatrixXd gaussianMatrix(Eigen::Index rows, Eigen::Index cols, std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    std::normal_distribution<double> normal;
-    Eigen::MatrixXd matrix(rows, cols);
-    for (Eigen::Index j = 0; j < cols; ++j)
-        for (Eigen::Index i = 0; i < rows; ++i) matrix(i, j) = normal(rng);
-    return matrix;
+    return codescope::data::powerLawActivations(rows, cols, 0.0, seed).cast<double>();
 }
 
 // The definition, column by column: least squares on [1 z] for each target column, SSE and SST summed over the

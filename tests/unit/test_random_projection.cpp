@@ -8,6 +8,7 @@
 #include <random>
 
 #include "core/common/input_error.h"
+#include "core/data/synthetic_activations.h"
 #include "core/projection/random_projection.h"
 
 namespace {
@@ -17,13 +18,9 @@ using namespace codescope::projection;
 
 constexpr double kPi = 3.14159265358979323846;
 
+// i.i.d. N(0, 1) entries, deterministic per seed: generated activations with a flat spectrum (exponent 0).
 Eigen::MatrixXd gaussianMatrix(Eigen::Index rows, Eigen::Index cols, std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    std::normal_distribution<double> normal;
-    Eigen::MatrixXd matrix(rows, cols);
-    for (Eigen::Index j = 0; j < cols; ++j)
-        for (Eigen::Index i = 0; i < rows; ++i) matrix(i, j) = normal(rng);
-    return matrix;
+    return codescope::data::powerLawActivations(rows, cols, 0.0, seed).cast<double>();
 }
 
 // n frames of m units tracing one period of a smooth closed curve: unit j responds as cos(t + phase_j) (amplitude 1,
@@ -34,7 +31,8 @@ Eigen::MatrixXd smoothTrajectory(Eigen::Index n, Eigen::Index m, std::uint64_t s
     Eigen::MatrixXd a(n, m);
     for (Eigen::Index j = 0; j < m; ++j) {
         const double p = phase(rng);
-        for (Eigen::Index t = 0; t < n; ++t) a(t, j) = std::cos(2.0 * kPi * static_cast<double>(t) / n + p);
+        for (Eigen::Index t = 0; t < n; ++t)
+            a(t, j) = std::cos(2.0 * kPi * static_cast<double>(t) / n + p);
     }
     return a;
 }
@@ -105,7 +103,7 @@ TEST(RandomProjection, ProjectionEntriesHaveVarianceOneOverM) {
     const double mean = r.cast<double>().mean();
     const double variance = r.cast<double>().array().square().mean() - mean * mean;
     EXPECT_NEAR(mean * std::sqrt(static_cast<double>(m)), 0.0, 0.01); // 5.5 standard errors of the mean
-    EXPECT_NEAR(variance * m, 1.0, 0.01);                               // ~4 standard errors of the variance
+    EXPECT_NEAR(variance * m, 1.0, 0.01);                             // ~4 standard errors of the variance
     // Fourth moment of a Gaussian is 3 sigma^4: the Box-Muller values are Gaussian, not merely unit variance.
     const double kurtosis = r.cast<double>().array().pow(4).mean() * m * m;
     EXPECT_NEAR(kurtosis, 3.0, 0.08); // ~4.4 standard errors (Var x^4 = 96)
@@ -126,13 +124,28 @@ TEST(RandomProjection, SeededAndIndependentOfTheNumberOfProjections) {
     EXPECT_NE(randomProjectionAction(a, options).actions, three.actions);
 }
 
+TEST(RandomProjection, BlockingOfTheProductDoesNotChangeTheResult) {
+    const Eigen::MatrixXf a = gaussianMatrix(25, 70, 12).cast<float>();
+    RandomProjectionOptions options;
+    options.projections = 20;
+    options.projectionsPerProduct = 0; // one product A R
+    const RandomProjectionResult one = randomProjectionAction(a, options);
+    for (int perProduct : {1, 7, 64}) {
+        options.projectionsPerProduct = perProduct;
+        const RandomProjectionResult blocked = randomProjectionAction(a, options);
+        EXPECT_LT((blocked.curves - one.curves).cwiseAbs().maxCoeff(), 1e-5 * one.curves.cwiseAbs().maxCoeff())
+            << perProduct << " projections per product";
+    }
+}
+
 TEST(RandomProjection, FloatAndDoubleActivationsUseTheSameProjections) {
     const Eigen::MatrixXd a = gaussianMatrix(30, 64, 9);
     RandomProjectionOptions options;
     options.projections = 10;
     const RandomProjectionResult fromDouble = randomProjectionAction(a, options);
     const RandomProjectionResult fromFloat = randomProjectionAction(Eigen::MatrixXf(a.cast<float>()), options);
-    for (Eigen::Index k = 0; k < 10; ++k) EXPECT_NEAR(fromFloat.actions[k] / fromDouble.actions[k], 1.0, 1e-5);
+    for (Eigen::Index k = 0; k < 10; ++k)
+        EXPECT_NEAR(fromFloat.actions[k] / fromDouble.actions[k], 1.0, 1e-5);
 }
 
 TEST(RandomProjection, KeptCurvesAndStatistics) {
@@ -161,6 +174,9 @@ TEST(RandomProjection, ThrowsInputErrorOnBadInput) {
     EXPECT_THROW(randomProjectionAction(Eigen::MatrixXd::Ones(4, 3), options), InputError);
     options.projections = 2;
     options.dimensions = 0;
+    EXPECT_THROW(randomProjectionAction(Eigen::MatrixXd::Ones(4, 3), options), InputError);
+    options.dimensions = 3;
+    options.projectionsPerProduct = -1;
     EXPECT_THROW(randomProjectionAction(Eigen::MatrixXd::Ones(4, 3), options), InputError);
     EXPECT_THROW(expectedRandomProjectionAction(Eigen::MatrixXd::Ones(1, 3)), InputError);
     EXPECT_THROW(randomProjectionMatrix(0), InputError);

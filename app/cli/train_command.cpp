@@ -1,0 +1,191 @@
+#include "app/cli/train_command.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <unistd.h>
+
+#include "app/cli/command_line.h"
+#include "core/common/input_error.h"
+#include "core/common/job_control.h"
+#include "core/training/vae_training.h"
+
+namespace codescope::cli {
+
+namespace {
+
+const std::vector<double> kPaperDropouts = {0, 0.2, 0.4, 0.6, 0.8}; // Fig. 6: 0% to 80%
+
+// Ctrl-C asks the sweep to stop at the next batch; the last finished epoch's checkpoint stays and a re-run resumes.
+CancelToken g_cancel;
+extern "C" void onInterrupt(int) {
+    g_cancel.cancel();
+}
+
+std::vector<double> parseDropouts(const std::string& text) {
+    std::vector<double> rates;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = text.find(',', start);
+        const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        char* end = nullptr;
+        errno = 0;
+        const double rate = std::strtod(item.c_str(), &end);
+        if (item.empty() || *end != '\0' || errno != 0 || !(rate >= 0.0 && rate < 1.0))
+            throw UsageError("--dropout must be rates in [0, 1) separated by commas, got '" + text + "'");
+        rates.push_back(rate);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return rates;
+}
+
+double parseRate(const CommandLine& cl, const std::string& name, double fallback) {
+    if (!cl.has(name)) return fallback;
+    const std::string text = cl.text(name);
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !(value > 0) || !std::isfinite(value))
+        throw UsageError("--" + name + " must be a positive number, got '" + text + "'");
+    return value;
+}
+
+std::string duration(double secondsLeft) {
+    const long total = std::lround(std::max(0.0, secondsLeft));
+    char text[32];
+    if (total >= 3600)
+        std::snprintf(text, sizeof text, "%ldh%02ldm", total / 3600, total / 60 % 60);
+    else
+        std::snprintf(text, sizeof text, "%ldm%02lds", total / 60, total % 60);
+    return text;
+}
+
+// One status line on stderr: redrawn in place on a terminal, otherwise printed every 15 s (logs stay short).
+training::TrainingProgressCallback progressLine(bool quiet) {
+    if (quiet) return {};
+    const bool terminal = ::isatty(STDERR_FILENO);
+    using Clock = std::chrono::steady_clock;
+    auto last = std::make_shared<Clock::time_point>(Clock::now() - std::chrono::hours(1));
+    return [terminal, last](const training::TrainingProgress& p) {
+        const auto now = Clock::now();
+        const auto interval = terminal ? std::chrono::milliseconds(250) : std::chrono::milliseconds(15000);
+        if (now - *last < interval && p.fraction < 1.0) return;
+        *last = now;
+        const std::string eta = p.etaSeconds < 0 ? std::string("--") : duration(p.etaSeconds);
+        std::fprintf(stderr, "%srun %d/%d (dropout %g)  epoch %lld/%lld  %5.1f%%  %6.0f img/s  ETA %s  loss %.1f%s",
+                     terminal ? "\r" : "", p.run + 1, p.runs, p.dropout, static_cast<long long>(p.epoch + 1),
+                     static_cast<long long>(p.epochs), 100.0 * p.fraction, p.samplesPerSecond, eta.c_str(), p.trainLoss,
+                     terminal ? "   " : "\n");
+        std::fflush(stderr);
+    };
+}
+
+const char* outcomeText(training::RunSummary::Outcome outcome) {
+    switch (outcome) {
+    case training::RunSummary::Outcome::Trained:
+        return "trained";
+    case training::RunSummary::Outcome::Resumed:
+        return "resumed";
+    case training::RunSummary::Outcome::AlreadyFinished:
+        return "already finished";
+    }
+    return "";
+}
+
+} // namespace
+
+std::string trainHelp() {
+    const training::TrainOptions d;
+    char text[4096];
+    std::snprintf(text, sizeof text, R"(usage: codescope-cli train [options]
+
+Trains the paper's ResNet-VAE (Methods, "Model training") once per dropout rate (dropout after every ReLU), the
+runs whose spectra Fig. 5 and 6 compare. Each run gets a folder OUT/dropout-RATE/ with manifest.json (settings,
+loss per epoch, untrained and final test loss), checkpoint.pt (after every epoch) and, when done, model.pt (the
+state_dict in torch.save format: PyTorch loads it with load_state_dict(torch.load(...))). Re-running the same
+command skips finished runs and resumes an interrupted one from its last finished epoch (Ctrl-C is safe).
+Loss: binary cross-entropy of the reconstruction (summed over pixels) + KL divergence, per image; Adam.
+
+The defaults train the small model on a Fashion-MNIST subset: the five-run sweep takes about ten minutes on two
+CPU cores. The paper's model is --model resnet-vae (3 x 224 x 224 input; far too slow for a CPU sweep).
+
+options:
+  --model NAME          resnet-vae-small (1 x 28 x 28, widths / 8) or resnet-vae (the paper's)  [%s]
+  --dataset SPEC        fashion-mnist, fashion-mnist:FOLDER (IDX files) or cifar10:FOLDER    [%s]
+  --dropout R1,R2,...   dropout rates in [0, 1), one run each                     [0,0.2,0.4,0.6,0.8]
+  --epochs N            epochs per run                                                         [%lld]
+  --samples N           training images: the first N of the train split (0 = all)             [%lld]
+  --test-samples N      test images: the first N of the test split (0 = all)                   [%lld]
+  --batch N             batch size (paper: 50)                                                  [%lld]
+  --learning-rate X     Adam's learning rate (paper: 1e-3)                                      [%g]
+  --seed N              seed of the initial weights, shuffling, dropout and sampling            [%llu]
+  --threads N           LibTorch threads (0 = all cores)                                        [0]
+  --out FOLDER          where the run folders go                                                [runs]
+  --quiet               no progress line
+  --help                this text
+
+exit status: 0 success, 2 bad input or usage (one-line error on stderr), 130 interrupted (resumable).
+)",
+                  d.model.c_str(), d.dataset.c_str(), static_cast<long long>(d.epochs),
+                  static_cast<long long>(d.trainSamples), static_cast<long long>(d.testSamples),
+                  static_cast<long long>(d.batchSize), d.learningRate, static_cast<unsigned long long>(d.seed));
+    return text;
+}
+
+int runTrainCommand(const std::vector<std::string>& args) {
+    const CommandLine cl(args,
+                         {"model", "dataset", "dropout", "epochs", "samples", "test-samples", "batch", "learning-rate",
+                          "seed", "threads", "out"},
+                         {"quiet", "help"});
+    if (cl.has("help")) {
+        std::fputs(trainHelp().c_str(), stdout);
+        return 0;
+    }
+    training::TrainOptions options;
+    options.model = cl.text("model", options.model);
+    options.dataset = cl.text("dataset", options.dataset);
+    options.epochs = cl.integer("epochs", options.epochs, 1, 100000);
+    options.trainSamples = cl.integer("samples", options.trainSamples, 0, INT64_MAX);
+    options.testSamples = cl.integer("test-samples", options.testSamples, 0, INT64_MAX);
+    options.batchSize = cl.integer("batch", options.batchSize, 2, 1000000);
+    options.learningRate = parseRate(cl, "learning-rate", options.learningRate);
+    options.seed =
+        static_cast<std::uint64_t>(cl.integer("seed", static_cast<std::int64_t>(options.seed), 0, INT64_MAX));
+    options.threads = static_cast<int>(cl.integer("threads", 0, 0, 1024));
+    const std::vector<double> dropouts = cl.has("dropout") ? parseDropouts(cl.text("dropout")) : kPaperDropouts;
+    const std::string out = cl.text("out", "runs");
+    if (out.empty()) throw UsageError("--out needs a folder");
+
+    training::validateOptions(options);
+    const training::TrainingData data = training::loadTrainingData(options);
+    const bool quiet = cl.has("quiet");
+    if (!quiet)
+        std::fprintf(stderr, "training %s on %s (%lld train, %lld test images), %zu run(s) x %lld epochs into %s/\n",
+                     options.model.c_str(), data.name.c_str(), static_cast<long long>(data.train.count),
+                     static_cast<long long>(data.test.count), dropouts.size(), static_cast<long long>(options.epochs),
+                     out.c_str());
+
+    std::signal(SIGINT, onInterrupt);
+    std::vector<training::RunSummary> runs;
+    try {
+        runs = training::trainDropoutSweep(options, dropouts, data, out, progressLine(quiet), &g_cancel);
+    } catch (const Cancelled&) {
+        std::fprintf(stderr, "\ninterrupted: finished epochs are saved; run the same command again to resume\n");
+        return 130;
+    }
+    if (!quiet && ::isatty(STDERR_FILENO)) std::fputs("\n", stderr);
+
+    std::printf("%-8s  %6s  %14s  %14s  %-16s  %s\n", "dropout", "epochs", "untrained loss", "test loss", "run",
+                "folder");
+    for (const training::RunSummary& run : runs)
+        std::printf("%-8g  %6zu  %14.2f  %14.2f  %-16s  %s\n", run.dropout, run.epochs.size(), run.untrainedTestLoss,
+                    run.epochs.back().testLoss, outcomeText(run.outcome), run.directory.c_str());
+    std::printf("(loss per test image: BCE summed over pixels + KL divergence)\n");
+    return 0;
+}
+
+} // namespace codescope::cli

@@ -1,0 +1,28 @@
+#pragma once
+// One opened analysis: the per-layer spectra of one model on one data set, whether read from a JSON file written by
+// `codescope-cli analyze --json` or computed by the app's own capture job. The layers are the core's plain result
+// structs (no LibTorch in them), so the GUI shows exactly what the CLI computes.
+#include <QMetaType>
+#include <QString>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/capture/layer_spectrum.h"
+
+namespace codescope::gui {
+
+struct Analysis {
+    QString sourcePath;  ///< the JSON file it was read from; empty for a capture not yet saved
+    std::string model;   ///< the model's path or name, as the report names it
+    std::string dataset; ///< the data set's name, as the report names it
+    std::int64_t samples = 0;
+    std::vector<capture::LayerSpectrum> layers; ///< depth order
+};
+
+/// "model on dataset (N images)", with file names shortened to their last component.
+QString analysisTitle(const Analysis& analysis);
+
+} // namespace codescope::gui
+
+Q_DECLARE_METATYPE(codescope::gui::Analysis)

@@ -1,0 +1,42 @@
+#pragma once
+// The GUI's one door into the capture code: open a model and a data set and compute every chosen layer's spectrum.
+// This header holds no LibTorch type, so the rest of the GUI compiles without torch headers; only analysis_job.cpp
+// includes them.
+#include <QString>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/gui/analysis.h"
+#include "core/common/job_control.h"
+
+namespace codescope::gui {
+
+/// What the "Analyse a model" dialog asks for; the same choices as `codescope-cli analyze`.
+struct AnalysisRequest {
+    std::string modelPath; ///< a TorchScript file, or a run folder when isRun
+    bool isRun = false;
+    std::vector<std::int64_t> inputShape;  ///< C, H, W of one sample; empty = the run's own, or 3 x 224 x 224
+    std::string dataset = "fashion-mnist"; ///< a data set spec, see data::openDataset
+    std::int64_t samples = 1000;           ///< images from the start of the data set; 0 = all
+    std::vector<std::string> layers;       ///< layer names; empty = every ReLU output
+    int bootstrapResamples = 200;          ///< for the 95% CI of alpha; 0 = none
+};
+
+/// "C,H,W" (commas or x, spaces allowed) as three positive sizes; nullopt if it is not that. Empty text is an empty
+/// shape (the model's default).
+std::optional<std::vector<std::int64_t>> parseInputShape(const QString& text);
+
+/// Called from the worker thread: fraction of the job done in [0, 1] and images per second so far.
+using AnalysisProgressCallback = std::function<void(double fraction, double samplesPerSecond)>;
+
+/// Opens the model and the data set and runs capture::analyzeLayers with the paper's spectrum options (fit range
+/// 10..50, at most 1000 components, features strided below 8000). Slow: call it on a worker thread.
+/// Throws InputError (bad model, data set, layer names or input shape), Cancelled (cancel was set), or another
+/// std::exception from LibTorch (e.g. a model that rejects the input, out of memory).
+Analysis runAnalysis(const AnalysisRequest& request, const AnalysisProgressCallback& progress,
+                     const CancelToken* cancel);
+
+} // namespace codescope::gui

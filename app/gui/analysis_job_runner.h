@@ -1,0 +1,50 @@
+#pragma once
+// Runs one analysis at a time on a worker thread and reports back on the GUI thread (DESIGN.md rule 3, after
+// PlotJuggler's FetchWorker): cancel is the core's atomic CancelToken set directly from the GUI thread, results come
+// back by value in signals, and no exception escapes the worker.
+#include <QElapsedTimer>
+#include <QObject>
+#include <QThreadPool>
+#include <memory>
+
+#include "app/gui/analysis.h"
+#include "app/gui/analysis_job.h"
+
+namespace codescope::gui {
+
+class AnalysisJobRunner : public QObject {
+    Q_OBJECT
+public:
+    explicit AnalysisJobRunner(QObject* parent = nullptr);
+    /// Cancels a running job and waits for its worker to stop (at the core's next cancellation check).
+    ~AnalysisJobRunner() override;
+
+    bool isRunning() const { return m_running; }
+    /// Starts `request` on the worker thread; false (and nothing started) if a job is already running.
+    bool start(const AnalysisRequest& request);
+    /// Asks the running job to stop; it ends with cancelled(). Does nothing when idle.
+    void cancel();
+    /// Seconds since the running (or last) job started.
+    double elapsedSeconds() const;
+
+Q_SIGNALS:
+    void started(const QString& description);
+    /// At most about ten times a second, and once at the end.
+    void progressed(double fraction, double samplesPerSecond);
+    void finished(const codescope::gui::Analysis& analysis);
+    /// One line saying what went wrong, ready for a dialog.
+    void failed(const QString& message);
+    void cancelled();
+
+private:
+    struct Job;
+    void deliver(int jobId, const std::function<void()>& onGuiThread);
+
+    QThreadPool m_pool;
+    std::shared_ptr<Job> m_job;
+    int m_nextJobId = 1;
+    bool m_running = false;
+    QElapsedTimer m_clock;
+};
+
+} // namespace codescope::gui

@@ -1,0 +1,39 @@
+#pragma once
+// The tabs of figures for the open analysis: it feeds each view from the session (through the view models) and
+// tells the export code which figure is current and which go into a report.
+#include <QTabWidget>
+#include <vector>
+
+#include "widgets/export/figure_export.h"
+
+namespace codescope::widgets {
+class AlphaDepthView;
+class SpectrumView;
+} // namespace codescope::widgets
+
+namespace codescope::gui {
+
+class AnalysisSession;
+
+class AnalysisViews : public QTabWidget {
+    Q_OBJECT
+public:
+    explicit AnalysisViews(AnalysisSession* session, QWidget* parent = nullptr);
+
+    widgets::SpectrumView* spectrumView() const { return m_spectrum; }
+    widgets::AlphaDepthView* alphaDepthView() const { return m_alphaDepth; }
+    /// The figure on the current tab, and a short name for it ("spectrum") for file names.
+    QWidget* currentFigure() const;
+    QString currentFigureName() const;
+    /// Every figure with a title and a caption, in tab order: the pages of "Export report".
+    std::vector<widgets::ReportPage> reportPages() const;
+
+private:
+    void showAnalysis();
+
+    AnalysisSession* m_session;
+    widgets::SpectrumView* m_spectrum;
+    widgets::AlphaDepthView* m_alphaDepth;
+};
+
+} // namespace codescope::gui

@@ -1,0 +1,221 @@
+#include "app/gui/main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QMimeData>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+#include "app/gui/analysis_file.h"
+#include "app/gui/analysis_job_runner.h"
+#include "app/gui/analysis_session.h"
+#include "app/gui/analysis_views.h"
+#include "app/gui/error_dialog.h"
+#include "app/gui/export_controller.h"
+#include "app/gui/job_panel.h"
+#include "app/gui/layer_list_panel.h"
+#include "app/gui/open_model_dialog.h"
+#include "app/gui/recent_files.h"
+#include "app/gui/start_page.h"
+
+namespace codescope::gui {
+
+namespace {
+constexpr int kStatusMs = 8000;
+}
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_session(new AnalysisSession(this)), m_jobs(new AnalysisJobRunner(this)),
+      m_recent(new RecentFiles(this)), m_startPage(new StartPage(m_recent)), m_layerList(new LayerListPanel(m_session)),
+      m_views(new AnalysisViews(m_session)), m_jobPanel(new JobPanel), m_workspace(new QSplitter),
+      m_pages(new QStackedWidget), m_exports(new ExportController(this, statusBar(), m_session, m_views)) {
+    setWindowTitle(tr("Codescope"));
+    setAcceptDrops(true);
+    resize(1280, 800);
+
+    m_workspace->addWidget(m_layerList);
+    m_workspace->addWidget(m_views);
+    m_workspace->setStretchFactor(1, 1);
+    m_workspace->setSizes({380, 900});
+    m_pages->addWidget(m_startPage);
+    m_pages->addWidget(m_workspace);
+    auto* central = new QWidget;
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_pages, 1);
+    layout->addWidget(m_jobPanel);
+    setCentralWidget(central);
+    createMenus();
+
+    connect(m_session, &AnalysisSession::analysisChanged, this, &MainWindow::showAnalysis);
+    connect(m_startPage, &StartPage::openAnalysisRequested, this, &MainWindow::chooseAnalysisFile);
+    connect(m_startPage, &StartPage::analyseModelRequested, this, [this] { chooseModel(); });
+    connect(m_startPage, &StartPage::recentFileRequested, this, &MainWindow::openAnalysisFile);
+    connect(m_recent, &RecentFiles::openRequested, this, &MainWindow::openAnalysisFile);
+    connect(m_recent, &RecentFiles::changed, this, [this] { m_recent->fillMenu(m_recentMenu); });
+
+    connect(m_jobs, &AnalysisJobRunner::started, m_jobPanel, &JobPanel::jobStarted);
+    connect(m_jobs, &AnalysisJobRunner::progressed, m_jobPanel, &JobPanel::showProgress);
+    connect(m_jobPanel, &JobPanel::cancelRequested, m_jobs, &AnalysisJobRunner::cancel);
+    connect(m_jobs, &AnalysisJobRunner::finished, this, &MainWindow::jobFinished);
+    connect(m_jobs, &AnalysisJobRunner::failed, this, &MainWindow::jobFailed);
+    connect(m_jobs, &AnalysisJobRunner::cancelled, this, &MainWindow::jobCancelled);
+
+    statusBar()->showMessage(tr("Open an analysis (JSON from codescope-cli analyze) or analyse a model."));
+    updateActions();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open analysis…"), this, &MainWindow::chooseAnalysisFile);
+    open->setShortcut(QKeySequence::Open);
+    open->setToolTip(tr("Open a JSON file written by codescope-cli analyze --json"));
+    m_analyseModel = file->addAction(tr("&Analyse a model…"), this, [this] { chooseModel(); });
+    m_analyseModel->setShortcut(tr("Ctrl+M"));
+    m_analyseModel->setToolTip(tr("Run a TorchScript model over a data set and compute each layer's spectrum"));
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    m_recent->fillMenu(m_recentMenu);
+    file->addSeparator();
+    m_saveAnalysis =
+        file->addAction(tr("&Save analysis as JSON…"), m_exports, &ExportController::chooseAndSaveAnalysis);
+    m_saveAnalysis->setShortcut(QKeySequence::Save);
+    m_exportFigure = file->addAction(tr("&Export figure…"), m_exports, &ExportController::chooseAndExportFigure);
+    m_exportFigure->setShortcut(tr("Ctrl+E"));
+    m_exportFigure->setToolTip(tr("The current figure as vector PDF or as PNG at a chosen resolution"));
+    m_exportReport = file->addAction(tr("Export &report…"), m_exports, &ExportController::chooseAndExportReport);
+    m_exportReport->setToolTip(tr("Every figure, one per page, as a PDF"));
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QToolBar* tools = addToolBar(tr("Main"));
+    tools->setObjectName("mainToolBar");
+    tools->setMovable(false);
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    tools->addAction(open);
+    tools->addAction(m_analyseModel);
+    tools->addSeparator();
+    tools->addAction(m_exportFigure);
+    tools->addAction(m_exportReport);
+}
+
+bool MainWindow::isShowingStartPage() const {
+    return m_pages->currentWidget() == m_startPage;
+}
+
+bool MainWindow::openAnalysisFile(const QString& path) {
+    AnalysisReadResult read = readAnalysisFile(path);
+    if (!read.ok()) {
+        if (!QFileInfo::exists(path)) m_recent->remove(path);
+        showErrorDialog(this, tr("Cannot open analysis"), read.error.message(),
+                        tr("Choose a JSON file written by “codescope-cli analyze --json”, or analyse a model with "
+                           "File > Analyse a model."));
+        statusBar()->showMessage(tr("Could not open %1").arg(QDir::toNativeSeparators(path)), kStatusMs);
+        return false;
+    }
+    const std::size_t layers = read.analysis->layers.size();
+    m_session->setAnalysis(std::move(*read.analysis));
+    m_recent->add(path);
+    statusBar()->showMessage(tr("Opened %1: %2 layers").arg(QDir::toNativeSeparators(path)).arg(layers), kStatusMs);
+    return true;
+}
+
+bool MainWindow::startAnalysis(const AnalysisRequest& request) {
+    if (!m_jobs->start(request)) {
+        statusBar()->showMessage(tr("An analysis is already running; cancel it first."), kStatusMs);
+        return false;
+    }
+    updateActions();
+    return true;
+}
+
+void MainWindow::chooseAnalysisFile() {
+    const QString folder =
+        m_recent->files().isEmpty() ? QDir::currentPath() : QFileInfo(m_recent->files().front()).absolutePath();
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open analysis"), folder, tr("Analysis JSON (*.json);;All files (*)"));
+    if (!path.isEmpty()) openAnalysisFile(path);
+}
+
+OpenModelDialog* MainWindow::chooseModel(const QString& modelPath) {
+    auto* dialog = new OpenModelDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (!modelPath.isEmpty()) dialog->setModelPath(modelPath);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { startAnalysis(dialog->request()); });
+    dialog->open();
+    return dialog;
+}
+
+void MainWindow::openPath(const QString& path) {
+    if (path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive))
+        openAnalysisFile(path);
+    else
+        chooseModel(path);
+}
+
+void MainWindow::showAnalysis() {
+    m_pages->setCurrentWidget(m_workspace);
+    const Analysis& analysis = m_session->analysis();
+    const QString name = analysis.sourcePath.isEmpty() ? analysisTitle(analysis) + tr(" (not saved)")
+                                                       : QFileInfo(analysis.sourcePath).fileName();
+    setWindowTitle(tr("%1 — Codescope").arg(name));
+    updateActions();
+}
+
+void MainWindow::jobFinished(const Analysis& analysis) {
+    const double seconds = m_jobs->elapsedSeconds();
+    const QString message = tr("Analysed %1 layers in %2 s").arg(analysis.layers.size()).arg(seconds, 0, 'f', 1);
+    m_jobPanel->showProgress(1.0, 0);
+    m_jobPanel->jobEnded(message);
+    m_session->setAnalysis(analysis);
+    statusBar()->showMessage(message + tr(" — File > Save analysis keeps it"), kStatusMs);
+    updateActions();
+}
+
+void MainWindow::jobFailed(const QString& message) {
+    m_jobPanel->jobEnded(tr("Analysis failed"));
+    showErrorDialog(this, tr("The analysis failed"), message,
+                    tr("Check the model file, its input shape (e.g. 1,28,28 for Fashion-MNIST models) and the data "
+                       "set, then try again. Whatever was open is unchanged."));
+    statusBar()->showMessage(tr("Analysis failed"), kStatusMs);
+    updateActions();
+}
+
+void MainWindow::jobCancelled() {
+    m_jobPanel->jobEnded(tr("Analysis cancelled"));
+    statusBar()->showMessage(tr("Analysis cancelled; nothing was changed"), kStatusMs);
+    updateActions();
+}
+
+void MainWindow::updateActions() {
+    const bool hasAnalysis = m_session->hasAnalysis();
+    m_exportFigure->setEnabled(hasAnalysis);
+    m_exportReport->setEnabled(hasAnalysis);
+    m_saveAnalysis->setEnabled(hasAnalysis);
+    m_analyseModel->setEnabled(!m_jobs->isRunning());
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.isEmpty() || !urls.front().isLocalFile()) return;
+    openPath(urls.front().toLocalFile());
+    event->acceptProposedAction();
+}
+
+} // namespace codescope::gui

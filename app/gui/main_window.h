@@ -1,0 +1,83 @@
+#pragma once
+// The window: menus, toolbar, the start page or the workspace (layer list beside the figure tabs) and the job
+// panel. It only wires parts together; the work lives in the session, the job runner, the views and the export
+// controller (DESIGN.md rule 11).
+#include <QMainWindow>
+
+#include "app/gui/analysis_job.h"
+
+class QAction;
+class QMenu;
+class QSplitter;
+class QStackedWidget;
+
+namespace codescope::gui {
+
+class AnalysisJobRunner;
+class AnalysisSession;
+class AnalysisViews;
+class ExportController;
+class JobPanel;
+class LayerListPanel;
+class OpenModelDialog;
+class RecentFiles;
+class StartPage;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens an analysis JSON. On failure an error dialog says why, and whatever was open stays open.
+    bool openAnalysisFile(const QString& path);
+    /// Starts a capture in the background (what "Analyse a model" does once its dialog is accepted); false if a
+    /// job is already running.
+    bool startAnalysis(const AnalysisRequest& request);
+    /// What a path given on the command line or dropped on the window does: a .json is opened as an analysis,
+    /// anything else is taken for a model and offered in the "Analyse a model" dialog.
+    void openPath(const QString& path);
+    /// Shows the "Analyse a model" dialog (non-blocking), prefilled with `modelPath` if given.
+    OpenModelDialog* chooseModel(const QString& modelPath = {});
+    bool isShowingStartPage() const;
+
+    AnalysisSession* session() const { return m_session; }
+    AnalysisViews* views() const { return m_views; }
+    LayerListPanel* layerList() const { return m_layerList; }
+    JobPanel* jobPanel() const { return m_jobPanel; }
+    AnalysisJobRunner* jobRunner() const { return m_jobs; }
+    ExportController* exports() const { return m_exports; }
+    RecentFiles* recentFiles() const { return m_recent; }
+    StartPage* startPage() const { return m_startPage; }
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createMenus();
+    void chooseAnalysisFile();
+    void showAnalysis();
+    void jobFinished(const codescope::gui::Analysis& analysis);
+    void jobFailed(const QString& message);
+    void jobCancelled();
+    void updateActions();
+
+    AnalysisSession* m_session;
+    AnalysisJobRunner* m_jobs;
+    RecentFiles* m_recent;
+    StartPage* m_startPage;
+    LayerListPanel* m_layerList;
+    AnalysisViews* m_views;
+    JobPanel* m_jobPanel;
+    QSplitter* m_workspace;
+    QStackedWidget* m_pages;
+    ExportController* m_exports;
+    QMenu* m_recentMenu = nullptr;
+    QAction* m_exportFigure = nullptr;
+    QAction* m_exportReport = nullptr;
+    QAction* m_saveAnalysis = nullptr;
+    QAction* m_analyseModel = nullptr;
+};
+
+} // namespace codescope::gui

@@ -1,0 +1,137 @@
+#include "app/gui/open_model_dialog.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace codescope::gui {
+
+OpenModelDialog::OpenModelDialog(QWidget* parent)
+    : QDialog(parent), m_model(new QLineEdit), m_isRun(new QCheckBox(tr("This is a run folder trained by Codescope"))),
+      m_dataset(new QComboBox), m_samples(new QSpinBox), m_inputShape(new QLineEdit), m_layers(new QLineEdit),
+      m_bootstrap(new QSpinBox), m_error(new QLabel) {
+    setWindowTitle(tr("Analyse a model"));
+    setObjectName("openModelDialog");
+
+    // Object names let tests (and accessibility tools) find the fields.
+    m_model->setObjectName("modelPath");
+    m_isRun->setObjectName("isRun");
+    m_dataset->setObjectName("dataset");
+    m_samples->setObjectName("samples");
+    m_inputShape->setObjectName("inputShape");
+    m_layers->setObjectName("layers");
+    m_bootstrap->setObjectName("bootstrap");
+    m_model->setPlaceholderText(tr("TorchScript file (.pt) or run folder"));
+    auto* browseButton = new QPushButton(tr("Browse…"));
+    auto* modelRow = new QHBoxLayout;
+    modelRow->addWidget(m_model, 1);
+    modelRow->addWidget(browseButton);
+
+    // Editable: any spec data::openDataset accepts (cifar10:PATH, images:PATH, npy:PATH) can be typed in.
+    m_dataset->setEditable(true);
+    m_dataset->addItems({QStringLiteral("fashion-mnist"), QStringLiteral("fashion-mnist-train"),
+                         QStringLiteral("cifar10:"), QStringLiteral("images:"), QStringLiteral("npy:")});
+    m_dataset->setCurrentIndex(0);
+    m_dataset->setToolTip(tr("fashion-mnist (installed test split), or kind:PATH for cifar10, an image folder or "
+                             "a .npy stack"));
+
+    m_samples->setRange(0, 10000000);
+    m_samples->setValue(1000);
+    m_samples->setSpecialValueText(tr("all"));
+    m_samples->setSuffix(tr(" images"));
+    m_inputShape->setPlaceholderText(tr("C,H,W — empty: the run's own, or 3,224,224"));
+    m_inputShape->setToolTip(tr("Images are resized and their channels matched to this (e.g. 1,28,28 for a "
+                                "Fashion-MNIST model)"));
+    m_layers->setPlaceholderText(tr("auto: every ReLU output"));
+    m_bootstrap->setRange(0, 10000);
+    m_bootstrap->setValue(200);
+    m_bootstrap->setSpecialValueText(tr("none"));
+    m_bootstrap->setToolTip(tr("Bootstrap resamples for the 95% confidence interval of α"));
+
+    m_error->setObjectName("dialogError");
+    m_error->setStyleSheet(QStringLiteral("color: #b00020"));
+    m_error->setWordWrap(true);
+    m_error->hide();
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Model:"), modelRow);
+    form->addRow(QString(), m_isRun);
+    form->addRow(tr("Data set:"), m_dataset);
+    form->addRow(tr("Samples:"), m_samples);
+    form->addRow(tr("Input shape:"), m_inputShape);
+    form->addRow(tr("Layers:"), m_layers);
+    form->addRow(tr("Bootstrap:"), m_bootstrap);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Analyse"));
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_error);
+    layout->addWidget(buttons);
+    resize(560, sizeHint().height());
+
+    connect(browseButton, &QPushButton::clicked, this, &OpenModelDialog::browse);
+    connect(buttons, &QDialogButtonBox::accepted, this, &OpenModelDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &OpenModelDialog::reject);
+}
+
+void OpenModelDialog::setModelPath(const QString& path) {
+    m_model->setText(path);
+    m_isRun->setChecked(QFileInfo(path).isDir());
+}
+
+void OpenModelDialog::browse() {
+    const QString path = m_isRun->isChecked()
+                             ? QFileDialog::getExistingDirectory(this, tr("Run folder"), m_model->text())
+                             : QFileDialog::getOpenFileName(this, tr("TorchScript model"), m_model->text(),
+                                                            tr("TorchScript (*.pt *.pth *.ts);;All files (*)"));
+    if (!path.isEmpty()) m_model->setText(path);
+}
+
+QString OpenModelDialog::readFields(AnalysisRequest& request) const {
+    const QString model = m_model->text().trimmed();
+    if (model.isEmpty()) return tr("Choose a model file.");
+    const QFileInfo info(model);
+    if (!info.exists()) return tr("%1 does not exist.").arg(model);
+    if (m_isRun->isChecked() != info.isDir())
+        return m_isRun->isChecked() ? tr("%1 is not a folder; untick “run folder” for a TorchScript file.").arg(model)
+                                    : tr("%1 is a folder; tick “run folder” to open a Codescope run.").arg(model);
+    const std::optional<std::vector<std::int64_t>> shape = parseInputShape(m_inputShape->text());
+    if (!shape) return tr("Input shape must be three positive sizes C,H,W, e.g. 1,28,28.");
+    const QString dataset = m_dataset->currentText().trimmed();
+    if (dataset.isEmpty() || dataset.endsWith(':')) return tr("Complete the data set, e.g. cifar10:/path/to/folder.");
+
+    request = AnalysisRequest{};
+    request.modelPath = model.toStdString();
+    request.isRun = m_isRun->isChecked();
+    request.inputShape = *shape;
+    request.dataset = dataset.toStdString();
+    request.samples = m_samples->value();
+    request.bootstrapResamples = m_bootstrap->value();
+    const QString layers = m_layers->text().trimmed();
+    if (!layers.isEmpty() && layers != QStringLiteral("auto"))
+        for (const QString& name : layers.split(',', Qt::SkipEmptyParts))
+            request.layers.push_back(name.trimmed().toStdString());
+    return {};
+}
+
+void OpenModelDialog::accept() {
+    // Problems the dialog can see are shown in it, so the user fixes them without starting over.
+    const QString error = readFields(m_request);
+    if (!error.isEmpty()) {
+        m_error->setText(error);
+        m_error->show();
+        return;
+    }
+    QDialog::accept();
+}
+
+} // namespace codescope::gui

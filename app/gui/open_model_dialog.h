@@ -1,0 +1,44 @@
+#pragma once
+// "Analyse a model": which model, which data set (Fashion-MNIST by default), how many images, the model's input
+// shape and the bootstrap size; the choices of `codescope-cli analyze`.
+#include <QDialog>
+
+#include "app/gui/analysis_job.h"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace codescope::gui {
+
+class OpenModelDialog : public QDialog {
+    Q_OBJECT
+public:
+    explicit OpenModelDialog(QWidget* parent = nullptr);
+
+    /// Prefills the model field (e.g. from a dropped file).
+    void setModelPath(const QString& path);
+    /// The request as entered; valid once the dialog was accepted.
+    AnalysisRequest request() const { return m_request; }
+
+    void accept() override;
+
+private:
+    void browse();
+    /// The request from the fields, or an error message for the first bad field.
+    QString readFields(AnalysisRequest& request) const;
+
+    QLineEdit* m_model;
+    QCheckBox* m_isRun;
+    QComboBox* m_dataset;
+    QSpinBox* m_samples;
+    QLineEdit* m_inputShape;
+    QLineEdit* m_layers;
+    QSpinBox* m_bootstrap;
+    QLabel* m_error;
+    AnalysisRequest m_request;
+};
+
+} // namespace codescope::gui

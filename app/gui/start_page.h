@@ -1,0 +1,31 @@
+#pragma once
+// What the app shows before anything is open: the two ways in (an analysis file, or a model to analyse) and the
+// recent files.
+#include <QWidget>
+
+class QListWidget;
+
+namespace codescope::gui {
+
+class RecentFiles;
+
+class StartPage : public QWidget {
+    Q_OBJECT
+public:
+    StartPage(RecentFiles* recent, QWidget* parent = nullptr);
+
+    QListWidget* recentList() const { return m_recentList; }
+
+Q_SIGNALS:
+    void openAnalysisRequested();
+    void analyseModelRequested();
+    void recentFileRequested(const QString& path);
+
+private:
+    void fillRecent();
+
+    RecentFiles* m_recent;
+    QListWidget* m_recentList;
+};
+
+} // namespace codescope::gui

@@ -1,0 +1,353 @@
+#include "core/models/resnet_vae.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <ATen/ATen.h>
+#include <c10/util/Exception.h>
+#include <nlohmann/json.hpp>
+#include <torch/nn/functional/upsampling.h>
+#include <torch/nn/init.h>
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/pooling.h>
+
+#include "core/common/input_error.h"
+#include "core/models/state_dict_io.h"
+
+namespace codescope::models {
+
+namespace {
+
+// Decoder shape of the public ResNet-VAE: fc5 feeds a 64 x 4 x 4 map that three stride-2 transposed convolutions
+// grow to 39 x 39 before the bilinear resize.
+constexpr std::int64_t kDecoderChannels[] = {64, 32, 8};
+constexpr std::int64_t kDecoderSeed = 4;
+// BatchNorm momenta of the public ResNet-VAE (fc_bn4/fc_bn5 and the ResNet keep PyTorch's default 0.1).
+constexpr double kSlowMomentum = 0.01;
+
+// Module path of BasicBlock `index` (0..7): layer1..layer4 are resnet.4..resnet.7, two blocks each.
+std::string blockName(std::size_t index) {
+    return "resnet." + std::to_string(4 + index / 2) + "." + std::to_string(index % 2);
+}
+
+torch::nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t kernel, std::int64_t stride,
+                       std::int64_t padding) {
+    return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding).bias(false));
+}
+
+void kaimingFanOut(const torch::nn::Conv2d& layer) {
+    // torchvision's ResNet initialisation: kaiming_normal_(mode="fan_out", nonlinearity="relu").
+    torch::NoGradGuard noGrad;
+    torch::nn::init::kaiming_normal_(layer->weight, 0.0, torch::kFanOut, torch::kReLU);
+}
+
+} // namespace
+
+ResNetVaeConfig resnetVaeConfig() {
+    return {};
+}
+
+ResNetVaeConfig resnetVaeSmallConfig() {
+    ResNetVaeConfig config;
+    config.inputChannels = 1;
+    config.inputSize = 28;
+    config.widthDivisor = 8;
+    config.hidden = 128;
+    config.latent = 32;
+    return config;
+}
+
+std::vector<std::string> resnetVaeModelNames() {
+    return {"resnet-vae", "resnet-vae-small"};
+}
+
+ResNetVaeConfig resnetVaeConfigByName(const std::string& name) {
+    if (name == "resnet-vae") return resnetVaeConfig();
+    if (name == "resnet-vae-small") return resnetVaeSmallConfig();
+    throw InputError("unknown model '" + name + "' (known: resnet-vae, resnet-vae-small)");
+}
+
+void validateConfig(const ResNetVaeConfig& c) {
+    auto fail = [](const std::string& problem) { throw InputError("ResNet-VAE config: " + problem); };
+    if (!(c.dropout >= 0.0 && c.dropout < 1.0)) fail("dropout must be in [0, 1), got " + std::to_string(c.dropout));
+    if (c.inputChannels < 1) fail("inputChannels must be at least 1");
+    if (c.inputSize < 8) fail("inputSize must be at least 8 pixels");
+    if (c.widthDivisor < 1 || 64 % c.widthDivisor != 0) fail("widthDivisor must divide 64");
+    if (c.hidden < 1 || c.latent < 1) fail("hidden and latent must be positive");
+}
+
+std::string configToJson(const ResNetVaeConfig& c) {
+    const nlohmann::ordered_json json = {{"dropout", c.dropout},      {"input_channels", c.inputChannels},
+                                         {"input_size", c.inputSize}, {"width_divisor", c.widthDivisor},
+                                         {"hidden", c.hidden},        {"latent", c.latent}};
+    return json.dump();
+}
+
+ResNetVaeConfig configFromJson(const std::string& text, const std::string& sourceName) {
+    ResNetVaeConfig c;
+    try {
+        const nlohmann::json json = nlohmann::json::parse(text);
+        c.dropout = json.at("dropout").get<double>();
+        c.inputChannels = json.at("input_channels").get<std::int64_t>();
+        c.inputSize = json.at("input_size").get<std::int64_t>();
+        c.widthDivisor = json.at("width_divisor").get<std::int64_t>();
+        c.hidden = json.at("hidden").get<std::int64_t>();
+        c.latent = json.at("latent").get<std::int64_t>();
+    } catch (const nlohmann::json::exception& error) {
+        throw InputError(sourceName + ": bad ResNet-VAE model config: " + error.what());
+    }
+    try {
+        validateConfig(c);
+    } catch (const InputError& error) {
+        throw InputError(sourceName + ": " + error.what());
+    }
+    return c;
+}
+
+BasicBlockImpl::BasicBlockImpl(std::int64_t inPlanes, std::int64_t planes, std::int64_t stride, double dropout)
+    : m_dropout(dropout) {
+    // Registration order = PyTorch's state_dict order: conv1, bn1, relu, conv2, bn2, downsample.
+    m_conv1 = register_module("conv1", conv(inPlanes, planes, 3, stride, 1));
+    m_bn1 = register_module("bn1", torch::nn::BatchNorm2d(planes));
+    register_module("relu", torch::nn::ReLU());
+    m_conv2 = register_module("conv2", conv(planes, planes, 3, 1, 1));
+    m_bn2 = register_module("bn2", torch::nn::BatchNorm2d(planes));
+    kaimingFanOut(m_conv1);
+    kaimingFanOut(m_conv2);
+    if (stride != 1 || inPlanes != planes) {
+        auto downsample = register_module("downsample", torch::nn::ModuleList());
+        m_downsampleConv = conv(inPlanes, planes, 1, stride, 0);
+        m_downsampleBn = torch::nn::BatchNorm2d(planes);
+        downsample->push_back(m_downsampleConv);
+        downsample->push_back(m_downsampleBn);
+        kaimingFanOut(m_downsampleConv);
+    }
+}
+
+at::Tensor BasicBlockImpl::forward(const at::Tensor& x, const std::string& name, const ActivationRecorder* recorder) {
+    const at::Tensor identity = m_downsampleConv ? m_downsampleBn(m_downsampleConv(x)) : x;
+    at::Tensor out = at::relu(m_bn1(m_conv1(x)));
+    if (recorder) (*recorder)(name + ".relu", out);
+    out = at::dropout(out, m_dropout, is_training());
+    out = at::relu(m_bn2(m_conv2(out)) + identity);
+    if (recorder) (*recorder)(name + ".relu#2", out);
+    return at::dropout(out, m_dropout, is_training());
+}
+
+ResNetVaeImpl::ResNetVaeImpl(const ResNetVaeConfig& config) : m_config(config) {
+    validateConfig(config);
+    const std::int64_t d = config.widthDivisor;
+    const std::int64_t widths[] = {64 / d, 128 / d, 256 / d, 512 / d};
+
+    // resnet.0 .. resnet.8 as list(torchvision.models.resnet18().children())[:-1]; the parameter-free modules are
+    // registered too so that the indices (and hence the names) are torchvision's.
+    auto resnet = register_module("resnet", torch::nn::ModuleList());
+    m_stemConv = conv(config.inputChannels, widths[0], 7, 2, 3);
+    m_stemBn = torch::nn::BatchNorm2d(widths[0]);
+    kaimingFanOut(m_stemConv);
+    resnet->push_back(m_stemConv);
+    resnet->push_back(m_stemBn);
+    resnet->push_back(torch::nn::ReLU());
+    resnet->push_back(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(3).stride(2).padding(1)));
+    std::int64_t inPlanes = widths[0];
+    for (int layer = 0; layer < 4; ++layer) {
+        torch::nn::ModuleList blocks;
+        for (int b = 0; b < 2; ++b) {
+            const std::int64_t stride = (layer > 0 && b == 0) ? 2 : 1;
+            BasicBlock block(inPlanes, widths[layer], stride, config.dropout);
+            blocks->push_back(block);
+            m_blocks.push_back(block);
+            inPlanes = widths[layer];
+        }
+        resnet->push_back(blocks);
+    }
+    resnet->push_back(torch::nn::AdaptiveAvgPool2d(torch::nn::AdaptiveAvgPool2dOptions({1, 1})));
+
+    const std::int64_t h = config.hidden;
+    m_fc1 = register_module("fc1", torch::nn::Linear(widths[3], h));
+    m_bn1 = register_module("bn1", torch::nn::BatchNorm1d(torch::nn::BatchNormOptions(h).momentum(kSlowMomentum)));
+    m_fc2 = register_module("fc2", torch::nn::Linear(h, h));
+    m_bn2 = register_module("bn2", torch::nn::BatchNorm1d(torch::nn::BatchNormOptions(h).momentum(kSlowMomentum)));
+    m_fc3Mu = register_module("fc3_mu", torch::nn::Linear(h, config.latent));
+    m_fc3Logvar = register_module("fc3_logvar", torch::nn::Linear(h, config.latent));
+
+    const std::int64_t seedFeatures = kDecoderChannels[0] * kDecoderSeed * kDecoderSeed;
+    m_fc4 = register_module("fc4", torch::nn::Linear(config.latent, h));
+    m_fcBn4 = register_module("fc_bn4", torch::nn::BatchNorm1d(h));
+    m_fc5 = register_module("fc5", torch::nn::Linear(h, seedFeatures));
+    m_fcBn5 = register_module("fc_bn5", torch::nn::BatchNorm1d(seedFeatures));
+    register_module("relu", torch::nn::ReLU());
+
+    const std::int64_t channels[] = {kDecoderChannels[0], kDecoderChannels[1], kDecoderChannels[2],
+                                     config.inputChannels};
+    const char* names[] = {"convTrans6", "convTrans7", "convTrans8"};
+    for (int i = 0; i < 3; ++i) {
+        auto stage = register_module(names[i], torch::nn::ModuleList());
+        m_convTrans[i] =
+            torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(channels[i], channels[i + 1], 3).stride(2));
+        m_convTransBn[i] = torch::nn::BatchNorm2d(torch::nn::BatchNormOptions(channels[i + 1]).momentum(kSlowMomentum));
+        stage->push_back(m_convTrans[i]);
+        stage->push_back(m_convTransBn[i]);
+        if (i < 2)
+            stage->push_back(torch::nn::ReLU());
+        else
+            stage->push_back(torch::nn::Sigmoid());
+    }
+}
+
+at::Tensor ResNetVaeImpl::activate(const at::Tensor& x, const std::string& name,
+                                   const ActivationRecorder* recorder) const {
+    at::Tensor out = at::relu(x);
+    if (recorder) (*recorder)(name, out);
+    return at::dropout(out, m_config.dropout, is_training());
+}
+
+std::pair<at::Tensor, at::Tensor> ResNetVaeImpl::encode(const at::Tensor& x, const ActivationRecorder* recorder) {
+    at::Tensor h = activate(m_stemBn(m_stemConv(x)), "resnet.2", recorder);
+    h = at::max_pool2d(h, {3, 3}, {2, 2}, {1, 1});
+    for (std::size_t i = 0; i < m_blocks.size(); ++i) {
+        h = m_blocks[i]->forward(h, blockName(i), recorder);
+    }
+    h = at::adaptive_avg_pool2d(h, {1, 1}).flatten(1);
+    h = activate(m_bn1(m_fc1(h)), "relu", recorder);
+    h = activate(m_bn2(m_fc2(h)), "relu#2", recorder);
+    return {m_fc3Mu(h), m_fc3Logvar(h)};
+}
+
+at::Tensor ResNetVaeImpl::decode(const at::Tensor& z, const ActivationRecorder* recorder) {
+    at::Tensor h = activate(m_fcBn4(m_fc4(z)), "relu#3", recorder);
+    h = activate(m_fcBn5(m_fc5(h)), "relu#4", recorder);
+    h = h.view({-1, kDecoderChannels[0], kDecoderSeed, kDecoderSeed});
+    h = activate(m_convTransBn[0](m_convTrans[0](h)), "convTrans6.2", recorder);
+    h = activate(m_convTransBn[1](m_convTrans[1](h)), "convTrans7.2", recorder);
+    h = at::sigmoid(m_convTransBn[2](m_convTrans[2](h)));
+    namespace F = torch::nn::functional;
+    return F::interpolate(h, F::InterpolateFuncOptions()
+                                 .size(std::vector<std::int64_t>{m_config.inputSize, m_config.inputSize})
+                                 .mode(torch::kBilinear)
+                                 .align_corners(false));
+}
+
+VaeOutput ResNetVaeImpl::forward(const at::Tensor& x) {
+    return run(x, nullptr);
+}
+
+VaeOutput ResNetVaeImpl::forwardRecording(const at::Tensor& x, const ActivationRecorder& recorder) {
+    return run(x, &recorder);
+}
+
+VaeOutput ResNetVaeImpl::run(const at::Tensor& x, const ActivationRecorder* recorder) {
+    auto [mu, logvar] = encode(x, recorder);
+    // Reparameterisation: sample in training, the mean in evaluation (as the public ResNet-VAE).
+    at::Tensor z = is_training() ? mu + at::randn_like(mu) * at::exp(0.5 * logvar) : mu;
+    at::Tensor reconstruction = decode(z, recorder);
+    return {reconstruction, z, mu, logvar};
+}
+
+std::vector<std::string> ResNetVaeImpl::reluLayerNames() const {
+    std::vector<std::string> names;
+    names.push_back("resnet.2");
+    for (std::size_t i = 0; i < m_blocks.size(); ++i) {
+        const std::string block = blockName(i);
+        names.push_back(block + ".relu");
+        names.push_back(block + ".relu#2");
+    }
+    for (const char* name : {"relu", "relu#2", "relu#3", "relu#4", "convTrans6.2", "convTrans7.2"})
+        names.push_back(name);
+    return names;
+}
+
+namespace {
+
+// The capture stage's view of a ResNet-VAE: the ReLU outputs, recorded during the model's own forward pass.
+class CapturableResNetVae : public CapturableModel {
+public:
+    CapturableResNetVae(ResNetVae model, std::string name) : m_model(std::move(model)), m_name(std::move(name)) {
+        m_model->eval();
+    }
+
+    std::vector<LayerInfo> discoverLayers(const at::Tensor& exampleInput) override {
+        std::vector<LayerInfo> layers;
+        run(exampleInput, [&](const std::string& name, const at::Tensor& output) {
+            LayerInfo info;
+            info.name = name;
+            info.kind = "relu";
+            info.depth = static_cast<int>(layers.size());
+            info.shape.assign(output.sizes().begin() + 1, output.sizes().end());
+            layers.push_back(std::move(info));
+        });
+        return layers;
+    }
+
+    std::vector<at::Tensor> capture(const at::Tensor& input, const std::vector<std::string>& layers) override {
+        const std::vector<std::string> known = m_model->reluLayerNames();
+        std::map<std::string, std::vector<std::size_t>> wanted;
+        for (std::size_t i = 0; i < layers.size(); ++i) {
+            if (std::find(known.begin(), known.end(), layers[i]) == known.end())
+                throw InputError(m_name + ": unknown layer '" + layers[i] + "' (the ResNet-VAE's layers are its " +
+                                 std::to_string(known.size()) + " ReLU outputs, " + known.front() + " ... " +
+                                 known.back() + ")");
+            wanted[layers[i]].push_back(i);
+        }
+        std::vector<at::Tensor> outputs(layers.size());
+        run(input, [&](const std::string& name, const at::Tensor& output) {
+            const auto found = wanted.find(name);
+            if (found == wanted.end()) return;
+            const at::Tensor flat = output.flatten(1).to(at::kFloat).contiguous();
+            for (std::size_t index : found->second)
+                outputs[index] = flat;
+        });
+        return outputs;
+    }
+
+    std::string name() const override { return m_name; }
+
+private:
+    void run(const at::Tensor& input, const ActivationRecorder& recorder) {
+        torch::NoGradGuard noGrad;
+        try {
+            m_model->forwardRecording(input.to(at::kFloat), recorder);
+        } catch (const c10::Error& error) {
+            const std::string message = error.what_without_backtrace();
+            throw InputError(
+                m_name + ": the model rejects an input of shape " + tensorShapeText(input.sizes()) + " (it takes N x " +
+                std::to_string(m_model->config().inputChannels) + " x " + std::to_string(m_model->config().inputSize) +
+                " x " + std::to_string(m_model->config().inputSize) + "): " + message.substr(0, message.find('\n')));
+        }
+    }
+
+    ResNetVae m_model;
+    std::string m_name;
+};
+
+} // namespace
+
+std::unique_ptr<CapturableModel> makeCapturableResNetVae(ResNetVae model, std::string name) {
+    return std::make_unique<CapturableResNetVae>(std::move(model), std::move(name));
+}
+
+std::unique_ptr<CapturableModel> openResNetVaeRun(const std::string& runDir, ResNetVaeConfig* config) {
+    const std::string manifestPath = runDir + "/" + kRunManifestFile;
+    std::ifstream in(manifestPath);
+    if (!in) throw InputError(manifestPath + ": cannot open the run manifest (is " + runDir + " a training run?)");
+    std::stringstream text;
+    text << in.rdbuf();
+    nlohmann::json manifest;
+    try {
+        manifest = nlohmann::json::parse(text.str());
+    } catch (const nlohmann::json::exception& error) {
+        throw InputError(manifestPath + ": not valid JSON: " + error.what());
+    }
+    if (!manifest.value("finished", false))
+        throw InputError(manifestPath + ": the run is not finished (re-run its train command to complete it)");
+    if (!manifest.contains("model_config")) throw InputError(manifestPath + ": no model_config");
+    const ResNetVaeConfig modelConfig = configFromJson(manifest["model_config"].dump(), manifestPath);
+    ResNetVae model(modelConfig);
+    loadStateDict(*model, runDir + "/" + kRunModelFile);
+    if (config) *config = modelConfig;
+    return makeCapturableResNetVae(model, runDir);
+}
+
+} // namespace codescope::models

@@ -1,0 +1,47 @@
+#pragma once
+// PyTorch state_dict files shared with Python: read what `torch.save(model.state_dict(), f)` wrote, write what
+// `model.load_state_dict(torch.load(f))` reads. Both use the zip format of torch.save (PyTorch >= 1.6) with a pickled
+// dict of name -> tensor; LibTorch reads and writes it with torch::pickle_load / torch::pickle_save.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+
+namespace torch::nn {
+class Module;
+}
+
+namespace codescope::models {
+
+/// Named tensors in PyTorch's state_dict order.
+using StateDict = std::vector<std::pair<std::string, at::Tensor>>;
+
+/// The module's parameters and buffers as `module.state_dict()` lists them in PyTorch: per module its own
+/// parameters, then its own buffers, then its children's, names joined by '.'. The tensors share storage with the
+/// module (no copy).
+StateDict stateDict(const torch::nn::Module& module);
+
+/// Reads a state_dict written by torch.save (or saveStateDict). Throws InputError naming `path` if the file cannot
+/// be read, is not a torch.save zip (corrupt, truncated), or does not hold a dict of string -> tensor.
+StateDict readStateDict(const std::string& path);
+
+/// Copies `entries` into the module's parameters and buffers (dtypes converted to the module's), all or nothing.
+/// Throws InputError, one line starting with `sourceName`, naming the missing keys, the unexpected keys and the keys
+/// whose shapes differ (at most 5 names of each, then "and N more"); the module is unchanged then.
+void loadStateDict(torch::nn::Module& module, const StateDict& entries, const std::string& sourceName);
+
+/// readStateDict(path) then loadStateDict(module, ..., path).
+void loadStateDict(torch::nn::Module& module, const std::string& path);
+
+/// The bytes of a torch.save zip holding stateDict(module) (a dict, in state_dict order; Python's torch.load gives a
+/// dict that load_state_dict accepts).
+std::string stateDictBytes(const torch::nn::Module& module);
+
+/// "[64,3,7,7]": a shape as messages print it.
+std::string tensorShapeText(at::IntArrayRef sizes);
+
+/// Writes stateDictBytes(module) to `path` atomically (temporary file + rename). Throws InputError on failure.
+void saveStateDict(const torch::nn::Module& module, const std::string& path);
+
+} // namespace codescope::models

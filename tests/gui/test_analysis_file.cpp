@@ -1,0 +1,134 @@
+// The analysis JSON (codescope-cli analyze --json) read into the core's structs, its errors as values with file,
+// offset and reason, the round trip through the writer, and what the views are given for it.
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+#include <cmath>
+
+#include "app/gui/analysis_file.h"
+#include "app/gui/analysis_view_models.h"
+#include "tests/gui/gui_test_registry.h"
+
+using namespace codescope;
+using namespace codescope::gui;
+
+namespace {
+QString fixture() {
+    return QDir(guitest::testDataDir()).filePath("small_analysis.json");
+}
+} // namespace
+
+class AnalysisFileTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void readsTheFixture() {
+        const AnalysisReadResult read = readAnalysisFile(fixture());
+        QVERIFY2(read.ok(), qPrintable(read.error.message()));
+        const Analysis& a = *read.analysis;
+        QCOMPARE(a.sourcePath, fixture());
+        QCOMPARE(a.dataset, std::string("fashion-mnist"));
+        QCOMPARE(a.samples, std::int64_t(1000));
+        QCOMPARE(a.layers.size(), std::size_t(4));
+        QCOMPARE(a.layers[0].layer.name, std::string("conv1.relu"));
+        QCOMPARE(a.layers[3].layer.kind, std::string("Linear"));
+        QCOMPARE(a.layers[0].layer.shape, (std::vector<std::int64_t>{8, 13, 13}));
+        for (std::size_t i = 1; i < a.layers.size(); ++i)
+            QVERIFY(a.layers[i - 1].layer.depth < a.layers[i].layer.depth);
+        const spectrum::SpectrumResult& first = a.layers[0].spectrum;
+        QCOMPARE(first.eigenvalues.size(), Eigen::Index(120));
+        QCOMPARE(first.alpha, -0.72);
+        QCOMPARE(first.alphaCiLo, -0.78);
+        QCOMPARE(first.fitLo, 10);
+        QCOMPARE(first.fitHi, 50);
+        QCOMPARE(first.features, std::int64_t(1352));
+        // The fixture's generator: lambda_1 = exp(0.5) * 1^alpha * (1 + 0.03 sin 1).
+        QVERIFY(std::abs(first.eigenvalues[0] - std::exp(0.5) * (1 + 0.03 * std::sin(1.0))) < 1e-5);
+        QVERIFY(std::isnan(a.layers[3].spectrum.alphaCiLo)); // null in the file
+    }
+
+    void errorsNameTheFileThePlaceAndTheReason() {
+        const AnalysisReadResult missing = readAnalysisFile("/no/such/analysis.json");
+        QVERIFY(!missing.ok());
+        QVERIFY(missing.error.message().contains("/no/such/analysis.json"));
+        QVERIFY(missing.error.message().contains("no such file"));
+
+        QVERIFY(!readAnalysisFile(guitest::testDataDir()).ok()); // a folder
+
+        const AnalysisReadResult broken = parseAnalysisJson("{\"layers\": [1, 2,, 3]}", "broken.json");
+        QVERIFY(!broken.ok());
+        QCOMPARE(broken.error.offset, qint64(18)); // nlohmann counts bytes read: the second comma is the 18th
+        QVERIFY2(broken.error.message().startsWith("broken.json: byte 18: not valid JSON"),
+                 qPrintable(broken.error.message()));
+
+        const AnalysisReadResult other = parseAnalysisJson("{\"name\": \"something else\"}", "other.json");
+        QVERIFY(!other.ok());
+        QVERIFY(other.error.reason.contains("codescope-cli analyze"));
+
+        const AnalysisReadResult noEigenvalues =
+            parseAnalysisJson(R"({"layers": [{"name": "fc1", "depth": 2, "alpha": -1}]})", "partial.json");
+        QVERIFY(!noEigenvalues.ok());
+        QVERIFY2(noEigenvalues.error.reason.contains("fc1") && noEigenvalues.error.reason.contains("eigenvalues"),
+                 qPrintable(noEigenvalues.error.reason));
+
+        const AnalysisReadResult wrongType = parseAnalysisJson(
+            R"({"layers": [{"name": "fc1", "depth": "deep", "alpha": -1, "eigenvalues": []}]})", "t.json");
+        QVERIFY(!wrongType.ok());
+        QVERIFY(wrongType.error.reason.contains("'depth' must be an integer"));
+
+        QVERIFY(!parseAnalysisJson(R"({"layers": []})", "empty.json").ok());
+    }
+
+    void writesWhatItReads() {
+        const AnalysisReadResult read = readAnalysisFile(fixture());
+        QVERIFY(read.ok());
+        QTemporaryDir dir;
+        const QString path = dir.filePath("copy.json");
+        QCOMPARE(writeAnalysisFile(*read.analysis, path), QString());
+        const AnalysisReadResult again = readAnalysisFile(path);
+        QVERIFY2(again.ok(), qPrintable(again.error.message()));
+        QCOMPARE(again.analysis->layers.size(), read.analysis->layers.size());
+        for (std::size_t i = 0; i < again.analysis->layers.size(); ++i) {
+            const auto& x = again.analysis->layers[i];
+            const auto& y = read.analysis->layers[i];
+            QCOMPARE(x.layer.name, y.layer.name);
+            QCOMPARE(x.spectrum.alpha, y.spectrum.alpha);
+            QVERIFY(x.spectrum.eigenvalues.isApprox(y.spectrum.eigenvalues));
+            QCOMPARE(std::isnan(x.spectrum.alphaCiHi), std::isnan(y.spectrum.alphaCiHi));
+        }
+        QVERIFY(!writeAnalysisFile(*read.analysis, dir.filePath("missing/folder/a.json")).isEmpty());
+    }
+
+    void viewModelsCarryTheFitAndTheIntervals() {
+        const Analysis a = *readAnalysisFile(fixture()).analysis;
+        const std::vector<widgets::SpectrumSeries> spectra = spectrumSeriesOf(a);
+        QCOMPARE(spectra.size(), std::size_t(4));
+        QCOMPARE(spectra[1].layerName, QStringLiteral("conv2.relu"));
+        QCOMPARE(spectra[1].depth, 3);
+        QCOMPARE(spectra[1].eigenvalues.size(), std::size_t(120));
+        QCOMPARE(spectra[1].alpha, -0.95);
+        QCOMPARE(spectra[1].intercept, 0.0);
+        QCOMPARE(spectra[1].fitLo, 10);
+        QCOMPARE(spectra[1].fitHi, 50);
+
+        const widgets::AlphaDepthSeries run = alphaDepthSeriesOf(a, "fixture", 0.2);
+        QCOMPARE(run.runLabel, QStringLiteral("fixture"));
+        QCOMPARE(run.dropout, 0.2);
+        QCOMPARE(run.points.size(), std::size_t(4));
+        QCOMPARE(run.points[2].depth, 5.0);
+        QCOMPARE(run.points[2].lo, -1.27);
+        QCOMPARE(run.points[2].hi, -1.10);
+        QVERIFY(!widgets::hasInterval(run.points[3]));
+    }
+
+    void titleShortensPaths() {
+        Analysis a;
+        a.model = "/runs/sweep/dropout-0.3/model.pt";
+        a.dataset = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz";
+        a.samples = 500;
+        QCOMPARE(analysisTitle(a), QStringLiteral("model.pt on t10k-images-idx3-ubyte.gz (500 images)"));
+    }
+};
+
+CODESCOPE_GUI_TEST(AnalysisFileTest)
+#include "test_analysis_file.moc"

@@ -1,0 +1,224 @@
+// The app as a user drives it: start page, opening the fixture analysis, selecting layers, errors in dialogs with
+// the app still usable, exporting figures and the report, recent files; screenshots of each view go to the test
+// output folder for people to look at.
+#include <QChart>
+#include <QDir>
+#include <QFile>
+#include <QItemSelectionModel>
+#include <QLineSeries>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QScatterSeries>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+#include "app/gui/analysis_session.h"
+#include "app/gui/analysis_views.h"
+#include "app/gui/export_controller.h"
+#include "app/gui/layer_list_panel.h"
+#include "app/gui/main_window.h"
+#include "app/gui/recent_files.h"
+#include "app/gui/start_page.h"
+#include "tests/gui/gui_test_registry.h"
+#include "tests/gui/pdf_inspection.h"
+#include "widgets/charts/alpha_depth_view.h"
+#include "widgets/charts/spectrum_view.h"
+
+using namespace codescope;
+using namespace codescope::gui;
+
+namespace {
+
+QString fixture() {
+    return QDir(guitest::testDataDir()).filePath("small_analysis.json");
+}
+
+void saveScreenshot(QWidget* widget, const QString& name) {
+    const QString path = QDir(guitest::artifactsDir()).filePath(name);
+    QVERIFY2(widget->grab().save(path), qPrintable(path));
+    qInfo("screenshot: %s", qPrintable(path));
+}
+
+int fitLineCount(widgets::SpectrumView* view) {
+    int count = 0;
+    for (QAbstractSeries* series : view->chart()->series())
+        if (auto* line = qobject_cast<QLineSeries*>(series); line && line->name().startsWith("fit ")) ++count;
+    return count;
+}
+
+QList<QMessageBox*> errorDialogs(QWidget* window) {
+    QList<QMessageBox*> open;
+    for (QMessageBox* box : window->findChildren<QMessageBox*>("errorDialog"))
+        if (box->isVisible()) open << box;
+    return open;
+}
+
+} // namespace
+
+class MainWindowTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init() {
+        m_window = std::make_unique<MainWindow>();
+        m_window->resize(1280, 800);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    }
+    void cleanup() { m_window.reset(); }
+
+    void startsOnTheStartPage() {
+        QVERIFY(m_window->isShowingStartPage());
+        QVERIFY(m_window->startPage()->findChild<QWidget*>("startOpenAnalysis"));
+        QVERIFY(m_window->startPage()->findChild<QWidget*>("startAnalyseModel"));
+        saveScreenshot(m_window.get(), "window_start_page.png");
+    }
+
+    void opensTheFixtureIntoListAndViews() {
+        QVERIFY(m_window->openAnalysisFile(fixture()));
+        QVERIFY(!m_window->isShowingStartPage());
+        QVERIFY(m_window->windowTitle().contains("small_analysis.json"));
+        QTreeWidget* tree = m_window->layerList()->tree();
+        QCOMPARE(tree->topLevelItemCount(), 4);
+        QCOMPARE(tree->topLevelItem(0)->text(0), QStringLiteral("1"));
+        QCOMPARE(tree->topLevelItem(0)->text(1), QStringLiteral("conv1.relu"));
+        QCOMPARE(tree->topLevelItem(0)->text(2), QStringLiteral("8 × 13 × 13"));
+        QCOMPARE(tree->topLevelItem(0)->text(3), QStringLiteral("-0.720"));
+        QCOMPARE(tree->topLevelItem(0)->text(4), QStringLiteral("[-0.780, -0.660]"));
+        QCOMPARE(tree->topLevelItem(3)->text(4), QStringLiteral("—"));
+        QCOMPARE(m_window->views()->spectrumView()->series().size(), std::size_t(4));
+        QCOMPARE(m_window->views()->alphaDepthView()->series().size(), std::size_t(1));
+        // The shallowest layer is selected on opening, so its fit shows at once.
+        QCOMPARE(m_window->session()->selectedLayers(), QStringList{"conv1.relu"});
+        QVERIFY(tree->topLevelItem(0)->isSelected());
+        QCOMPARE(fitLineCount(m_window->views()->spectrumView()), 1);
+        QVERIFY(m_window->recentFiles()->files().contains(QFileInfo(fixture()).absoluteFilePath()));
+    }
+
+    void selectingLayersDrivesEveryView() {
+        QVERIFY(m_window->openAnalysisFile(fixture()));
+        QTreeWidget* tree = m_window->layerList()->tree();
+        // Click the third row, then Ctrl-click the fourth, as a user would.
+        const QRect third = tree->visualItemRect(tree->topLevelItem(2));
+        QTest::mouseClick(tree->viewport(), Qt::LeftButton, Qt::NoModifier, third.center());
+        QCOMPARE(m_window->session()->selectedLayers(), QStringList{"fc1.relu"});
+        QCOMPARE(m_window->views()->spectrumView()->selectedLayers(), QStringList{"fc1.relu"});
+        QCOMPARE(m_window->views()->alphaDepthView()->selectionMarkers()->count(), 1);
+        QCOMPARE(m_window->views()->alphaDepthView()->selectionMarkers()->at(0).x(), 5.0);
+        const QRect fourth = tree->visualItemRect(tree->topLevelItem(3));
+        QTest::mouseClick(tree->viewport(), Qt::LeftButton, Qt::ControlModifier, fourth.center());
+        QCOMPARE(m_window->session()->selectedLayers(), (QStringList{"fc1.relu", "fc2"}));
+        QCOMPARE(fitLineCount(m_window->views()->spectrumView()), 2);
+        QCOMPARE(m_window->views()->alphaDepthView()->selectionMarkers()->count(), 2);
+
+        // Screenshots of the views as a user sees them, with two layers selected.
+        m_window->views()->setCurrentIndex(0);
+        QCoreApplication::processEvents(); // lay out the tab just shown (pending events, no sleep)
+        // Hover the fc1.relu curve at k = 20, as the mouse would.
+        widgets::SpectrumView* spectrum = m_window->views()->spectrumView();
+        const widgets::SpectrumSeries& fc1 = spectrum->series()[2];
+        QLineSeries* fc1Curve = nullptr;
+        for (QAbstractSeries* series : spectrum->chart()->series())
+            if (series->name() == "fc1.relu") fc1Curve = qobject_cast<QLineSeries*>(series);
+        QVERIFY(fc1Curve);
+        spectrum->showReadoutNear(spectrum->chart()->mapToPosition(QPointF(20, fc1.eigenvalues[19]), fc1Curve));
+        QVERIFY2(spectrum->readoutText().contains("fc1.relu") && spectrum->readoutText().contains("k = 20"),
+                 qPrintable(spectrum->readoutText()));
+        saveScreenshot(m_window.get(), "window_spectrum.png");
+        saveScreenshot(m_window->views()->spectrumView(), "spectrum_view.png");
+        m_window->views()->setCurrentIndex(1);
+        QCoreApplication::processEvents();
+        saveScreenshot(m_window.get(), "window_alpha_depth.png");
+        saveScreenshot(m_window->views()->alphaDepthView(), "alpha_depth_view.png");
+    }
+
+    void aBadFileIsADialogAndTheAppStaysUsable() {
+        QVERIFY(m_window->openAnalysisFile(fixture()));
+        QTemporaryDir dir;
+        const QString bad = dir.filePath("truncated.json");
+        {
+            QFile file(bad);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("{\"layers\": [{\"name\": \"a\", ");
+        }
+        QVERIFY(!m_window->openAnalysisFile(bad));
+        const QList<QMessageBox*> dialogs = errorDialogs(m_window.get());
+        QCOMPARE(dialogs.size(), 1);
+        QVERIFY2(dialogs.front()->text().contains("truncated.json"), qPrintable(dialogs.front()->text()));
+        QVERIFY(dialogs.front()->text().contains("byte"));
+        QVERIFY(!dialogs.front()->informativeText().isEmpty()); // says what to do
+        saveScreenshot(dialogs.front(), "error_dialog.png");
+        dialogs.front()->accept();
+        QTRY_VERIFY(errorDialogs(m_window.get()).isEmpty());
+        // What was open is still open, and the app still works.
+        QCOMPARE(m_window->layerList()->tree()->topLevelItemCount(), 4);
+        QVERIFY(m_window->windowTitle().contains("small_analysis.json"));
+        QVERIFY(!m_window->openAnalysisFile(dir.filePath("missing.json")));
+        for (QMessageBox* box : errorDialogs(m_window.get()))
+            box->accept();
+        QVERIFY(m_window->openAnalysisFile(fixture()));
+    }
+
+    void exportsFiguresAndTheReport() {
+        QVERIFY(m_window->openAnalysisFile(fixture()));
+        m_window->session()->setSelectedLayers({"conv1.relu", "fc1.relu"});
+        const QString out = guitest::artifactsDir();
+        QSignalSpy exported(m_window->exports(), &ExportController::exported);
+
+        m_window->views()->setCurrentIndex(0);
+        const QString spectrumPdf = QDir(out).filePath("app_spectrum.pdf");
+        QFile::remove(spectrumPdf);
+        widgets::ExportResult result = m_window->exports()->exportFigure(spectrumPdf);
+        QVERIFY2(result.ok(), qPrintable(result.error));
+        QVERIFY(guitest::hasPdfHeader(spectrumPdf));
+        QCOMPARE(guitest::pdfPageCount(spectrumPdf), 1);
+        QVERIFY(!guitest::pdfHasImages(spectrumPdf));
+        // The selection made just before the export is in the file: the fit lines' legend entries are there.
+        const QString text = guitest::pdfText(spectrumPdf);
+        if (!text.isEmpty()) QVERIFY2(text.contains("fc1.relu, α = -1.18"), qPrintable(text)); // "fi" may be a ligature
+
+        m_window->views()->setCurrentIndex(1);
+        const QString alphaPng = QDir(out).filePath("app_alpha_depth_300dpi.png");
+        result = m_window->exports()->exportFigure(alphaPng, 300);
+        QVERIFY2(result.ok(), qPrintable(result.error));
+        QVERIFY(QImage(alphaPng).width() > 2000);
+
+        const QString report = QDir(out).filePath("app_report.pdf");
+        QFile::remove(report);
+        result = m_window->exports()->exportReport(report);
+        QVERIFY2(result.ok(), qPrintable(result.error));
+        QVERIFY(guitest::hasPdfHeader(report));
+        QCOMPARE(guitest::pdfPageCount(report), 2); // one page per figure
+        // Pages rendered back from the PDF, to look at the export as a reader of the PDF will.
+        guitest::renderPdfPage(report, 1, QDir(out).filePath("app_report_page1.png"), 80);
+        guitest::renderPdfPage(report, 2, QDir(out).filePath("app_report_page2.png"), 80);
+        guitest::renderPdfPage(spectrumPdf, 1, QDir(out).filePath("app_spectrum_pdf.png"), 110);
+
+        QVERIFY(!m_window->exports()->exportFigure(QDir(out).filePath("figure.svg")).ok()); // unknown format
+        QCOMPARE(exported.count(), 0); // the non-interactive calls report through their results only
+
+        const QString saved = QDir(out).filePath("app_saved_analysis.json");
+        QCOMPARE(m_window->exports()->saveAnalysis(saved), QString());
+        QVERIFY(m_window->openAnalysisFile(saved));
+        QCOMPARE(m_window->layerList()->tree()->topLevelItemCount(), 4);
+    }
+
+    void recentFilesSurviveARestart() {
+        QVERIFY(m_window->openAnalysisFile(fixture()));
+        m_window.reset();
+        MainWindow again;
+        QCOMPARE(again.recentFiles()->files().value(0), QFileInfo(fixture()).absoluteFilePath());
+        QListWidget* list = again.startPage()->recentList();
+        QVERIFY(list->count() >= 1);
+        QCOMPARE(list->item(0)->data(Qt::UserRole).toString(), QFileInfo(fixture()).absoluteFilePath());
+        Q_EMIT list->itemActivated(list->item(0)); // double-click / Enter on the start page
+        QVERIFY(!again.isShowingStartPage());
+    }
+
+private:
+    std::unique_ptr<MainWindow> m_window;
+};
+
+CODESCOPE_GUI_TEST(MainWindowTest)
+#include "test_main_window.moc"

@@ -1,0 +1,231 @@
+// The C++ ResNet-VAE against the PyTorch module of tests/data/make_resnet_vae_fixtures.py: state_dict names and
+// shapes, the eval-mode forward pass, ReLU capture, and state_dict files in both directions.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <map>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+
+#include "core/common/input_error.h"
+#include "core/models/resnet_vae.h"
+#include "core/models/state_dict_io.h"
+
+namespace fs = std::filesystem;
+using namespace codescope;
+using namespace codescope::models;
+
+namespace {
+
+const std::string kFixtures = std::string(CODESCOPE_TEST_DATA_DIR) + "/resnet_vae/";
+
+nlohmann::json readJson(const std::string& path) {
+    std::ifstream in(path);
+    EXPECT_TRUE(in) << path;
+    return nlohmann::json::parse(in);
+}
+
+std::vector<std::int64_t> shapeOf(const at::Tensor& t) {
+    return {t.sizes().begin(), t.sizes().end()};
+}
+
+void expectKeysEqual(const StateDict& actual, const std::string& jsonPath) {
+    const nlohmann::json expected = readJson(jsonPath);
+    ASSERT_EQ(actual.size(), expected.size());
+    for (std::size_t i = 0; i < actual.size(); ++i) {
+        EXPECT_EQ(actual[i].first, expected[i][0].get<std::string>()) << "entry " << i;
+        EXPECT_EQ(shapeOf(actual[i].second), expected[i][1].get<std::vector<std::int64_t>>()) << actual[i].first;
+    }
+}
+
+std::map<std::string, at::Tensor> asMap(const StateDict& entries) {
+    return {entries.begin(), entries.end()};
+}
+
+double maxAbsDiff(const at::Tensor& a, const at::Tensor& b) {
+    return (a - b).abs().max().item<double>();
+}
+
+std::string errorOf(const std::function<void()>& action) {
+    try {
+        action();
+    } catch (const InputError& error) {
+        return error.what();
+    }
+    ADD_FAILURE() << "no InputError";
+    return {};
+}
+
+// A fresh folder under the system temp dir, removed with the fixture.
+class TempDir {
+public:
+    TempDir() {
+        m_path = fs::temp_directory_path() /
+                 ("codescope-resnet-vae-" + std::to_string(::getpid()) + "-" + std::to_string(s_counter++));
+        fs::create_directories(m_path);
+    }
+    ~TempDir() { fs::remove_all(m_path); }
+    std::string file(const std::string& name) const { return (m_path / name).string(); }
+
+private:
+    static inline int s_counter = 0;
+    fs::path m_path;
+};
+
+ResNetVae loadedSmallModel() {
+    ResNetVae model(resnetVaeSmallConfig());
+    loadStateDict(*model, kFixtures + "small_state_dict.pt");
+    model->eval();
+    return model;
+}
+
+} // namespace
+
+TEST(ResNetVae, FullModelStateDictKeysEqualPyTorch) {
+    // The paper's model: its ResNet-18 is torchvision's resnet18, so these are torchvision's names.
+    ResNetVae model(resnetVaeConfig());
+    expectKeysEqual(stateDict(*model), kFixtures + "full_state_dict_keys.json");
+}
+
+TEST(ResNetVae, SmallModelStateDictKeysEqualPyTorch) {
+    ResNetVae model(resnetVaeSmallConfig());
+    expectKeysEqual(stateDict(*model), kFixtures + "small_state_dict_keys.json");
+}
+
+TEST(ResNetVae, ConfigByNameAndValidation) {
+    EXPECT_EQ(resnetVaeConfigByName("resnet-vae").inputSize, 224);
+    EXPECT_EQ(resnetVaeConfigByName("resnet-vae-small").inputSize, 28);
+    EXPECT_NE(errorOf([] { resnetVaeConfigByName("vgg"); }).find("vgg"), std::string::npos);
+    ResNetVaeConfig bad = resnetVaeSmallConfig();
+    bad.dropout = 1.0;
+    EXPECT_NE(errorOf([&] { ResNetVae model(bad); }).find("dropout"), std::string::npos);
+    const ResNetVaeConfig small = resnetVaeSmallConfig();
+    const ResNetVaeConfig parsed = configFromJson(configToJson(small), "test");
+    EXPECT_EQ(parsed.widthDivisor, small.widthDivisor);
+    EXPECT_EQ(parsed.latent, small.latent);
+    EXPECT_DOUBLE_EQ(parsed.dropout, small.dropout);
+}
+
+TEST(ResNetVae, SmallModelForwardEqualsPyTorch) {
+    ResNetVae model = loadedSmallModel();
+    const auto expected = asMap(readStateDict(kFixtures + "small_forward.pt"));
+    torch::NoGradGuard noGrad;
+    const VaeOutput out = model->forward(expected.at("input"));
+    EXPECT_EQ(shapeOf(out.reconstruction), shapeOf(expected.at("reconstruction")));
+    EXPECT_LE(maxAbsDiff(out.mu, expected.at("mu")), 1e-4);
+    EXPECT_LE(maxAbsDiff(out.logvar, expected.at("logvar")), 1e-4);
+    EXPECT_LE(maxAbsDiff(out.reconstruction, expected.at("reconstruction")), 1e-4);
+    EXPECT_TRUE(out.z.equal(out.mu)) << "eval mode uses the mean";
+}
+
+TEST(ResNetVae, CapturedReluOutputsEqualPyTorchHooks) {
+    auto capturable = makeCapturableResNetVae(loadedSmallModel(), "small fixture");
+    const auto expected = asMap(readStateDict(kFixtures + "small_forward.pt"));
+    const at::Tensor input = expected.at("input");
+
+    const auto layers = capturable->discoverLayers(input);
+    const nlohmann::json pytorchLayers = readJson(kFixtures + "small_relu_layers.json");
+    ASSERT_EQ(layers.size(), pytorchLayers.size());
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        EXPECT_EQ(layers[i].name, pytorchLayers[i][0].get<std::string>());
+        EXPECT_EQ(layers[i].features(), pytorchLayers[i][1][0].get<std::int64_t>()) << layers[i].name;
+        EXPECT_EQ(layers[i].depth, static_cast<int>(i));
+        EXPECT_EQ(layers[i].kind, "relu");
+    }
+
+    std::vector<std::string> names;
+    for (const auto& [key, tensor] : expected)
+        if (key.rfind("relu:", 0) == 0) names.push_back(key.substr(5));
+    ASSERT_EQ(names.size(), 7u);
+    const std::vector<at::Tensor> captured = capturable->capture(input, names);
+    ASSERT_EQ(captured.size(), names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        EXPECT_EQ(captured[i].dim(), 2);
+        EXPECT_TRUE(captured[i].is_contiguous());
+        EXPECT_LE(maxAbsDiff(captured[i], expected.at("relu:" + names[i])), 1e-4) << names[i];
+    }
+    EXPECT_NE(errorOf([&] { capturable->capture(input, {"resnet.9"}); }).find("'resnet.9'"), std::string::npos);
+    EXPECT_NE(errorOf([&] {
+                  capturable->discoverLayers(at::zeros({2, 3, 28, 28}));
+              }).find("small fixture"),
+              std::string::npos);
+}
+
+TEST(StateDictIo, MismatchedKeysAreNamed) {
+    ResNetVae model(resnetVaeSmallConfig());
+    const at::Tensor before = stateDict(*model).front().second.clone();
+    StateDict entries = readStateDict(kFixtures + "small_state_dict.pt");
+    StateDict edited;
+    for (auto& [name, tensor] : entries) {
+        if (name == "fc3_mu.bias") continue;                  // missing
+        if (name == "fc4.weight") tensor = at::zeros({3, 3}); // mis-shaped
+        edited.emplace_back(name, tensor);
+    }
+    edited.emplace_back("fc9.weight", at::zeros({2})); // unexpected
+    const std::string message = errorOf([&] { loadStateDict(*model, edited, "weights.pt"); });
+    EXPECT_EQ(message.rfind("weights.pt: ", 0), 0u) << message;
+    EXPECT_NE(message.find("missing keys fc3_mu.bias"), std::string::npos) << message;
+    EXPECT_NE(message.find("unexpected keys fc9.weight"), std::string::npos) << message;
+    EXPECT_NE(message.find("mis-shaped keys fc4.weight [3,3] (model [128,32])"), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos);
+    EXPECT_TRUE(stateDict(*model).front().second.equal(before)) << "a failed load leaves the model unchanged";
+}
+
+TEST(StateDictIo, LongListsAreCut) {
+    // The full model's file for the small model: every key is mis-shaped or missing or unexpected.
+    ResNetVae small(resnetVaeSmallConfig());
+    StateDict entries;
+    for (int i = 0; i < 12; ++i)
+        entries.emplace_back("extra" + std::to_string(i), at::zeros({1}));
+    const std::string message = errorOf([&] { loadStateDict(*small, entries, "f.pt"); });
+    EXPECT_NE(message.find("missing keys resnet.0.weight, resnet.1.weight, resnet.1.bias, resnet.1.running_mean, "
+                           "resnet.1.running_var and 168 more"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("unexpected keys extra0, extra1, extra2, extra3, extra4 and 7 more"), std::string::npos)
+        << message;
+}
+
+TEST(StateDictIo, CorruptAndTruncatedFilesNameThePath) {
+    TempDir dir;
+    std::ifstream in(kFixtures + "small_state_dict.pt", std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string truncated = dir.file("truncated.pt");
+    std::ofstream(truncated, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+    const std::string garbage = dir.file("garbage.pt");
+    std::ofstream(garbage, std::ios::binary) << "this is not a zip file at all";
+    ResNetVae model(resnetVaeSmallConfig());
+    const std::string notADict = kFixtures + "not_a_state_dict.pt";
+    EXPECT_NE(errorOf([&] { loadStateDict(*model, notADict); }).find(notADict + ": expected a state_dict"),
+              std::string::npos);
+    for (const std::string& path : {truncated, garbage, dir.file("missing.pt")}) {
+        const std::string message = errorOf([&] { loadStateDict(*model, path); });
+        EXPECT_EQ(message.rfind(path + ": ", 0), 0u) << message;
+        EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+    }
+}
+
+TEST(StateDictIo, SaveThenLoadGivesIdenticalOutputs) {
+    TempDir dir;
+    ResNetVae original = loadedSmallModel();
+    const std::string path = dir.file("model.pt");
+    saveStateDict(*original, path);
+    EXPECT_FALSE(fs::exists(path + ".tmp")) << "no temporary left behind";
+
+    ResNetVae copy(resnetVaeSmallConfig());
+    loadStateDict(*copy, path);
+    copy->eval();
+    const auto names = stateDict(*copy);
+    expectKeysEqual(names, kFixtures + "small_state_dict_keys.json");
+    const at::Tensor x = at::rand({3, 1, 28, 28});
+    torch::NoGradGuard noGrad;
+    EXPECT_TRUE(original->forward(x).reconstruction.equal(copy->forward(x).reconstruction));
+    EXPECT_TRUE(original->forward(x).mu.equal(copy->forward(x).mu));
+}

@@ -1,0 +1,226 @@
+#include "widgets/charts/alpha_depth_view.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QLabel>
+#include <QLineSeries>
+#include <QScatterSeries>
+#include <QVBoxLayout>
+#include <QValueAxis>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "widgets/charts/chart_hover_tracker.h"
+#include "widgets/charts/chart_palette.h"
+#include "widgets/charts/chart_style.h"
+
+namespace codescope::widgets {
+
+namespace {
+
+constexpr double kReferenceAlpha = -1.0; // the paper's critical exponent: spectra decaying as 1/k
+constexpr double kHoverRadiusPixels = 14;
+
+QString intervalText(const AlphaDepthPoint& p) {
+    if (!hasInterval(p)) return QObject::tr("no confidence interval");
+    return QObject::tr("95% CI [%1, %2]").arg(p.lo, 0, 'f', 3).arg(p.hi, 0, 'f', 3);
+}
+
+} // namespace
+
+AlphaDepthView::AlphaDepthView(QWidget* parent)
+    : QWidget(parent), m_chart(new QChart), m_view(new QChartView(m_chart)), m_readout(new QLabel),
+      m_xAxis(new QValueAxis), m_yAxis(new QValueAxis) {
+    applyFigureStyle(m_chart);
+    setTitle(tr("Power-law exponent α by layer depth"));
+    m_xAxis->setTitleText(tr("layer depth (position in the forward pass)"));
+    m_yAxis->setTitleText(tr("power-law exponent α (slope of log λ on log k)"));
+    m_xAxis->setLabelFormat(QStringLiteral("%.0f"));
+    m_xAxis->setTickType(QValueAxis::TicksDynamic);
+    m_xAxis->setTickAnchor(0);
+    m_yAxis->setLabelFormat(QStringLiteral("%.2f"));
+    m_yAxis->setTickType(QValueAxis::TicksDynamic);
+    styleAxis(m_xAxis);
+    styleAxis(m_yAxis);
+    m_chart->addAxis(m_xAxis, Qt::AlignBottom);
+    m_chart->addAxis(m_yAxis, Qt::AlignLeft);
+
+    m_view->setRenderHint(QPainter::Antialiasing);
+    m_readout->setObjectName("alphaDepthReadout");
+    m_readout->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_readout->setContentsMargins(8, 2, 8, 4);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_readout);
+
+    auto* tracker = new ChartHoverTracker(m_view);
+    connect(tracker, &ChartHoverTracker::moved, this, &AlphaDepthView::showReadoutNear);
+    connect(tracker, &ChartHoverTracker::left, this, &AlphaDepthView::clearReadout);
+    rebuild();
+}
+
+void AlphaDepthView::setSeries(std::vector<AlphaDepthSeries> series) {
+    for (AlphaDepthSeries& run : series)
+        std::stable_sort(run.points.begin(), run.points.end(),
+                         [](const AlphaDepthPoint& a, const AlphaDepthPoint& b) { return a.depth < b.depth; });
+    m_series = std::move(series);
+    rebuild();
+}
+
+void AlphaDepthView::setSelectedLayers(const QStringList& layerNames) {
+    m_selected = layerNames;
+    rebuildSelection();
+}
+
+void AlphaDepthView::setTitle(const QString& title, const QString& subtitle) {
+    setFigureTitle(m_chart, title, subtitle);
+}
+
+QString AlphaDepthView::readoutText() const {
+    return m_readout->text();
+}
+
+void AlphaDepthView::rebuild() {
+    m_chart->removeAllSeries(); // deletes them
+    m_runLines.clear();
+    m_errorBars.clear();
+
+    double xMin = std::numeric_limits<double>::infinity(), xMax = -xMin;
+    double yMin = kReferenceAlpha, yMax = kReferenceAlpha;
+    double dropoutMin = std::numeric_limits<double>::infinity(), dropoutMax = -dropoutMin;
+    for (const AlphaDepthSeries& run : m_series) {
+        if (std::isfinite(run.dropout)) {
+            dropoutMin = std::min(dropoutMin, run.dropout);
+            dropoutMax = std::max(dropoutMax, run.dropout);
+        }
+        for (const AlphaDepthPoint& p : run.points) {
+            xMin = std::min(xMin, p.depth);
+            xMax = std::max(xMax, p.depth);
+            for (double value : {p.alpha, p.lo, p.hi})
+                if (std::isfinite(value)) {
+                    yMin = std::min(yMin, value);
+                    yMax = std::max(yMax, value);
+                }
+        }
+    }
+    if (!std::isfinite(xMin)) xMin = 0, xMax = 10;
+    const double xPad = std::max(0.5, 0.04 * (xMax - xMin));
+    xMin -= xPad;
+    xMax += xPad;
+    const double yPad = std::max(0.03, 0.05 * (yMax - yMin));
+    m_xAxis->setRange(xMin, xMax);
+    // Depths are integers: never a tick between two of them.
+    m_xAxis->setTickAnchor(std::ceil(xMin));
+    m_xAxis->setTickInterval(std::max(1.0, std::ceil(readableLinearRange(xMin, xMax, 12).step)));
+    const LinearRange y = readableLinearRange(yMin - yPad, yMax + yPad, 8);
+    m_yAxis->setRange(y.min, y.max);
+    m_yAxis->setTickAnchor(0);
+    m_yAxis->setTickInterval(y.step);
+
+    // Drawn first so that it lies under the data.
+    m_reference = new QLineSeries;
+    m_reference->setName(tr("α = −1"));
+    m_reference->append(xMin, kReferenceAlpha);
+    m_reference->append(xMax, kReferenceAlpha);
+    QPen referencePen(QColor(110, 110, 110));
+    referencePen.setWidthF(1.5);
+    referencePen.setStyle(Qt::DashLine);
+    m_reference->setPen(referencePen);
+    attachSeries(m_chart, m_reference, {m_xAxis, m_yAxis});
+
+    // Caps a fixed fraction of the axis wide, so that they look the same however many layers there are.
+    const double capHalfWidth = 0.008 * (xMax - xMin);
+    for (const AlphaDepthSeries& run : m_series) {
+        const QColor colour = dropoutGreen(run.dropout, dropoutMin, dropoutMax);
+        for (const AlphaDepthPoint& p : run.points) {
+            const QList<QPointF> bar = errorBarPolyline(p, capHalfWidth);
+            if (bar.isEmpty()) continue;
+            // Unnamed: even a hidden legend marker would reserve room for a name.
+            auto* series = new QLineSeries;
+            series->replace(bar);
+            QPen pen(colour);
+            pen.setWidthF(1.3);
+            series->setPen(pen);
+            attachSeries(m_chart, series, {m_xAxis, m_yAxis});
+            hideFromLegend(m_chart, series);
+            m_errorBars.push_back(series);
+        }
+    }
+    for (const AlphaDepthSeries& run : m_series) {
+        auto* line = new QLineSeries;
+        line->setName(std::isfinite(run.dropout) ? tr("%1 (dropout %2)").arg(run.runLabel).arg(run.dropout, 0, 'g', 3)
+                                                 : run.runLabel);
+        for (const AlphaDepthPoint& p : run.points)
+            line->append(p.depth, p.alpha);
+        QPen pen(dropoutGreen(run.dropout, dropoutMin, dropoutMax));
+        pen.setWidthF(2.2);
+        line->setPen(pen);
+        line->setPointsVisible(true);
+        line->setMarkerSize(8);
+        attachSeries(m_chart, line, {m_xAxis, m_yAxis});
+        m_runLines.push_back(line);
+    }
+
+    m_selection = new QScatterSeries;
+    m_selection->setMarkerShape(QScatterSeries::MarkerShapeCircle);
+    m_selection->setMarkerSize(17);
+    m_selection->setBrush(Qt::NoBrush);
+    m_selection->setPen(QPen(fitAccent(), 2));
+    attachSeries(m_chart, m_selection, {m_xAxis, m_yAxis});
+    hideFromLegend(m_chart, m_selection);
+
+    m_marker = new QScatterSeries;
+    m_marker->setMarkerSize(9);
+    m_marker->setColor(fitAccent());
+    m_marker->setBorderColor(Qt::white);
+    attachSeries(m_chart, m_marker, {m_xAxis, m_yAxis});
+    hideFromLegend(m_chart, m_marker);
+
+    rebuildSelection();
+    clearReadout();
+}
+
+void AlphaDepthView::rebuildSelection() {
+    QList<QPointF> ringed;
+    for (const AlphaDepthSeries& run : m_series)
+        for (const AlphaDepthPoint& p : run.points)
+            if (m_selected.contains(p.layerName)) ringed.append(QPointF(p.depth, p.alpha));
+    m_selection->replace(ringed);
+}
+
+void AlphaDepthView::showReadoutNear(QPointF position) {
+    const AlphaDepthSeries* bestRun = nullptr;
+    const AlphaDepthPoint* best = nullptr;
+    double bestDistance = kHoverRadiusPixels * kHoverRadiusPixels;
+    for (std::size_t r = 0; r < m_series.size(); ++r)
+        for (const AlphaDepthPoint& p : m_series[r].points) {
+            const QPointF pixel = m_chart->mapToPosition(QPointF(p.depth, p.alpha), m_runLines[r]);
+            const double dx = pixel.x() - position.x(), dy = pixel.y() - position.y();
+            if (dx * dx + dy * dy <= bestDistance) {
+                bestDistance = dx * dx + dy * dy;
+                bestRun = &m_series[r];
+                best = &p;
+            }
+        }
+    if (!best) {
+        clearReadout();
+        return;
+    }
+    m_readout->setText(tr("%1   ·   %2 (depth %3)   ·   α = %4, %5")
+                           .arg(bestRun->runLabel, best->layerName)
+                           .arg(best->depth, 0, 'g', 6)
+                           .arg(best->alpha, 0, 'f', 3)
+                           .arg(intervalText(*best)));
+    m_marker->replace({QPointF(best->depth, best->alpha)});
+}
+
+void AlphaDepthView::clearReadout() {
+    m_readout->setText(m_series.empty() ? tr("No runs to show.")
+                                        : tr("Point at a marker to read its layer, α and confidence interval."));
+    if (m_marker) m_marker->clear();
+}
+
+} // namespace codescope::widgets

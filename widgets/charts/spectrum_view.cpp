@@ -1,0 +1,208 @@
+#include "widgets/charts/spectrum_view.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QLabel>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QScatterSeries>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+
+#include "widgets/charts/chart_hover_tracker.h"
+#include "widgets/charts/chart_palette.h"
+#include "widgets/charts/chart_style.h"
+
+namespace codescope::widgets {
+
+namespace {
+
+constexpr double kCurveWidth = 1.4;
+constexpr double kSelectedCurveWidth = 2.2;
+constexpr double kFitWidth = 2.6; // wider than a selected curve, so the dashes stay visible on top of it
+constexpr double kHoverRadiusPixels = 14;
+// Eigenvalues this far below the largest are round-off of a rank-deficient covariance (fewer samples or active units
+// than features), not signal: the y axis stops there so that they do not squash the spectrum into a corner.
+constexpr double kRoundOffFloor = 1e-9;
+
+} // namespace
+
+SpectrumView::SpectrumView(QWidget* parent)
+    : QWidget(parent), m_chart(new QChart), m_view(new QChartView(m_chart)), m_readout(new QLabel),
+      m_xAxis(new QLogValueAxis), m_yAxis(new QLogValueAxis) {
+    applyFigureStyle(m_chart);
+    setTitle(tr("PCA eigenspectrum per layer"));
+    // Units: k is a count; eigenvalues are variances of the layer's activations along principal axes.
+    m_xAxis->setTitleText(tr("principal component k"));
+    m_yAxis->setTitleText(tr("eigenvalue λ (activation variance)"));
+    for (QLogValueAxis* axis : {m_xAxis, m_yAxis}) {
+        axis->setBase(10);
+        axis->setMinorTickCount(8); // the 2..9 multiples of each decade
+        styleAxis(axis);
+    }
+    m_chart->addAxis(m_xAxis, Qt::AlignBottom);
+    m_chart->addAxis(m_yAxis, Qt::AlignLeft);
+
+    m_view->setRenderHint(QPainter::Antialiasing);
+    m_readout->setObjectName("spectrumReadout");
+    m_readout->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_readout->setContentsMargins(8, 2, 8, 4);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_readout);
+
+    auto* tracker = new ChartHoverTracker(m_view);
+    connect(tracker, &ChartHoverTracker::moved, this, &SpectrumView::showReadoutNear);
+    connect(tracker, &ChartHoverTracker::left, this, &SpectrumView::clearReadout);
+    clearReadout();
+    updateAxes();
+}
+
+void SpectrumView::setSeries(std::vector<SpectrumSeries> series) {
+    std::stable_sort(series.begin(), series.end(),
+                     [](const SpectrumSeries& a, const SpectrumSeries& b) { return a.depth < b.depth; });
+    m_series = std::move(series);
+    QStringList kept;
+    for (const QString& name : m_selected)
+        if (std::any_of(m_series.begin(), m_series.end(), [&](const SpectrumSeries& s) { return s.layerName == name; }))
+            kept << name;
+    m_selected = kept;
+    rebuildCurves();
+    rebuildFits();
+    updateAxes();
+    clearReadout();
+}
+
+void SpectrumView::setSelectedLayers(const QStringList& layerNames) {
+    m_selected.clear();
+    for (const SpectrumSeries& s : m_series)
+        if (layerNames.contains(s.layerName)) m_selected << s.layerName;
+    for (std::size_t i = 0; i < m_series.size(); ++i) {
+        QPen pen = m_curves[i]->pen();
+        pen.setWidthF(m_selected.contains(m_series[i].layerName) ? kSelectedCurveWidth : kCurveWidth);
+        m_curves[i]->setPen(pen);
+    }
+    rebuildFits();
+}
+
+void SpectrumView::setTitle(const QString& title, const QString& subtitle) {
+    setFigureTitle(m_chart, title, subtitle);
+}
+
+QString SpectrumView::readoutText() const {
+    return m_readout->text();
+}
+
+void SpectrumView::rebuildCurves() {
+    for (QLineSeries* curve : m_curves) {
+        m_chart->removeSeries(curve);
+        delete curve;
+    }
+    m_curves.clear();
+    if (m_marker) {
+        m_chart->removeSeries(m_marker);
+        delete m_marker;
+        m_marker = nullptr;
+    }
+    const int count = static_cast<int>(m_series.size());
+    for (int i = 0; i < count; ++i) {
+        const SpectrumSeries& s = m_series[i];
+        auto* curve = new QLineSeries;
+        curve->setName(s.layerName);
+        QList<QPointF> points;
+        points.reserve(static_cast<int>(s.eigenvalues.size()));
+        for (std::size_t k = 0; k < s.eigenvalues.size(); ++k)
+            if (s.eigenvalues[k] > 0) points.append(QPointF(static_cast<double>(k + 1), s.eigenvalues[k]));
+        curve->replace(points);
+        QPen pen(depthGrey(i, count));
+        pen.setWidthF(m_selected.contains(s.layerName) ? kSelectedCurveWidth : kCurveWidth);
+        curve->setPen(pen);
+        attachSeries(m_chart, curve, {m_xAxis, m_yAxis});
+        m_curves.push_back(curve);
+    }
+    // The hovered point: last, so that it is drawn on top of the curves.
+    m_marker = new QScatterSeries;
+    m_marker->setMarkerSize(9);
+    m_marker->setColor(fitAccent());
+    m_marker->setBorderColor(Qt::white);
+    attachSeries(m_chart, m_marker, {m_xAxis, m_yAxis});
+    hideFromLegend(m_chart, m_marker);
+}
+
+void SpectrumView::rebuildFits() {
+    for (QLineSeries* fit : m_fits) {
+        m_chart->removeSeries(fit);
+        delete fit;
+    }
+    m_fits.clear();
+    for (const SpectrumSeries& s : m_series) {
+        if (!m_selected.contains(s.layerName) || s.fitLo < 1 || s.fitHi <= s.fitLo) continue;
+        // A power law is a straight line on log-log axes: its two ends describe it exactly.
+        auto* fit = new QLineSeries;
+        fit->setName(
+            tr("fit %1, α = %2 (k = %3–%4)").arg(s.layerName).arg(s.alpha, 0, 'f', 2).arg(s.fitLo).arg(s.fitHi));
+        fit->append(s.fitLo, fittedEigenvalue(s, s.fitLo));
+        fit->append(s.fitHi, fittedEigenvalue(s, s.fitHi));
+        QPen pen(fitAccent());
+        pen.setWidthF(kFitWidth);
+        pen.setStyle(Qt::DashLine);
+        fit->setPen(pen);
+        attachSeries(m_chart, fit, {m_xAxis, m_yAxis});
+        m_fits.push_back(fit);
+    }
+}
+
+void SpectrumView::updateAxes() {
+    double kMax = 10, lambdaMin = std::numeric_limits<double>::infinity(), lambdaMax = 0;
+    for (const SpectrumSeries& s : m_series) {
+        kMax = std::max(kMax, static_cast<double>(s.eigenvalues.size()));
+        for (double value : s.eigenvalues)
+            if (value > 0 && std::isfinite(value)) {
+                lambdaMin = std::min(lambdaMin, value);
+                lambdaMax = std::max(lambdaMax, value);
+            }
+    }
+    if (!(lambdaMax > 0)) lambdaMin = 1e-3, lambdaMax = 1;
+    lambdaMin = std::max(lambdaMin, lambdaMax * kRoundOffFloor);
+    const LogRange x = readableLogRange(0.8, kMax * 1.15);
+    const LogRange y = readableLogRange(lambdaMin / 1.5, lambdaMax * 1.5);
+    m_xAxis->setRange(x.min, x.max);
+    m_xAxis->setLabelFormat(x.labelFormat);
+    m_yAxis->setRange(y.min, y.max);
+    m_yAxis->setLabelFormat(y.labelFormat);
+}
+
+void SpectrumView::showReadoutNear(QPointF position) {
+    LogLogFrame frame;
+    frame.plotArea = m_chart->plotArea();
+    frame.xMin = m_xAxis->min();
+    frame.xMax = m_xAxis->max();
+    frame.yMin = m_yAxis->min();
+    frame.yMax = m_yAxis->max();
+    const std::optional<SpectrumPoint> point = nearestSpectrumPoint(m_series, frame, position, kHoverRadiusPixels);
+    if (!point ||
+        !frame.plotArea.adjusted(-kHoverRadiusPixels, -kHoverRadiusPixels, kHoverRadiusPixels, kHoverRadiusPixels)
+             .contains(position)) {
+        clearReadout();
+        return;
+    }
+    const SpectrumSeries& s = m_series[point->series];
+    m_readout->setText(tr("%1   ·   component k = %2   ·   eigenvalue λ = %3")
+                           .arg(s.layerName)
+                           .arg(point->component)
+                           .arg(point->eigenvalue, 0, 'g', 4));
+    if (m_marker) m_marker->replace({QPointF(point->component, point->eigenvalue)});
+}
+
+void SpectrumView::clearReadout() {
+    m_readout->setText(m_series.empty() ? tr("No spectra to show.")
+                                        : tr("Point at a curve to read its component and eigenvalue."));
+    if (m_marker) m_marker->clear();
+}
+
+} // namespace codescope::widgets
