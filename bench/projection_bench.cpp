@@ -15,29 +15,11 @@
 #include "core/projection/explained_variance.h"
 #include "core/projection/random_projection.h"
 
-namespace {
+#include "bench/bench_support.h"
 
-using Clock = std::chrono::steady_clock;
-
-template <typename F> double seconds(F&& work) {
-    const auto start = Clock::now();
-    work();
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-long argument(int argc, char** argv, const char* name, long fallback) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (std::strcmp(argv[i], name) == 0) return std::strtol(argv[i + 1], nullptr, 10);
-    return fallback;
-}
-
-bool flag(int argc, char** argv, const char* name) {
-    for (int i = 1; i < argc; ++i)
-        if (std::strcmp(argv[i], name) == 0) return true;
-    return false;
-}
-
-} // namespace
+using codescope::bench::argument;
+using codescope::bench::flag;
+using codescope::bench::seconds;
 
 int main(int argc, char** argv) {
     namespace projection = codescope::projection;

@@ -15,16 +15,13 @@
 #include "core/io/npy_writer.h"
 #include "core/spectrum/spectrum_analysis.h"
 
+#include "bench/bench_support.h"
+
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-template <typename F>
-double seconds(F&& work) {
-    const auto start = Clock::now();
-    work();
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using codescope::bench::argument;
+using codescope::bench::flag;
+using codescope::bench::seconds;
 
 // VmHWM (peak resident set) from /proc; resetPeakResident() restarts it (Linux >= 4.0), so the engine's peak is
 // measured apart from the generation of the input.
@@ -44,18 +41,6 @@ void resetPeakResident() {
         std::fputs("5", refs);
         std::fclose(refs);
     }
-}
-
-long argument(int argc, char** argv, const char* name, long fallback) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (std::strcmp(argv[i], name) == 0) return std::strtol(argv[i + 1], nullptr, 10);
-    return fallback;
-}
-
-bool flag(int argc, char** argv, const char* name) {
-    for (int i = 1; i < argc; ++i)
-        if (std::strcmp(argv[i], name) == 0) return true;
-    return false;
 }
 
 } // namespace

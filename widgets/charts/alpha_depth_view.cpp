@@ -5,7 +5,6 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QScatterSeries>
-#include <QVBoxLayout>
 #include <QValueAxis>
 #include <algorithm>
 #include <cmath>
@@ -14,6 +13,7 @@
 #include "widgets/charts/chart_hover_tracker.h"
 #include "widgets/charts/chart_palette.h"
 #include "widgets/charts/chart_style.h"
+#include "widgets/charts/chart_with_readout.h"
 
 namespace codescope::widgets {
 
@@ -46,15 +46,7 @@ AlphaDepthView::AlphaDepthView(QWidget* parent)
     m_chart->addAxis(m_xAxis, Qt::AlignBottom);
     m_chart->addAxis(m_yAxis, Qt::AlignLeft);
 
-    m_view->setRenderHint(QPainter::Antialiasing);
-    m_readout->setObjectName("alphaDepthReadout");
-    m_readout->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_readout->setContentsMargins(8, 2, 8, 4);
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(0);
-    layout->addWidget(m_view, 1);
-    layout->addWidget(m_readout);
+    layoutChartWithReadout(this, m_view, m_readout, QStringLiteral("alphaDepthReadout"));
 
     auto* tracker = new ChartHoverTracker(m_view);
     connect(tracker, &ChartHoverTracker::moved, this, &AlphaDepthView::showReadoutNear);

@@ -8,13 +8,13 @@
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QScatterSeries>
-#include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
 
 #include "widgets/charts/chart_hover_tracker.h"
 #include "widgets/charts/chart_palette.h"
 #include "widgets/charts/chart_style.h"
+#include "widgets/charts/chart_with_readout.h"
 
 namespace codescope::widgets {
 
@@ -46,15 +46,7 @@ SpectrumView::SpectrumView(QWidget* parent)
     m_chart->addAxis(m_xAxis, Qt::AlignBottom);
     m_chart->addAxis(m_yAxis, Qt::AlignLeft);
 
-    m_view->setRenderHint(QPainter::Antialiasing);
-    m_readout->setObjectName("spectrumReadout");
-    m_readout->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_readout->setContentsMargins(8, 2, 8, 4);
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(0);
-    layout->addWidget(m_view, 1);
-    layout->addWidget(m_readout);
+    layoutChartWithReadout(this, m_view, m_readout, QStringLiteral("spectrumReadout"));
 
     auto* tracker = new ChartHoverTracker(m_view);
     connect(tracker, &ChartHoverTracker::moved, this, &SpectrumView::showReadoutNear);
