@@ -30,7 +30,11 @@ const char* const kAnalyzeHelp = R"(usage: codescope-cli analyze (--model FILE |
 
 Runs the model over the data set in batches (reading the next batch on a worker thread) and computes, for every
 chosen layer, the PCA eigenspectrum of its activations and the power-law exponent alpha (paper, Methods), without
-holding any layer's activation matrix in memory.
+holding any layer's activation matrix in memory. Then it runs the moving-dot stimulus (Fig. 4a, drawn at the
+model's input) through the model once and adds each layer's coding record: the mean and sd of the action of K
+random projections (Fig. 4c), the input variance they explain (pooled R^2 of the pixels and of the latent
+(cos t, sin t), Fig. 6d-e), eq. 4's expected action 1/2 zeta(-alpha) (divergent for alpha >= -1) and eq. 3's
+effective capacity C - |alpha| m log2(m/e) with C = m x bits.
 
 options:
   --model FILE          a TorchScript file
@@ -43,7 +47,11 @@ options:
   --batch N             images per forward pass (0: from the memory budget)                 [0]
   --memory-budget MIB   covariances + one batch of activations                               [2048]
   --fit-range LO:HI, --max-components N, --max-features N, --bootstrap N, --seed N   as for `spectrum`
-  --json FILE           per layer: name, depth, n_features, stride, alpha, alpha_ci95, eigenvalues (atomic write)
+  --projections K       random projections per layer for the coding record (0: none)        [1000]
+  --frames N            moving-dot frames over one period                                    [100]
+  --bits B              bits per unit in eq. 3's capacity C = m x B                          [32]
+  --json FILE           per layer: name, depth, n_features, stride, alpha, alpha_ci95, eigenvalues, and the
+                        coding record (see README) (atomic write)
   --quiet               no progress line
 
 exit status: 0 success, 2 bad input or usage (one-line error on stderr).
@@ -111,7 +119,8 @@ int runLayersCommand(const std::vector<std::string>& args) {
 int runAnalyzeCommand(const std::vector<std::string>& args) {
     const CommandLine cl(args,
                          {"model", "run", "dataset", "samples", "layers", "input-shape", "normalize", "batch",
-                          "memory-budget", "fit-range", "max-components", "max-features", "bootstrap", "seed", "json"},
+                          "memory-budget", "fit-range", "max-components", "max-features", "bootstrap", "seed", "json",
+                          "projections", "frames", "bits"},
                          {"quiet", "help"});
     if (cl.has("help")) {
         std::fputs(kAnalyzeHelp, stdout);
@@ -129,6 +138,11 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
     options.spectrum.maxFeatures = cl.integer("max-features", options.spectrum.maxFeatures, 2, 1000000);
     options.spectrum.bootstrapResamples = static_cast<int>(cl.integer("bootstrap", 200, 0, 100000));
     options.spectrum.seed = static_cast<std::uint64_t>(cl.integer("seed", 0, 0, INT64_MAX));
+    capture::CodingOptions coding;
+    coding.projections = static_cast<int>(cl.integer("projections", coding.projections, 0, 1000000));
+    coding.frames = static_cast<int>(cl.integer("frames", coding.frames, 5, 100000));
+    coding.bitsPerUnit = static_cast<double>(cl.integer("bits", 32, 1, 1024));
+    coding.seed = options.spectrum.seed;
     const std::string normalize = cl.text("normalize", "none");
     if (normalize != "none" && normalize != "imagenet")
         throw UsageError("--normalize must be none or imagenet, got '" + normalize + "'");
@@ -147,7 +161,7 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
     }
 
     const bool showProgress = !cl.has("quiet") && ::isatty(STDERR_FILENO);
-    const auto results = capture::analyzeLayers(
+    auto results = capture::analyzeLayers(
         *loaded.model, *dataset, preprocessing, parseLayerList(cl.text("layers", "auto")), options,
         [&](const capture::CaptureProgress& p) {
             if (!showProgress) return;
@@ -156,16 +170,28 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
             std::fflush(stderr);
         });
 
+    capture::addLayerCoding(*loaded.model, preprocessing, results, coding);
+
     const std::int64_t used = options.samples > 0 ? std::min(options.samples, dataset->size()) : dataset->size();
     std::printf("%s on %s (%lld images)\n", loaded.model->name().c_str(), dataset->name().c_str(),
                 static_cast<long long>(used));
-    std::printf("  %5s  %-36s %10s %7s %9s  %-19s\n", "depth", "layer", "features", "stride", "alpha", "95% CI");
+    std::printf("  %5s  %-28s %9s %6s %8s  %-17s %19s %7s %9s %10s\n", "depth", "layer", "features", "stride",
+                "alpha", "95% CI", "action mean (sd)", "R2 dot", "eq.4", "eq.3 kbit");
     for (const capture::LayerSpectrum& entry : results) {
         const spectrum::SpectrumResult& r = entry.spectrum;
         char ci[48] = "-";
         if (std::isfinite(r.alphaCiLo)) std::snprintf(ci, sizeof ci, "[%.3f, %.3f]", r.alphaCiLo, r.alphaCiHi);
-        std::printf("  %5d  %-36s %10lld %7lld %9.4f  %-19s\n", entry.layer.depth, entry.layer.name.c_str(),
-                    static_cast<long long>(r.features), static_cast<long long>(r.stride), r.alpha, ci);
+        char action[48] = "-", r2[16] = "-", eq4[24] = "-", eq3[24] = "-";
+        if (const auto& c = entry.coding) {
+            std::snprintf(action, sizeof action, "%.3g (%.2g)", c->actionMean, c->actionSd);
+            std::snprintf(r2, sizeof r2, "%.3f", c->stimulusR2Mean);
+            if (c->eq4ExpectedAction) std::snprintf(eq4, sizeof eq4, "%.4g", *c->eq4ExpectedAction);
+            else std::snprintf(eq4, sizeof eq4, "diverges");
+            std::snprintf(eq3, sizeof eq3, "%.1f", c->eq3CapacityBits / 1000.0);
+        }
+        std::printf("  %5d  %-28s %9lld %6lld %8.4f  %-17s %19s %7s %9s %10s\n", entry.layer.depth,
+                    entry.layer.name.c_str(), static_cast<long long>(r.features), static_cast<long long>(r.stride),
+                    r.alpha, ci, action, r2, eq4, eq3);
         for (const std::string& warning : r.warnings)
             std::fprintf(stderr, "warning: layer %s: %s\n", entry.layer.name.c_str(), warning.c_str());
     }

@@ -179,12 +179,17 @@ int runTrainCommand(const std::vector<std::string>& args) {
     }
     if (!quiet && ::isatty(STDERR_FILENO)) std::fputs("\n", stderr);
 
-    std::printf("%-8s  %6s  %14s  %14s  %-16s  %s\n", "dropout", "epochs", "untrained loss", "test loss", "run",
-                "folder");
-    for (const training::RunSummary& run : runs)
-        std::printf("%-8g  %6zu  %14.2f  %14.2f  %-16s  %s\n", run.dropout, run.epochs.size(), run.untrainedTestLoss,
-                    run.epochs.back().testLoss, outcomeText(run.outcome), run.directory.c_str());
-    std::printf("(loss per test image: BCE summed over pixels + KL divergence)\n");
+    std::printf("%-8s  %6s  %14s  %14s  %9s  %-16s  %s\n", "dropout", "epochs", "untrained loss", "test loss",
+                "s/epoch", "run", "folder");
+    for (const training::RunSummary& run : runs) {
+        double seconds = 0;
+        for (const training::EpochRecord& epoch : run.epochs) seconds += epoch.seconds;
+        std::printf("%-8g  %6zu  %14.2f  %14.2f  %9.1f  %-16s  %s\n", run.dropout, run.epochs.size(),
+                    run.untrainedTestLoss, run.epochs.back().testLoss, seconds / static_cast<double>(run.epochs.size()),
+                    outcomeText(run.outcome), run.directory.c_str());
+    }
+    std::printf("(loss per test image: BCE summed over pixels + KL divergence; s/epoch: mean wall time of an epoch,\n"
+                " training and test evaluation, over every finished epoch of the run)\n");
     return 0;
 }
 

@@ -239,7 +239,7 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const d
     }
 
     std::vector<LayerSpectrum> results;
-    for (LayerJob& job : jobs) results.push_back({job.layer, std::move(job.spectrum.result)});
+    for (LayerJob& job : jobs) results.push_back({job.layer, std::move(job.spectrum.result), std::nullopt});
     if (progress) progress({1.0, 0.0});
     return results;
 }
@@ -256,6 +256,32 @@ std::vector<Eigen::MatrixXf> captureActivations(models::CapturableModel& model, 
         matrices.push_back(std::move(matrix));
     }
     return matrices;
+}
+
+void addLayerCoding(models::CapturableModel& model, const data::Preprocessing& preprocessing,
+                    std::vector<LayerSpectrum>& layers, const CodingOptions& options,
+                    const ProgressCallback& progress, const CancelToken* cancel) {
+    if (options.projections < 1 || layers.empty()) return;
+    const data::MovingDotStimulus dot =
+        movingDotForInput(preprocessing.channels, preprocessing.height, preprocessing.width, options.frames);
+    const data::ImageBatch frames = data::preprocess(dot.frames, preprocessing);
+    const Eigen::MatrixXd pixels =
+        Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+            frames.pixels.data(), frames.count, frames.imageSize())
+            .cast<double>();
+    std::vector<std::string> names;
+    for (const LayerSpectrum& entry : layers) names.push_back(entry.layer.name);
+    // One forward pass of the n frames captures every layer: 100 frames of even the widest layer are small.
+    const std::vector<Eigen::MatrixXf> activations = captureActivations(model, frames, names);
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        if (cancel) cancel->throwIfCancelled();
+        try {
+            layers[i].coding = layerCoding(activations[i], pixels, dot, layers[i].spectrum.alpha, options);
+        } catch (const InputError& error) {
+            throw InputError(model.name() + ": layer " + layers[i].layer.name + ": " + error.what());
+        }
+        if (progress) progress(static_cast<double>(i + 1) / static_cast<double>(layers.size()));
+    }
 }
 
 } // namespace codescope::capture

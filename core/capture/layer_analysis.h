@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/capture/layer_coding.h"
 #include "core/capture/layer_spectrum.h"
 #include "core/common/job_control.h"
 #include "core/data/image_batch.h"
@@ -51,5 +52,13 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const d
 /// images x features (float). Throws InputError for an unknown layer.
 std::vector<Eigen::MatrixXf> captureActivations(models::CapturableModel& model, const data::ImageBatch& images,
                                                 const std::vector<std::string>& layerNames);
+
+/// Adds each layer's coding record (LayerSpectrum::coding): the model's response to the moving dot drawn at its
+/// input (movingDotForInput, then `preprocessing`'s normalisation), K random projections of every layer's
+/// activations with their action and explained variance, and eqs. 3-4 from the layer's alpha. One forward pass of
+/// options.frames images. Does nothing for options.projections < 1. Throws InputError naming the layer, Cancelled.
+void addLayerCoding(models::CapturableModel& model, const data::Preprocessing& preprocessing,
+                    std::vector<LayerSpectrum>& layers, const CodingOptions& options,
+                    const ProgressCallback& progress = {}, const CancelToken* cancel = nullptr);
 
 } // namespace codescope::capture

@@ -4,6 +4,30 @@
 
 namespace codescope::results {
 
+namespace {
+
+nlohmann::json codingJson(const capture::LayerCoding& c) {
+    nlohmann::json json;
+    json["units"] = c.units;
+    json["frames"] = c.frames;
+    json["projections"] = c.projections;
+    json["action_mean"] = c.actionMean;
+    json["action_sd"] = c.actionSd;
+    json["action_expected"] = c.actionExpected;
+    json["average_activation"] = c.averageActivation;
+    json["explained_variance_stimulus"] = {{"mean", c.stimulusR2Mean}, {"sd", c.stimulusR2Sd}};
+    json["explained_variance_latent"] = {{"mean", numberOrNull(c.latentR2Mean)}, {"sd", numberOrNull(c.latentR2Sd)}};
+    // JSON has no infinity: a divergent series is null with the reason beside it.
+    json["eq4_expected_action"] = c.eq4ExpectedAction ? nlohmann::json(*c.eq4ExpectedAction) : nlohmann::json();
+    if (!c.eq4ExpectedAction) json["eq4_note"] = "divergent: alpha >= -1";
+    json["eq4_finite_width_action"] = c.eq4FiniteWidthAction;
+    json["capacity_bits"] = c.denseCapacityBits;
+    json["eq3_capacity_bits"] = c.eq3CapacityBits;
+    return json;
+}
+
+} // namespace
+
 std::string layerSpectraJson(const std::string& model, const std::string& dataset, std::int64_t samples,
                              const std::vector<capture::LayerSpectrum>& layers) {
     nlohmann::json json;
@@ -27,7 +51,10 @@ std::string layerSpectraJson(const std::string& model, const std::string& datase
         layer["alpha_ci95"] = nlohmann::json::array({numberOrNull(r.alphaCiLo), numberOrNull(r.alphaCiHi)});
         layer["fit_range"] = nlohmann::json::array({r.fitLo, r.fitHi});
         layer["eigenvalues"] = toVector(r.eigenvalues);
+        layer["alpha_bootstrap_bias"] = numberOrNull(r.alphaBootstrapBias);
+        layer["alpha_standard_error"] = numberOrNull(r.alphaStandardError);
         layer["warnings"] = r.warnings;
+        if (entry.coding) layer["coding"] = codingJson(*entry.coding);
         json["layers"].push_back(std::move(layer));
     }
     return json.dump(1) + "\n";

@@ -2,6 +2,7 @@
 
 #include <Eigen/Eigenvalues>
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <vector>
 
@@ -12,16 +13,6 @@ namespace codescope::spectrum {
 namespace {
 
 constexpr Eigen::Index kBlockRows = 4096;
-
-// numpy.percentile's default (linear interpolation between order statistics).
-double percentile(std::vector<double> sorted, double q) {
-    std::sort(sorted.begin(), sorted.end());
-    const double position = q * static_cast<double>(sorted.size() - 1);
-    const auto below = static_cast<std::size_t>(position);
-    const std::size_t above = std::min(below + 1, sorted.size() - 1);
-    const double fraction = position - static_cast<double>(below);
-    return sorted[below] + fraction * (sorted[above] - sorted[below]);
-}
 
 // Eigenvalues (descending) of the covariance of the rows of `scores` taken with multiplicities `counts`.
 Eigen::VectorXd resampledEigenvalues(const Eigen::Ref<const Eigen::MatrixXf>& scores, const Eigen::VectorXd& counts) {
@@ -50,8 +41,8 @@ Eigen::VectorXd resampledEigenvalues(const Eigen::Ref<const Eigen::MatrixXf>& sc
 
 } // namespace
 
-BootstrapInterval bootstrapPowerLawInterval(const Eigen::Ref<const Eigen::MatrixXf>& scores, int resamples,
-                                            std::uint64_t seed, int fitLo, int fitHi, const HuberOptions& huber,
+BootstrapInterval bootstrapPowerLawInterval(const Eigen::Ref<const Eigen::MatrixXf>& scores, double alpha,
+                                            int resamples, std::uint64_t seed, int fitLo, int fitHi, const HuberOptions& huber,
                                             const ProgressCallback& progress, const CancelToken* cancel) {
     BootstrapInterval interval;
     interval.resamples = resamples;
@@ -69,8 +60,16 @@ BootstrapInterval bootstrapPowerLawInterval(const Eigen::Ref<const Eigen::Matrix
         alphas.push_back(powerLawExponent(resampledEigenvalues(scores, counts), fitLo, fitHi, huber).alpha);
         if (progress) progress(static_cast<double>(b + 1) / resamples);
     }
-    interval.lo = percentile(alphas, 0.025);
-    interval.hi = percentile(alphas, 0.975);
+    double mean = 0;
+    for (double a : alphas) mean += a;
+    mean /= static_cast<double>(alphas.size());
+    double squares = 0;
+    for (double a : alphas) squares += (a - mean) * (a - mean);
+    interval.bias = mean - alpha;
+    interval.standardError = alphas.size() > 1 ? std::sqrt(squares / static_cast<double>(alphas.size() - 1)) : 0.0;
+    constexpr double kZ975 = 1.959963984540054; // standard normal 97.5th percentile
+    interval.lo = alpha - interval.bias - kZ975 * interval.standardError;
+    interval.hi = alpha - interval.bias + kZ975 * interval.standardError;
     return interval;
 }
 

@@ -8,20 +8,29 @@
 
 namespace codescope::spectrum {
 
+// Why not the percentile interval: an eigenspectrum's tail is biased under resampling (a resample repeats rows, so
+// it holds fewer distinct samples), and at a few hundred samples the resamples' alphas can all lie on one side of the
+// full-sample estimate; the percentile interval then misses both the estimate and the true exponent (simulated
+// coverage 0% at n = 300, m = 128, alpha = -1.5). The bias-corrected normal interval (Efron & Tibshirani 1993,
+// sections 10.6 and 13.3) removes the bootstrap's estimate of that bias and uses the resamples only for the spread:
+// simulated coverage 75-95% where the percentile interval had 0-82%.
 struct BootstrapInterval {
-    double lo = 0;   ///< 2.5th percentile
-    double hi = 0;   ///< 97.5th percentile
+    double lo = 0;            ///< (alpha - bias) - 1.96 standardError
+    double hi = 0;            ///< (alpha - bias) + 1.96 standardError
+    double bias = 0;          ///< mean of the resamples' alphas minus the full-sample alpha
+    double standardError = 0; ///< standard deviation of the resamples' alphas
     int resamples = 0;
 };
 
-/// 95% percentile interval of alpha over `resamples` bootstrap resamples of the rows of `scores`.
+/// 95% bias-corrected normal interval of alpha over `resamples` bootstrap resamples of the rows of `scores`;
+/// `alpha` is the full-sample estimate from the same fit range.
 /// scores: samples x K, the data projected on the K leading eigenvectors of the full-sample covariance
-/// (K comfortably above fitHi). A resample's covariance is then the K x K weighted covariance of the scores, whose
-/// eigenvalues approximate the resample's leading eigenvalues (Rayleigh-Ritz on the full-sample subspace), so one
-/// pass over the data serves every resample. fitLo/fitHi: 1-based inclusive range as in powerLawExponent().
+/// (K comfortably above fitHi; exact when K is the rank of the centred data, at most samples - 1). A resample's
+/// covariance is then the K x K weighted covariance of the scores, whose eigenvalues approximate the resample's
+/// leading eigenvalues (Rayleigh-Ritz on the full-sample subspace), so one pass over the data serves every resample. fitLo/fitHi: 1-based inclusive range as in powerLawExponent().
 /// Deterministic for a given seed. Throws Cancelled if cancel is set.
-BootstrapInterval bootstrapPowerLawInterval(const Eigen::Ref<const Eigen::MatrixXf>& scores, int resamples,
-                                            std::uint64_t seed, int fitLo, int fitHi, const HuberOptions& huber = {},
+BootstrapInterval bootstrapPowerLawInterval(const Eigen::Ref<const Eigen::MatrixXf>& scores, double alpha,
+                                            int resamples, std::uint64_t seed, int fitLo, int fitHi, const HuberOptions& huber = {},
                                             const ProgressCallback& progress = {},
                                             const CancelToken* cancel = nullptr);
 

@@ -35,8 +35,10 @@ struct SpectrumResult {
     double totalVariance = 0;
     double alpha = 0;                        ///< power-law exponent (slope of ln lambda_k on ln k)
     double intercept = 0;
-    double alphaCiLo = 0;                    ///< 2.5th bootstrap percentile of alpha (NaN without bootstrap)
-    double alphaCiHi = 0;                    ///< 97.5th bootstrap percentile of alpha (NaN without bootstrap)
+    double alphaCiLo = 0;                    ///< 95% bias-corrected bootstrap interval (NaN without bootstrap),
+    double alphaCiHi = 0;                    ///< see BootstrapInterval for why not percentiles
+    double alphaBootstrapBias = 0;           ///< bootstrap estimate of alpha's finite-sample bias (NaN without)
+    double alphaStandardError = 0;           ///< bootstrap standard error of alpha (NaN without)
     int fitLo = 0;                           ///< fitted range actually used (1-based, inclusive)
     int fitHi = 0;
     EigenMethod eigenMethod = EigenMethod::Dense;

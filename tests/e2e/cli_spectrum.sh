@@ -5,19 +5,7 @@ set -u
 : "${CLI:?CLI must point at codescope-cli}" "${TESTDATA:?TESTDATA must point at tests/data}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-check() { # name, condition...
-  local name=$1; shift
-  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; failures=$((failures + 1)); fi
-}
-expect_exit() { # expected-code, command...
-  local expected=$1; shift
-  "$@" >"$work/out" 2>"$work/err"; local code=$?
-  [[ $code -eq $expected ]] || { echo "  exit $code, expected $expected; stderr: $(cat "$work/err")"; return 1; }
-}
-one_line_naming() { # file-substring
-  [[ $(wc -l <"$work/err") -eq 1 ]] && grep -q -- "$1" "$work/err" || { echo "  stderr: $(cat "$work/err")"; return 1; }
-}
+source "$(dirname "$0")/e2e_support.sh"
 
 check "--help exits 0" expect_exit 0 "$CLI" --help
 check "--version prints the version" bash -c "'$CLI' --version | grep -q 'codescope-cli [0-9]'"
@@ -30,7 +18,6 @@ check "spectrum on a fixture exits 0" expect_exit 0 "$CLI" spectrum --input "$TE
 check "JSON has exactly the issue's keys" bash -c "grep -o '\"[a-z_0-9]*\":' '$work/r.json' | sort | tr -d '\n' | \
   grep -qx '\"alpha\":\"alpha_ci95\":\"eigenvalues\":\"explained_variance_ratio\":\"fit_range\":\"intercept\":\"n_components\":\"n_features\":\"n_features_used\":\"n_samples\":\"stride\":'"
 check "JSON records the fit range" bash -c "tr -d ' \n' <'$work/r.json' | grep -q '\"fit_range\":\[5,30\]'"
-json_number() { tr -d ' \n' <"$1" | grep -o "\"$2\":[-0-9.e]*" | head -1 | cut -d: -f2; }
 ours=$(json_number "$work/r.json" alpha)
 sklearn=$(json_number "$TESTDATA/npy/activations_expected.json" alpha)
 check "alpha matches scikit-learn to 0.005 ($ours vs $sklearn)" \
@@ -68,5 +55,4 @@ check "demo runs" expect_exit 0 "$CLI" demo --samples 3000 --features 200 --expo
 check "demo recovers the exponent to 0.05" bash -c \
   "awk '/^  alpha  /{a=\$2} END{exit !(a < -1.15 && a > -1.25)}' '$work/out'"
 
-echo "$failures failed"
-[[ $failures -eq 0 ]]
+finish

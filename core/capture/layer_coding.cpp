@@ -1,0 +1,69 @@
+#include "core/capture/layer_coding.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "core/common/input_error.h"
+#include "core/projection/explained_variance.h"
+#include "core/projection/random_projection.h"
+#include "core/theory/coding_theory.h"
+
+namespace codescope::capture {
+
+data::MovingDotStimulus movingDotForInput(std::int64_t channels, std::int64_t height, std::int64_t width, int frames) {
+    if (height != width)
+        throw InputError("the moving dot needs a square input, the model takes " + std::to_string(height) + " x " +
+                         std::to_string(width));
+    if (height < 16) throw InputError("the moving dot needs an input of at least 16 x 16 pixels");
+    data::MovingDotOptions options;
+    options.frames = frames;
+    options.size = height;
+    options.channels = channels;
+    options.radius = 3.0 * static_cast<double>(height) / 32.0;
+    try {
+        return data::movingDot(options);
+    } catch (const std::invalid_argument& error) {
+        throw InputError(std::string("moving dot: ") + error.what());
+    }
+}
+
+LayerCoding layerCoding(const Eigen::Ref<const Eigen::MatrixXf>& activations,
+                        const Eigen::Ref<const Eigen::MatrixXd>& stimulusPixels, const data::MovingDotStimulus& stimulus,
+                        double alpha, const CodingOptions& options) {
+    if (options.projections < 1) throw InputError("coding quantities need at least one random projection");
+    const Eigen::Index frames = activations.rows();
+    if (stimulusPixels.rows() != frames || static_cast<Eigen::Index>(stimulus.cosT.size()) != frames)
+        throw InputError("the layer's activations have " + std::to_string(frames) + " frames, the stimulus " +
+                         std::to_string(stimulusPixels.rows()));
+
+    projection::RandomProjectionOptions projectionOptions;
+    projectionOptions.projections = options.projections;
+    projectionOptions.seed = options.seed;
+    const projection::RandomProjectionResult projections = projection::randomProjectionAction(activations, projectionOptions);
+    Eigen::MatrixXd latent(frames, 2);
+    for (Eigen::Index t = 0; t < frames; ++t)
+        latent.row(t) << stimulus.cosT[static_cast<std::size_t>(t)], stimulus.sinT[static_cast<std::size_t>(t)];
+    const projection::ExplainedVarianceResult explained =
+        projection::explainedVariance(projections, stimulusPixels, latent);
+
+    LayerCoding coding;
+    coding.units = activations.cols();
+    coding.projections = options.projections;
+    coding.frames = static_cast<int>(frames);
+    coding.actionMean = projections.meanAction;
+    coding.actionSd = projections.sdAction;
+    coding.actionExpected = projections.expectedAction;
+    coding.averageActivation = projections.averageActivation;
+    coding.stimulusR2Mean = explained.meanStimulusR2;
+    coding.stimulusR2Sd = explained.sdStimulusR2;
+    coding.latentR2Mean = explained.meanLatentR2;
+    coding.latentR2Sd = explained.sdLatentR2;
+    coding.eq4ExpectedAction = theory::expectedActionFromExponent(alpha);
+    coding.eq4FiniteWidthAction = theory::expectedActionFiniteWidth(alpha, coding.units);
+    coding.denseCapacityBits = theory::denseCapacityBits(coding.units, options.bitsPerUnit);
+    coding.eq3CapacityBits = theory::effectiveCapacityBits(alpha, coding.units, options.bitsPerUnit);
+    return coding;
+}
+
+} // namespace codescope::capture

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# End to end: train a tiny dropout sweep, resume it, list its layers and analyze a run through codescope-cli, as a
+# user would; then the bad inputs of train/layers/analyze. Uses the Fashion-MNIST package the setup installs.
+set -u
+: "${CLI:?CLI must point at codescope-cli}" "${TESTDATA:?TESTDATA must point at tests/data}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/e2e_support.sh"
+runs="$work/runs"
+train() { "$CLI" train --dropout 0,0.5 --samples 1000 --test-samples 200 --batch 50 --out "$runs" --quiet "$@"; }
+
+check "train --help documents the sweep" bash -c "'$CLI' train --help | grep -q -- --dropout"
+check "a two-run sweep of one epoch trains" expect_exit 0 train --epochs 1
+check "each run has its manifest, checkpoint and model" bash -c \
+  "for r in dropout-0 dropout-0.5; do for f in manifest.json checkpoint.pt model.pt; do \
+     test -s '$runs/'\$r/\$f || exit 1; done; done"
+check "the sweep summary lists both runs" bash -c "grep -c '\"directory\"' '$runs/sweep.json' | grep -qx 2"
+check "the table reports time per epoch" grep -q "s/epoch" "$work/out"
+check "a longer sweep resumes from the checkpoints" expect_exit 0 train --epochs 3
+check "both runs say they resumed" bash -c "[[ \$(grep -c resumed '$work/out') -eq 2 ]]"
+check "the manifest records three epochs" bash -c "tr -d ' \n' <'$runs/dropout-0/manifest.json' | \
+  grep -q '\"epochs_completed\":3'"
+untrained=$(json_number "$runs/dropout-0/manifest.json" untrained_test_loss)
+final=$(json_number "$runs/dropout-0/manifest.json" final_test_loss)
+check "training lowers the test loss ($untrained -> $final)" awk -v a="$untrained" -v b="$final" \
+  'BEGIN{exit !(a != "" && b != "" && b < a - 5)}'
+check "a finished sweep is not retrained" expect_exit 0 train --epochs 3
+check "both runs were already finished" bash -c "[[ \$(grep -c 'already finished' '$work/out') -eq 2 ]]"
+
+check "layers --run lists the 23 ReLU layers" expect_exit 0 "$CLI" layers --run "$runs/dropout-0"
+check "layers names the stem and the decoder" bash -c "grep -q 'resnet.2 ' '$work/out' && grep -q convTrans7.2 '$work/out'"
+check "analyze --run exits 0" expect_exit 0 "$CLI" analyze --run "$runs/dropout-0.5" --dataset fashion-mnist \
+  --samples 200 --bootstrap 20 --projections 50 --json "$work/a.json" --quiet
+check "analyze writes 23 layers" bash -c "[[ \$(grep -c '\"depth\":' '$work/a.json') -eq 23 ]]"
+check "every layer has the issue's keys" bash -c "for k in name depth n_features stride alpha alpha_ci95 eigenvalues \
+  action_mean action_sd explained_variance_stimulus eq4_expected_action eq3_capacity_bits; do \
+  [[ \$(grep -c \"\\\"\$k\\\":\" '$work/a.json') -eq 23 ]] || { echo \"  key \$k\"; exit 1; }; done"
+check "the summary prints every layer" bash -c "[[ \$(grep -c 'relu' '$work/out') -ge 20 ]]"
+
+# Bad input: exit 2, one line naming what is wrong, no output file.
+check "analyze of a missing run exits 2" expect_exit 2 "$CLI" analyze --run "$work/nope" --dataset fashion-mnist \
+  --json "$work/x.json"
+check "the missing run is named" one_line_naming "nope"
+check "no JSON written on failure" test ! -e "$work/x.json"
+check "a missing data set exits 2" expect_exit 2 "$CLI" analyze --run "$runs/dropout-0" --dataset cifar10:"$work/none"
+check "the missing data set is named" one_line_naming "none"
+check "an unknown layer exits 2" expect_exit 2 "$CLI" analyze --run "$runs/dropout-0" --dataset fashion-mnist \
+  --layers resnet.99
+check "the unknown layer is named" one_line_naming "resnet.99"
+check "a model that rejects the input exits 2" expect_exit 2 "$CLI" layers --model "$TESTDATA/torchscript/mlp_traced.pt" \
+  --input-shape 1,8,8
+check "the rejecting model is named" one_line_naming "mlp_traced.pt"
+head -c 2000 "$runs/dropout-0/model.pt" >"$runs/dropout-0/model.pt.cut" && mv "$runs/dropout-0/model.pt.cut" \
+  "$runs/dropout-0/model.pt"
+check "a truncated model exits 2" expect_exit 2 "$CLI" analyze --run "$runs/dropout-0" --dataset fashion-mnist
+check "the truncated model is named" one_line_naming "model.pt"
+check "a bad dropout rate is a usage error" expect_exit 2 "$CLI" train --dropout 1.5 --out "$work/r2"
+check "nothing is trained on a usage error" test ! -e "$work/r2"
+
+finish

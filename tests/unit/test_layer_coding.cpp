@@ -1,0 +1,125 @@
+// The per-layer coding record: random projections of the moving-dot response and the paper's closed forms, checked
+// against hand computations (a layer that carries exactly the dot's latent, pi^2/12, eq. 3 by hand), and the record
+// added to every layer of a small ResNet-VAE.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "core/capture/layer_analysis.h"
+#include "core/capture/layer_coding.h"
+#include "core/common/input_error.h"
+#include "core/models/resnet_vae.h"
+
+using namespace codescope;
+
+namespace {
+
+Eigen::MatrixXd framePixels(const data::MovingDotStimulus& dot) {
+    return Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+               dot.frames.pixels.data(), dot.frames.count, dot.frames.imageSize())
+        .cast<double>();
+}
+
+// m units whose activations are a random rotation of the latent (cos t, sin t): every projection carries the
+// latent exactly, and the action is that of the circle.
+Eigen::MatrixXf latentLayer(const data::MovingDotStimulus& dot, Eigen::Index units) {
+    std::mt19937_64 rng(4);
+    std::normal_distribution<double> normal;
+    Eigen::MatrixXd mix(2, units);
+    for (Eigen::Index i = 0; i < mix.size(); ++i) mix.data()[i] = normal(rng);
+    Eigen::MatrixXd latent(dot.frames.count, 2);
+    for (Eigen::Index t = 0; t < latent.rows(); ++t) latent.row(t) << dot.cosT[t], dot.sinT[t];
+    return (latent * mix).cast<float>();
+}
+
+TEST(LayerCoding, ALayerCarryingTheLatentExplainsItFully) {
+    const data::MovingDotStimulus dot = capture::movingDotForInput(1, 32, 32, 100);
+    const Eigen::MatrixXf layer = latentLayer(dot, 40);
+    capture::CodingOptions options;
+    options.projections = 200;
+    const capture::LayerCoding coding = capture::layerCoding(layer, framePixels(dot), dot, -2.0, options);
+    EXPECT_NEAR(coding.latentR2Mean, 1.0, 1e-6);
+    EXPECT_LT(coding.latentR2Sd, 1e-6);
+    EXPECT_GT(coding.stimulusR2Mean, 0.0);
+    EXPECT_LT(coding.stimulusR2Mean, 1.0);
+
+    // Expected action over r by hand: (3 / 2m) sum_t ||a_{t+1} - a_t||^2.
+    double increments = 0;
+    for (Eigen::Index t = 0; t + 1 < layer.rows(); ++t)
+        increments += (layer.row(t + 1) - layer.row(t)).cast<double>().squaredNorm();
+    const double expected = 3.0 / (2.0 * 40) * increments;
+    EXPECT_NEAR(coding.actionExpected, expected, 1e-4 * expected);
+    EXPECT_NEAR(coding.actionMean, expected, 4 * coding.actionSd / std::sqrt(200.0));
+    EXPECT_NEAR(coding.averageActivation, layer.cast<double>().mean(), 1e-6);
+    EXPECT_EQ(coding.units, 40);
+    EXPECT_EQ(coding.frames, 100);
+}
+
+TEST(LayerCoding, ClosedFormsFollowTheExponent) {
+    const data::MovingDotStimulus dot = capture::movingDotForInput(1, 32, 32, 20);
+    const Eigen::MatrixXf layer = latentLayer(dot, 64);
+    capture::CodingOptions options;
+    options.projections = 10;
+    options.bitsPerUnit = 16;
+    const capture::LayerCoding steep = capture::layerCoding(layer, framePixels(dot), dot, -2.0, options);
+    ASSERT_TRUE(steep.eq4ExpectedAction.has_value());
+    EXPECT_NEAR(*steep.eq4ExpectedAction, M_PI * M_PI / 12.0, 1e-10); // 1/2 zeta(2)
+    double finite = 0;
+    for (int i = 1; i <= 64; ++i) finite += 0.5 / (i * i);
+    EXPECT_NEAR(steep.eq4FiniteWidthAction, finite, 1e-12);
+    EXPECT_DOUBLE_EQ(steep.denseCapacityBits, 64 * 16.0);
+    EXPECT_NEAR(steep.eq3CapacityBits, std::max(0.0, 64 * 16.0 - 2.0 * 64 * std::log2(64 / M_E)), 1e-9);
+
+    const capture::LayerCoding flat = capture::layerCoding(layer, framePixels(dot), dot, -0.5, options);
+    EXPECT_FALSE(flat.eq4ExpectedAction.has_value()) << "1/2 zeta(0.5) diverges: alpha >= -1";
+    EXPECT_GT(flat.eq3CapacityBits, steep.eq3CapacityBits);
+}
+
+TEST(LayerCoding, BadShapesAndOptionsAreInputErrors) {
+    const data::MovingDotStimulus dot = capture::movingDotForInput(1, 32, 32, 20);
+    const Eigen::MatrixXf layer = latentLayer(dot, 8);
+    capture::CodingOptions options;
+    EXPECT_THROW(capture::layerCoding(layer.topRows(10), framePixels(dot), dot, -1.5, options), InputError);
+    options.projections = 0;
+    EXPECT_THROW(capture::layerCoding(layer, framePixels(dot), dot, -1.5, options), InputError);
+    Eigen::MatrixXf withNan = layer;
+    withNan(3, 2) = std::nanf("");
+    options.projections = 5;
+    EXPECT_THROW(capture::layerCoding(withNan, framePixels(dot), dot, -1.5, options), InputError);
+    EXPECT_THROW(capture::movingDotForInput(1, 32, 28, 20), InputError);
+    EXPECT_THROW(capture::movingDotForInput(1, 8, 8, 20), InputError);
+}
+
+TEST(LayerCoding, EveryResNetVaeLayerGetsItsRecord) {
+    torch::manual_seed(3);
+    models::ResNetVae vae(models::resnetVaeSmallConfig());
+    auto model = models::makeCapturableResNetVae(vae, "small");
+    std::vector<capture::LayerSpectrum> layers;
+    for (const char* name : {"resnet.2", "relu#4", "convTrans7.2"}) {
+        capture::LayerSpectrum entry;
+        entry.layer.name = name;
+        entry.spectrum.alpha = -1.5;
+        layers.push_back(entry);
+    }
+    data::Preprocessing preprocessing;
+    preprocessing.channels = 1;
+    preprocessing.height = preprocessing.width = 28;
+    capture::CodingOptions options;
+    options.projections = 50;
+    int calls = 0;
+    capture::addLayerCoding(*model, preprocessing, layers, options, [&](double) { ++calls; });
+    EXPECT_EQ(calls, 3);
+    for (const auto& entry : layers) {
+        ASSERT_TRUE(entry.coding.has_value()) << entry.layer.name;
+        EXPECT_EQ(entry.coding->frames, 100);
+        EXPECT_EQ(entry.coding->projections, 50);
+        EXPECT_GT(entry.coding->actionMean, 0.0) << entry.layer.name;
+        EXPECT_GE(entry.coding->averageActivation, 0.0) << "ReLU outputs are non-negative";
+    }
+    EXPECT_EQ(layers[1].coding->units, 1024); // 64 x 4 x 4 after fc5, as PyTorch reports (small_relu_layers.json)
+    layers[0].layer.name = "resnet.99";
+    EXPECT_THROW(capture::addLayerCoding(*model, preprocessing, layers, options), InputError);
+}
+
+} // namespace
