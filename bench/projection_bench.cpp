@@ -60,8 +60,8 @@ int main(int argc, char** argv) {
     projection::RandomProjectionOptions options;
     options.projections = static_cast<int>(projections);
     const Eigen::MatrixXf random = projection::randomProjectionMatrix(units, options); // the floor's right factor
-    projection::RandomProjectionOptions oneProduct = options;
-    oneProduct.projectionsPerProduct = 0;
+    projection::RandomProjectionOptions explicitR = options;
+    explicitR.method = projection::ProjectionMethod::Explicit;
     double floor = 1e300, engine = 1e300, projectSeconds = 0, readoutSeconds = 0, oneProductSeconds = 1e300;
     projection::RandomProjectionResult result;
     projection::ExplainedVarianceResult explained;
@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
             explained = std::move(currentExplained);
         }
         oneProductSeconds =
-            std::min(oneProductSeconds, seconds([&] { projection::randomProjectionAction(layer, oneProduct); }));
+            std::min(oneProductSeconds, seconds([&] { projection::randomProjectionAction(layer, explicitR); }));
     }
 
     std::printf("\n  %-60s %10s %8s\n", "what", "seconds", "ratio");
@@ -91,11 +91,11 @@ int main(int argc, char** argv) {
                   units, units, static_cast<long long>(random.cols()));
     std::printf("  %-60s %10.3f %8.2f\n", floorLabel, floor, 1.0);
     std::printf("  %-60s %10.3f %8.2f\n", "engine: projections + actions + explained variance", engine, engine / floor);
-    std::printf("    %-58s %10.3f %8.2f\n", "draw r, products (64 projections each), actions", projectSeconds,
+    std::printf("    %-58s %10.3f %8.2f\n", "curves drawn in A's row space (n x n root of A A^T), actions", projectSeconds,
                 projectSeconds / floor);
     std::printf("    %-58s %10.3f %8.2f\n", "explained variance, stimulus pixels and latent", readoutSeconds,
                 readoutSeconds / floor);
-    std::printf("  %-60s %10.3f %8.2f\n", "for comparison: draw r, ONE product A R (96 MiB R), actions",
+    std::printf("  %-60s %10.3f %8.2f\n", "for comparison: draw every r (m x 3), products A r, actions",
                 oneProductSeconds, oneProductSeconds / floor);
     std::printf("  target: ratio <= 3\n\n");
     std::printf("  action            mean %.6g, sd %.6g, expected over r %.6g (mean/expected %.4f)\n",

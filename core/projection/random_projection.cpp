@@ -117,6 +117,28 @@ double expectedAction(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynami
     return static_cast<double>(dimensions) / (2.0 * static_cast<double>(activations.cols())) * increments;
 }
 
+// Curves z_k = L g_k for all K projections (see ProjectionMethod::RowSpace): L = U Lambda^1/2 from the eigenvectors of
+// the n x n Gram matrix A A^T (in double; clamped at 0, so a rank-deficient layer is fine), g_k drawn per projection
+// exactly like an r_k with n rows in place of m, scaled 1/sqrt(m).
+template <typename Scalar>
+Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>
+rowSpaceCurves(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>& activations,
+               const RandomProjectionOptions& options) {
+    const Eigen::Index n = activations.rows();
+    const Eigen::Index d = options.dimensions;
+    const Eigen::Index k = options.projections;
+    const Eigen::MatrixXd a = activations.template cast<double>();
+    Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(n, n);
+    gram.selfadjointView<Eigen::Lower>().rankUpdate(a);
+    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(gram.selfadjointView<Eigen::Lower>());
+    const Eigen::MatrixXd root = solver.eigenvectors() * solver.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
+    Eigen::MatrixXf drawn(n, d * k);
+    const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(activations.cols())));
+    for (Eigen::Index p = 0; p < k; ++p)
+        drawGaussians(options.seed, p, n * d, scale, drawn.data() + p * n * d);
+    return (root * drawn.cast<double>()).template cast<Scalar>();
+}
+
 template <typename Scalar>
 RandomProjectionResult
 projectAndMeasure(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>& activations,
@@ -134,9 +156,13 @@ projectAndMeasure(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, E
     // half a product, and each block is multiplied while it is still in cache.
     const Eigen::Index perProduct =
         options.projectionsPerProduct > 0 ? std::min<Eigen::Index>(options.projectionsPerProduct, k) : k;
-    Matrix projected(n, d * k);
-    Eigen::MatrixXf random(m, d * perProduct);
-    for (Eigen::Index first = 0; first < k; first += perProduct) {
+    const bool rowSpace = options.method == ProjectionMethod::RowSpace ||
+                          (options.method == ProjectionMethod::Auto && m > n);
+    Matrix projected;
+    if (rowSpace) projected = rowSpaceCurves<Scalar>(activations, options);
+    else projected.resize(n, d * k);
+    Eigen::MatrixXf random(rowSpace ? 0 : m, rowSpace ? 0 : d * perProduct);
+    for (Eigen::Index first = 0; !rowSpace && first < k; first += perProduct) {
         const Eigen::Index count = std::min(perProduct, k - first);
         drawProjections(m, first, count, options, random.data());
         if constexpr (std::is_same_v<Scalar, float>)

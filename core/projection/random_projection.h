@@ -9,6 +9,16 @@ namespace codescope::projection {
 
 /// How the random projections are drawn. Defaults are the paper's (Fig. 4c: "average computed over 1000 random
 /// projections"; r in R^{m x 3}).
+/// How the curves z_k = A r_k are produced.
+enum class ProjectionMethod {
+    Auto,     ///< RowSpace when m > n (the moving dot: 100 frames, thousands of units), else Explicit
+    Explicit, ///< draw every r_k (m x d) and multiply; curve k is A r_k for the r_k randomProjectionMatrix returns
+    /// z_k = L g_k with L L^T = A A^T (n x n) and g_k i.i.d. N(0, 1/m) (n x d): the same distribution as A r_k,
+    /// because A r_k = (A Q)(Q^T r_k) for an orthonormal basis Q (m x n) of A's row space and Q^T r_k is again i.i.d.
+    /// N(0, 1/m). It draws n d values per projection instead of m d, and the product is n x n instead of n x m.
+    RowSpace,
+};
+
 struct RandomProjectionOptions {
     int projections = 1000; ///< K, the number of random matrices r
     int dimensions = 3;     ///< d, the columns of each r (3: the curves are drawn in 3-D)
@@ -17,6 +27,7 @@ struct RandomProjectionOptions {
     /// Projections drawn and multiplied per BLAS product (0: all K in one product A R). The results do not depend on
     /// it; 64 keeps the drawn block (m x 3 x 64 floats, 6 MiB at m = 8000) in cache for its product.
     int projectionsPerProduct = 64;
+    ProjectionMethod method = ProjectionMethod::Auto;
 };
 
 /// The projections of one layer.
@@ -48,7 +59,9 @@ struct RandomProjectionResult {
 /// differences of successive points only; closing the loop would add ||z_0 - z_{n-1}||^2). A is used as given, not
 /// centred: a constant offset adds nothing to the differences.
 ///
-/// The curves are the product A R with R = [r_1 ... r_K] (m x dK), computed as BLAS products of A with column blocks
+/// With the RowSpace method (the default when m > n) the curves are drawn in A's row space, equal in distribution to
+/// A r_k (see ProjectionMethod) at a fraction of the cost; the r_k themselves are then never formed. Explicitly:
+/// the curves are the product A R with R = [r_1 ... r_K] (m x dK), computed as BLAS products of A with column blocks
 /// of projectionsPerProduct projections (one product when it is 0), in the precision of A (float32 A: sgemm); actions
 /// are summed in double. Memory: n x dK for the curves plus one block of R (all of R, m d K floats, 96 MiB for
 /// m = 8000 and K = 1000, with projectionsPerProduct = 0).
@@ -74,7 +87,7 @@ double expectedRandomProjectionAction(const Eigen::Ref<const Eigen::MatrixXd>& a
 double trajectoryAction(const Eigen::Ref<const Eigen::MatrixXd>& curve);
 
 /// The random matrices themselves, R = [r_1 ... r_K] (m x dK), exactly as randomProjectionAction draws them for
-/// `units` = m: for showing or re-using a projection. The entries are float32 for either precision of A (widened for
+/// `units` = m with the Explicit method: for showing or re-using a projection. The entries are float32 for either precision of A (widened for
 /// double A), so a seed names the same projections whatever the activations' type. Throws InputError for units < 1,
 /// projections < 1 or dimensions < 1.
 Eigen::MatrixXf randomProjectionMatrix(Eigen::Index units, const RandomProjectionOptions& options = {});

@@ -79,6 +79,7 @@ TEST(RandomProjection, CurvesAreTheProductWithTheDrawnMatricesAndActionsTheirAct
     RandomProjectionOptions options;
     options.projections = 5;
     options.seed = 42;
+    options.method = ProjectionMethod::Explicit;
     const RandomProjectionResult result = randomProjectionAction(a, options);
     const Eigen::MatrixXd r = randomProjectionMatrix(30, options).cast<double>();
     ASSERT_EQ(r.rows(), 30);
@@ -93,6 +94,51 @@ TEST(RandomProjection, CurvesAreTheProductWithTheDrawnMatricesAndActionsTheirAct
     EXPECT_NEAR(result.averageActivation, a.mean(), 1e-15);
     EXPECT_EQ(result.frames, 12);
     EXPECT_EQ(result.units, 30);
+}
+
+// Over r, the curves' covariance is E[(A r)(A r)^T] = A A^T / m per column of r (d columns, independent); both
+// methods must reproduce it, and the row-space one must not need a full-rank layer.
+void expectCurveCovarianceIsGramOverM(const Eigen::MatrixXd& a, ProjectionMethod method) {
+    RandomProjectionOptions options;
+    options.projections = 20000;
+    options.dimensions = 1;
+    options.seed = 5;
+    options.method = method;
+    const RandomProjectionResult result = randomProjectionAction(a, options);
+    const Eigen::MatrixXd& z = result.curves; // n x K
+    const Eigen::MatrixXd empirical = z * z.transpose() / static_cast<double>(z.cols());
+    const Eigen::MatrixXd expected = a * a.transpose() / static_cast<double>(a.cols());
+    for (Eigen::Index i = 0; i < a.rows(); ++i)
+        for (Eigen::Index j = 0; j < a.rows(); ++j) {
+            // Standard error of a mean of K products of two Gaussians: sqrt((S_ii S_jj + S_ij^2) / K).
+            const double se = std::sqrt((expected(i, i) * expected(j, j) + expected(i, j) * expected(i, j)) / 20000.0);
+            EXPECT_NEAR(empirical(i, j), expected(i, j), 5 * se) << "entry " << i << "," << j;
+        }
+}
+
+TEST(RandomProjection, CurvesHaveTheCovarianceOfARWithEitherMethod) {
+    const Eigen::MatrixXd a = gaussianMatrix(4, 60, 13) + Eigen::MatrixXd::Constant(4, 60, 0.5);
+    expectCurveCovarianceIsGramOverM(a, ProjectionMethod::Explicit);
+    expectCurveCovarianceIsGramOverM(a, ProjectionMethod::RowSpace);
+    // Rank 2: frames 3 and 4 repeat frames 1 and 2.
+    Eigen::MatrixXd lowRank(4, 60);
+    lowRank << a.topRows(2), a.topRows(2);
+    expectCurveCovarianceIsGramOverM(lowRank, ProjectionMethod::RowSpace);
+}
+
+TEST(RandomProjection, RowSpaceAndExplicitActionsAgreeInDistribution) {
+    const Eigen::MatrixXd a = smoothTrajectory(30, 400, 14) + 0.2 * gaussianMatrix(30, 400, 15);
+    RandomProjectionOptions options;
+    options.projections = 3000;
+    options.keptCurves = 0;
+    options.method = ProjectionMethod::Explicit;
+    const RandomProjectionResult explicitR = randomProjectionAction(a, options);
+    options.method = ProjectionMethod::RowSpace;
+    const RandomProjectionResult rowSpace = randomProjectionAction(a, options);
+    const double se = explicitR.sdAction / std::sqrt(3000.0);
+    EXPECT_NEAR(rowSpace.meanAction, explicitR.meanAction, 6 * se);
+    EXPECT_NEAR(rowSpace.sdAction / explicitR.sdAction, 1.0, 0.1);
+    EXPECT_NEAR(rowSpace.meanAction / rowSpace.expectedAction, 1.0, 0.05);
 }
 
 TEST(RandomProjection, ProjectionEntriesHaveVarianceOneOverM) {
@@ -128,6 +174,7 @@ TEST(RandomProjection, BlockingOfTheProductDoesNotChangeTheResult) {
     const Eigen::MatrixXf a = gaussianMatrix(25, 70, 12).cast<float>();
     RandomProjectionOptions options;
     options.projections = 20;
+    options.method = ProjectionMethod::Explicit;
     options.projectionsPerProduct = 0; // one product A R
     const RandomProjectionResult one = randomProjectionAction(a, options);
     for (int perProduct : {1, 7, 64}) {
