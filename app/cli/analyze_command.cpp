@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "app/cli/command_line.h"
+#include "app/cli/model_options.h"
 #include "core/capture/layer_analysis.h"
 #include "core/io/atomic_file.h"
 #include "core/models/model_loader.h"
@@ -57,21 +58,6 @@ options:
 exit status: 0 success, 2 bad input or usage (one-line error on stderr).
 )";
 
-std::vector<std::int64_t> parseShape(const std::string& text) {
-    std::vector<std::int64_t> shape;
-    std::stringstream stream(text);
-    std::string part;
-    while (std::getline(stream, part, ',')) {
-        char* end = nullptr;
-        const long long value = std::strtoll(part.c_str(), &end, 10);
-        if (part.empty() || *end != '\0' || value < 1 || value > 100000)
-            throw UsageError("--input-shape must be C,H,W with positive integers, got '" + text + "'");
-        shape.push_back(value);
-    }
-    if (shape.size() != 3) throw UsageError("--input-shape must be C,H,W, got '" + text + "'");
-    return shape;
-}
-
 std::vector<std::string> parseLayerList(const std::string& text) {
     std::vector<std::string> names;
     if (text.empty() || text == "auto") return names;
@@ -80,21 +66,6 @@ std::vector<std::string> parseLayerList(const std::string& text) {
     while (std::getline(stream, name, ','))
         if (!name.empty()) names.push_back(name);
     return names;
-}
-
-models::ModelSpec modelSpec(const CommandLine& cl) {
-    if (cl.has("model") == cl.has("run")) throw UsageError("give exactly one of --model FILE or --run DIR");
-    models::ModelSpec spec;
-    spec.path = cl.has("model") ? cl.text("model") : cl.text("run");
-    spec.isRun = cl.has("run");
-    if (cl.has("input-shape")) spec.inputShape = parseShape(cl.text("input-shape"));
-    return spec;
-}
-
-std::string shapeText(const std::vector<std::int64_t>& shape) {
-    std::string text;
-    for (std::size_t i = 0; i < shape.size(); ++i) text += (i ? "x" : "") + std::to_string(shape[i]);
-    return text;
 }
 
 } // namespace
@@ -143,22 +114,10 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
     coding.frames = static_cast<int>(cl.integer("frames", coding.frames, 5, 100000));
     coding.bitsPerUnit = static_cast<double>(cl.integer("bits", 32, 1, 1024));
     coding.seed = options.spectrum.seed;
-    const std::string normalize = cl.text("normalize", "none");
-    if (normalize != "none" && normalize != "imagenet")
-        throw UsageError("--normalize must be none or imagenet, got '" + normalize + "'");
 
     models::LoadedModel loaded = models::openModel(modelSpec(cl));
     const std::unique_ptr<data::ImageDataset> dataset = data::openDataset(cl.text("dataset"));
-    data::Preprocessing preprocessing;
-    preprocessing.channels = loaded.inputShape[0];
-    preprocessing.height = loaded.inputShape[1];
-    preprocessing.width = loaded.inputShape[2];
-    if (normalize == "imagenet") {
-        const std::vector<float> mean = {0.485f, 0.456f, 0.406f};
-        const std::vector<float> stddev = {0.229f, 0.224f, 0.225f};
-        preprocessing.mean.assign(mean.begin(), mean.begin() + std::min<std::int64_t>(3, preprocessing.channels));
-        preprocessing.std.assign(stddev.begin(), stddev.begin() + std::min<std::int64_t>(3, preprocessing.channels));
-    }
+    const data::Preprocessing preprocessing = preprocessingFor(cl, loaded);
 
     const bool showProgress = !cl.has("quiet") && ::isatty(STDERR_FILENO);
     auto results = capture::analyzeLayers(

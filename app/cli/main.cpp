@@ -7,6 +7,7 @@
 
 #include "app/cli/analyze_command.h"
 #include "app/cli/command_line.h"
+#include "app/cli/eigenfilters_command.h"
 #include "app/cli/spectrum_command.h"
 #include "app/cli/theory_command.h"
 #include "app/cli/train_command.h"
@@ -22,7 +23,8 @@ commands:
   spectrum   PCA eigenspectrum and power-law exponent alpha of an activation matrix (.npy)
   demo       the same analysis on generated activations with a known exponent
   layers     the capturable layers of a model (TorchScript file or trained run), in depth order
-  analyze    run a model over a data set and compute every layer's spectrum and alpha
+  analyze    run a model over a data set and compute every layer's spectrum, alpha and coding record
+  eigenfilters  the input-space pictures of a layer's leading principal components (Fig. 3d)
   train      train the paper's ResNet-VAE once per dropout rate (resumable sweep)
   theory     the paper's closed forms: compression (eq. 1), dropout (eq. 2), zeta (eq. 4), capacity (eq. 3)
 
@@ -59,6 +61,7 @@ int main(int argc, char** argv) {
         if (command == "demo") return codescope::cli::runDemoCommand(rest);
         if (command == "layers") return codescope::cli::runLayersCommand(rest);
         if (command == "analyze") return codescope::cli::runAnalyzeCommand(rest);
+        if (command == "eigenfilters") return codescope::cli::runEigenfiltersCommand(rest);
         if (command == "theory") return codescope::cli::runTheoryCommand(rest);
         if (command == "train") return codescope::cli::runTrainCommand(rest);
         return fail("unknown command '" + command + "' (try codescope-cli --help)");

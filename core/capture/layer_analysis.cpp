@@ -244,6 +244,10 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const d
     return results;
 }
 
+models::LayerInfo findLayer(models::CapturableModel& model, const data::ImageBatch& example, const std::string& name) {
+    return chooseLayers(model.discoverLayers(toTensor(example).clone()), {name}, model.name()).front();
+}
+
 std::vector<Eigen::MatrixXf> captureActivations(models::CapturableModel& model, const data::ImageBatch& images,
                                                 const std::vector<std::string>& layerNames) {
     const std::vector<at::Tensor> outputs = model.capture(toTensor(images), layerNames);

@@ -48,6 +48,10 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const d
                                          const CaptureProgressCallback& progress = {},
                                          const CancelToken* cancel = nullptr);
 
+/// The layer called `name`, discovered by running `example` (a preprocessed batch) through the model. Throws
+/// InputError naming the model if it has no such layer (or rejects the input).
+models::LayerInfo findLayer(models::CapturableModel& model, const data::ImageBatch& example, const std::string& name);
+
 /// Raw activations of a small input (e.g. the moving-dot stimulus), one matrix per requested layer:
 /// images x features (float). Throws InputError for an unknown layer.
 std::vector<Eigen::MatrixXf> captureActivations(models::CapturableModel& model, const data::ImageBatch& images,

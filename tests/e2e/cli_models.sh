@@ -36,6 +36,15 @@ check "every layer has the issue's keys" bash -c "for k in name depth n_features
   action_mean action_sd explained_variance_stimulus eq4_expected_action eq3_capacity_bits; do \
   [[ \$(grep -c \"\\\"\$k\\\":\" '$work/a.json') -eq 23 ]] || { echo \"  key \$k\"; exit 1; }; done"
 check "the summary prints every layer" bash -c "[[ \$(grep -c 'relu' '$work/out') -ge 20 ]]"
+check "eigenfilters of a layer exit 0" expect_exit 0 "$CLI" eigenfilters --run "$runs/dropout-0" --dataset fashion-mnist \
+  --layer resnet.5.0.relu --samples 200 --components 8 --png "$work/f.png" --npy "$work/f.npy" --json "$work/f.json"
+check "the gallery is a PNG" bash -c "head -c 8 '$work/f.png' | od -An -c | grep -q 'P   N   G'"
+check "the filters are 8 x 784 float32" bash -c "head -c 128 '$work/f.npy' | grep -q \"'shape': (8, 784)\""
+check "the JSON holds 8 eigenvalues" bash -c "tr -d ' \n' <'$work/f.json' | grep -Eq '\"eigenvalues\":\[([-0-9.e]+,){7}[-0-9.e]+\]'"
+check "eigenfilters of an unknown layer exit 2" expect_exit 2 "$CLI" eigenfilters --run "$runs/dropout-0" \
+  --dataset fashion-mnist --layer nope --png "$work/g.png"
+check "the unknown layer is named" one_line_naming "nope"
+check "no gallery written on failure" test ! -e "$work/g.png"
 
 # Bad input: exit 2, one line naming what is wrong, no output file.
 check "analyze of a missing run exits 2" expect_exit 2 "$CLI" analyze --run "$work/nope" --dataset fashion-mnist \

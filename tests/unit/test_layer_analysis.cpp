@@ -6,6 +6,8 @@
 #include <random>
 
 #include "core/capture/layer_analysis.h"
+#include "core/capture/layer_eigenfilters.h"
+#include <Eigen/Eigenvalues>
 #include "core/common/input_error.h"
 #include "core/io/matrix_source.h"
 
@@ -177,6 +179,56 @@ TEST(LayerAnalysis, RawActivationsOfASmallInput) {
     ASSERT_EQ(raw.size(), 1u);
     const Eigen::MatrixXf expected = model.activations(images.pixels(), false);
     EXPECT_LT((raw[0] - expected).cwiseAbs().maxCoeff(), 1e-5f);
+}
+
+TEST(LayerEigenfilters, EqualTheRegressionOfTheImagesOnEachComponentScore) {
+    // Reference: the captured layer recomputed directly, its PCA by Eigen's own solver, and the filters by the
+    // definition cov(X, s_k) / var(s_k), every pixel regressed on its own.
+    const RandomImages images(300);
+    LinearReluModel model;
+    capture::EigenfilterOptions options;
+    options.samples = 250;
+    options.components = 4;
+    options.batchSize = 37; // ragged last batch
+    const capture::LayerEigenfilters got =
+        capture::layerEigenfilters(model, images, identity(), "linear.relu", options);
+    ASSERT_EQ(got.filters.filters.rows(), 4);
+    ASSERT_EQ(got.filters.filters.cols(), kPixels);
+    EXPECT_EQ(got.samples, 250);
+    EXPECT_EQ(got.features, kHidden);
+    EXPECT_EQ(got.stride, 1);
+
+    const std::vector<float> used(images.pixels().begin(), images.pixels().begin() + 250 * kPixels);
+    const Eigen::MatrixXd a = model.activations(used, true).cast<double>();
+    const Eigen::MatrixXd x = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+                                  used.data(), 250, kPixels).cast<double>();
+    const Eigen::MatrixXd ac = a.rowwise() - a.colwise().mean();
+    const Eigen::MatrixXd xc = x.rowwise() - x.colwise().mean();
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> pca(ac.transpose() * ac / 249.0);
+    for (int k = 0; k < 4; ++k) {
+        const Eigen::VectorXd v = pca.eigenvectors().col(kHidden - 1 - k);
+        EXPECT_NEAR(got.filters.eigenvalues[k], pca.eigenvalues()[kHidden - 1 - k], 1e-9 * pca.eigenvalues().maxCoeff());
+        const Eigen::VectorXd score = ac * v;
+        Eigen::RowVectorXd filter(kPixels);
+        for (Eigen::Index p = 0; p < kPixels; ++p) filter[p] = xc.col(p).dot(score) / score.squaredNorm();
+        const double sign = filter.dot(got.filters.filters.row(k)) < 0 ? -1.0 : 1.0; // eigenvectors' sign is free
+        EXPECT_LT((sign * filter - got.filters.filters.row(k)).norm(), 1e-6 * filter.norm()) << "component " << k;
+    }
+}
+
+TEST(LayerEigenfilters, UnknownLayerAndMemoryBudgetAreInputErrors) {
+    const RandomImages images(50);
+    LinearReluModel model;
+    capture::EigenfilterOptions options;
+    options.components = 2;
+    EXPECT_THROW(capture::layerEigenfilters(model, images, identity(), "nope", options), InputError);
+    options.memoryBudgetBytes = 1000; // 50 x (16 + 24) doubles need 16000 bytes
+    try {
+        capture::layerEigenfilters(model, images, identity(), "linear", options);
+        FAIL() << "expected an InputError";
+    } catch (const InputError& error) {
+        EXPECT_NE(std::string(error.what()).find("samples fit"), std::string::npos) << error.what();
+    }
 }
 
 } // namespace

@@ -1,0 +1,62 @@
+#include "app/cli/model_options.h"
+
+#include <cstdlib>
+#include <sstream>
+
+namespace codescope::cli {
+
+const std::vector<std::string> kModelValueOptions = {"model", "run", "input-shape", "normalize"};
+
+namespace {
+
+std::vector<std::int64_t> parseShape(const std::string& text) {
+    std::vector<std::int64_t> shape;
+    std::stringstream stream(text);
+    std::string part;
+    while (std::getline(stream, part, ',')) {
+        char* end = nullptr;
+        const long long value = std::strtoll(part.c_str(), &end, 10);
+        if (part.empty() || *end != '\0' || value < 1 || value > 100000)
+            throw UsageError("--input-shape must be C,H,W with positive integers, got '" + text + "'");
+        shape.push_back(value);
+    }
+    if (shape.size() != 3) throw UsageError("--input-shape must be C,H,W, got '" + text + "'");
+    return shape;
+}
+
+} // namespace
+
+models::ModelSpec modelSpec(const CommandLine& cl) {
+    if (cl.has("model") == cl.has("run")) throw UsageError("give exactly one of --model FILE or --run DIR");
+    models::ModelSpec spec;
+    spec.path = cl.has("model") ? cl.text("model") : cl.text("run");
+    spec.isRun = cl.has("run");
+    if (cl.has("input-shape")) spec.inputShape = parseShape(cl.text("input-shape"));
+    return spec;
+}
+
+data::Preprocessing preprocessingFor(const CommandLine& cl, const models::LoadedModel& loaded) {
+    const std::string normalize = cl.text("normalize", "none");
+    if (normalize != "none" && normalize != "imagenet")
+        throw UsageError("--normalize must be none or imagenet, got '" + normalize + "'");
+    data::Preprocessing preprocessing;
+    preprocessing.channels = loaded.inputShape[0];
+    preprocessing.height = loaded.inputShape[1];
+    preprocessing.width = loaded.inputShape[2];
+    if (normalize == "imagenet") {
+        const std::vector<float> mean = {0.485f, 0.456f, 0.406f};
+        const std::vector<float> stddev = {0.229f, 0.224f, 0.225f};
+        const auto used = std::min<std::int64_t>(3, preprocessing.channels);
+        preprocessing.mean.assign(mean.begin(), mean.begin() + used);
+        preprocessing.std.assign(stddev.begin(), stddev.begin() + used);
+    }
+    return preprocessing;
+}
+
+std::string shapeText(const std::vector<std::int64_t>& shape) {
+    std::string text;
+    for (std::size_t i = 0; i < shape.size(); ++i) text += (i ? "x" : "") + std::to_string(shape[i]);
+    return text;
+}
+
+} // namespace codescope::cli
