@@ -12,6 +12,7 @@ packages=(
   libvtk9-dev mpi-default-dev libtorch-dev
   dataset-fashion-mnist
   xvfb xauth libgl1-mesa-dri libglx-mesa0 qt6-qpa-plugins poppler-utils
+  dpkg-dev appstream                              # the .deb (dpkg-shlibdeps) and its metadata check
 )
 
 missing=()
