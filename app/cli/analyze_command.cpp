@@ -1,6 +1,8 @@
 #include "app/cli/analyze_command.h"
 
 #include <cmath>
+#include <filesystem>
+#include <optional>
 #include <cstdio>
 #include <sstream>
 #include <unistd.h>
@@ -10,7 +12,11 @@
 #include "core/capture/layer_analysis.h"
 #include "core/io/atomic_file.h"
 #include "core/models/model_loader.h"
+#include "core/results/analysis_cache.h"
 #include "core/results/layer_report.h"
+#include "core/results/layer_report_reader.h"
+#include "core/results/sweep_folder.h"
+#include "core/models/resnet_vae.h"
 
 namespace codescope::cli {
 
@@ -40,6 +46,8 @@ effective capacity C - |alpha| m log2(m/e) with C = m x bits.
 options:
   --model FILE          a TorchScript file
   --run DIR             a run trained by `codescope-cli train`
+  --sweep DIR           every run of a sweep trained by `codescope-cli train --out DIR`, then alpha by depth
+                        across the runs
   --dataset SPEC        fashion-mnist[:PATH] | cifar10:PATH | images:PATH | npy:PATH        [required]
   --samples N           use the first N images (0: all)                                      [1000]
   --layers LIST         auto (every ReLU output) or comma-separated layer names               [auto]
@@ -48,6 +56,12 @@ options:
   --batch N             images per forward pass (0: from the memory budget)                 [0]
   --memory-budget MIB   covariances + one batch of activations                               [2048]
   --fit-range LO:HI, --max-components N, --max-features N, --bootstrap N, --seed N   as for `spectrum`
+  --estimator NAME      alpha (and its bootstrap interval) by huber (the paper's), wls (Stringer et al. 2019,
+                        weights 1/k) or mle (discrete power law on ranks, KS-chosen lower cut-off)    [huber]
+  --robustness          also every estimator's alpha and R^2, and alpha over a grid of fit ranges, per layer
+                        (in the JSON: "alpha_estimators", "fit_range_table")
+  --no-cache            recompute even if the run folder holds this analysis (runs are cached in
+                        RUN/analysis-KEY.json, KEY covering the model file and every setting)
   --projections K       random projections per layer for the coding record (0: none)        [1000]
   --frames N            moving-dot frames over one period                                    [100]
   --bits B              bits per unit in eq. 3's capacity C = m x B                          [32]
@@ -58,6 +72,14 @@ options:
 exit status: 0 success, 2 bad input or usage (one-line error on stderr).
 )";
 
+spectrum::AlphaEstimator parseEstimator(const std::string& name) {
+    try {
+        return spectrum::parseAlphaEstimator(name);
+    } catch (const InputError&) {
+        throw UsageError("--estimator must be huber, wls or mle, got '" + name + "'");
+    }
+}
+
 std::vector<std::string> parseLayerList(const std::string& text) {
     std::vector<std::string> names;
     if (text.empty() || text == "auto") return names;
@@ -66,6 +88,94 @@ std::vector<std::string> parseLayerList(const std::string& text) {
     while (std::getline(stream, name, ','))
         if (!name.empty()) names.push_back(name);
     return names;
+}
+
+struct AnalysisJob {
+    const CommandLine& cl;
+    capture::CaptureOptions options;
+    capture::CodingOptions coding;
+    results::AnalysisSettings settings;
+    results::ReportOptions reportOptions;
+    bool useCache;
+};
+
+std::string formatRate(double rate) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", rate);
+    return text;
+}
+
+void printReport(const results::LayerReport& report, bool fromCache) {
+    std::printf("%s on %s (%lld images)%s\n", report.model.c_str(), report.dataset.c_str(),
+                static_cast<long long>(report.samples), fromCache ? ", cached" : "");
+    std::printf("  %5s  %-28s %9s %6s %8s  %-17s %19s %7s %9s %10s\n", "depth", "layer", "features", "stride",
+                "alpha", "95% CI", "action mean (sd)", "R2 dot", "eq.4", "eq.3 kbit");
+    for (const capture::LayerSpectrum& entry : report.layers) {
+        const spectrum::SpectrumResult& r = entry.spectrum;
+        char ci[48] = "-";
+        if (std::isfinite(r.alphaCiLo)) std::snprintf(ci, sizeof ci, "[%.3f, %.3f]", r.alphaCiLo, r.alphaCiHi);
+        char action[48] = "-", r2[16] = "-", eq4[24] = "-", eq3[24] = "-";
+        if (const auto& c = entry.coding) {
+            std::snprintf(action, sizeof action, "%.3g (%.2g)", c->actionMean, c->actionSd);
+            std::snprintf(r2, sizeof r2, "%.3f", c->stimulusR2Mean);
+            if (c->eq4ExpectedAction) std::snprintf(eq4, sizeof eq4, "%.4g", *c->eq4ExpectedAction);
+            else std::snprintf(eq4, sizeof eq4, "diverges");
+            std::snprintf(eq3, sizeof eq3, "%.1f", c->eq3CapacityBits / 1000.0);
+        }
+        std::printf("  %5d  %-28s %9lld %6lld %8.4f  %-17s %19s %7s %9s %10s\n", entry.layer.depth,
+                    entry.layer.name.c_str(), static_cast<long long>(r.features), static_cast<long long>(r.stride),
+                    r.alpha, ci, action, r2, eq4, eq3);
+        if (!fromCache)
+            for (const std::string& warning : r.warnings)
+                std::fprintf(stderr, "warning: layer %s: %s\n", entry.layer.name.c_str(), warning.c_str());
+    }
+}
+
+// One model: from the cache beside a run when it holds this exact analysis, else computed (and cached for a run).
+results::LayerReport analyzeOne(const AnalysisJob& job, const models::ModelSpec& spec) {
+    std::optional<std::string> cachePath;
+    if (job.useCache && spec.isRun) {
+        const std::string key = results::analysisCacheKey(
+            results::fileDigest((std::filesystem::path(spec.path) / models::kRunModelFile).string()), job.settings);
+        cachePath = results::analysisCachePath(spec.path, key);
+        if (results::findCachedAnalysis(spec.path, key)) {
+            try {
+                results::LayerReport report = results::readLayerReport(*cachePath);
+                printReport(report, true);
+                return report;
+            } catch (const InputError& error) {
+                std::fprintf(stderr, "warning: ignoring a damaged cache (%s); analysing again\n", error.what());
+            }
+        }
+    }
+    models::LoadedModel loaded = models::openModel(spec);
+    const std::unique_ptr<data::ImageDataset> dataset = data::openDataset(job.settings.dataset);
+    const data::Preprocessing preprocessing = preprocessingFor(job.cl, loaded);
+    const bool showProgress = !job.cl.has("quiet") && ::isatty(STDERR_FILENO);
+    results::LayerReport report;
+    report.layers = capture::analyzeLayers(
+        *loaded.model, *dataset, preprocessing, parseLayerList(job.settings.layers), job.options,
+        [&](const capture::CaptureProgress& p) {
+            if (!showProgress) return;
+            std::fprintf(stderr, "\r  %5.1f%%  %8.1f images/s", 100.0 * p.fraction, p.samplesPerSecond);
+            if (p.fraction >= 1.0) std::fprintf(stderr, "\r%40s\r", "");
+            std::fflush(stderr);
+        });
+    capture::addLayerCoding(*loaded.model, preprocessing, report.layers, job.coding);
+    report.model = loaded.model->name();
+    report.dataset = dataset->name();
+    report.samples = job.options.samples > 0 ? std::min(job.options.samples, dataset->size()) : dataset->size();
+    printReport(report, false);
+    if (cachePath) {
+        try {
+            io::writeFileAtomically(*cachePath, results::layerSpectraJson(report.model, report.dataset,
+                                                                          report.samples, report.layers,
+                                                                          job.reportOptions));
+        } catch (const InputError& error) {
+            std::fprintf(stderr, "warning: could not cache the analysis (%s)\n", error.what());
+        }
+    }
+    return report;
 }
 
 } // namespace
@@ -91,8 +201,8 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
     const CommandLine cl(args,
                          {"model", "run", "dataset", "samples", "layers", "input-shape", "normalize", "batch",
                           "memory-budget", "fit-range", "max-components", "max-features", "bootstrap", "seed", "json",
-                          "projections", "frames", "bits"},
-                         {"quiet", "help"});
+                          "projections", "frames", "bits", "sweep", "estimator"},
+                         {"quiet", "help", "no-cache", "robustness"});
     if (cl.has("help")) {
         std::fputs(kAnalyzeHelp, stdout);
         return 0;
@@ -109,54 +219,64 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
     options.spectrum.maxFeatures = cl.integer("max-features", options.spectrum.maxFeatures, 2, 1000000);
     options.spectrum.bootstrapResamples = static_cast<int>(cl.integer("bootstrap", 200, 0, 100000));
     options.spectrum.seed = static_cast<std::uint64_t>(cl.integer("seed", 0, 0, INT64_MAX));
+    options.spectrum.estimator = parseEstimator(cl.text("estimator", "huber"));
     capture::CodingOptions coding;
     coding.projections = static_cast<int>(cl.integer("projections", coding.projections, 0, 1000000));
     coding.frames = static_cast<int>(cl.integer("frames", coding.frames, 5, 100000));
     coding.bitsPerUnit = static_cast<double>(cl.integer("bits", 32, 1, 1024));
     coding.seed = options.spectrum.seed;
 
-    models::LoadedModel loaded = models::openModel(modelSpec(cl));
-    const std::unique_ptr<data::ImageDataset> dataset = data::openDataset(cl.text("dataset"));
-    const data::Preprocessing preprocessing = preprocessingFor(cl, loaded);
+    if (cl.has("sweep") && (cl.has("model") || cl.has("run")))
+        throw UsageError("give --sweep DIR or one of --model/--run, not both");
+    results::AnalysisSettings settings;
+    settings.dataset = cl.text("dataset");
+    settings.layers = cl.text("layers", "auto");
+    settings.inputShape = cl.text("input-shape");
+    settings.normalize = cl.text("normalize", "none");
+    settings.samples = options.samples;
+    settings.fitLo = options.spectrum.fitLo;
+    settings.fitHi = options.spectrum.fitHi;
+    settings.maxComponents = options.spectrum.maxComponents;
+    settings.maxFeatures = options.spectrum.maxFeatures;
+    settings.bootstrap = options.spectrum.bootstrapResamples;
+    settings.seed = options.spectrum.seed;
+    settings.projections = coding.projections;
+    settings.frames = coding.frames;
+    settings.bitsPerUnit = coding.bitsPerUnit;
+    settings.estimator = spectrum::alphaEstimatorName(options.spectrum.estimator);
+    results::ReportOptions reportOptions;
+    reportOptions.robustness = cl.has("robustness");
 
-    const bool showProgress = !cl.has("quiet") && ::isatty(STDERR_FILENO);
-    auto results = capture::analyzeLayers(
-        *loaded.model, *dataset, preprocessing, parseLayerList(cl.text("layers", "auto")), options,
-        [&](const capture::CaptureProgress& p) {
-            if (!showProgress) return;
-            std::fprintf(stderr, "\r  %5.1f%%  %8.1f images/s", 100.0 * p.fraction, p.samplesPerSecond);
-            if (p.fraction >= 1.0) std::fprintf(stderr, "\r%40s\r", "");
-            std::fflush(stderr);
-        });
-
-    capture::addLayerCoding(*loaded.model, preprocessing, results, coding);
-
-    const std::int64_t used = options.samples > 0 ? std::min(options.samples, dataset->size()) : dataset->size();
-    std::printf("%s on %s (%lld images)\n", loaded.model->name().c_str(), dataset->name().c_str(),
-                static_cast<long long>(used));
-    std::printf("  %5s  %-28s %9s %6s %8s  %-17s %19s %7s %9s %10s\n", "depth", "layer", "features", "stride",
-                "alpha", "95% CI", "action mean (sd)", "R2 dot", "eq.4", "eq.3 kbit");
-    for (const capture::LayerSpectrum& entry : results) {
-        const spectrum::SpectrumResult& r = entry.spectrum;
-        char ci[48] = "-";
-        if (std::isfinite(r.alphaCiLo)) std::snprintf(ci, sizeof ci, "[%.3f, %.3f]", r.alphaCiLo, r.alphaCiHi);
-        char action[48] = "-", r2[16] = "-", eq4[24] = "-", eq3[24] = "-";
-        if (const auto& c = entry.coding) {
-            std::snprintf(action, sizeof action, "%.3g (%.2g)", c->actionMean, c->actionSd);
-            std::snprintf(r2, sizeof r2, "%.3f", c->stimulusR2Mean);
-            if (c->eq4ExpectedAction) std::snprintf(eq4, sizeof eq4, "%.4g", *c->eq4ExpectedAction);
-            else std::snprintf(eq4, sizeof eq4, "diverges");
-            std::snprintf(eq3, sizeof eq3, "%.1f", c->eq3CapacityBits / 1000.0);
-        }
-        std::printf("  %5d  %-28s %9lld %6lld %8.4f  %-17s %19s %7s %9s %10s\n", entry.layer.depth,
-                    entry.layer.name.c_str(), static_cast<long long>(r.features), static_cast<long long>(r.stride),
-                    r.alpha, ci, action, r2, eq4, eq3);
-        for (const std::string& warning : r.warnings)
-            std::fprintf(stderr, "warning: layer %s: %s\n", entry.layer.name.c_str(), warning.c_str());
+    const AnalysisJob job{cl, options, coding, settings, reportOptions, !cl.has("no-cache")};
+    if (!cl.has("sweep")) {
+        const results::LayerReport report = analyzeOne(job, modelSpec(cl));
+        if (cl.has("json"))
+            io::writeFileAtomically(cl.text("json"), results::layerSpectraJson(report.model, report.dataset,
+                                                                               report.samples, report.layers,
+                                                                               reportOptions));
+        return 0;
     }
-    if (cl.has("json"))
-        io::writeFileAtomically(cl.text("json"), results::layerSpectraJson(loaded.model->name(), dataset->name(),
-                                                                           used, results));
+    if (cl.has("json")) throw UsageError("--json is for one model; a sweep caches each run's analysis in its folder");
+    const std::vector<results::SweepRun> runs = results::readSweepFolder(cl.text("sweep"));
+    std::vector<results::LayerReport> reports;
+    for (const results::SweepRun& run : runs) {
+        if (!run.finished)
+            std::fprintf(stderr, "warning: run %s has not finished training; analysing its last model\n",
+                         run.name.c_str());
+        models::ModelSpec spec;
+        spec.path = run.directory;
+        spec.isRun = true;
+        reports.push_back(analyzeOne(job, spec));
+    }
+    std::printf("\nalpha by depth across the sweep (%zu runs)\n  %-28s", runs.size(), "layer");
+    for (const results::SweepRun& run : runs) std::printf(" %9s", ("D=" + formatRate(run.dropout)).c_str());
+    std::printf("\n");
+    for (std::size_t l = 0; l < reports.front().layers.size(); ++l) {
+        std::printf("  %-28s", reports.front().layers[l].layer.name.c_str());
+        for (const results::LayerReport& report : reports)
+            std::printf(" %9.4f", l < report.layers.size() ? report.layers[l].spectrum.alpha : NAN);
+        std::printf("\n");
+    }
     return 0;
 }
 

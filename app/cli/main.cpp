@@ -10,6 +10,7 @@
 #include "app/cli/eigenfilters_command.h"
 #include "app/cli/spectrum_command.h"
 #include "app/cli/theory_command.h"
+#include "app/cli/toy_superposition_command.h"
 #include "app/cli/train_command.h"
 #include "core/common/input_error.h"
 
@@ -27,6 +28,7 @@ commands:
   eigenfilters  the input-space pictures of a layer's leading principal components (Fig. 3d)
   train      train the paper's ResNet-VAE once per dropout rate (resumable sweep)
   theory     the paper's closed forms: compression (eq. 1), dropout (eq. 2), zeta (eq. 4), capacity (eq. 3)
+  toy-superposition  Fig. 1c: toy models of superposition, dimensions per feature next to eq. 1's R(S)
 
 Run `codescope-cli COMMAND --help` for a command's options.
   --help      this text
@@ -63,6 +65,7 @@ int main(int argc, char** argv) {
         if (command == "analyze") return codescope::cli::runAnalyzeCommand(rest);
         if (command == "eigenfilters") return codescope::cli::runEigenfiltersCommand(rest);
         if (command == "theory") return codescope::cli::runTheoryCommand(rest);
+        if (command == "toy-superposition") return codescope::cli::runToySuperpositionCommand(rest);
         if (command == "train") return codescope::cli::runTrainCommand(rest);
         return fail("unknown command '" + command + "' (try codescope-cli --help)");
     } catch (const codescope::cli::UsageError& error) {

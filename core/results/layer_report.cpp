@@ -1,6 +1,8 @@
 #include "core/results/layer_report.h"
 
 #include "core/results/json_values.h"
+#include "core/common/input_error.h"
+#include "core/spectrum/alpha_estimators.h"
 
 namespace codescope::results {
 
@@ -26,10 +28,35 @@ nlohmann::json codingJson(const capture::LayerCoding& c) {
     return json;
 }
 
+// Every estimator on the layer's eigenvalues, and the Huber fit over a grid of ranges: how much alpha depends on
+// choices the paper fixed.
+void addRobustness(nlohmann::json& layer, const spectrum::SpectrumResult& r) {
+    nlohmann::json estimators = nlohmann::json::object();
+    for (spectrum::AlphaEstimator estimator : spectrum::allAlphaEstimators()) {
+        nlohmann::json entry;
+        try {
+            const spectrum::AlphaFit fit = spectrum::fitAlpha(r.eigenvalues, r.fitLo, r.fitHi, estimator);
+            entry = {{"alpha", fit.alpha}, {"r2", numberOrNull(fit.rSquared)}, {"fit_range", {fit.fitLo, fit.fitHi}}};
+        } catch (const InputError& error) {
+            entry = {{"alpha", nullptr}, {"error", error.what()}};
+        }
+        estimators[spectrum::alphaEstimatorName(estimator)] = entry;
+    }
+    layer["alpha_estimators"] = estimators;
+    nlohmann::json table = nlohmann::json::array();
+    if (r.eigenvalues.size() >= 3) {
+        const spectrum::AlphaRangeTable grid = spectrum::alphaRangeSensitivity(r.eigenvalues);
+        for (const spectrum::AlphaRangeCell& cell : grid.cells)
+            table.push_back({{"lo", cell.lo}, {"hi", cell.hi},
+                             {"alpha", cell.fitted ? nlohmann::json(cell.fit.alpha) : nlohmann::json()}});
+    }
+    layer["fit_range_table"] = table;
+}
+
 } // namespace
 
 std::string layerSpectraJson(const std::string& model, const std::string& dataset, std::int64_t samples,
-                             const std::vector<capture::LayerSpectrum>& layers) {
+                             const std::vector<capture::LayerSpectrum>& layers, const ReportOptions& options) {
     nlohmann::json json;
     json["model"] = model;
     json["dataset"] = dataset;
@@ -51,6 +78,9 @@ std::string layerSpectraJson(const std::string& model, const std::string& datase
         layer["alpha_ci95"] = nlohmann::json::array({numberOrNull(r.alphaCiLo), numberOrNull(r.alphaCiHi)});
         layer["fit_range"] = nlohmann::json::array({r.fitLo, r.fitHi});
         layer["eigenvalues"] = toVector(r.eigenvalues);
+        layer["estimator"] = spectrum::alphaEstimatorName(r.estimator);
+        layer["alpha_r2"] = numberOrNull(r.alphaRSquared);
+        if (options.robustness) addRobustness(layer, r);
         layer["alpha_bootstrap_bias"] = numberOrNull(r.alphaBootstrapBias);
         layer["alpha_standard_error"] = numberOrNull(r.alphaStandardError);
         layer["warnings"] = r.warnings;

@@ -9,12 +9,18 @@ namespace codescope::results {
 
 /// JSON object {"model", "dataset", "samples", "layers": [...]} with, per layer in depth order: name, depth, kind,
 /// shape, n_features, stride, n_features_used, n_components, alpha, intercept, alpha_ci95 ([lo, hi] or nulls),
-/// fit_range, eigenvalues, alpha_bootstrap_bias, alpha_standard_error (null without bootstrap), warnings, and, when
+/// fit_range, estimator, alpha_r2, eigenvalues, alpha_bootstrap_bias, alpha_standard_error (null without bootstrap), warnings, and, when
 /// the layer has a coding record, "coding": {units, frames, projections, action_mean, action_sd, action_expected
 /// (activation^2 units), average_activation, explained_variance_stimulus / explained_variance_latent ({mean, sd} of
 /// the pooled R^2, fractions), eq4_expected_action (1/2 zeta(-alpha) in units of lambda_1; null with eq4_note where
 /// alpha >= -1), eq4_finite_width_action, capacity_bits (m x bits), eq3_capacity_bits}.
+struct ReportOptions {
+    /// Per layer, also "alpha_estimators": {huber|wls|mle: {alpha, r2, fit_range}} and "fit_range_table":
+    /// [{lo, hi, alpha or null}] (Huber over lo in {5, 10, 20} x hi in {30, 50, 100}), from the layer's eigenvalues.
+    bool robustness = false;
+};
+
 std::string layerSpectraJson(const std::string& model, const std::string& dataset, std::int64_t samples,
-                             const std::vector<capture::LayerSpectrum>& layers);
+                             const std::vector<capture::LayerSpectrum>& layers, const ReportOptions& options = {});
 
 } // namespace codescope::results

@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-#include "core/spectrum/power_law_fit.h"
+#include "core/spectrum/alpha_estimators.h"
 
 namespace codescope::spectrum {
 
@@ -42,7 +42,8 @@ Eigen::VectorXd resampledEigenvalues(const Eigen::Ref<const Eigen::MatrixXf>& sc
 } // namespace
 
 BootstrapInterval bootstrapPowerLawInterval(const Eigen::Ref<const Eigen::MatrixXf>& scores, double alpha,
-                                            int resamples, std::uint64_t seed, int fitLo, int fitHi, const HuberOptions& huber,
+                                            int resamples, std::uint64_t seed, int fitLo, int fitHi,
+                                            AlphaEstimator estimator,
                                             const ProgressCallback& progress, const CancelToken* cancel) {
     BootstrapInterval interval;
     interval.resamples = resamples;
@@ -57,7 +58,7 @@ BootstrapInterval bootstrapPowerLawInterval(const Eigen::Ref<const Eigen::Matrix
         if (cancel) cancel->throwIfCancelled();
         counts.setZero();
         for (Eigen::Index i = 0; i < n; ++i) counts[pick(rng)] += 1.0;
-        alphas.push_back(powerLawExponent(resampledEigenvalues(scores, counts), fitLo, fitHi, huber).alpha);
+        alphas.push_back(fitAlpha(resampledEigenvalues(scores, counts), fitLo, fitHi, estimator).alpha);
         if (progress) progress(static_cast<double>(b + 1) / resamples);
     }
     double mean = 0;

@@ -4,7 +4,7 @@
 #include <cstdint>
 
 #include "core/common/job_control.h"
-#include "core/spectrum/huber_regression.h"
+#include "core/spectrum/alpha_estimators.h"
 
 namespace codescope::spectrum {
 
@@ -23,14 +23,15 @@ struct BootstrapInterval {
 };
 
 /// 95% bias-corrected normal interval of alpha over `resamples` bootstrap resamples of the rows of `scores`;
-/// `alpha` is the full-sample estimate from the same fit range.
+/// `alpha` is the full-sample estimate from the same fit range and `estimator`, which fits every resample too.
 /// scores: samples x K, the data projected on the K leading eigenvectors of the full-sample covariance
 /// (K comfortably above fitHi; exact when K is the rank of the centred data, at most samples - 1). A resample's
 /// covariance is then the K x K weighted covariance of the scores, whose eigenvalues approximate the resample's
 /// leading eigenvalues (Rayleigh-Ritz on the full-sample subspace), so one pass over the data serves every resample. fitLo/fitHi: 1-based inclusive range as in powerLawExponent().
 /// Deterministic for a given seed. Throws Cancelled if cancel is set.
 BootstrapInterval bootstrapPowerLawInterval(const Eigen::Ref<const Eigen::MatrixXf>& scores, double alpha,
-                                            int resamples, std::uint64_t seed, int fitLo, int fitHi, const HuberOptions& huber = {},
+                                            int resamples, std::uint64_t seed, int fitLo, int fitHi,
+                                            AlphaEstimator estimator = AlphaEstimator::Huber,
                                             const ProgressCallback& progress = {},
                                             const CancelToken* cancel = nullptr);
 

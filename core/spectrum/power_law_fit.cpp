@@ -1,7 +1,7 @@
 #include "core/spectrum/power_law_fit.h"
 
+#include <algorithm>
 #include <cmath>
-#include <limits>
 #include <string>
 
 #include "core/common/input_error.h"
@@ -15,8 +15,7 @@ constexpr double kNumericalZero = 1e-13;
 constexpr int kMinimumPoints = 3;
 } // namespace
 
-PowerLawFit powerLawExponent(const Eigen::Ref<const Eigen::VectorXd>& eigenvalues, int fitLo, int fitHi,
-                             const HuberOptions& huber) {
+PowerLawFitPoints powerLawFitPoints(const Eigen::Ref<const Eigen::VectorXd>& eigenvalues, int fitLo, int fitHi) {
     if (fitLo < 1 || fitHi <= fitLo)
         throw InputError("invalid fit range " + std::to_string(fitLo) + ":" + std::to_string(fitHi) +
                          " (need 1 <= lo < hi, 1-based component indices)");
@@ -24,29 +23,39 @@ PowerLawFit powerLawExponent(const Eigen::Ref<const Eigen::VectorXd>& eigenvalue
     int usable = 0; // leading eigenvalues that are meaningfully positive
     while (usable < eigenvalues.size() && eigenvalues[usable] > kNumericalZero * largest && largest > 0) ++usable;
 
-    PowerLawFit fit;
-    fit.fitLo = fitLo;
-    fit.fitHi = std::min(fitHi, usable);
-    if (fit.fitHi - fit.fitLo + 1 < kMinimumPoints)
+    PowerLawFitPoints points;
+    points.fitLo = fitLo;
+    points.fitHi = std::min(fitHi, usable);
+    if (points.fitHi - points.fitLo + 1 < kMinimumPoints)
         throw InputError("too few components for the power-law fit: range " + std::to_string(fitLo) + ":" +
                          std::to_string(fitHi) + " needs at least " + std::to_string(fitLo + kMinimumPoints - 1) +
                          " positive eigenvalues, the spectrum has " + std::to_string(usable));
-    if (fit.fitHi < fitHi)
-        fit.warning = "only " + std::to_string(usable) + " positive eigenvalues: fitted components " +
-                      std::to_string(fit.fitLo) + ".." + std::to_string(fit.fitHi) + " instead of " +
-                      std::to_string(fitLo) + ".." + std::to_string(fitHi);
+    if (points.fitHi < fitHi)
+        points.warning = "only " + std::to_string(usable) + " positive eigenvalues: fitted components " +
+                         std::to_string(points.fitLo) + ".." + std::to_string(points.fitHi) + " instead of " +
+                         std::to_string(fitLo) + ".." + std::to_string(fitHi);
 
-    const int points = fit.fitHi - fit.fitLo + 1;
-    Eigen::VectorXd logK(points);
-    Eigen::VectorXd logLambda(points);
-    for (int i = 0; i < points; ++i) {
-        const int k = fit.fitLo + i;
-        logK[i] = std::log(static_cast<double>(k));
-        logLambda[i] = std::log(eigenvalues[k - 1]);
+    const int count = points.fitHi - points.fitLo + 1;
+    points.logK.resize(count);
+    points.logLambda.resize(count);
+    for (int i = 0; i < count; ++i) {
+        const int k = points.fitLo + i;
+        points.logK[i] = std::log(static_cast<double>(k));
+        points.logLambda[i] = std::log(eigenvalues[k - 1]);
     }
-    const HuberFit line = fitHuberLine(logK, logLambda, huber);
+    return points;
+}
+
+PowerLawFit powerLawExponent(const Eigen::Ref<const Eigen::VectorXd>& eigenvalues, int fitLo, int fitHi,
+                             const HuberOptions& huber) {
+    const PowerLawFitPoints points = powerLawFitPoints(eigenvalues, fitLo, fitHi);
+    const HuberFit line = fitHuberLine(points.logK, points.logLambda, huber);
+    PowerLawFit fit;
     fit.alpha = line.slope;
     fit.intercept = line.intercept;
+    fit.fitLo = points.fitLo;
+    fit.fitHi = points.fitHi;
+    fit.warning = points.warning;
     return fit;
 }
 

@@ -114,15 +114,19 @@ CovarianceSpectrum spectrumOfCovariance(const CovarianceAccumulator& accumulator
     result.explainedVarianceRatio = result.eigenvalues / result.totalVariance;
     result.eigenSeconds = secondsSince(start);
 
-    PowerLawFit fit;
+    AlphaFit fit;
     try {
-        fit = powerLawExponent(result.eigenvalues, options.fitLo, options.fitHi);
+        fit = fitAlpha(result.eigenvalues, options.fitLo, options.fitHi, options.estimator);
     } catch (const InputError& error) {
         throw InputError(name + ": " + error.what());
     }
+    result.estimator = options.estimator;
     result.alpha = fit.alpha;
     result.intercept = fit.intercept;
-    result.fitLo = fit.fitLo;
+    result.alphaRSquared = fit.rSquared;
+    // The requested lower end: the MLE moves its own cut-off (its KS-chosen k_min) inside the range, and every other
+    // fit of this layer (bootstrap, robustness table) must start from the same requested range.
+    result.fitLo = options.fitLo;
     result.fitHi = fit.fitHi;
     if (!fit.warning.empty()) result.warnings.push_back(fit.warning);
     result.alphaCiLo = result.alphaCiHi = std::numeric_limits<double>::quiet_NaN();
@@ -145,8 +149,8 @@ CovarianceSpectrum spectrumOfCovariance(const CovarianceAccumulator& accumulator
 void addBootstrapInterval(SpectrumResult& result, const Eigen::Ref<const Eigen::MatrixXf>& scores,
                           const SpectrumOptions& options, const ProgressCallback& progress, const CancelToken* cancel) {
     const BootstrapInterval interval = bootstrapPowerLawInterval(scores, result.alpha, options.bootstrapResamples,
-                                                                 options.seed, result.fitLo, result.fitHi, {},
-                                                                 progress, cancel);
+                                                                 options.seed, options.fitLo, result.fitHi,
+                                                                 options.estimator, progress, cancel);
     result.alphaCiLo = interval.lo;
     result.alphaCiHi = interval.hi;
     result.alphaBootstrapBias = interval.bias;

@@ -8,6 +8,7 @@
 
 #include "core/common/job_control.h"
 #include "core/io/matrix_source.h"
+#include "core/spectrum/alpha_estimators.h"
 #include "core/spectrum/covariance_accumulator.h"
 #include "core/spectrum/symmetric_eigensolver.h"
 
@@ -22,6 +23,7 @@ struct SpectrumOptions {
     std::uint64_t seed = 0;             ///< seeds the bootstrap and the randomized eigensolver
     std::int64_t blockBytes = 64 << 20; ///< memory for one block of rows (double) read from the source
     EigenMethod eigenMethod = EigenMethod::Automatic;
+    AlphaEstimator estimator = AlphaEstimator::Huber; ///< Methods: Huber; wls / mle for robustness checks
 };
 
 struct SpectrumResult {
@@ -35,6 +37,8 @@ struct SpectrumResult {
     double totalVariance = 0;
     double alpha = 0;                        ///< power-law exponent (slope of ln lambda_k on ln k)
     double intercept = 0;
+    double alphaRSquared = 0;                ///< R^2 of ln lambda_k on the fitted line over the fit range
+    AlphaEstimator estimator = AlphaEstimator::Huber; ///< how alpha (and its interval) were fitted
     double alphaCiLo = 0;                    ///< 95% bias-corrected bootstrap interval (NaN without bootstrap),
     double alphaCiHi = 0;                    ///< see BootstrapInterval for why not percentiles
     double alphaBootstrapBias = 0;           ///< bootstrap estimate of alpha's finite-sample bias (NaN without)

@@ -36,6 +36,20 @@ check "every layer has the issue's keys" bash -c "for k in name depth n_features
   action_mean action_sd explained_variance_stimulus eq4_expected_action eq3_capacity_bits; do \
   [[ \$(grep -c \"\\\"\$k\\\":\" '$work/a.json') -eq 23 ]] || { echo \"  key \$k\"; exit 1; }; done"
 check "the summary prints every layer" bash -c "[[ \$(grep -c 'relu' '$work/out') -ge 20 ]]"
+sweep_args=(--sweep "$runs" --dataset fashion-mnist --samples 100 --bootstrap 0 --projections 20 --quiet)
+check "analyze --sweep analyses every run" expect_exit 0 "$CLI" analyze "${sweep_args[@]}"
+check "the sweep table has a column per run" grep -q "D=0 .*D=0.5" "$work/out"
+check "each run caches its analysis" bash -c "ls '$runs'/dropout-0/analysis-*.json '$runs'/dropout-0.5/analysis-*.json"
+check "a second sweep analysis reads both caches" expect_exit 0 "$CLI" analyze "${sweep_args[@]}"
+check "both runs came from the cache" bash -c "[[ \$(grep -c ', cached' '$work/out') -eq 2 ]]"
+check "another setting is not served from the cache" expect_exit 0 "$CLI" analyze "${sweep_args[@]}" --fit-range 5:40
+check "nothing cached for the new setting" bash -c "! grep -q ', cached' '$work/out'"
+check "an unknown estimator is a usage error" expect_exit 2 "$CLI" analyze "${sweep_args[@]}" --estimator ols
+check "analyze --estimator mle --robustness writes every estimator" expect_exit 0 "$CLI" analyze \
+  --run "$runs/dropout-0" --dataset fashion-mnist --samples 100 --bootstrap 0 --projections 0 --estimator mle \
+  --robustness --json "$work/robust.json" --quiet
+check "the JSON holds the fit-range table and the three estimators" bash -c "grep -q fit_range_table '$work/robust.json' \
+  && grep -q '\"wls\"' '$work/robust.json' && grep -q '\"estimator\": \"mle\"' '$work/robust.json'"
 check "eigenfilters of a layer exit 0" expect_exit 0 "$CLI" eigenfilters --run "$runs/dropout-0" --dataset fashion-mnist \
   --layer resnet.5.0.relu --samples 200 --components 8 --png "$work/f.png" --npy "$work/f.npy" --json "$work/f.json"
 check "the gallery is a PNG" bash -c "head -c 8 '$work/f.png' | od -An -c | grep -q 'P   N   G'"

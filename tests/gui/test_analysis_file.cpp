@@ -99,6 +99,53 @@ private Q_SLOTS:
         QVERIFY(!writeAnalysisFile(*read.analysis, dir.filePath("missing/folder/a.json")).isEmpty());
     }
 
+    void codingRecordsSurviveTheRoundTrip() {
+        Analysis analysis;
+        analysis.model = "m";
+        analysis.dataset = "d";
+        analysis.samples = 10;
+        capture::LayerSpectrum entry;
+        entry.layer.name = "relu";
+        entry.spectrum.eigenvalues = Eigen::VectorXd::LinSpaced(5, 5.0, 1.0);
+        entry.spectrum.alpha = -1.5;
+        entry.spectrum.alphaBootstrapBias = -0.02;
+        entry.spectrum.alphaStandardError = 0.01;
+        capture::LayerCoding coding;
+        coding.units = 7;
+        coding.frames = 100;
+        coding.projections = 1000;
+        coding.actionMean = 2.5;
+        coding.actionSd = 0.25;
+        coding.stimulusR2Mean = 0.4;
+        coding.latentR2Mean = 0.9;
+        coding.eq3CapacityBits = 123.0;
+        entry.coding = coding;
+        analysis.layers.push_back(entry);
+        entry.layer.name = "divergent";
+        entry.layer.depth = 1;
+        entry.coding->eq4ExpectedAction = std::nullopt;
+        analysis.layers.front().coding->eq4ExpectedAction = 0.82;
+        analysis.layers.push_back(entry);
+
+        QTemporaryDir dir;
+        QCOMPARE(writeAnalysisFile(analysis, dir.filePath("c.json")), QString());
+        const AnalysisReadResult read = readAnalysisFile(dir.filePath("c.json"));
+        QVERIFY2(read.ok(), qPrintable(read.error.message()));
+        const auto& layers = read.analysis->layers;
+        QCOMPARE(layers.size(), std::size_t(2));
+        QVERIFY(layers[0].coding.has_value());
+        QCOMPARE(layers[0].coding->units, std::int64_t(7));
+        QCOMPARE(layers[0].coding->actionMean, 2.5);
+        QCOMPARE(layers[0].coding->actionSd, 0.25);
+        QCOMPARE(layers[0].coding->stimulusR2Mean, 0.4);
+        QCOMPARE(layers[0].coding->latentR2Mean, 0.9);
+        QCOMPARE(layers[0].coding->eq3CapacityBits, 123.0);
+        QCOMPARE(*layers[0].coding->eq4ExpectedAction, 0.82);
+        QVERIFY(!layers[1].coding->eq4ExpectedAction.has_value()); // written as null: the series diverges
+        QCOMPARE(layers[0].spectrum.alphaBootstrapBias, -0.02);
+        QCOMPARE(layers[0].spectrum.alphaStandardError, 0.01);
+    }
+
     void viewModelsCarryTheFitAndTheIntervals() {
         const Analysis a = *readAnalysisFile(fixture()).analysis;
         const std::vector<widgets::SpectrumSeries> spectra = spectrumSeriesOf(a);

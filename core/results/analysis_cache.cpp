@@ -1,0 +1,71 @@
+#include "core/results/analysis_cache.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "core/common/input_error.h"
+
+namespace codescope::results {
+
+namespace {
+
+constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ull;
+constexpr std::uint64_t kFnvPrime = 0x100000001b3ull;
+
+std::uint64_t fnv1a(const char* data, std::size_t size, std::uint64_t hash) {
+    for (std::size_t i = 0; i < size; ++i) {
+        hash ^= static_cast<unsigned char>(data[i]);
+        hash *= kFnvPrime;
+    }
+    return hash;
+}
+
+std::string hex(std::uint64_t value) {
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
+    return text;
+}
+
+} // namespace
+
+std::string fileDigest(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path + ": cannot read it to key the analysis cache");
+    std::uint64_t hash = kFnvOffset;
+    std::vector<char> buffer(1 << 20);
+    while (in) {
+        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        hash = fnv1a(buffer.data(), static_cast<std::size_t>(in.gcount()), hash);
+    }
+    if (in.bad()) throw InputError(path + ": read error while keying the analysis cache");
+    return hex(hash);
+}
+
+std::string analysisCacheKey(const std::string& modelDigest, const AnalysisSettings& s) {
+    // nlohmann's object keeps its keys sorted, so the text (and the key) does not depend on insertion order.
+    const nlohmann::json canonical = {
+        {"format", 1},           {"model", modelDigest},     {"dataset", s.dataset},
+        {"layers", s.layers},    {"input_shape", s.inputShape}, {"normalize", s.normalize},
+        {"samples", s.samples},  {"fit", {s.fitLo, s.fitHi}}, {"max_components", s.maxComponents},
+        {"max_features", s.maxFeatures}, {"bootstrap", s.bootstrap}, {"seed", s.seed},
+        {"projections", s.projections}, {"frames", s.frames}, {"bits", s.bitsPerUnit},
+        {"estimator", s.estimator}};
+    const std::string text = canonical.dump();
+    return hex(fnv1a(text.data(), text.size(), kFnvOffset));
+}
+
+std::string analysisCachePath(const std::string& folder, const std::string& key) {
+    return (std::filesystem::path(folder) / ("analysis-" + key + ".json")).string();
+}
+
+std::optional<std::string> findCachedAnalysis(const std::string& folder, const std::string& key) {
+    const std::string path = analysisCachePath(folder, key);
+    std::error_code error;
+    if (std::filesystem::is_regular_file(path, error)) return path;
+    return std::nullopt;
+}
+
+} // namespace codescope::results

@@ -1,0 +1,163 @@
+// The result files around an analysis: the cache key (FNV-1a against its published test vectors, and every setting
+// changing it), the sweep folder reader, and the report JSON read back as written.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/common/input_error.h"
+#include "core/data/synthetic_activations.h"
+#include "core/io/matrix_source.h"
+#include "core/results/analysis_cache.h"
+#include "core/results/layer_report.h"
+#include "core/results/layer_report_reader.h"
+#include "core/results/sweep_folder.h"
+#include "core/spectrum/spectrum_analysis.h"
+
+using namespace codescope;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path scratch(const std::string& name) {
+    const fs::path dir = fs::temp_directory_path() / ("codescope_results_" + name);
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+void writeText(const fs::path& path, const std::string& text) {
+    std::ofstream(path) << text;
+}
+
+TEST(AnalysisCache, FileDigestIsFnv1a64) {
+    const fs::path dir = scratch("digest");
+    writeText(dir / "empty", "");
+    writeText(dir / "a", "a");
+    writeText(dir / "foobar", "foobar");
+    // Test vectors of the FNV reference (Fowler, Noll, Vo): FNV-1a 64 of "", "a" and "foobar".
+    EXPECT_EQ(results::fileDigest((dir / "empty").string()), "cbf29ce484222325");
+    EXPECT_EQ(results::fileDigest((dir / "a").string()), "af63dc4c8601ec8c");
+    EXPECT_EQ(results::fileDigest((dir / "foobar").string()), "85944171f73967e8");
+    EXPECT_THROW(results::fileDigest((dir / "missing").string()), InputError);
+    fs::remove_all(dir);
+}
+
+TEST(AnalysisCache, EverySettingAndTheModelChangeTheKey) {
+    results::AnalysisSettings base;
+    base.dataset = "fashion-mnist";
+    base.samples = 1000;
+    base.fitLo = 10;
+    base.fitHi = 50;
+    base.bootstrap = 200;
+    base.projections = 1000;
+    base.frames = 100;
+    base.bitsPerUnit = 32;
+    const std::string key = results::analysisCacheKey("0123456789abcdef", base);
+    EXPECT_EQ(key.size(), 16u);
+    EXPECT_EQ(key, results::analysisCacheKey("0123456789abcdef", base)) << "deterministic";
+    EXPECT_NE(key, results::analysisCacheKey("0123456789abcdee", base));
+    std::vector<results::AnalysisSettings> changed(12, base);
+    changed[0].dataset = "cifar10:x";
+    changed[1].layers = "relu";
+    changed[2].inputShape = "1,28,28";
+    changed[3].normalize = "imagenet";
+    changed[4].samples = 999;
+    changed[5].fitLo = 5;
+    changed[6].fitHi = 40;
+    changed[7].bootstrap = 0;
+    changed[8].seed = 1;
+    changed[9].projections = 10;
+    changed[10].bitsPerUnit = 16;
+    changed[11].estimator = "mle";
+    for (std::size_t i = 0; i < changed.size(); ++i)
+        EXPECT_NE(key, results::analysisCacheKey("0123456789abcdef", changed[i])) << "setting " << i;
+    EXPECT_EQ(results::analysisCachePath("runs/r", key), "runs/r/analysis-" + key + ".json");
+}
+
+TEST(SweepFolder, ReadsTheRunsInDropoutOrderAndNamesBadFiles) {
+    const fs::path dir = scratch("sweep");
+    EXPECT_FALSE(results::isSweepFolder(dir.string()));
+    EXPECT_THROW(results::readSweepFolder(dir.string()), InputError);
+    for (const char* run : {"dropout-0.4", "dropout-0"}) {
+        fs::create_directories(dir / run);
+        writeText(dir / run / "manifest.json", std::string("{\"finished\": ") + (run[8] == '0' && run[9] == 0 ? "true" : "false") + "}");
+    }
+    writeText(dir / "sweep.json", R"({"runs": [{"dropout": 0.4, "directory": "dropout-0.4"},
+                                               {"dropout": 0.0, "directory": "dropout-0"}]})");
+    ASSERT_TRUE(results::isSweepFolder(dir.string()));
+    const auto runs = results::readSweepFolder(dir.string());
+    ASSERT_EQ(runs.size(), 2u);
+    EXPECT_EQ(runs[0].dropout, 0.0);
+    EXPECT_EQ(runs[0].name, "dropout-0");
+    EXPECT_TRUE(runs[0].finished);
+    EXPECT_FALSE(runs[1].finished);
+    EXPECT_EQ(runs[1].directory, (dir / "dropout-0.4").string());
+
+    writeText(dir / "sweep.json", R"({"runs": [{"dropout": 0.4}]})");
+    try {
+        results::readSweepFolder(dir.string());
+        FAIL() << "a run without a directory must be an error";
+    } catch (const InputError& error) {
+        EXPECT_NE(std::string(error.what()).find("sweep.json"), std::string::npos) << error.what();
+    }
+    writeText(dir / "sweep.json", R"({"runs": [{"dropout": 0.4, "directory": "missing"}]})");
+    EXPECT_THROW(results::readSweepFolder(dir.string()), InputError);
+    writeText(dir / "sweep.json", "{\"runs\": [");
+    EXPECT_THROW(results::readSweepFolder(dir.string()), InputError);
+    fs::remove_all(dir);
+}
+
+TEST(LayerReportReader, ReadsBackWhatTheReportWrites) {
+    const Eigen::MatrixXf data = data::powerLawActivations(400, 80, -1.3, 2);
+    io::InMemoryMatrixSource<Eigen::MatrixXf> source(data, "generated");
+    spectrum::SpectrumOptions options;
+    options.bootstrapResamples = 20;
+    options.estimator = spectrum::AlphaEstimator::Wls;
+    capture::LayerSpectrum entry;
+    entry.layer.name = "layer";
+    entry.layer.depth = 3;
+    entry.layer.shape = {80};
+    entry.spectrum = spectrum::analyzeSpectrum(source, options);
+    // The engine's alpha is the chosen estimator's on its own eigenvalues.
+    EXPECT_DOUBLE_EQ(entry.spectrum.alpha,
+                     spectrum::fitAlpha(entry.spectrum.eigenvalues, 10, 50, spectrum::AlphaEstimator::Wls).alpha);
+
+    results::ReportOptions reportOptions;
+    reportOptions.robustness = true;
+    const std::string json = results::layerSpectraJson("m", "d", 400, {entry}, reportOptions);
+    EXPECT_NE(json.find("\"fit_range_table\""), std::string::npos);
+    EXPECT_NE(json.find("\"mle\""), std::string::npos);
+    const results::LayerReport report = results::parseLayerReport(json, "mem");
+    ASSERT_EQ(report.layers.size(), 1u);
+    const spectrum::SpectrumResult& r = report.layers[0].spectrum;
+    EXPECT_EQ(report.layers[0].layer.name, "layer");
+    EXPECT_EQ(report.layers[0].layer.depth, 3);
+    EXPECT_EQ(r.estimator, spectrum::AlphaEstimator::Wls);
+    EXPECT_DOUBLE_EQ(r.alpha, entry.spectrum.alpha);
+    EXPECT_DOUBLE_EQ(r.alphaCiLo, entry.spectrum.alphaCiLo);
+    EXPECT_DOUBLE_EQ(r.alphaRSquared, entry.spectrum.alphaRSquared);
+    EXPECT_TRUE(r.eigenvalues.isApprox(entry.spectrum.eigenvalues));
+    EXPECT_EQ(report.samples, 400);
+}
+
+TEST(LayerReportReader, ErrorsNameTheSourceAndTheByte) {
+    try {
+        results::parseLayerReport("{\"layers\": [1,", "cache.json");
+        FAIL();
+    } catch (const results::LayerReportError& error) {
+        EXPECT_EQ(error.source(), "cache.json");
+        EXPECT_GE(error.byteOffset(), 13);
+        EXPECT_NE(std::string(error.what()).find("cache.json: byte"), std::string::npos) << error.what();
+    }
+    try {
+        results::parseLayerReport(R"({"layers": [{"name": "x", "depth": 0}]})", "r.json");
+        FAIL();
+    } catch (const results::LayerReportError& error) {
+        EXPECT_EQ(error.byteOffset(), -1);
+        EXPECT_NE(error.reason().find("eigenvalues"), std::string::npos) << error.what();
+    }
+    EXPECT_THROW(results::readLayerReport("/nonexistent/report.json"), InputError);
+}
+
+} // namespace
