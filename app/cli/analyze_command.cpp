@@ -58,6 +58,9 @@ options:
   --fit-range LO:HI, --max-components N, --max-features N, --bootstrap N, --seed N   as for `spectrum`
   --estimator NAME      alpha (and its bootstrap interval) by huber (the paper's), wls (Stringer et al. 2019,
                         weights 1/k) or mle (discrete power law on ranks, KS-chosen lower cut-off)    [huber]
+  --spectrum KIND        pca (the paper's) or cvpca: directions from the first half of the samples, variances
+                        along them from the second (held-out PCA; removes PCA's in-sample bias, not noise that
+                        is independent per sample, which needs repeats: see `spectrum --repeat`; no CI)   [pca]
   --robustness          also every estimator's alpha and R^2, and alpha over a grid of fit ranges, per layer
                         (in the JSON: "alpha_estimators", "fit_range_table")
   --no-cache            recompute even if the run folder holds this analysis (runs are cached in
@@ -201,7 +204,7 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
     const CommandLine cl(args,
                          {"model", "run", "dataset", "samples", "layers", "input-shape", "normalize", "batch",
                           "memory-budget", "fit-range", "max-components", "max-features", "bootstrap", "seed", "json",
-                          "projections", "frames", "bits", "sweep", "estimator"},
+                          "projections", "frames", "bits", "sweep", "estimator", "spectrum"},
                          {"quiet", "help", "no-cache", "robustness"});
     if (cl.has("help")) {
         std::fputs(kAnalyzeHelp, stdout);
@@ -244,6 +247,10 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
     settings.frames = coding.frames;
     settings.bitsPerUnit = coding.bitsPerUnit;
     settings.estimator = spectrum::alphaEstimatorName(options.spectrum.estimator);
+    settings.spectrum = cl.text("spectrum", "pca");
+    if (settings.spectrum != "pca" && settings.spectrum != "cvpca")
+        throw UsageError("--spectrum must be pca or cvpca, got '" + settings.spectrum + "'");
+    options.heldOutSpectrum = settings.spectrum == "cvpca";
     results::ReportOptions reportOptions;
     reportOptions.robustness = cl.has("robustness");
 

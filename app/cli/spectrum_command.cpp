@@ -27,6 +27,10 @@ options:
   --max-features N        stride the features so that fewer than N are kept                         [8000]
   --bootstrap N           resamples for the 95% confidence interval of alpha (0: none)              [200]
   --seed N                seed of the bootstrap and the randomized eigensolver                       [0]
+  --estimator NAME        alpha by huber (the paper's), wls (weights 1/k) or mle (discrete power law)  [huber]
+  --repeat FILE           a second recording of the same samples (same shape, rows paired): the cvPCA
+                          spectrum of Stringer et al. 2019, u_k^T C_12 u_k, which removes noise that is
+                          independent between the repeats; both are held in memory; no confidence interval
   --json FILE             write the result as JSON (written atomically)
   --csv FILE              write component,eigenvalue,explained_variance_ratio,power_law_fit as CSV
   --quiet                 no progress bar
@@ -74,7 +78,9 @@ void printSummary(const std::string& name, const spectrum::SpectrumResult& r) {
                     fitted, (k >= r.fitLo && k <= r.fitHi) ? "  *" : "");
     }
     std::printf("  (* = in the fit range)\n\n");
-    std::printf("  alpha      %.4f   (Huber fit of ln eigenvalue on ln k, k = %d..%d)\n", r.alpha, r.fitLo, r.fitHi);
+    std::printf("  alpha      %.4f   (%s fit of ln eigenvalue on ln k, k = %d..%d%s; R^2 %.4f)\n", r.alpha,
+                spectrum::alphaEstimatorName(r.estimator).c_str(), r.fitLo, r.fitHi,
+                r.heldOut ? ", cvPCA spectrum" : "", r.alphaRSquared);
     std::printf("  intercept  %.4f\n", r.intercept);
     if (std::isfinite(r.alphaCiLo))
         std::printf("  alpha 95%% CI  [%.4f, %.4f]  (bootstrap over samples)\n", r.alphaCiLo, r.alphaCiHi);
@@ -103,12 +109,21 @@ spectrum::SpectrumOptions spectrumOptions(const CommandLine& cl) {
     options.maxFeatures = cl.integer("max-features", options.maxFeatures, 2, 1000000);
     options.bootstrapResamples = static_cast<int>(cl.integer("bootstrap", options.bootstrapResamples, 0, 100000));
     options.seed = static_cast<std::uint64_t>(cl.integer("seed", 0, 0, INT64_MAX));
+    if (cl.has("estimator")) {
+        try {
+            options.estimator = spectrum::parseAlphaEstimator(cl.text("estimator"));
+        } catch (const InputError&) {
+            throw UsageError("--estimator must be huber, wls or mle, got '" + cl.text("estimator") + "'");
+        }
+    }
     return options;
 }
 
-int analyzeAndReport(io::MatrixSource& source, const CommandLine& cl) {
+int analyzeAndReport(io::MatrixSource& source, const CommandLine& cl, io::MatrixSource* repeat = nullptr) {
     const spectrum::SpectrumOptions options = spectrumOptions(cl);
-    const spectrum::SpectrumResult result = spectrum::analyzeSpectrum(source, options, progressBar(cl.has("quiet")));
+    const spectrum::SpectrumResult result = repeat ? spectrum::crossValidatedSpectrum(source, *repeat, options)
+                                                   : spectrum::analyzeSpectrum(source, options,
+                                                                               progressBar(cl.has("quiet")));
     for (const std::string& warning : result.warnings) std::fprintf(stderr, "warning: %s\n", warning.c_str());
     printSummary(source.name(), result);
     if (cl.has("json")) io::writeFileAtomically(cl.text("json"), results::spectrumJson(result));
@@ -117,7 +132,7 @@ int analyzeAndReport(io::MatrixSource& source, const CommandLine& cl) {
 }
 
 const std::set<std::string> kCommonOptions = {"fit-range", "max-components", "max-features", "bootstrap",
-                                              "seed",      "json",           "csv"};
+                                              "seed",      "json",           "csv",          "estimator"};
 
 std::set<std::string> with(std::set<std::string> options, const std::set<std::string>& extra) {
     options.insert(extra.begin(), extra.end());
@@ -127,14 +142,16 @@ std::set<std::string> with(std::set<std::string> options, const std::set<std::st
 } // namespace
 
 int runSpectrumCommand(const std::vector<std::string>& args) {
-    const CommandLine cl(args, with(kCommonOptions, {"input"}), {"quiet", "help"});
+    const CommandLine cl(args, with(kCommonOptions, {"input", "repeat"}), {"quiet", "help"});
     if (cl.has("help")) {
         std::fputs(kSpectrumHelp, stdout);
         return 0;
     }
     if (!cl.has("input")) throw UsageError("spectrum needs --input FILE.npy (see codescope-cli spectrum --help)");
     io::NpyMatrixSource source(cl.text("input"));
-    return analyzeAndReport(source, cl);
+    if (!cl.has("repeat")) return analyzeAndReport(source, cl);
+    io::NpyMatrixSource repeat(cl.text("repeat"));
+    return analyzeAndReport(source, cl, &repeat);
 }
 
 int runDemoCommand(const std::vector<std::string>& args) {

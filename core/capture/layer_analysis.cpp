@@ -22,12 +22,14 @@ struct LayerJob {
     spectrum::SpectrumPlan plan;
     std::string warning;
     std::unique_ptr<CovarianceAccumulator> accumulator;
+    std::unique_ptr<CovarianceAccumulator> heldOut; // the second half's, for the held-out spectrum
+    bool twoHalves = false;
     spectrum::CovarianceSpectrum spectrum;
     Eigen::MatrixXf scores;
 
     std::int64_t kept() const { return static_cast<std::int64_t>(plan.columns.size()); }
     // A covariance, plus the copies the eigensolver makes of it.
-    std::int64_t covarianceBytes() const { return 8 * kept() * kept(); }
+    std::int64_t covarianceBytes() const { return (twoHalves ? 16 : 8) * kept() * kept(); }
 };
 
 at::Tensor toTensor(const data::ImageBatch& batch) {
@@ -109,6 +111,7 @@ std::vector<LayerJob> planLayers(const std::vector<models::LayerInfo>& layers, s
     for (const models::LayerInfo& layer : layers) {
         LayerJob job;
         job.layer = layer;
+        job.twoHalves = options.heldOutSpectrum;
         job.plan = spectrum::planSpectrum(samples, layer.features(), options.spectrum, layer.name);
         // The eigensolver briefly holds two more copies of the covariance.
         if (3 * job.covarianceBytes() > available) {
@@ -180,7 +183,7 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const d
 
     std::vector<LayerJob> jobs = planLayers(layers, samples, options, available);
     const auto groups = groupLayers(jobs, available);
-    const bool bootstrap = options.spectrum.bootstrapResamples > 0;
+    const bool bootstrap = options.spectrum.bootstrapResamples > 0 && !options.heldOutSpectrum;
     const double totalUnits = static_cast<double>(groups.size()) * (bootstrap ? 3.0 : 1.0) * samples;
     double doneUnits = 0;
     std::int64_t imagesSeen = 0;
@@ -199,21 +202,35 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const d
         for (std::size_t i : group) {
             names.push_back(jobs[i].layer.name);
             jobs[i].accumulator = std::make_unique<CovarianceAccumulator>(jobs[i].kept());
+            if (options.heldOutSpectrum) jobs[i].heldOut = std::make_unique<CovarianceAccumulator>(jobs[i].kept());
         }
-        stream.forEach(cancel, [&](std::int64_t, const data::ImageBatch& batch) {
+        const std::int64_t half = samples / 2;
+        stream.forEach(cancel, [&](std::int64_t first, const data::ImageBatch& batch) {
             const std::vector<at::Tensor> outputs = model.capture(toTensor(batch), names);
             for (std::size_t g = 0; g < group.size(); ++g) {
                 LayerJob& job = jobs[group[g]];
                 keptColumns(outputs[g], job.plan.columns, block);
-                job.accumulator->add(block);
+                if (!options.heldOutSpectrum) {
+                    job.accumulator->add(block);
+                    continue;
+                }
+                const Eigen::Index inFirstHalf = std::clamp<Eigen::Index>(half - first, 0, block.rows());
+                if (inFirstHalf > 0) job.accumulator->add(block.topRows(inFirstHalf));
+                if (inFirstHalf < block.rows()) job.heldOut->add(block.bottomRows(block.rows() - inFirstHalf));
             }
             imagesSeen += batch.count;
             report(static_cast<double>(batch.count));
         });
         for (std::size_t i : group) {
-            jobs[i].spectrum = spectrum::spectrumOfCovariance(*jobs[i].accumulator, jobs[i].plan, options.spectrum,
-                                                              model.name() + ": layer " + jobs[i].layer.name);
+            const std::string where = model.name() + ": layer " + jobs[i].layer.name;
+            if (options.heldOutSpectrum)
+                jobs[i].spectrum.result = spectrum::heldOutSpectrumOfCovariances(
+                    *jobs[i].accumulator, *jobs[i].heldOut, jobs[i].plan, options.spectrum, where);
+            else
+                jobs[i].spectrum = spectrum::spectrumOfCovariance(*jobs[i].accumulator, jobs[i].plan, options.spectrum,
+                                                                  where);
             jobs[i].accumulator.reset();
+            jobs[i].heldOut.reset();
             if (!jobs[i].warning.empty()) jobs[i].spectrum.result.warnings.push_back(jobs[i].warning);
         }
         if (!bootstrap) continue;

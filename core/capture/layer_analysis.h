@@ -24,6 +24,9 @@ struct CaptureOptions {
     std::int64_t batchSize = 0;                       ///< images per forward pass; 0 = chosen from the budget
     std::int64_t memoryBudgetBytes = std::int64_t(2) << 30;  ///< covariances + one batch of activations
     spectrum::SpectrumOptions spectrum;               ///< stride limit, components, fit range, bootstrap, seed
+    /// The held-out ("cvpca") spectrum instead of PCA's: directions from the first half of the samples, variances
+    /// from the second (spectrum::heldOutSpectrumOfCovariances); twice the covariance memory, no bootstrap.
+    bool heldOutSpectrum = false;
 };
 
 struct CaptureProgress {

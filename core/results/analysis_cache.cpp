@@ -52,7 +52,7 @@ std::string analysisCacheKey(const std::string& modelDigest, const AnalysisSetti
         {"samples", s.samples},  {"fit", {s.fitLo, s.fitHi}}, {"max_components", s.maxComponents},
         {"max_features", s.maxFeatures}, {"bootstrap", s.bootstrap}, {"seed", s.seed},
         {"projections", s.projections}, {"frames", s.frames}, {"bits", s.bitsPerUnit},
-        {"estimator", s.estimator}};
+        {"estimator", s.estimator}, {"spectrum", s.spectrum}};
     const std::string text = canonical.dump();
     return hex(fnv1a(text.data(), text.size(), kFnvOffset));
 }

@@ -22,6 +22,7 @@ struct AnalysisSettings {
     int projections = 0, frames = 0;
     double bitsPerUnit = 0;
     std::string estimator = "huber";
+    std::string spectrum = "pca";
 };
 
 /// 64-bit FNV-1a of the file's bytes, as 16 hex digits. Throws InputError naming the file if it cannot be read.

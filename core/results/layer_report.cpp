@@ -79,6 +79,7 @@ std::string layerSpectraJson(const std::string& model, const std::string& datase
         layer["fit_range"] = nlohmann::json::array({r.fitLo, r.fitHi});
         layer["eigenvalues"] = toVector(r.eigenvalues);
         layer["estimator"] = spectrum::alphaEstimatorName(r.estimator);
+        layer["spectrum"] = r.heldOut ? "cvpca" : "pca";
         layer["alpha_r2"] = numberOrNull(r.alphaRSquared);
         if (options.robustness) addRobustness(layer, r);
         layer["alpha_bootstrap_bias"] = numberOrNull(r.alphaBootstrapBias);

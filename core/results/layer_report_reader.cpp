@@ -121,6 +121,7 @@ capture::LayerSpectrum readLayer(const nlohmann::json& json, std::size_t index) 
             throw SchemaError{where + error.what()};
         }
     }
+    if (json.contains("spectrum")) r.heldOut = text(json["spectrum"], where + "'spectrum'") == "cvpca";
     r.alphaRSquared = json.contains("alpha_r2") ? numberOrNaN(json["alpha_r2"], where + "'alpha_r2'")
                                                 : std::numeric_limits<double>::quiet_NaN();
     if (json.contains("coding")) entry.coding = readCoding(json["coding"], where + "'coding': ");

@@ -10,6 +10,7 @@
 #include "core/common/input_error.h"
 #include "core/spectrum/bootstrap.h"
 #include "core/spectrum/covariance_accumulator.h"
+#include "core/spectrum/cv_pca.h"
 #include "core/spectrum/power_law_fit.h"
 
 namespace codescope::spectrum {
@@ -68,6 +69,28 @@ void validate(std::int64_t samples, std::int64_t features, const SpectrumOptions
                          " (need 1 <= lo < hi)");
 }
 
+// Fits alpha to result.eigenvalues with the options' estimator and range; the interval starts out empty.
+AlphaFit fitExponent(SpectrumResult& result, const SpectrumOptions& options, const std::string& name) {
+    AlphaFit fit;
+    try {
+        fit = fitAlpha(result.eigenvalues, options.fitLo, options.fitHi, options.estimator);
+    } catch (const InputError& error) {
+        throw InputError(name + ": " + error.what());
+    }
+    result.estimator = options.estimator;
+    result.alpha = fit.alpha;
+    result.intercept = fit.intercept;
+    result.alphaRSquared = fit.rSquared;
+    // The requested lower end: the MLE moves its own cut-off (its KS-chosen k_min) inside the range, and every other
+    // fit of this layer (bootstrap, robustness table) must start from the same requested range.
+    result.fitLo = options.fitLo;
+    result.fitHi = fit.fitHi;
+    if (!fit.warning.empty()) result.warnings.push_back(fit.warning);
+    result.alphaCiLo = result.alphaCiHi = std::numeric_limits<double>::quiet_NaN();
+    result.alphaBootstrapBias = result.alphaStandardError = std::numeric_limits<double>::quiet_NaN();
+    return fit;
+}
+
 } // namespace
 
 std::int64_t featureStride(std::int64_t features, std::int64_t maxFeatures) {
@@ -114,23 +137,7 @@ CovarianceSpectrum spectrumOfCovariance(const CovarianceAccumulator& accumulator
     result.explainedVarianceRatio = result.eigenvalues / result.totalVariance;
     result.eigenSeconds = secondsSince(start);
 
-    AlphaFit fit;
-    try {
-        fit = fitAlpha(result.eigenvalues, options.fitLo, options.fitHi, options.estimator);
-    } catch (const InputError& error) {
-        throw InputError(name + ": " + error.what());
-    }
-    result.estimator = options.estimator;
-    result.alpha = fit.alpha;
-    result.intercept = fit.intercept;
-    result.alphaRSquared = fit.rSquared;
-    // The requested lower end: the MLE moves its own cut-off (its KS-chosen k_min) inside the range, and every other
-    // fit of this layer (bootstrap, robustness table) must start from the same requested range.
-    result.fitLo = options.fitLo;
-    result.fitHi = fit.fitHi;
-    if (!fit.warning.empty()) result.warnings.push_back(fit.warning);
-    result.alphaCiLo = result.alphaCiHi = std::numeric_limits<double>::quiet_NaN();
-    result.alphaBootstrapBias = result.alphaStandardError = std::numeric_limits<double>::quiet_NaN();
+    const AlphaFit fit = fitExponent(result, options, name);
 
     if (options.bootstrapResamples > 0) {
         const auto affordable = static_cast<Eigen::Index>(std::sqrt(kBootstrapFlopsPerResample / result.samples));
@@ -144,6 +151,77 @@ CovarianceSpectrum spectrumOfCovariance(const CovarianceAccumulator& accumulator
         out.mean = accumulator.mean();
     }
     return out;
+}
+
+SpectrumResult heldOutSpectrumOfCovariances(const CovarianceAccumulator& training, const CovarianceAccumulator& test,
+                                            const SpectrumPlan& plan, const SpectrumOptions& options,
+                                            const std::string& name) {
+    if (training.samples() < 2 || test.samples() < 2)
+        throw InputError(name + ": the held-out spectrum needs at least 2 samples in each half, got " +
+                         std::to_string(training.samples()) + " and " + std::to_string(test.samples()));
+    SpectrumResult result;
+    result.samples = training.samples() + test.samples();
+    result.features = plan.features;
+    result.stride = plan.stride;
+    result.featuresUsed = static_cast<std::int64_t>(plan.columns.size());
+    result.components = std::min(plan.components, training.samples() - 1);
+    const Eigen::MatrixXd testCovariance = test.covariance();
+    result.totalVariance = testCovariance.trace();
+    if (!(result.totalVariance > 0))
+        throw InputError(name + ": every kept feature is constant (total variance 0); no spectrum to fit");
+    const auto start = std::chrono::steady_clock::now();
+    EigenOptions eigenOptions;
+    eigenOptions.method = options.eigenMethod;
+    eigenOptions.seed = options.seed;
+    const EigenPairs pairs = leadingEigenpairs(training.covariance(), result.components, true, eigenOptions);
+    result.eigenMethod = pairs.method;
+    // u_k^T Sigma_test u_k in the training half's order: held-out variances need be neither sorted nor positive
+    // (the fit ends its range before the first one that is not).
+    result.eigenvalues = (pairs.vectors.transpose() * testCovariance * pairs.vectors).diagonal();
+    result.explainedVarianceRatio = result.eigenvalues / result.totalVariance;
+    result.eigenSeconds = secondsSince(start);
+    result.heldOut = true;
+    fitExponent(result, options, name);
+    return result;
+}
+
+SpectrumResult crossValidatedSpectrum(io::MatrixSource& first, io::MatrixSource& second,
+                                     const SpectrumOptions& options) {
+    if (first.rows() != second.rows() || first.cols() != second.cols())
+        throw InputError(second.name() + ": a repeat must have the shape of " + first.name() + " (" +
+                         std::to_string(first.rows()) + " x " + std::to_string(first.cols()) + "), it has " +
+                         std::to_string(second.rows()) + " x " + std::to_string(second.cols()));
+    const SpectrumPlan plan = planSpectrum(first.rows(), first.cols(), options, first.name());
+    const double bytes = 16.0 * static_cast<double>(plan.samples) * static_cast<double>(plan.columns.size());
+    if (bytes > static_cast<double>(kMaxScoreBytes) * 2)
+        throw InputError(first.name() + ": cvPCA holds both repeats in memory (" +
+                         std::to_string(static_cast<long long>(bytes / 1048576)) +
+                         " MiB); use fewer samples or a smaller --max-features");
+    Eigen::MatrixXd a(plan.samples, static_cast<Eigen::Index>(plan.columns.size()));
+    Eigen::MatrixXd b(plan.samples, a.cols());
+    first.readRows(0, plan.columns, a);
+    second.readRows(0, plan.columns, b);
+    const Eigen::Index components = std::min<Eigen::Index>(plan.components, plan.samples - 1);
+    CvPcaSpectrum cv;
+    try {
+        cv = crossValidatedPcaSpectrum(a, b, components);
+    } catch (const InputError& error) {
+        throw InputError(first.name() + ": " + error.what());
+    }
+    SpectrumResult result;
+    result.samples = plan.samples;
+    result.features = plan.features;
+    result.stride = plan.stride;
+    result.featuresUsed = a.cols();
+    result.components = components;
+    result.eigenvalues = cv.eigenvalues;
+    // Against the first repeat's total variance: the share of it that the second repeat reproduces.
+    const Eigen::MatrixXd centred = a.rowwise() - a.colwise().mean();
+    result.totalVariance = centred.squaredNorm() / static_cast<double>(plan.samples - 1);
+    result.explainedVarianceRatio = result.eigenvalues / result.totalVariance;
+    result.heldOut = true;
+    fitExponent(result, options, first.name());
+    return result;
 }
 
 void addBootstrapInterval(SpectrumResult& result, const Eigen::Ref<const Eigen::MatrixXf>& scores,

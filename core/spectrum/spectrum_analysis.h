@@ -39,6 +39,7 @@ struct SpectrumResult {
     double intercept = 0;
     double alphaRSquared = 0;                ///< R^2 of ln lambda_k on the fitted line over the fit range
     AlphaEstimator estimator = AlphaEstimator::Huber; ///< how alpha (and its interval) were fitted
+    bool heldOut = false;                    ///< eigenvalues are the held-out ("cvpca") spectrum, not PCA's
     double alphaCiLo = 0;                    ///< 95% bias-corrected bootstrap interval (NaN without bootstrap),
     double alphaCiHi = 0;                    ///< see BootstrapInterval for why not percentiles
     double alphaBootstrapBias = 0;           ///< bootstrap estimate of alpha's finite-sample bias (NaN without)
@@ -80,6 +81,23 @@ struct CovarianceSpectrum {
 };
 CovarianceSpectrum spectrumOfCovariance(const CovarianceAccumulator& accumulator, const SpectrumPlan& plan,
                                         const SpectrumOptions& options, const std::string& name);
+
+/// The held-out PCA spectrum of one sample split into two halves (cv_pca.h's heldOutPcaSpectrum, from streamed
+/// covariances): the leading eigenvectors u_k of the first half's covariance and lambda_k = u_k^T Sigma_test u_k, the
+/// second half's variance along them, then alpha as spectrumOfCovariance fits it. It removes PCA's in-sample bias
+/// (the leading eigenvalues inflated, the tail deflated by fitting the sample's own fluctuations) but not noise
+/// independent per sample (see cv_pca.h: only repeats remove that). No bootstrap interval. Throws InputError.
+SpectrumResult heldOutSpectrumOfCovariances(const CovarianceAccumulator& training, const CovarianceAccumulator& test,
+                                            const SpectrumPlan& plan, const SpectrumOptions& options,
+                                            const std::string& name);
+
+/// Stringer et al.'s cvPCA spectrum of two repeats (cv_pca.h's crossValidatedPcaSpectrum): `first` and `second` are
+/// the same stimuli (rows paired) recorded twice, e.g. through a network with dropout active; the Methods' stride
+/// applies to both; lambda_k = u_k^T C_12 u_k removes noise independent between the repeats (the PCA noise floor).
+/// Both kept matrices are held in memory. No bootstrap interval. Throws InputError naming the files for different
+/// shapes or too little data.
+SpectrumResult crossValidatedSpectrum(io::MatrixSource& first, io::MatrixSource& second,
+                                      const SpectrumOptions& options);
 
 /// Sets result.alphaCiLo/alphaCiHi from `scores` (samples x dims: every sample minus the mean, times the
 /// bootstrapBasis). Throws Cancelled if cancelled.

@@ -50,6 +50,11 @@ check "analyze --estimator mle --robustness writes every estimator" expect_exit 
   --robustness --json "$work/robust.json" --quiet
 check "the JSON holds the fit-range table and the three estimators" bash -c "grep -q fit_range_table '$work/robust.json' \
   && grep -q '\"wls\"' '$work/robust.json' && grep -q '\"estimator\": \"mle\"' '$work/robust.json'"
+check "analyze --spectrum cvpca exits 0" expect_exit 0 "$CLI" analyze --run "$runs/dropout-0" --dataset fashion-mnist \
+  --samples 200 --projections 0 --spectrum cvpca --json "$work/cv.json" --quiet
+check "the JSON says which spectrum" grep -q '"spectrum": "cvpca"' "$work/cv.json"
+check "an unknown spectrum is a usage error" expect_exit 2 "$CLI" analyze --run "$runs/dropout-0" \
+  --dataset fashion-mnist --spectrum ica
 check "eigenfilters of a layer exit 0" expect_exit 0 "$CLI" eigenfilters --run "$runs/dropout-0" --dataset fashion-mnist \
   --layer resnet.5.0.relu --samples 200 --components 8 --png "$work/f.png" --npy "$work/f.npy" --json "$work/f.json"
 check "the gallery is a PNG" bash -c "head -c 8 '$work/f.png' | od -An -c | grep -q 'P   N   G'"

@@ -26,6 +26,16 @@ check "CSV has a header and one row per component" bash -c \
   "head -1 '$work/r.csv' | grep -q '^component,eigenvalue,explained_variance_ratio,power_law_fit$' && [[ \$(wc -l <'$work/r.csv') -eq 41 ]]"
 check "summary prints alpha" grep -q "alpha" "$work/out"
 
+# cvPCA of a matrix with itself as its repeat: C_12 = C_11, so the spectrum and alpha are PCA's.
+check "spectrum --repeat exits 0" expect_exit 0 "$CLI" spectrum --input "$TESTDATA/npy/activations_f64_fortran.npy" \
+  --repeat "$TESTDATA/npy/activations_f64_fortran.npy" --fit-range 5:30 --json "$work/cv.json" --quiet
+cv=$(json_number "$work/cv.json" alpha)
+check "cvPCA of identical repeats gives PCA's alpha ($cv vs $ours)" \
+  awk -v a="$cv" -v b="$ours" 'BEGIN{d=a-b; if (d<0) d=-d; exit !(a != "" && d <= 1e-6)}'
+check "a repeat of another shape exits 2" expect_exit 2 "$CLI" spectrum --input "$TESTDATA/npy/activations_f64_fortran.npy" \
+  --repeat "$TESTDATA/npy/f32_c.npy"
+check "the mismatched repeat is named" one_line_naming "f32_c.npy"
+
 # Bad input: exit 2, one line naming the file, no output written.
 printf 'not numpy at all' >"$work/bad.npy"
 check "wrong magic exits 2" expect_exit 2 "$CLI" spectrum --input "$work/bad.npy" --json "$work/bad.json"

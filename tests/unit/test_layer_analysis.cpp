@@ -7,6 +7,7 @@
 
 #include "core/capture/layer_analysis.h"
 #include "core/capture/layer_eigenfilters.h"
+#include "core/spectrum/cv_pca.h"
 #include <Eigen/Eigenvalues>
 #include "core/common/input_error.h"
 #include "core/io/matrix_source.h"
@@ -229,6 +230,23 @@ TEST(LayerEigenfilters, UnknownLayerAndMemoryBudgetAreInputErrors) {
     } catch (const InputError& error) {
         EXPECT_NE(std::string(error.what()).find("samples fit"), std::string::npos) << error.what();
     }
+}
+
+TEST(LayerAnalysis, HeldOutSpectrumSplitsTheSamplesIntoHalves) {
+    const RandomImages images(300);
+    LinearReluModel model;
+    capture::CaptureOptions options = smallOptions(); // batches of 37: the halves split inside a batch
+    options.samples = 250;
+    options.heldOutSpectrum = true;
+    options.spectrum.bootstrapResamples = 50; // ignored: the held-out spectrum has no interval
+    const auto results = capture::analyzeLayers(model, images, identity(), {"linear.relu"}, options);
+    ASSERT_EQ(results.size(), 1u);
+    const spectrum::SpectrumResult& r = results[0].spectrum;
+    EXPECT_TRUE(r.heldOut);
+    EXPECT_TRUE(std::isnan(r.alphaCiLo));
+    const std::vector<float> used(images.pixels().begin(), images.pixels().begin() + 250 * kPixels);
+    const auto direct = spectrum::heldOutPcaSpectrum(model.activations(used, true).cast<double>(), r.eigenvalues.size());
+    EXPECT_LT((r.eigenvalues - direct.eigenvalues).cwiseAbs().maxCoeff(), 1e-9 * direct.eigenvalues.cwiseAbs().maxCoeff());
 }
 
 } // namespace
