@@ -1,14 +1,49 @@
 #include "app/gui/analysis_session.h"
 
+#include <algorithm>
+
 namespace codescope::gui {
 
 AnalysisSession::AnalysisSession(QObject* parent) : QObject(parent) {}
 
 void AnalysisSession::setAnalysis(Analysis analysis) {
+    if (!m_runs.empty()) {
+        // A single analysis replaces the sweep.
+        m_runs.clear();
+        m_sweepFolder.clear();
+        m_currentRun = -1;
+        Q_EMIT sweepChanged();
+    }
     m_analysis = std::move(analysis);
     m_hasAnalysis = true;
     m_selected.clear();
     if (!m_analysis.layers.empty()) m_selected << QString::fromStdString(m_analysis.layers.front().layer.name);
+    Q_EMIT analysisChanged();
+    Q_EMIT selectionChanged(m_selected);
+}
+
+void AnalysisSession::setSweep(std::vector<SweepRunAnalysis> runs, QString folder, int initialRun) {
+    m_runs = std::move(runs);
+    m_sweepFolder = std::move(folder);
+    m_currentRun = -1;
+    Q_EMIT sweepChanged();
+    if (!m_runs.empty()) setCurrentRun(std::clamp(initialRun, 0, static_cast<int>(m_runs.size()) - 1));
+}
+
+void AnalysisSession::setCurrentRun(int index) {
+    if (index < 0 || index >= static_cast<int>(m_runs.size()) || index == m_currentRun) return;
+    m_currentRun = index;
+    const QStringList previous = m_selected;
+    // A copy: the run keeps its own analysis for the next move of the slider.
+    m_analysis = m_runs[static_cast<std::size_t>(index)].analysis;
+    m_hasAnalysis = true;
+    QStringList kept;
+    for (const capture::LayerSpectrum& entry : m_analysis.layers)
+        if (previous.contains(QString::fromStdString(entry.layer.name)))
+            kept << QString::fromStdString(entry.layer.name);
+    if (kept.isEmpty() && !m_analysis.layers.empty()) kept << QString::fromStdString(m_analysis.layers.front().layer.name);
+    m_selected = kept;
+    Q_EMIT currentRunChanged(index);
     Q_EMIT analysisChanged();
     Q_EMIT selectionChanged(m_selected);
 }

@@ -5,6 +5,7 @@
 #include <QStringList>
 
 #include "app/gui/analysis.h"
+#include "app/gui/sweep_loader.h"
 
 namespace codescope::gui {
 
@@ -21,6 +22,15 @@ public:
     /// Remembers where the analysis now lives (after "Save analysis").
     void setSourcePath(const QString& path);
 
+    /// Opens a sweep: its runs stay in memory, so moving between them (the dropout slider) redraws without reading
+    /// or computing anything. Shows the run at `initialRun` (clamped). An empty list closes the sweep.
+    void setSweep(std::vector<SweepRunAnalysis> runs, QString folder, int initialRun = 0);
+    bool hasSweep() const { return !m_runs.empty(); }
+    const std::vector<SweepRunAnalysis>& sweepRuns() const { return m_runs; }
+    QString sweepFolder() const { return m_sweepFolder; }
+    int currentRun() const { return m_currentRun; }
+    /// Shows run `index` of the sweep, keeping the selected layers that it also has. Ignores bad indices.
+    void setCurrentRun(int index);
     QStringList selectedLayers() const { return m_selected; }
     /// Selects the named layers (names not in the analysis are dropped); signals only if the selection changed.
     void setSelectedLayers(const QStringList& layerNames);
@@ -28,11 +38,16 @@ public:
 Q_SIGNALS:
     void analysisChanged();
     void selectionChanged(const QStringList& layerNames);
+    void sweepChanged();
+    void currentRunChanged(int index);
 
 private:
     Analysis m_analysis;
     bool m_hasAnalysis = false;
     QStringList m_selected;
+    std::vector<SweepRunAnalysis> m_runs;
+    QString m_sweepFolder;
+    int m_currentRun = -1;
 };
 
 } // namespace codescope::gui

@@ -1,5 +1,6 @@
 #include "app/gui/analysis_view_models.h"
 
+#include <QObject>
 #include <cmath>
 
 namespace codescope::gui {
@@ -39,6 +40,96 @@ widgets::AlphaDepthSeries alphaDepthSeriesOf(const Analysis& analysis, const QSt
         run.points.push_back(p);
     }
     return run;
+}
+
+std::vector<CodingPlot> allCodingPlots() {
+    return {CodingPlot::ActionByDepth, CodingPlot::ActionByAlpha, CodingPlot::ExplainedVarianceByDepth,
+            CodingPlot::ExplainedVarianceByAction};
+}
+
+widgets::RunPlotAxes codingPlotAxes(CodingPlot plot) {
+    widgets::RunPlotAxes axes = widgets::alphaDepthAxes();
+    axes.reference = std::numeric_limits<double>::quiet_NaN();
+    axes.intervalName = QObject::tr("± 1 sd over projections");
+    const QString action = QObject::tr("mean action of random projections (activation²)");
+    const QString explained = QObject::tr("stimulus variance explained by a projection (pooled R²)");
+    switch (plot) {
+    case CodingPlot::ActionByDepth:
+        axes.yTitle = action;
+        axes.yName = QObject::tr("action");
+        break;
+    case CodingPlot::ActionByAlpha:
+        axes.xTitle = QObject::tr("power-law exponent α");
+        axes.xName = QObject::tr("α");
+        axes.yTitle = action;
+        axes.yName = QObject::tr("action");
+        axes.integerX = false;
+        axes.connectInXOrder = false;
+        break;
+    case CodingPlot::ExplainedVarianceByDepth:
+        axes.yTitle = explained;
+        axes.yName = QObject::tr("R²");
+        break;
+    case CodingPlot::ExplainedVarianceByAction:
+        axes.xTitle = action;
+        axes.xName = QObject::tr("action");
+        axes.yTitle = explained;
+        axes.yName = QObject::tr("R²");
+        axes.integerX = false;
+        axes.connectInXOrder = false;
+        break;
+    }
+    return axes;
+}
+
+QString codingPlotName(CodingPlot plot) {
+    switch (plot) {
+    case CodingPlot::ActionByDepth: return QStringLiteral("action-depth");
+    case CodingPlot::ActionByAlpha: return QStringLiteral("action-alpha");
+    case CodingPlot::ExplainedVarianceByDepth: return QStringLiteral("explained-variance-depth");
+    case CodingPlot::ExplainedVarianceByAction: return QStringLiteral("explained-variance-action");
+    }
+    return {};
+}
+
+QString codingPlotTabTitle(CodingPlot plot) {
+    switch (plot) {
+    case CodingPlot::ActionByDepth: return QObject::tr("Action vs depth");
+    case CodingPlot::ActionByAlpha: return QObject::tr("Action vs α");
+    case CodingPlot::ExplainedVarianceByDepth: return QObject::tr("R² vs depth");
+    case CodingPlot::ExplainedVarianceByAction: return QObject::tr("R² vs action");
+    }
+    return {};
+}
+
+widgets::AlphaDepthSeries codingSeriesOf(const Analysis& analysis, CodingPlot plot, const QString& runLabel,
+                                         double dropout) {
+    widgets::AlphaDepthSeries run;
+    run.runLabel = runLabel;
+    run.dropout = dropout;
+    for (const capture::LayerSpectrum& entry : analysis.layers) {
+        if (!entry.coding) continue;
+        const capture::LayerCoding& c = *entry.coding;
+        widgets::AlphaDepthPoint p;
+        p.layerName = QString::fromStdString(entry.layer.name);
+        const bool byDepth = plot == CodingPlot::ActionByDepth || plot == CodingPlot::ExplainedVarianceByDepth;
+        const bool action = plot == CodingPlot::ActionByDepth || plot == CodingPlot::ActionByAlpha;
+        p.depth = byDepth ? entry.layer.depth
+                          : (plot == CodingPlot::ActionByAlpha ? entry.spectrum.alpha : c.actionMean);
+        p.alpha = action ? c.actionMean : c.stimulusR2Mean;
+        const double sd = action ? c.actionSd : c.stimulusR2Sd;
+        p.lo = p.alpha - sd;
+        p.hi = p.alpha + sd;
+        if (!std::isfinite(p.depth) || !std::isfinite(p.alpha)) continue;
+        run.points.push_back(p);
+    }
+    return run;
+}
+
+bool hasCodingRecords(const Analysis& analysis) {
+    for (const capture::LayerSpectrum& entry : analysis.layers)
+        if (entry.coding) return true;
+    return false;
 }
 
 } // namespace codescope::gui

@@ -18,4 +18,25 @@ std::vector<widgets::SpectrumSeries> spectrumSeriesOf(const Analysis& analysis);
 widgets::AlphaDepthSeries alphaDepthSeriesOf(const Analysis& analysis, const QString& runLabel,
                                              double dropout = std::numeric_limits<double>::quiet_NaN());
 
+/// The per-layer coding plots of the paper, drawn by the run-plot view (widgets::AlphaDepthView) with their axes.
+enum class CodingPlot {
+    ActionByDepth,             ///< Fig. 4c / 6c: mean action of the random projections, +- 1 sd, against depth
+    ActionByAlpha,             ///< Fig. 4d: mean action against the layer's alpha
+    ExplainedVarianceByDepth,  ///< Fig. 6d: stimulus variance explained (pooled R^2), +- 1 sd, against depth
+    ExplainedVarianceByAction, ///< Fig. 6e: explained variance against mean action
+};
+
+/// Every coding plot, in tab order.
+std::vector<CodingPlot> allCodingPlots();
+/// Axis titles and read-out names of `plot`.
+widgets::RunPlotAxes codingPlotAxes(CodingPlot plot);
+/// A short name ("action-depth") for file names, and a tab title.
+QString codingPlotName(CodingPlot plot);
+QString codingPlotTabTitle(CodingPlot plot);
+/// One run's points of `plot`: the layers with a coding record (layers without one are left out).
+widgets::AlphaDepthSeries codingSeriesOf(const Analysis& analysis, CodingPlot plot, const QString& runLabel,
+                                         double dropout = std::numeric_limits<double>::quiet_NaN());
+/// True if any layer of the analysis has a coding record.
+bool hasCodingRecords(const Analysis& analysis);
+
 } // namespace codescope::gui

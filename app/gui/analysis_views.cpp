@@ -19,6 +19,16 @@ AnalysisViews::AnalysisViews(AnalysisSession* session, QWidget* parent)
     addTab(m_alphaDepth, tr("α vs depth"));
     setTabToolTip(0, tr("PCA eigenvalue against component, one curve per layer (paper Fig. 3b)"));
     setTabToolTip(1, tr("Power-law exponent α against layer depth with 95% CI (paper Fig. 3c)"));
+    for (CodingPlot plot : allCodingPlots()) {
+        auto* view = new widgets::AlphaDepthView;
+        view->setObjectName(codingPlotName(plot) + QStringLiteral("View"));
+        view->setAxes(codingPlotAxes(plot));
+        const int tab = addTab(view, codingPlotTabTitle(plot));
+        setTabToolTip(tab, tr("Random projections of each layer's response to the moving dot (paper Fig. 4, 6); "
+                              "needs an analysis with coding records (codescope-cli analyze)"));
+        connect(m_session, &AnalysisSession::selectionChanged, view, &widgets::AlphaDepthView::setSelectedLayers);
+        m_coding.push_back(view);
+    }
     connect(m_session, &AnalysisSession::analysisChanged, this, &AnalysisViews::showAnalysis);
     connect(m_session, &AnalysisSession::selectionChanged, m_spectrum, &widgets::SpectrumView::setSelectedLayers);
     connect(m_session, &AnalysisSession::selectionChanged, m_alphaDepth, &widgets::AlphaDepthView::setSelectedLayers);
@@ -29,12 +39,16 @@ QWidget* AnalysisViews::currentFigure() const {
 }
 
 QString AnalysisViews::currentFigureName() const {
-    return currentWidget() == m_spectrum ? QStringLiteral("spectrum") : QStringLiteral("alpha-depth");
+    if (currentWidget() == m_spectrum) return QStringLiteral("spectrum");
+    const std::vector<CodingPlot> plots = allCodingPlots();
+    for (std::size_t i = 0; i < m_coding.size(); ++i)
+        if (currentWidget() == m_coding[i]) return codingPlotName(plots[i]);
+    return QStringLiteral("alpha-depth");
 }
 
 std::vector<widgets::ReportPage> AnalysisViews::reportPages() const {
     const QString source = analysisTitle(m_session->analysis());
-    return {
+    std::vector<widgets::ReportPage> pages = {
         {m_spectrum, tr("Figure 1"),
          tr("%1. Eigenvalues of the activation covariance against component index on log-log axes, one curve per "
             "layer, light grey for shallow and dark for deep layers; dashed: power-law (Huber) fit over the fit "
@@ -45,6 +59,19 @@ std::vector<widgets::ReportPage> AnalysisViews::reportPages() const {
             "confidence interval; dashed: α = −1.")
              .arg(source)},
     };
+    if (!hasCodingRecords(m_session->analysis())) return pages;
+    const std::vector<CodingPlot> plots = allCodingPlots();
+    const QString captions[] = {
+        tr("Mean action of random projections r ~ N(0, 1/m) of each layer's response to the moving dot against "
+           "depth, error bars ± 1 sd over projections."),
+        tr("Mean action of random projections against the layer's exponent α."),
+        tr("Variance of the moving-dot stimulus explained by a linear read-out of one random projection (pooled R²) "
+           "against depth, error bars ± 1 sd over projections."),
+        tr("Explained stimulus variance against the mean action of the projections."),
+    };
+    for (std::size_t i = 0; i < plots.size(); ++i)
+        pages.push_back({m_coding[i], tr("Figure %1").arg(i + 3), QStringLiteral("%1. %2").arg(source, captions[i])});
+    return pages;
 }
 
 void AnalysisViews::showAnalysis() {
@@ -52,9 +79,34 @@ void AnalysisViews::showAnalysis() {
     const QString title = analysisTitle(analysis);
     m_spectrum->setSeries(spectrumSeriesOf(analysis));
     m_spectrum->setTitle(tr("PCA eigenspectrum per layer"), title);
-    m_alphaDepth->setSeries(
-        {alphaDepthSeriesOf(analysis, QFileInfo(QString::fromStdString(analysis.model)).fileName())});
-    m_alphaDepth->setTitle(tr("Power-law exponent α by layer depth"), title);
+    std::vector<widgets::AlphaDepthSeries> runs;
+    if (m_session->hasSweep()) {
+        // Every run of the sweep, in greens by dropout: the slider changes the other views, this one compares.
+        for (const SweepRunAnalysis& run : m_session->sweepRuns())
+            runs.push_back(alphaDepthSeriesOf(run.analysis, run.runName, run.dropout));
+    } else {
+        runs.push_back(alphaDepthSeriesOf(analysis, QFileInfo(QString::fromStdString(analysis.model)).fileName()));
+    }
+    m_alphaDepth->setSeries(std::move(runs));
+    const QString runsTitle = m_session->hasSweep() ? tr("%1 runs of %2")
+                                                          .arg(m_session->sweepRuns().size())
+                                                          .arg(QFileInfo(m_session->sweepFolder()).fileName())
+                                                    : title;
+    m_alphaDepth->setTitle(tr("Power-law exponent α by layer depth"), runsTitle);
+
+    const std::vector<CodingPlot> plots = allCodingPlots();
+    for (std::size_t i = 0; i < plots.size(); ++i) {
+        std::vector<widgets::AlphaDepthSeries> coding;
+        if (m_session->hasSweep()) {
+            for (const SweepRunAnalysis& run : m_session->sweepRuns())
+                coding.push_back(codingSeriesOf(run.analysis, plots[i], run.runName, run.dropout));
+        } else {
+            coding.push_back(codingSeriesOf(analysis, plots[i], QFileInfo(QString::fromStdString(analysis.model)).fileName()));
+        }
+        m_coding[i]->setSeries(std::move(coding));
+        m_coding[i]->setTitle(codingPlotTabTitle(plots[i]), runsTitle);
+        setTabEnabled(indexOf(m_coding[i]), hasCodingRecords(analysis));
+    }
 }
 
 } // namespace codescope::gui

@@ -22,6 +22,9 @@ public:
 
     widgets::SpectrumView* spectrumView() const { return m_spectrum; }
     widgets::AlphaDepthView* alphaDepthView() const { return m_alphaDepth; }
+    /// The coding plots (action and explained variance, Fig. 4c-d, 6c-e), in allCodingPlots() order; their tabs
+    /// are enabled when the analysis has coding records.
+    const std::vector<widgets::AlphaDepthView*>& codingViews() const { return m_coding; }
     /// The figure on the current tab, and a short name for it ("spectrum") for file names.
     QWidget* currentFigure() const;
     QString currentFigureName() const;
@@ -34,6 +37,7 @@ private:
     AnalysisSession* m_session;
     widgets::SpectrumView* m_spectrum;
     widgets::AlphaDepthView* m_alphaDepth;
+    std::vector<widgets::AlphaDepthView*> m_coding;
 };
 
 } // namespace codescope::gui

@@ -8,7 +8,10 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenuBar>
+#include <QMetaObject>
 #include <QMimeData>
+#include <QPointer>
+#include <QThreadPool>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -26,6 +29,8 @@
 #include "app/gui/open_model_dialog.h"
 #include "app/gui/recent_files.h"
 #include "app/gui/start_page.h"
+#include "app/gui/sweep_loader.h"
+#include "widgets/controls/dropout_slider.h"
 
 namespace codescope::gui {
 
@@ -37,13 +42,19 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_session(new AnalysisSession(this)), m_jobs(new AnalysisJobRunner(this)),
       m_recent(new RecentFiles(this)), m_startPage(new StartPage(m_recent)), m_layerList(new LayerListPanel(m_session)),
       m_views(new AnalysisViews(m_session)), m_jobPanel(new JobPanel), m_workspace(new QSplitter),
-      m_pages(new QStackedWidget), m_exports(new ExportController(this, statusBar(), m_session, m_views)) {
+      m_pages(new QStackedWidget), m_dropoutSlider(new widgets::DropoutSlider), m_exports(new ExportController(this, statusBar(), m_session, m_views)) {
     setWindowTitle(tr("Codescope"));
     setAcceptDrops(true);
     resize(1280, 800);
 
     m_workspace->addWidget(m_layerList);
-    m_workspace->addWidget(m_views);
+    auto* figures = new QWidget;
+    auto* figuresLayout = new QVBoxLayout(figures);
+    figuresLayout->setContentsMargins(0, 0, 0, 0);
+    figuresLayout->setSpacing(0);
+    figuresLayout->addWidget(m_dropoutSlider);
+    figuresLayout->addWidget(m_views, 1);
+    m_workspace->addWidget(figures);
     m_workspace->setStretchFactor(1, 1);
     m_workspace->setSizes({380, 900});
     m_pages->addWidget(m_startPage);
@@ -58,6 +69,13 @@ MainWindow::MainWindow(QWidget* parent)
     createMenus();
 
     connect(m_session, &AnalysisSession::analysisChanged, this, &MainWindow::showAnalysis);
+    connect(m_session, &AnalysisSession::sweepChanged, this, [this] {
+        std::vector<double> rates;
+        for (const SweepRunAnalysis& run : m_session->sweepRuns()) rates.push_back(run.dropout);
+        m_dropoutSlider->setRates(rates, std::max(0, m_session->currentRun()));
+    });
+    connect(m_session, &AnalysisSession::currentRunChanged, m_dropoutSlider, &widgets::DropoutSlider::setCurrentIndex);
+    connect(m_dropoutSlider, &widgets::DropoutSlider::currentIndexChanged, m_session, &AnalysisSession::setCurrentRun);
     connect(m_startPage, &StartPage::openAnalysisRequested, this, &MainWindow::chooseAnalysisFile);
     connect(m_startPage, &StartPage::analyseModelRequested, this, [this] { chooseModel(); });
     connect(m_startPage, &StartPage::recentFileRequested, this, &MainWindow::openAnalysisFile);
@@ -85,6 +103,9 @@ void MainWindow::createMenus() {
     m_analyseModel = file->addAction(tr("&Analyse a model…"), this, [this] { chooseModel(); });
     m_analyseModel->setShortcut(tr("Ctrl+M"));
     m_analyseModel->setToolTip(tr("Run a TorchScript model over a data set and compute each layer's spectrum"));
+    QAction* openSweep = file->addAction(tr("Open &sweep folder…"), this, &MainWindow::chooseSweepFolder);
+    openSweep->setShortcut(tr("Ctrl+Shift+O"));
+    openSweep->setToolTip(tr("A folder made by codescope-cli train --out: every analysed run, with the dropout slider"));
     m_recentMenu = file->addMenu(tr("Open &recent"));
     m_recent->fillMenu(m_recentMenu);
     file->addSeparator();
@@ -105,6 +126,7 @@ void MainWindow::createMenus() {
     tools->setMovable(false);
     tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
     tools->addAction(open);
+    tools->addAction(openSweep);
     tools->addAction(m_analyseModel);
     tools->addSeparator();
     tools->addAction(m_exportFigure);
@@ -158,7 +180,47 @@ OpenModelDialog* MainWindow::chooseModel(const QString& modelPath) {
     return dialog;
 }
 
+void MainWindow::chooseSweepFolder() {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open sweep folder"), QDir::currentPath());
+    if (!folder.isEmpty()) openSweepFolder(folder);
+}
+
+void MainWindow::openSweepFolder(const QString& folder) {
+    statusBar()->showMessage(tr("Reading the sweep in %1…").arg(QDir::toNativeSeparators(folder)));
+    // Reading every run's JSON (a few MB each) is file work: a worker does it, the GUI thread only shows the result.
+    QPointer<MainWindow> self(this);
+    QThreadPool::globalInstance()->start([self, folder] {
+        SweepReadResult read = readSweep(folder);
+        QMetaObject::invokeMethod(
+            qApp, [self, read = std::move(read)]() mutable {
+                if (self) self->showSweep(std::move(read));
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void MainWindow::showSweep(SweepReadResult read) {
+    if (!read.ok()) {
+        showErrorDialog(this, tr("Cannot open sweep"), read.error,
+                        tr("Train a sweep with “codescope-cli train --out DIR”, analyse it with “codescope-cli "
+                           "analyze --sweep DIR --dataset fashion-mnist”, then open DIR."));
+        statusBar()->showMessage(tr("Could not open %1").arg(QDir::toNativeSeparators(read.folder)), kStatusMs);
+        Q_EMIT sweepOpened(false);
+        return;
+    }
+    const std::size_t runs = read.runs.size();
+    m_session->setSweep(std::move(read.runs), read.folder);
+    QString message = tr("Opened sweep %1: %2 runs").arg(QDir::toNativeSeparators(read.folder)).arg(runs);
+    if (!read.skipped.isEmpty()) message += tr(" (skipped: %1)").arg(read.skipped.join(QStringLiteral("; ")));
+    statusBar()->showMessage(message, kStatusMs);
+    Q_EMIT sweepOpened(true);
+}
+
 void MainWindow::openPath(const QString& path) {
+    if (QFileInfo(path).isDir() && isSweepFolder(path)) {
+        openSweepFolder(path);
+        return;
+    }
     if (path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive))
         openAnalysisFile(path);
     else

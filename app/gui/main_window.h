@@ -5,11 +5,16 @@
 #include <QMainWindow>
 
 #include "app/gui/analysis_job.h"
+#include "app/gui/sweep_loader.h"
 
 class QAction;
 class QMenu;
 class QSplitter;
 class QStackedWidget;
+
+namespace codescope::widgets {
+class DropoutSlider;
+}
 
 namespace codescope::gui {
 
@@ -37,6 +42,8 @@ public:
     /// What a path given on the command line or dropped on the window does: a .json is opened as an analysis,
     /// anything else is taken for a model and offered in the "Analyse a model" dialog.
     void openPath(const QString& path);
+    /// Reads the sweep in `folder` on a worker thread, then shows it with the dropout slider (sweepOpened(ok)).
+    void openSweepFolder(const QString& folder);
     /// Shows the "Analyse a model" dialog (non-blocking), prefilled with `modelPath` if given.
     OpenModelDialog* chooseModel(const QString& modelPath = {});
     bool isShowingStartPage() const;
@@ -49,6 +56,11 @@ public:
     ExportController* exports() const { return m_exports; }
     RecentFiles* recentFiles() const { return m_recent; }
     StartPage* startPage() const { return m_startPage; }
+    widgets::DropoutSlider* dropoutSlider() const { return m_dropoutSlider; }
+
+Q_SIGNALS:
+    /// After openSweepFolder(): whether the sweep is now shown.
+    void sweepOpened(bool ok);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -57,6 +69,8 @@ protected:
 private:
     void createMenus();
     void chooseAnalysisFile();
+    void chooseSweepFolder();
+    void showSweep(SweepReadResult read);
     void showAnalysis();
     void jobFinished(const codescope::gui::Analysis& analysis);
     void jobFailed(const QString& message);
@@ -72,6 +86,7 @@ private:
     JobPanel* m_jobPanel;
     QSplitter* m_workspace;
     QStackedWidget* m_pages;
+    widgets::DropoutSlider* m_dropoutSlider;
     ExportController* m_exports;
     QMenu* m_recentMenu = nullptr;
     QAction* m_exportFigure = nullptr;

@@ -25,6 +25,8 @@
 #include "tests/gui/pdf_inspection.h"
 #include "widgets/charts/alpha_depth_view.h"
 #include "widgets/charts/spectrum_view.h"
+#include "widgets/controls/dropout_slider.h"
+#include <QSlider>
 
 using namespace codescope;
 using namespace codescope::gui;
@@ -158,6 +160,79 @@ private Q_SLOTS:
         for (QMessageBox* box : errorDialogs(m_window.get()))
             box->accept();
         QVERIFY(m_window->openAnalysisFile(fixture()));
+    }
+
+    void opensASweepAndTheSliderSwitchesEveryView() {
+        QSignalSpy opened(m_window.get(), &MainWindow::sweepOpened);
+        m_window->openPath(QDir(guitest::testDataDir()).filePath("sweep"));
+        QVERIFY(opened.wait(10000));
+        QCOMPARE(opened.first().first().toBool(), true);
+        AnalysisSession* session = m_window->session();
+        QCOMPARE(session->sweepRuns().size(), std::size_t(2));
+        QCOMPARE(session->sweepRuns()[1].dropout, 0.6);
+        widgets::DropoutSlider* slider = m_window->dropoutSlider();
+        QVERIFY(slider->isVisible());
+        QCOMPARE(slider->rates().size(), std::size_t(2));
+        QCOMPARE(session->currentRun(), 0);
+        // alpha vs depth and the coding plots compare every run at once.
+        QCOMPARE(m_window->views()->alphaDepthView()->series().size(), std::size_t(2));
+        for (widgets::AlphaDepthView* view : m_window->views()->codingViews()) {
+            QCOMPARE(view->series().size(), std::size_t(2));
+            QVERIFY(!view->series()[0].points.empty());
+            QVERIFY(m_window->views()->isTabEnabled(m_window->views()->indexOf(view)));
+        }
+        const double firstRunTop = m_window->views()->spectrumView()->series().front().eigenvalues.front();
+        QCOMPARE(firstRunTop, session->sweepRuns()[0].analysis.layers.front().spectrum.eigenvalues[0]);
+
+        // Moving the slider shows the other run's spectra at once, from memory.
+        session->setSelectedLayers({"relu#2"});
+        slider->slider()->setValue(1);
+        QCOMPARE(session->currentRun(), 1);
+        const double secondRunTop = m_window->views()->spectrumView()->series().front().eigenvalues.front();
+        QCOMPARE(secondRunTop, session->sweepRuns()[1].analysis.layers.front().spectrum.eigenvalues[0]);
+        QVERIFY(secondRunTop != firstRunTop);
+        QCOMPARE(session->selectedLayers(), QStringList{"relu#2"}); // the selection survives the move
+        QVERIFY(slider->currentText().contains("0.6"));
+        saveScreenshot(m_window.get(), "window_sweep_dropout_0.6.png");
+        m_window->views()->setCurrentWidget(m_window->views()->codingViews()[0]);
+        saveScreenshot(m_window->views()->codingViews()[0], "action_depth_view.png");
+        saveScreenshot(m_window->views()->codingViews()[3], "explained_variance_action_view.png");
+
+        // The report holds the coding plots too.
+        const QString report = QDir(guitest::artifactsDir()).filePath("sweep_report.pdf");
+        QFile::remove(report);
+        const widgets::ExportResult result = m_window->exports()->exportReport(report);
+        QVERIFY2(result.ok(), qPrintable(result.error));
+        QCOMPARE(guitest::pdfPageCount(report), 6);
+
+        // Opening a single analysis afterwards closes the sweep and hides the slider.
+        QVERIFY(m_window->openAnalysisFile(fixture()));
+        QVERIFY(!session->hasSweep());
+        QVERIFY(!slider->isVisible());
+    }
+
+    void aSweepWithoutAnalysesSaysWhatToDo() {
+        QTemporaryDir dir;
+        QDir(dir.path()).mkpath("dropout-0");
+        QFile manifest(dir.filePath("dropout-0/manifest.json"));
+        QVERIFY(manifest.open(QIODevice::WriteOnly));
+        manifest.write("{\"finished\": true}");
+        manifest.close();
+        QFile sweep(dir.filePath("sweep.json"));
+        QVERIFY(sweep.open(QIODevice::WriteOnly));
+        sweep.write("{\"runs\": [{\"dropout\": 0, \"directory\": \"dropout-0\"}]}");
+        sweep.close();
+        QSignalSpy opened(m_window.get(), &MainWindow::sweepOpened);
+        m_window->openSweepFolder(dir.path());
+        QVERIFY(opened.wait(10000));
+        QCOMPARE(opened.first().first().toBool(), false);
+        const QList<QMessageBox*> dialogs = errorDialogs(m_window.get());
+        QCOMPARE(dialogs.size(), 1);
+        QVERIFY2(dialogs.front()->text().contains("analyze --sweep") ||
+                     dialogs.front()->informativeText().contains("analyze --sweep"),
+                 qPrintable(dialogs.front()->text()));
+        dialogs.front()->close();
+        QVERIFY(m_window->isShowingStartPage()); // nothing else changed
     }
 
     void exportsFiguresAndTheReport() {

@@ -1,5 +1,7 @@
 #include "widgets/charts/alpha_depth_series.h"
 
+#include <QObject>
+
 #include <cmath>
 
 namespace codescope::widgets {
@@ -19,6 +21,18 @@ QList<QPointF> errorBarPolyline(const AlphaDepthPoint& point, double capHalfWidt
             QPointF(x, point.hi),
             QPointF(x - capHalfWidth, point.hi),
             QPointF(x + capHalfWidth, point.hi)};
+}
+
+RunPlotAxes alphaDepthAxes() {
+    RunPlotAxes axes;
+    axes.xTitle = QObject::tr("layer depth (position in the forward pass)");
+    axes.yTitle = QObject::tr("power-law exponent α (slope of log λ on log k)");
+    axes.xName = QObject::tr("depth");
+    axes.yName = QObject::tr("α");
+    axes.intervalName = QObject::tr("95% CI");
+    axes.reference = -1.0; // the paper's critical exponent: spectra decaying as 1/k
+    axes.referenceName = QObject::tr("α = −1");
+    return axes;
 }
 
 } // namespace codescope::widgets

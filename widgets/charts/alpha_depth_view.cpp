@@ -19,12 +19,11 @@ namespace codescope::widgets {
 
 namespace {
 
-constexpr double kReferenceAlpha = -1.0; // the paper's critical exponent: spectra decaying as 1/k
 constexpr double kHoverRadiusPixels = 14;
 
-QString intervalText(const AlphaDepthPoint& p) {
+QString intervalText(const AlphaDepthPoint& p, const RunPlotAxes& axes) {
     if (!hasInterval(p)) return QObject::tr("no confidence interval");
-    return QObject::tr("95% CI [%1, %2]").arg(p.lo, 0, 'f', 3).arg(p.hi, 0, 'f', 3);
+    return QObject::tr("%1 [%2, %3]").arg(axes.intervalName).arg(p.lo, 0, 'g', 4).arg(p.hi, 0, 'g', 4);
 }
 
 } // namespace
@@ -34,8 +33,8 @@ AlphaDepthView::AlphaDepthView(QWidget* parent)
       m_xAxis(new QValueAxis), m_yAxis(new QValueAxis) {
     applyFigureStyle(m_chart);
     setTitle(tr("Power-law exponent α by layer depth"));
-    m_xAxis->setTitleText(tr("layer depth (position in the forward pass)"));
-    m_yAxis->setTitleText(tr("power-law exponent α (slope of log λ on log k)"));
+    m_xAxis->setTitleText(m_axes.xTitle);
+    m_yAxis->setTitleText(m_axes.yTitle);
     m_xAxis->setLabelFormat(QStringLiteral("%.0f"));
     m_xAxis->setTickType(QValueAxis::TicksDynamic);
     m_xAxis->setTickAnchor(0);
@@ -62,6 +61,15 @@ void AlphaDepthView::setSeries(std::vector<AlphaDepthSeries> series) {
     rebuild();
 }
 
+void AlphaDepthView::setAxes(const RunPlotAxes& axes) {
+    m_axes = axes;
+    m_xAxis->setTitleText(axes.xTitle);
+    m_yAxis->setTitleText(axes.yTitle);
+    m_xAxis->setLabelFormat(axes.integerX ? QStringLiteral("%.0f") : QStringLiteral("%.3g"));
+    m_yAxis->setLabelFormat(QStringLiteral("%.3g"));
+    rebuild();
+}
+
 void AlphaDepthView::setSelectedLayers(const QStringList& layerNames) {
     m_selected = layerNames;
     rebuildSelection();
@@ -81,7 +89,9 @@ void AlphaDepthView::rebuild() {
     m_errorBars.clear();
 
     double xMin = std::numeric_limits<double>::infinity(), xMax = -xMin;
-    double yMin = kReferenceAlpha, yMax = kReferenceAlpha;
+    const bool hasReference = std::isfinite(m_axes.reference);
+    double yMin = hasReference ? m_axes.reference : std::numeric_limits<double>::infinity();
+    double yMax = hasReference ? m_axes.reference : -std::numeric_limits<double>::infinity();
     double dropoutMin = std::numeric_limits<double>::infinity(), dropoutMax = -dropoutMin;
     for (const AlphaDepthSeries& run : m_series) {
         if (std::isfinite(run.dropout)) {
@@ -99,29 +109,42 @@ void AlphaDepthView::rebuild() {
         }
     }
     if (!std::isfinite(xMin)) xMin = 0, xMax = 10;
-    const double xPad = std::max(0.5, 0.04 * (xMax - xMin));
+    if (!std::isfinite(yMin)) yMin = 0, yMax = 1;
+    const double xPad = m_axes.integerX ? std::max(0.5, 0.04 * (xMax - xMin)) : std::max(1e-9, 0.05 * (xMax - xMin));
     xMin -= xPad;
     xMax += xPad;
-    const double yPad = std::max(0.03, 0.05 * (yMax - yMin));
+    const double yPad = std::max(m_axes.integerX ? 0.03 : 1e-9, 0.05 * (yMax - yMin));
     m_xAxis->setRange(xMin, xMax);
-    // Depths are integers: never a tick between two of them.
-    m_xAxis->setTickAnchor(std::ceil(xMin));
-    m_xAxis->setTickInterval(std::max(1.0, std::ceil(readableLinearRange(xMin, xMax, 12).step)));
+    if (m_axes.integerX) {
+        // Depths are integers: never a tick between two of them.
+        m_xAxis->setTickAnchor(std::ceil(xMin));
+        m_xAxis->setTickInterval(std::max(1.0, std::ceil(readableLinearRange(xMin, xMax, 12).step)));
+    } else {
+        const LinearRange x = readableLinearRange(xMin, xMax, 10);
+        m_xAxis->setRange(x.min, x.max);
+        m_xAxis->setTickAnchor(0);
+        m_xAxis->setTickInterval(x.step);
+        xMin = x.min;
+        xMax = x.max;
+    }
     const LinearRange y = readableLinearRange(yMin - yPad, yMax + yPad, 8);
     m_yAxis->setRange(y.min, y.max);
     m_yAxis->setTickAnchor(0);
     m_yAxis->setTickInterval(y.step);
 
     // Drawn first so that it lies under the data.
-    m_reference = new QLineSeries;
-    m_reference->setName(tr("α = −1"));
-    m_reference->append(xMin, kReferenceAlpha);
-    m_reference->append(xMax, kReferenceAlpha);
-    QPen referencePen(QColor(110, 110, 110));
-    referencePen.setWidthF(1.5);
-    referencePen.setStyle(Qt::DashLine);
-    m_reference->setPen(referencePen);
-    attachSeries(m_chart, m_reference, {m_xAxis, m_yAxis});
+    m_reference = nullptr;
+    if (hasReference) {
+        m_reference = new QLineSeries;
+        m_reference->setName(m_axes.referenceName);
+        m_reference->append(xMin, m_axes.reference);
+        m_reference->append(xMax, m_axes.reference);
+        QPen referencePen(QColor(110, 110, 110));
+        referencePen.setWidthF(1.5);
+        referencePen.setStyle(Qt::DashLine);
+        m_reference->setPen(referencePen);
+        attachSeries(m_chart, m_reference, {m_xAxis, m_yAxis});
+    }
 
     // Caps a fixed fraction of the axis wide, so that they look the same however many layers there are.
     const double capHalfWidth = 0.008 * (xMax - xMin);
@@ -147,8 +170,9 @@ void AlphaDepthView::rebuild() {
                                                  : run.runLabel);
         for (const AlphaDepthPoint& p : run.points)
             line->append(p.depth, p.alpha);
-        QPen pen(dropoutGreen(run.dropout, dropoutMin, dropoutMax));
-        pen.setWidthF(2.2);
+        QColor colour = dropoutGreen(run.dropout, dropoutMin, dropoutMax);
+        QPen pen(colour);
+        pen.setWidthF(m_axes.connectInXOrder ? 2.2 : 0.8);
         line->setPen(pen);
         line->setPointsVisible(true);
         line->setMarkerSize(8);
@@ -201,17 +225,18 @@ void AlphaDepthView::showReadoutNear(QPointF position) {
         clearReadout();
         return;
     }
-    m_readout->setText(tr("%1   ·   %2 (depth %3)   ·   α = %4, %5")
-                           .arg(bestRun->runLabel, best->layerName)
+    m_readout->setText(tr("%1   ·   %2 (%3 %4)   ·   %5 = %6, %7")
+                           .arg(bestRun->runLabel, best->layerName, m_axes.xName)
                            .arg(best->depth, 0, 'g', 6)
-                           .arg(best->alpha, 0, 'f', 3)
-                           .arg(intervalText(*best)));
+                           .arg(m_axes.yName)
+                           .arg(best->alpha, 0, 'g', 4)
+                           .arg(intervalText(*best, m_axes)));
     m_marker->replace({QPointF(best->depth, best->alpha)});
 }
 
 void AlphaDepthView::clearReadout() {
     m_readout->setText(m_series.empty() ? tr("No runs to show.")
-                                        : tr("Point at a marker to read its layer, α and confidence interval."));
+                                        : tr("Point at a marker to read its layer, %1 and interval.").arg(m_axes.yName));
     if (m_marker) m_marker->clear();
 }
 

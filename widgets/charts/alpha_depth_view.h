@@ -26,6 +26,9 @@ public:
     void setSeries(std::vector<AlphaDepthSeries> series);
     /// Layers whose points are ringed (in every run); unknown names are ignored.
     void setSelectedLayers(const QStringList& layerNames);
+    /// Axis titles, read-out names and reference line (default: alphaDepthAxes()).
+    void setAxes(const RunPlotAxes& axes);
+    const RunPlotAxes& axes() const { return m_axes; }
     /// The figure's name in bold, and below it a smaller subtitle (e.g. the model and data set).
     void setTitle(const QString& title, const QString& subtitle = {});
 
@@ -36,7 +39,7 @@ public:
     const std::vector<QLineSeries*>& runLines() const { return m_runLines; }
     /// One polyline per point with an interval, runs in order.
     const std::vector<QLineSeries*>& errorBars() const { return m_errorBars; }
-    /// The dashed alpha = -1 line across the whole x range.
+    /// The dashed reference line (alpha = -1 by default) across the whole x range; null without one.
     QLineSeries* referenceLine() const { return m_reference; }
     /// The ringed (selected) points of every run.
     QScatterSeries* selectionMarkers() const { return m_selection; }
@@ -51,6 +54,7 @@ private:
     void clearReadout();
 
     std::vector<AlphaDepthSeries> m_series;
+    RunPlotAxes m_axes = alphaDepthAxes();
     QStringList m_selected;
     QChart* m_chart;
     QChartView* m_view;

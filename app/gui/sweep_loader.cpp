@@ -1,0 +1,50 @@
+#include "app/gui/sweep_loader.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QObject>
+
+#include "app/gui/analysis_file.h"
+#include "core/common/input_error.h"
+#include "core/results/sweep_folder.h"
+
+namespace codescope::gui {
+
+bool isSweepFolder(const QString& folder) {
+    return results::isSweepFolder(folder.toStdString());
+}
+
+SweepReadResult readSweep(const QString& folder) {
+    SweepReadResult result;
+    result.folder = folder;
+    std::vector<results::SweepRun> runs;
+    try {
+        runs = results::readSweepFolder(folder.toStdString());
+    } catch (const InputError& error) {
+        result.error = QString::fromStdString(error.what());
+        return result;
+    }
+    for (const results::SweepRun& run : runs) {
+        const QString runFolder = QString::fromStdString(run.directory);
+        const QFileInfoList cached = QDir(runFolder).entryInfoList({QStringLiteral("analysis-*.json")}, QDir::Files,
+                                                                   QDir::Time);
+        const QString name = QString::fromStdString(run.name);
+        if (cached.isEmpty()) {
+            result.skipped << QObject::tr("%1: no analysis yet").arg(name);
+            continue;
+        }
+        AnalysisReadResult read = readAnalysisFile(cached.front().absoluteFilePath());
+        if (!read.ok()) {
+            result.skipped << read.error.message();
+            continue;
+        }
+        result.runs.push_back({run.dropout, name, std::move(*read.analysis)});
+    }
+    if (result.runs.empty())
+        result.error = QObject::tr("%1: no run of this sweep has been analysed yet; run “codescope-cli analyze "
+                                   "--sweep %1 --dataset fashion-mnist” first")
+                           .arg(QDir::toNativeSeparators(folder));
+    return result;
+}
+
+} // namespace codescope::gui
