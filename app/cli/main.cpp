@@ -8,6 +8,7 @@
 #include "app/cli/analyze_command.h"
 #include "app/cli/command_line.h"
 #include "app/cli/eigenfilters_command.h"
+#include "app/cli/report_command.h"
 #include "app/cli/spectrum_command.h"
 #include "app/cli/theory_command.h"
 #include "app/cli/toy_superposition_command.h"
@@ -27,6 +28,7 @@ commands:
   analyze    run a model over a data set and compute every layer's spectrum, alpha and coding record
   eigenfilters  the input-space pictures of a layer's leading principal components (Fig. 3d)
   train      train the paper's ResNet-VAE once per dropout rate (resumable sweep)
+  report     the app's multi-page PDF report of a sweep or an analysis, without a display
   theory     the paper's closed forms: compression (eq. 1), dropout (eq. 2), zeta (eq. 4), capacity (eq. 3)
   toy-superposition  Fig. 1c: toy models of superposition, dimensions per feature next to eq. 1's R(S)
 
@@ -66,6 +68,7 @@ int main(int argc, char** argv) {
         if (command == "eigenfilters") return codescope::cli::runEigenfiltersCommand(rest);
         if (command == "theory") return codescope::cli::runTheoryCommand(rest);
         if (command == "toy-superposition") return codescope::cli::runToySuperpositionCommand(rest);
+        if (command == "report") return codescope::cli::runReportCommand(rest);
         if (command == "train") return codescope::cli::runTrainCommand(rest);
         return fail("unknown command '" + command + "' (try codescope-cli --help)");
     } catch (const codescope::cli::UsageError& error) {

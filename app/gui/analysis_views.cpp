@@ -47,7 +47,10 @@ QString AnalysisViews::currentFigureName() const {
 }
 
 std::vector<widgets::ReportPage> AnalysisViews::reportPages() const {
-    const QString source = analysisTitle(m_session->analysis());
+    const QString source = m_session->hasSweep() ? tr("Sweep %1 (%2 runs, greens by dropout rate)")
+                                                       .arg(QFileInfo(m_session->sweepFolder()).fileName())
+                                                       .arg(m_session->sweepRuns().size())
+                                                 : analysisTitle(m_session->analysis());
     std::vector<widgets::ReportPage> pages = {
         {m_spectrum, tr("Figure 1"),
          tr("%1. Eigenvalues of the activation covariance against component index on log-log axes, one curve per "

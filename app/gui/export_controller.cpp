@@ -1,4 +1,5 @@
 #include "app/gui/export_controller.h"
+#include "app/gui/report_pages.h"
 
 #include <QDir>
 #include <QFileDialog>
@@ -33,8 +34,7 @@ widgets::ExportResult ExportController::exportFigure(const QString& path, int dp
 }
 
 widgets::ExportResult ExportController::exportReport(const QString& path) {
-    return widgets::exportReportPdf(tr("Codescope report — %1").arg(analysisTitle(m_session->analysis())),
-                                    m_views->reportPages(), path);
+    return gui::exportReport(*m_session, *m_views, path);
 }
 
 QString ExportController::saveAnalysis(const QString& path) {

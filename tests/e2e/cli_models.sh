@@ -44,6 +44,15 @@ check "a second sweep analysis reads both caches" expect_exit 0 "$CLI" analyze "
 check "both runs came from the cache" bash -c "[[ \$(grep -c ', cached' '$work/out') -eq 2 ]]"
 check "another setting is not served from the cache" expect_exit 0 "$CLI" analyze "${sweep_args[@]}" --fit-range 5:40
 check "nothing cached for the new setting" bash -c "! grep -q ', cached' '$work/out'"
+check "report --sweep writes the PDF" expect_exit 0 "$CLI" report --sweep "$runs" --pdf "$work/report.pdf"
+if command -v pdfinfo >/dev/null; then
+  check "the report has each run's spectrum, alpha vs depth and 4 coding plots" bash -c \
+    "pdfinfo '$work/report.pdf' | grep -Eq '^Pages: +7$'"
+fi
+check "a report into a missing folder exits 2" expect_exit 2 "$CLI" report --sweep "$runs" --pdf "$work/none/r.pdf"
+check "the report's target is named" one_line_naming "r.pdf"
+check "a report of a folder that is no sweep exits 2" expect_exit 2 "$CLI" report --sweep "$work" --pdf "$work/x.pdf"
+check "no report written on failure" test ! -e "$work/x.pdf"
 check "an unknown estimator is a usage error" expect_exit 2 "$CLI" analyze "${sweep_args[@]}" --estimator ols
 check "analyze --estimator mle --robustness writes every estimator" expect_exit 0 "$CLI" analyze \
   --run "$runs/dropout-0" --dataset fashion-mnist --samples 100 --bootstrap 0 --projections 0 --estimator mle \

@@ -203,7 +203,7 @@ private Q_SLOTS:
         QFile::remove(report);
         const widgets::ExportResult result = m_window->exports()->exportReport(report);
         QVERIFY2(result.ok(), qPrintable(result.error));
-        QCOMPARE(guitest::pdfPageCount(report), 6);
+        QCOMPARE(guitest::pdfPageCount(report), 7); // each run's spectrum, alpha vs depth, 4 coding plots
 
         // Opening a single analysis afterwards closes the sweep and hides the slider.
         QVERIFY(m_window->openAnalysisFile(fixture()));

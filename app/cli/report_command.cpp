@@ -1,0 +1,81 @@
+// The report renders the app's own views, so this command (alone in the CLI) runs Qt, on its offscreen platform.
+#include "app/cli/report_command.h"
+
+#include <QApplication>
+#include <QtGlobal>
+#include <QString>
+#include <cstdio>
+
+#include "app/cli/command_line.h"
+#include "app/gui/analysis_file.h"
+#include "app/gui/analysis_session.h"
+#include "app/gui/analysis_views.h"
+#include "app/gui/report_pages.h"
+#include "app/gui/sweep_loader.h"
+#include "core/common/input_error.h"
+
+namespace codescope::cli {
+
+namespace {
+
+const char* const kHelp = R"(usage: codescope-cli report (--sweep DIR | --analysis FILE.json) --pdf OUT.pdf
+
+Writes the same multi-page PDF as the app's File > Export report, without a display: for a sweep (trained by
+`codescope-cli train --out DIR` and analysed by `codescope-cli analyze --sweep DIR ...`), each run's eigenspectra,
+then alpha against depth for every run and the coding plots (action and explained variance, Fig. 4c-d, 6c-e); for
+one analysis (`codescope-cli analyze --json`), its figures. Vector PDF, one A4 landscape page per figure, written
+atomically.
+
+options:
+  --sweep DIR          a sweep folder whose runs hold cached analyses
+  --analysis FILE      an analysis JSON
+  --pdf FILE           the report                                                [required]
+  --help               this text
+)";
+
+} // namespace
+
+int runReportCommand(const std::vector<std::string>& args) {
+    const CommandLine cl(args, {"sweep", "analysis", "pdf"}, {"help"});
+    if (cl.has("help")) {
+        std::fputs(kHelp, stdout);
+        return 0;
+    }
+    if (cl.has("sweep") == cl.has("analysis")) throw UsageError("give exactly one of --sweep DIR or --analysis FILE");
+    if (!cl.has("pdf")) throw UsageError("report needs --pdf OUT.pdf");
+
+    // No window is ever shown: the offscreen platform needs no display, on a server as on a desktop. Its warnings
+    // (no XDG_RUNTIME_DIR on a server, ...) say nothing about the report: only critical messages reach stderr,
+    // which keeps a failure to its one line.
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    qInstallMessageHandler([](QtMsgType type, const QMessageLogContext&, const QString& message) {
+        if (type == QtCriticalMsg || type == QtFatalMsg) std::fprintf(stderr, "%s\n", message.toUtf8().constData());
+    });
+    int argc = 1;
+    char name[] = "codescope-cli";
+    char* argv[] = {name, nullptr};
+    QApplication app(argc, argv);
+
+    gui::AnalysisSession session;
+    gui::AnalysisViews views(&session);
+    views.resize(1000, 700);
+    if (cl.has("sweep")) {
+        gui::SweepReadResult read = gui::readSweep(QString::fromStdString(cl.text("sweep")));
+        if (!read.ok()) throw InputError(read.error.toStdString());
+        for (const QString& skipped : read.skipped)
+            std::fprintf(stderr, "warning: skipped %s\n", skipped.toUtf8().constData());
+        session.setSweep(std::move(read.runs), read.folder);
+    } else {
+        gui::AnalysisReadResult read = gui::readAnalysisFile(QString::fromStdString(cl.text("analysis")));
+        if (!read.ok()) throw InputError(read.error.message().toStdString());
+        session.setAnalysis(std::move(*read.analysis));
+    }
+    const gui::ReportPages report(session, views);
+    const widgets::ExportResult result =
+        widgets::exportReportPdf(report.title(), report.pages(), QString::fromStdString(cl.text("pdf")));
+    if (!result.ok()) throw InputError(result.error.toStdString());
+    std::printf("wrote %zu pages to %s\n", report.pages().size(), cl.text("pdf").c_str());
+    return 0;
+}
+
+} // namespace codescope::cli

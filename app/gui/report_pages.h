@@ -1,0 +1,41 @@
+#pragma once
+// The pages of "Export report" (the app's File menu and `codescope-cli report`): for one analysis, every figure of
+// the views; for a sweep, each run's spectrum on its own page first (the views show one run at a time), then the
+// figures that compare the runs.
+#include <QString>
+#include <memory>
+#include <vector>
+
+#include "widgets/export/figure_export.h"
+
+namespace codescope::widgets {
+class SpectrumView;
+}
+
+namespace codescope::gui {
+
+class AnalysisSession;
+class AnalysisViews;
+
+class ReportPages {
+public:
+    /// Reads the session and views as they are now; the per-run spectrum figures it adds live as long as it does.
+    ReportPages(const AnalysisSession& session, const AnalysisViews& views);
+    ~ReportPages();
+    ReportPages(const ReportPages&) = delete;
+    ReportPages& operator=(const ReportPages&) = delete;
+
+    const std::vector<widgets::ReportPage>& pages() const { return m_pages; }
+    /// The report's running header: "Codescope report — <analysis or sweep>".
+    const QString& title() const { return m_title; }
+
+private:
+    std::vector<std::unique_ptr<widgets::SpectrumView>> m_runSpectra;
+    std::vector<widgets::ReportPage> m_pages;
+    QString m_title;
+};
+
+/// Writes the report of `session` (as `views` show it) to `path` as a multi-page PDF, atomically.
+widgets::ExportResult exportReport(const AnalysisSession& session, const AnalysisViews& views, const QString& path);
+
+} // namespace codescope::gui
