@@ -10,6 +10,7 @@
 #include "app/cli/command_line.h"
 #include "app/cli/model_options.h"
 #include "core/capture/layer_analysis.h"
+#include "core/capture/model_analysis.h"
 #include "core/io/atomic_file.h"
 #include "core/models/model_loader.h"
 #include "core/results/analysis_cache.h"
@@ -83,21 +84,11 @@ spectrum::AlphaEstimator parseEstimator(const std::string& name) {
     }
 }
 
-std::vector<std::string> parseLayerList(const std::string& text) {
-    std::vector<std::string> names;
-    if (text.empty() || text == "auto") return names;
-    std::stringstream stream(text);
-    std::string name;
-    while (std::getline(stream, name, ','))
-        if (!name.empty()) names.push_back(name);
-    return names;
-}
 
 struct AnalysisJob {
     const CommandLine& cl;
     capture::CaptureOptions options;
     capture::CodingOptions coding;
-    results::AnalysisSettings settings;
     results::ReportOptions reportOptions;
     bool useCache;
 };
@@ -136,49 +127,28 @@ void printReport(const results::LayerReport& report, bool fromCache) {
 
 // One model: from the cache beside a run when it holds this exact analysis, else computed (and cached for a run).
 results::LayerReport analyzeOne(const AnalysisJob& job, const models::ModelSpec& spec) {
-    std::optional<std::string> cachePath;
-    if (job.useCache && spec.isRun) {
-        const std::string key = results::analysisCacheKey(
-            results::fileDigest((std::filesystem::path(spec.path) / models::kRunModelFile).string()), job.settings);
-        cachePath = results::analysisCachePath(spec.path, key);
-        if (results::findCachedAnalysis(spec.path, key)) {
-            try {
-                results::LayerReport report = results::readLayerReport(*cachePath);
-                printReport(report, true);
-                return report;
-            } catch (const InputError& error) {
-                std::fprintf(stderr, "warning: ignoring a damaged cache (%s); analysing again\n", error.what());
-            }
-        }
-    }
-    models::LoadedModel loaded = models::openModel(spec);
-    const std::unique_ptr<data::ImageDataset> dataset = data::openDataset(job.settings.dataset);
-    const data::Preprocessing preprocessing = preprocessingFor(job.cl, loaded);
+    capture::ModelAnalysisRequest request;
+    request.model = spec;
+    request.dataset = job.cl.text("dataset");
+    request.layers = job.cl.text("layers", "auto");
+    request.inputShape = job.cl.text("input-shape");
+    request.normalize = job.cl.text("normalize", "none");
+    request.capture = job.options;
+    request.coding = job.coding;
+    request.report = job.reportOptions;
+    request.useCache = job.useCache;
+    request.preprocessing = [&](const models::LoadedModel& loaded) { return preprocessingFor(job.cl, loaded); };
     const bool showProgress = !job.cl.has("quiet") && ::isatty(STDERR_FILENO);
-    results::LayerReport report;
-    report.layers = capture::analyzeLayers(
-        *loaded.model, *dataset, preprocessing, parseLayerList(job.settings.layers), job.options,
-        [&](const capture::CaptureProgress& p) {
+    const capture::ModelAnalysis analysis =
+        capture::analyzeModelCached(request, [&](const capture::CaptureProgress& p) {
             if (!showProgress) return;
             std::fprintf(stderr, "\r  %5.1f%%  %8.1f images/s", 100.0 * p.fraction, p.samplesPerSecond);
             if (p.fraction >= 1.0) std::fprintf(stderr, "\r%40s\r", "");
             std::fflush(stderr);
         });
-    capture::addLayerCoding(*loaded.model, preprocessing, report.layers, job.coding);
-    report.model = loaded.model->name();
-    report.dataset = dataset->name();
-    report.samples = job.options.samples > 0 ? std::min(job.options.samples, dataset->size()) : dataset->size();
-    printReport(report, false);
-    if (cachePath) {
-        try {
-            io::writeFileAtomically(*cachePath, results::layerSpectraJson(report.model, report.dataset,
-                                                                          report.samples, report.layers,
-                                                                          job.reportOptions));
-        } catch (const InputError& error) {
-            std::fprintf(stderr, "warning: could not cache the analysis (%s)\n", error.what());
-        }
-    }
-    return report;
+    if (!analysis.cacheWarning.empty()) std::fprintf(stderr, "warning: %s\n", analysis.cacheWarning.c_str());
+    printReport(analysis.report, analysis.fromCache);
+    return analysis.report;
 }
 
 } // namespace
@@ -231,30 +201,14 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
 
     if (cl.has("sweep") && (cl.has("model") || cl.has("run")))
         throw UsageError("give --sweep DIR or one of --model/--run, not both");
-    results::AnalysisSettings settings;
-    settings.dataset = cl.text("dataset");
-    settings.layers = cl.text("layers", "auto");
-    settings.inputShape = cl.text("input-shape");
-    settings.normalize = cl.text("normalize", "none");
-    settings.samples = options.samples;
-    settings.fitLo = options.spectrum.fitLo;
-    settings.fitHi = options.spectrum.fitHi;
-    settings.maxComponents = options.spectrum.maxComponents;
-    settings.maxFeatures = options.spectrum.maxFeatures;
-    settings.bootstrap = options.spectrum.bootstrapResamples;
-    settings.seed = options.spectrum.seed;
-    settings.projections = coding.projections;
-    settings.frames = coding.frames;
-    settings.bitsPerUnit = coding.bitsPerUnit;
-    settings.estimator = spectrum::alphaEstimatorName(options.spectrum.estimator);
-    settings.spectrum = cl.text("spectrum", "pca");
-    if (settings.spectrum != "pca" && settings.spectrum != "cvpca")
-        throw UsageError("--spectrum must be pca or cvpca, got '" + settings.spectrum + "'");
-    options.heldOutSpectrum = settings.spectrum == "cvpca";
+    const std::string spectrumKind = cl.text("spectrum", "pca");
+    if (spectrumKind != "pca" && spectrumKind != "cvpca")
+        throw UsageError("--spectrum must be pca or cvpca, got '" + spectrumKind + "'");
+    options.heldOutSpectrum = spectrumKind == "cvpca";
     results::ReportOptions reportOptions;
     reportOptions.robustness = cl.has("robustness");
 
-    const AnalysisJob job{cl, options, coding, settings, reportOptions, !cl.has("no-cache")};
+    const AnalysisJob job{cl, options, coding, reportOptions, !cl.has("no-cache")};
     if (!cl.has("sweep")) {
         const results::LayerReport report = analyzeOne(job, modelSpec(cl));
         if (cl.has("json"))

@@ -9,6 +9,7 @@
 #include "app/cli/command_line.h"
 #include "app/cli/eigenfilters_command.h"
 #include "app/cli/report_command.h"
+#include "app/cli/mine_command.h"
 #include "app/cli/spectrum_command.h"
 #include "app/cli/theory_command.h"
 #include "app/cli/toy_superposition_command.h"
@@ -31,6 +32,7 @@ commands:
   report     the app's multi-page PDF report of a sweep or an analysis, without a display
   theory     the paper's closed forms: compression (eq. 1), dropout (eq. 2), zeta (eq. 4), capacity (eq. 3)
   toy-superposition  Fig. 1c: toy models of superposition, dimensions per feature next to eq. 1's R(S)
+  mine       mutual information by MINE: known channels and a deep dropout MLP's layers
 
 Run `codescope-cli COMMAND --help` for a command's options.
   --help      this text
@@ -70,6 +72,7 @@ int main(int argc, char** argv) {
         if (command == "toy-superposition") return codescope::cli::runToySuperpositionCommand(rest);
         if (command == "report") return codescope::cli::runReportCommand(rest);
         if (command == "train") return codescope::cli::runTrainCommand(rest);
+        if (command == "mine") return codescope::cli::runMineCommand(rest);
         return fail("unknown command '" + command + "' (try codescope-cli --help)");
     } catch (const codescope::cli::UsageError& error) {
         return fail(error.what());

@@ -39,4 +39,13 @@ using AnalysisProgressCallback = std::function<void(double fraction, double samp
 Analysis runAnalysis(const AnalysisRequest& request, const AnalysisProgressCallback& progress,
                      const CancelToken* cancel);
 
+/// Where the demo sweep lives: the app's data folder (QStandardPaths::AppLocalDataLocation)/demo-sweep.
+QString demoSweepFolder();
+
+/// The embedded default: trains the default dropout sweep of `codescope-cli train` (the small ResNet-VAE on
+/// Fashion-MNIST, dropout 0 ... 0.8) into `folder`, resuming an interrupted one and skipping finished runs, then
+/// analyses every run as `codescope-cli analyze --sweep` does by default (cached beside each run, so a second demo
+/// is instant). Progress covers both stages (training about 90%). Throws InputError, Cancelled.
+void runDemo(const std::string& folder, const AnalysisProgressCallback& progress, const CancelToken* cancel);
+
 } // namespace codescope::gui

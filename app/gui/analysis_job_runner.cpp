@@ -46,17 +46,33 @@ double AnalysisJobRunner::elapsedSeconds() const {
 }
 
 bool AnalysisJobRunner::start(const AnalysisRequest& request) {
+    const QString description = tr("Analysing %1 on %2")
+                                    .arg(QFileInfo(QString::fromStdString(request.modelPath)).fileName(),
+                                         QString::fromStdString(request.dataset));
+    return launch(description, [this, request](const AnalysisProgressCallback& progress, const CancelToken* cancel) {
+        auto analysis = std::make_shared<Analysis>(runAnalysis(request, progress, cancel));
+        return std::function<void()>([this, analysis] { Q_EMIT finished(*analysis); });
+    });
+}
+
+bool AnalysisJobRunner::startDemo(const QString& folder) {
+    return launch(tr("Demo: training the dropout sweep (5 runs) and analysing it"),
+                  [this, folder](const AnalysisProgressCallback& progress, const CancelToken* cancel) {
+                      runDemo(folder.toStdString(), progress, cancel);
+                      return std::function<void()>([this, folder] { Q_EMIT demoFinished(folder); });
+                  });
+}
+
+bool AnalysisJobRunner::launch(const QString& description, Work work) {
     if (m_running) return false;
     auto job = std::make_shared<Job>();
     job->id = m_nextJobId++;
     m_job = job;
     m_running = true;
     m_clock.start();
-    Q_EMIT started(tr("Analysing %1 on %2")
-                       .arg(QFileInfo(QString::fromStdString(request.modelPath)).fileName(),
-                            QString::fromStdString(request.dataset)));
+    Q_EMIT started(description);
 
-    m_pool.start([this, job, request] {
+    m_pool.start([this, job, work = std::move(work)] {
         QElapsedTimer throttle;
         throttle.start();
         const auto progress = [&](double fraction, double samplesPerSecond) {
@@ -66,10 +82,10 @@ bool AnalysisJobRunner::start(const AnalysisRequest& request) {
         };
         // Every outcome, including failures no one foresaw, is turned into a signal: nothing escapes the worker.
         try {
-            auto analysis = std::make_shared<Analysis>(runAnalysis(request, progress, &job->cancel));
-            deliver(job->id, [this, analysis] {
+            const std::function<void()> done = work(progress, &job->cancel);
+            deliver(job->id, [this, done] {
                 m_running = false;
-                Q_EMIT finished(*analysis);
+                done();
             });
         } catch (const Cancelled&) {
             deliver(job->id, [this] {
@@ -90,7 +106,7 @@ bool AnalysisJobRunner::start(const AnalysisRequest& request) {
         } catch (...) {
             deliver(job->id, [this] {
                 m_running = false;
-                Q_EMIT failed(tr("The analysis stopped with an unknown error."));
+                Q_EMIT failed(tr("The job stopped with an unknown error."));
             });
         }
     });

@@ -22,6 +22,9 @@ public:
     bool isRunning() const { return m_running; }
     /// Starts `request` on the worker thread; false (and nothing started) if a job is already running.
     bool start(const AnalysisRequest& request);
+    /// Starts the demo (runDemo: train the default sweep into `folder` or reuse it, analyse every run); it ends with
+    /// demoFinished(folder). False if a job is already running.
+    bool startDemo(const QString& folder);
     /// Asks the running job to stop; it ends with cancelled(). Does nothing when idle.
     void cancel();
     /// Seconds since the running (or last) job started.
@@ -32,6 +35,8 @@ Q_SIGNALS:
     /// At most about ten times a second, and once at the end.
     void progressed(double fraction, double samplesPerSecond);
     void finished(const codescope::gui::Analysis& analysis);
+    /// The demo's sweep is trained and analysed in `folder`.
+    void demoFinished(const QString& folder);
     /// One line saying what went wrong, ready for a dialog.
     void failed(const QString& message);
     void cancelled();
@@ -39,6 +44,10 @@ Q_SIGNALS:
 private:
     struct Job;
     void deliver(int jobId, const std::function<void()>& onGuiThread);
+    /// Runs `work` on the worker; on success the closure it returns runs on the GUI thread, every failure becomes
+    /// failed() or cancelled().
+    using Work = std::function<std::function<void()>(const AnalysisProgressCallback&, const CancelToken*)>;
+    bool launch(const QString& description, Work work);
 
     QThreadPool m_pool;
     std::shared_ptr<Job> m_job;

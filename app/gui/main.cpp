@@ -1,5 +1,6 @@
-// codescope: the desktop app. `codescope` shows the start page; `codescope FILE.json` opens that analysis and
-// `codescope MODEL.pt` offers that model in the "Analyse a model" dialog.
+// codescope: the desktop app. `codescope` shows the start page; `codescope FILE.json` opens that analysis,
+// `codescope SWEEP-FOLDER` opens a sweep with the dropout slider, `codescope MODEL.pt` offers that model in the
+// "Analyse a model" dialog, and `codescope --demo` runs the embedded default (train or reuse the sweep, analyse, open).
 #include <QApplication>
 #include <QCommandLineParser>
 
@@ -19,12 +20,20 @@ int main(int argc, char** argv) {
     parser.addVersionOption();
     parser.addPositionalArgument(
         QStringLiteral("file"),
-        QApplication::translate("main", "an analysis JSON (codescope-cli analyze --json), or a model to analyse"),
+        QApplication::translate("main", "an analysis JSON (codescope-cli analyze --json), a sweep folder "
+                                        "(codescope-cli train --out), or a model to analyse"),
         QStringLiteral("[FILE]"));
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QApplication::translate("main", "train (or reuse) the default dropout sweep, analyse "
+                                                                  "it and open it with the dropout slider"));
+    parser.addOption(demo);
     parser.process(app);
 
     codescope::gui::MainWindow window;
     window.show();
-    if (!parser.positionalArguments().isEmpty()) window.openPath(parser.positionalArguments().front());
+    if (parser.isSet(demo))
+        window.startDemo();
+    else if (!parser.positionalArguments().isEmpty())
+        window.openPath(parser.positionalArguments().front());
     return QApplication::exec();
 }

@@ -78,6 +78,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_dropoutSlider, &widgets::DropoutSlider::currentIndexChanged, m_session, &AnalysisSession::setCurrentRun);
     connect(m_startPage, &StartPage::openAnalysisRequested, this, &MainWindow::chooseAnalysisFile);
     connect(m_startPage, &StartPage::analyseModelRequested, this, [this] { chooseModel(); });
+    connect(m_startPage, &StartPage::demoRequested, this, [this] { startDemo(); });
     connect(m_startPage, &StartPage::recentFileRequested, this, &MainWindow::openAnalysisFile);
     connect(m_recent, &RecentFiles::openRequested, this, &MainWindow::openAnalysisFile);
     connect(m_recent, &RecentFiles::changed, this, [this] { m_recent->fillMenu(m_recentMenu); });
@@ -86,6 +87,12 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_jobs, &AnalysisJobRunner::progressed, m_jobPanel, &JobPanel::showProgress);
     connect(m_jobPanel, &JobPanel::cancelRequested, m_jobs, &AnalysisJobRunner::cancel);
     connect(m_jobs, &AnalysisJobRunner::finished, this, &MainWindow::jobFinished);
+    connect(m_jobs, &AnalysisJobRunner::demoFinished, this, [this](const QString& folder) {
+        m_jobPanel->showProgress(1.0, 0);
+        m_jobPanel->jobEnded(tr("Demo ready in %1 s").arg(m_jobs->elapsedSeconds(), 0, 'f', 0));
+        updateActions();
+        openSweepFolder(folder);
+    });
     connect(m_jobs, &AnalysisJobRunner::failed, this, &MainWindow::jobFailed);
     connect(m_jobs, &AnalysisJobRunner::cancelled, this, &MainWindow::jobCancelled);
 
@@ -106,6 +113,8 @@ void MainWindow::createMenus() {
     QAction* openSweep = file->addAction(tr("Open &sweep folder…"), this, &MainWindow::chooseSweepFolder);
     openSweep->setShortcut(tr("Ctrl+Shift+O"));
     openSweep->setToolTip(tr("A folder made by codescope-cli train --out: every analysed run, with the dropout slider"));
+    QAction* demo = file->addAction(tr("&Demo: the paper's dropout sweep"), this, [this] { startDemo(); });
+    demo->setToolTip(tr("Train (or reuse) the default sweep, analyse it and open it with the dropout slider"));
     m_recentMenu = file->addMenu(tr("Open &recent"));
     m_recent->fillMenu(m_recentMenu);
     file->addSeparator();
@@ -178,6 +187,17 @@ OpenModelDialog* MainWindow::chooseModel(const QString& modelPath) {
     connect(dialog, &QDialog::accepted, this, [this, dialog] { startAnalysis(dialog->request()); });
     dialog->open();
     return dialog;
+}
+
+bool MainWindow::startDemo(const QString& folder) {
+    const QString target = folder.isEmpty() ? demoSweepFolder() : folder;
+    if (!m_jobs->startDemo(target)) {
+        statusBar()->showMessage(tr("A job is already running; cancel it first."), kStatusMs);
+        return false;
+    }
+    statusBar()->showMessage(tr("Demo: training into %1 (reused if already there)").arg(QDir::toNativeSeparators(target)));
+    updateActions();
+    return true;
 }
 
 void MainWindow::chooseSweepFolder() {

@@ -44,6 +44,9 @@ public:
     void openPath(const QString& path);
     /// Reads the sweep in `folder` on a worker thread, then shows it with the dropout slider (sweepOpened(ok)).
     void openSweepFolder(const QString& folder);
+    /// The embedded default: trains the default sweep into `folder` (default: demoSweepFolder()) on the worker, or
+    /// reuses it, analyses it and opens it. False if a job is already running.
+    bool startDemo(const QString& folder = {});
     /// Shows the "Analyse a model" dialog (non-blocking), prefilled with `modelPath` if given.
     OpenModelDialog* chooseModel(const QString& modelPath = {});
     bool isShowingStartPage() const;

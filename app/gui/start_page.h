@@ -19,6 +19,7 @@ public:
 Q_SIGNALS:
     void openAnalysisRequested();
     void analyseModelRequested();
+    void demoRequested();
     void recentFileRequested(const QString& path);
 
 private:

@@ -14,6 +14,7 @@
 #include <QTest>
 #include <QTreeWidget>
 
+#include "app/gui/analysis_job_runner.h"
 #include "app/gui/analysis_session.h"
 #include "app/gui/analysis_views.h"
 #include "app/gui/export_controller.h"
@@ -209,6 +210,21 @@ private Q_SLOTS:
         QVERIFY(m_window->openAnalysisFile(fixture()));
         QVERIFY(!session->hasSweep());
         QVERIFY(!slider->isVisible());
+    }
+
+    void theDemoRunsInTheBackgroundAndCancels() {
+        QVERIFY(m_window->startPage()->findChild<QWidget*>("startDemo"));
+        QTemporaryDir dir;
+        QSignalSpy cancelled(m_window->jobRunner(), &AnalysisJobRunner::cancelled);
+        QVERIFY(m_window->startDemo(dir.filePath("demo")));
+        QVERIFY(m_window->jobRunner()->isRunning());
+        QVERIFY(!m_window->startDemo(dir.filePath("other"))); // one job at a time
+        // The GUI thread stays free while the worker loads the data and trains: events are processed meanwhile.
+        QTest::qWait(200);
+        m_window->jobRunner()->cancel();
+        QVERIFY(cancelled.wait(60000));
+        QVERIFY(!m_window->jobRunner()->isRunning());
+        QVERIFY(m_window->isShowingStartPage()); // nothing was opened
     }
 
     void aSweepWithoutAnalysesSaysWhatToDo() {

@@ -1,0 +1,94 @@
+#include "core/capture/model_analysis.h"
+
+#include <filesystem>
+#include <sstream>
+
+#include "core/data/image_dataset.h"
+#include "core/io/atomic_file.h"
+#include "core/models/resnet_vae.h"
+
+namespace codescope::capture {
+
+std::vector<std::string> parseLayerList(const std::string& text) {
+    std::vector<std::string> names;
+    if (text.empty() || text == "auto") return names;
+    std::stringstream stream(text);
+    std::string name;
+    while (std::getline(stream, name, ','))
+        if (!name.empty()) names.push_back(name);
+    return names;
+}
+
+results::AnalysisSettings cacheSettings(const ModelAnalysisRequest& request) {
+    results::AnalysisSettings settings;
+    settings.dataset = request.dataset;
+    settings.layers = request.layers;
+    settings.inputShape = request.inputShape;
+    settings.normalize = request.normalize;
+    settings.samples = request.capture.samples;
+    settings.fitLo = request.capture.spectrum.fitLo;
+    settings.fitHi = request.capture.spectrum.fitHi;
+    settings.maxComponents = request.capture.spectrum.maxComponents;
+    settings.maxFeatures = request.capture.spectrum.maxFeatures;
+    settings.bootstrap = request.capture.spectrum.bootstrapResamples;
+    settings.seed = request.capture.spectrum.seed;
+    settings.projections = request.coding.projections;
+    settings.frames = request.coding.frames;
+    settings.bitsPerUnit = request.coding.bitsPerUnit;
+    settings.estimator = spectrum::alphaEstimatorName(request.capture.spectrum.estimator);
+    settings.spectrum = request.capture.heldOutSpectrum ? "cvpca" : "pca";
+    return settings;
+}
+
+ModelAnalysis analyzeModelCached(const ModelAnalysisRequest& request, const CaptureProgressCallback& progress,
+                                 const CancelToken* cancel) {
+    ModelAnalysis result;
+    const models::ModelSpec& spec = request.model;
+    if (request.useCache && spec.isRun) {
+        const std::string key = results::analysisCacheKey(
+            results::fileDigest((std::filesystem::path(spec.path) / models::kRunModelFile).string()),
+            cacheSettings(request));
+        result.cachePath = results::analysisCachePath(spec.path, key);
+        if (results::findCachedAnalysis(spec.path, key)) {
+            try {
+                result.report = results::readLayerReport(result.cachePath);
+                result.fromCache = true;
+                return result;
+            } catch (const InputError& error) {
+                result.cacheWarning = std::string("ignored a damaged cache (") + error.what() + ")";
+            }
+        }
+    }
+    models::LoadedModel loaded = models::openModel(spec);
+    if (cancel) cancel->throwIfCancelled();
+    const std::unique_ptr<data::ImageDataset> dataset = data::openDataset(request.dataset);
+    data::Preprocessing preprocessing;
+    if (request.preprocessing) {
+        preprocessing = request.preprocessing(loaded);
+    } else {
+        preprocessing.channels = loaded.inputShape.at(0);
+        preprocessing.height = loaded.inputShape.at(1);
+        preprocessing.width = loaded.inputShape.at(2);
+    }
+    result.report.layers = analyzeLayers(*loaded.model, *dataset, preprocessing,
+                                         parseLayerList(request.layers), request.capture, progress, cancel);
+    addLayerCoding(*loaded.model, preprocessing, result.report.layers, request.coding, {}, cancel);
+    result.report.model = loaded.model->name();
+    result.report.dataset = dataset->name();
+    result.report.samples =
+        request.capture.samples > 0 ? std::min(request.capture.samples, dataset->size()) : dataset->size();
+    if (!result.cachePath.empty()) {
+        try {
+            io::writeFileAtomically(result.cachePath,
+                                    results::layerSpectraJson(result.report.model, result.report.dataset,
+                                                              result.report.samples, result.report.layers,
+                                                              request.report));
+        } catch (const InputError& error) {
+            result.cacheWarning = std::string("could not cache the analysis (") + error.what() + ")";
+            result.cachePath.clear();
+        }
+    }
+    return result;
+}
+
+} // namespace codescope::capture

@@ -1,0 +1,49 @@
+#pragma once
+// One model's whole analysis as `codescope-cli analyze`, the app's demo and the report need it: the per-layer spectra
+// over a data set, each layer's coding record, and the analysis cache beside a trained run (results/analysis_cache.h).
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/capture/layer_analysis.h"
+#include "core/models/model_loader.h"
+#include "core/results/analysis_cache.h"
+#include "core/results/layer_report.h"
+#include "core/results/layer_report_reader.h"
+
+namespace codescope::capture {
+
+struct ModelAnalysisRequest {
+    models::ModelSpec model;
+    std::string dataset = "fashion-mnist"; ///< data::openDataset spec
+    std::string layers = "auto";           ///< "auto" (every ReLU) or comma-separated names
+    std::string inputShape;                ///< as given by the user ("C,H,W"), for the cache key; "" = the model's
+    std::string normalize = "none";        ///< as given by the user, for the cache key
+    CaptureOptions capture;
+    CodingOptions coding;
+    results::ReportOptions report;      ///< what the cached JSON holds
+    bool useCache = true;               ///< read and write RUN/analysis-KEY.json (runs only)
+    /// The model's input: its shape with any normalisation. Empty: the model's shape, no normalisation.
+    std::function<data::Preprocessing(const models::LoadedModel&)> preprocessing;
+};
+
+struct ModelAnalysis {
+    results::LayerReport report;
+    bool fromCache = false;
+    std::string cachePath;    ///< where the analysis is cached ("" for a model that is not a run)
+    std::string cacheWarning; ///< a damaged cache that was ignored, or a cache that could not be written
+};
+
+/// Everything the analysis depends on besides the model file, as the cache key sees it.
+results::AnalysisSettings cacheSettings(const ModelAnalysisRequest& request);
+
+/// The analysis of request.model: from the cache when a run's folder holds this exact one, else computed (spectra,
+/// then coding records when request.coding.projections > 0) and, for a run, cached atomically. Progress covers the
+/// capture. Throws InputError (model, data set, layers), Cancelled.
+ModelAnalysis analyzeModelCached(const ModelAnalysisRequest& request, const CaptureProgressCallback& progress = {},
+                                 const CancelToken* cancel = nullptr);
+
+/// "auto" or "" -> every ReLU output (empty list); else the comma-separated names.
+std::vector<std::string> parseLayerList(const std::string& text);
+
+} // namespace codescope::capture
