@@ -29,6 +29,7 @@ AnalysisViews::AnalysisViews(AnalysisSession* session, QWidget* parent)
         connect(m_session, &AnalysisSession::selectionChanged, view, &widgets::AlphaDepthView::setSelectedLayers);
         m_coding.push_back(view);
     }
+    connect(m_session, &AnalysisSession::sweepChanged, this, [this] { m_comparisonsStale = true; });
     connect(m_session, &AnalysisSession::analysisChanged, this, &AnalysisViews::showAnalysis);
     connect(m_session, &AnalysisSession::selectionChanged, m_spectrum, &widgets::SpectrumView::setSelectedLayers);
     connect(m_session, &AnalysisSession::selectionChanged, m_alphaDepth, &widgets::AlphaDepthView::setSelectedLayers);
@@ -82,6 +83,10 @@ void AnalysisViews::showAnalysis() {
     const QString title = analysisTitle(analysis);
     m_spectrum->setSeries(spectrumSeriesOf(analysis));
     m_spectrum->setTitle(tr("PCA eigenspectrum per layer"), title);
+    // In a sweep the comparison plots show every run: a slider move (a new current run) leaves them as they are,
+    // which keeps the move within a frame.
+    if (m_session->hasSweep() && !m_comparisonsStale) return;
+    m_comparisonsStale = false;
     std::vector<widgets::AlphaDepthSeries> runs;
     if (m_session->hasSweep()) {
         // Every run of the sweep, in greens by dropout: the slider changes the other views, this one compares.

@@ -38,6 +38,7 @@ private:
     widgets::SpectrumView* m_spectrum;
     widgets::AlphaDepthView* m_alphaDepth;
     std::vector<widgets::AlphaDepthView*> m_coding;
+    bool m_comparisonsStale = true; ///< the sweep changed since the comparison plots were drawn
 };
 
 } // namespace codescope::gui

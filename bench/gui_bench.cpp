@@ -1,0 +1,108 @@
+// codescope-gui-bench: how quickly the app shows a sweep (issue: "time from opening a sweep with cached results to
+// all views drawn; time of a slider move"), in one process, next to the floor of reading the sweep's JSON alone.
+// Runs on Qt's offscreen platform (no display needed); drawing is forced with grab(), which paints the widgets.
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QSlider>
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+#include "app/gui/analysis_session.h"
+#include "app/gui/analysis_views.h"
+#include "app/gui/layer_list_panel.h"
+#include "app/gui/main_window.h"
+#include "app/gui/sweep_loader.h"
+#include "widgets/controls/dropout_slider.h"
+
+#include "bench/bench_support.h"
+
+using codescope::bench::argument;
+using codescope::bench::flag;
+
+namespace {
+
+double milliseconds(const QElapsedTimer& timer) {
+    return static_cast<double>(timer.nsecsElapsed()) / 1e6;
+}
+
+// Paints every tab of the views once, as a user flicking through them would see them.
+void drawAllViews(codescope::gui::MainWindow& window) {
+    codescope::gui::AnalysisViews* views = window.views();
+    for (int i = 0; i < views->count(); ++i) (void)views->widget(i)->grab();
+    (void)window.grab();
+}
+
+double median(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (flag(argc, argv, "--help")) {
+        std::puts("usage: codescope-gui-bench SWEEP-FOLDER [--moves 20] [--repeat 3]\n"
+                  "  SWEEP-FOLDER: a sweep whose runs hold cached analyses (codescope-cli analyze --sweep), e.g.\n"
+                  "  tests/gui/data/sweep; the times of opening it until every view is drawn, and of slider moves");
+        return 0;
+    }
+    if (argc < 2) {
+        std::fputs("codescope-gui-bench: give a sweep folder (see --help)\n", stderr);
+        return 2;
+    }
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    const QString folder = QString::fromLocal8Bit(argv[1]);
+    const long moves = std::max(1L, argument(argc, argv, "--moves", 20));
+    const long repeats = std::max(1L, argument(argc, argv, "--repeat", 3));
+
+    std::vector<double> readMs, openMs, moveMs;
+    std::size_t runs = 0;
+    for (long r = 0; r < repeats; ++r) {
+        QElapsedTimer timer;
+        timer.start();
+        const codescope::gui::SweepReadResult read = codescope::gui::readSweep(folder);
+        readMs.push_back(milliseconds(timer));
+        if (!read.ok()) {
+            std::fprintf(stderr, "codescope-gui-bench: %s\n", read.error.toUtf8().constData());
+            return 2;
+        }
+        runs = read.runs.size();
+
+        codescope::gui::MainWindow window;
+        window.resize(1280, 800);
+        window.show();
+        QApplication::processEvents();
+        QSignalSpy opened(&window, &codescope::gui::MainWindow::sweepOpened);
+        timer.restart();
+        window.openSweepFolder(folder);
+        if (!opened.wait(60000) || !opened.first().first().toBool()) {
+            std::fputs("codescope-gui-bench: the sweep did not open\n", stderr);
+            return 2;
+        }
+        drawAllViews(window);
+        openMs.push_back(milliseconds(timer));
+
+        QSlider* slider = window.dropoutSlider()->slider();
+        for (long m = 0; m < moves; ++m) {
+            timer.restart();
+            slider->setValue((slider->value() + 1) % static_cast<int>(runs));
+            (void)window.views()->currentWidget()->grab();
+            (void)window.layerList()->grab();
+            moveMs.push_back(milliseconds(timer));
+        }
+    }
+    const double read = *std::min_element(readMs.begin(), readMs.end());
+    const double open = *std::min_element(openMs.begin(), openMs.end());
+    std::printf("codescope-gui-bench: sweep %s, %zu runs, offscreen, best of %ld\n\n", folder.toUtf8().constData(),
+                runs, repeats);
+    std::printf("  %-58s %10s %8s\n", "what", "ms", "ratio");
+    std::printf("  %-58s %10.1f %8.2f\n", "floor: read and parse every run's cached analysis", read, 1.0);
+    std::printf("  %-58s %10.1f %8.2f\n", "open the sweep until every view and tab is drawn", open, open / read);
+    std::printf("  %-58s %10.1f %8.2f\n", "one slider move: switch run, redraw the current view", median(moveMs),
+                median(moveMs) / read);
+    std::printf("\n  (slider move: median of %zu; the GUI thread's budget for a frame is 50 ms)\n", moveMs.size());
+    return 0;
+}
