@@ -126,6 +126,30 @@ widgets::AlphaDepthSeries codingSeriesOf(const Analysis& analysis, CodingPlot pl
     return run;
 }
 
+std::vector<widgets::ProjectionCurves> projectionCurvesOf(const Analysis& analysis, const QStringList& layers,
+                                                          std::size_t maxLayers) {
+    std::vector<widgets::ProjectionCurves> views;
+    for (const capture::LayerSpectrum& entry : analysis.layers) {
+        if (views.size() >= maxLayers) break;
+        const QString name = QString::fromStdString(entry.layer.name);
+        if (!layers.contains(name) || !entry.coding || entry.coding->curves.cols() < 3) continue;
+        const Eigen::MatrixXd& z = entry.coding->curves;
+        widgets::ProjectionCurves view;
+        view.layer = name;
+        view.averageActivation = entry.coding->averageActivation;
+        view.timeLabel = QObject::tr("t (angle of the dot)");
+        for (Eigen::Index t = 0; t < z.rows(); ++t)
+            view.times.push_back(2.0 * 3.14159265358979323846 * static_cast<double>(t) / static_cast<double>(z.rows()));
+        for (Eigen::Index k = 0; k + 3 <= z.cols(); k += 3) {
+            widgets::ProjectionCurve curve;
+            for (Eigen::Index t = 0; t < z.rows(); ++t) curve.push_back({z(t, k), z(t, k + 1), z(t, k + 2)});
+            view.curves.push_back(std::move(curve));
+        }
+        views.push_back(std::move(view));
+    }
+    return views;
+}
+
 bool hasCodingRecords(const Analysis& analysis) {
     for (const capture::LayerSpectrum& entry : analysis.layers)
         if (entry.coding) return true;

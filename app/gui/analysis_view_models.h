@@ -8,6 +8,7 @@
 #include "app/gui/analysis.h"
 #include "widgets/charts/alpha_depth_series.h"
 #include "widgets/charts/spectrum_series.h"
+#include "widgets/projection3d/projection_curves.h"
 
 namespace codescope::gui {
 
@@ -36,6 +37,11 @@ QString codingPlotTabTitle(CodingPlot plot);
 /// One run's points of `plot`: the layers with a coding record (layers without one are left out).
 widgets::AlphaDepthSeries codingSeriesOf(const Analysis& analysis, CodingPlot plot, const QString& runLabel,
                                          double dropout = std::numeric_limits<double>::quiet_NaN());
+/// The 3-D view's curves (Fig. 4b) of the named layers that have kept curves, in depth order, at most `maxLayers`:
+/// each kept projection's z(t) over the moving dot's frames, t the frame's angle 2 pi i / n.
+std::vector<widgets::ProjectionCurves> projectionCurvesOf(const Analysis& analysis, const QStringList& layers,
+                                                          std::size_t maxLayers = 6);
+
 /// True if any layer of the analysis has a coding record.
 bool hasCodingRecords(const Analysis& analysis);
 

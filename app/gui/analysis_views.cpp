@@ -6,6 +6,7 @@
 #include "app/gui/analysis_view_models.h"
 #include "widgets/charts/alpha_depth_view.h"
 #include "widgets/charts/spectrum_view.h"
+#include "widgets/projection3d/projection_grid_view.h"
 
 namespace codescope::gui {
 
@@ -29,6 +30,12 @@ AnalysisViews::AnalysisViews(AnalysisSession* session, QWidget* parent)
         connect(m_session, &AnalysisSession::selectionChanged, view, &widgets::AlphaDepthView::setSelectedLayers);
         m_coding.push_back(view);
     }
+    m_projections = new widgets::ProjectionGridView;
+    m_projections->setObjectName("projectionView");
+    const int curvesTab = addTab(m_projections, tr("3-D curves"));
+    setTabToolTip(curvesTab, tr("Random projections z(t) of the selected layers' response to the moving dot, coloured "
+                                "by time (paper Fig. 4b); drag to rotate, wheel to zoom, R to reset"));
+    connect(m_session, &AnalysisSession::selectionChanged, this, &AnalysisViews::showProjections);
     connect(m_session, &AnalysisSession::sweepChanged, this, [this] { m_comparisonsStale = true; });
     connect(m_session, &AnalysisSession::analysisChanged, this, &AnalysisViews::showAnalysis);
     connect(m_session, &AnalysisSession::selectionChanged, m_spectrum, &widgets::SpectrumView::setSelectedLayers);
@@ -41,6 +48,7 @@ QWidget* AnalysisViews::currentFigure() const {
 
 QString AnalysisViews::currentFigureName() const {
     if (currentWidget() == m_spectrum) return QStringLiteral("spectrum");
+    if (currentWidget() == m_projections) return QStringLiteral("projection-curves");
     const std::vector<CodingPlot> plots = allCodingPlots();
     for (std::size_t i = 0; i < m_coding.size(); ++i)
         if (currentWidget() == m_coding[i]) return codingPlotName(plots[i]);
@@ -76,6 +84,13 @@ std::vector<widgets::ReportPage> AnalysisViews::reportPages() const {
     for (std::size_t i = 0; i < plots.size(); ++i)
         pages.push_back({m_coding[i], tr("Figure %1").arg(i + 3), QStringLiteral("%1. %2").arg(source, captions[i])});
     return pages;
+}
+
+void AnalysisViews::showProjections() {
+    const std::vector<widgets::ProjectionCurves> layers =
+        projectionCurvesOf(m_session->analysis(), m_session->selectedLayers());
+    m_projections->setLayers(layers);
+    setTabEnabled(indexOf(m_projections), !layers.empty());
 }
 
 void AnalysisViews::showAnalysis() {

@@ -8,6 +8,7 @@
 
 namespace codescope::widgets {
 class AlphaDepthView;
+class ProjectionGridView;
 class SpectrumView;
 } // namespace codescope::widgets
 
@@ -25,6 +26,8 @@ public:
     /// The coding plots (action and explained variance, Fig. 4c-d, 6c-e), in allCodingPlots() order; their tabs
     /// are enabled when the analysis has coding records.
     const std::vector<widgets::AlphaDepthView*>& codingViews() const { return m_coding; }
+    /// Fig. 4b: the selected layers' random-projection curves in 3-D (VTK; a note instead where OpenGL is missing).
+    widgets::ProjectionGridView* projectionView() const { return m_projections; }
     /// The figure on the current tab, and a short name for it ("spectrum") for file names.
     QWidget* currentFigure() const;
     QString currentFigureName() const;
@@ -33,11 +36,13 @@ public:
 
 private:
     void showAnalysis();
+    void showProjections();
 
     AnalysisSession* m_session;
     widgets::SpectrumView* m_spectrum;
     widgets::AlphaDepthView* m_alphaDepth;
     std::vector<widgets::AlphaDepthView*> m_coding;
+    widgets::ProjectionGridView* m_projections;
     bool m_comparisonsStale = true; ///< the sweep changed since the comparison plots were drawn
 };
 

@@ -3,10 +3,14 @@
 // "Analyse a model" dialog, and `codescope --demo` runs the embedded default (train or reuse the sweep, analyse, open).
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSurfaceFormat>
 
 #include "app/gui/main_window.h"
+#include "widgets/projection3d/vtk_opengl_widget.h"
 
 int main(int argc, char** argv) {
+    // VTK's OpenGL needs a core-profile context with depth and stencil, for every window the app opens.
+    QSurfaceFormat::setDefaultFormat(codescope::widgets::VtkOpenGLWidget::vtkSurfaceFormat());
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Codescope"));
     QApplication::setApplicationName(QStringLiteral("codescope"));

@@ -63,6 +63,8 @@ LayerCoding layerCoding(const Eigen::Ref<const Eigen::MatrixXf>& activations,
     coding.eq4FiniteWidthAction = theory::expectedActionFiniteWidth(alpha, coding.units);
     coding.denseCapacityBits = theory::denseCapacityBits(coding.units, options.bitsPerUnit);
     coding.eq3CapacityBits = theory::effectiveCapacityBits(alpha, coding.units, options.bitsPerUnit);
+    const Eigen::Index kept = std::clamp<Eigen::Index>(options.keptCurves, 0, projections.curveCount());
+    coding.curves = projections.curves.leftCols(projectionOptions.dimensions * kept);
     return coding;
 }
 

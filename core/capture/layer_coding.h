@@ -15,6 +15,7 @@ struct CodingOptions {
     std::uint64_t seed = 0;       ///< seed of the projections (projection k is reproducible alone)
     double bitsPerUnit = 32.0;    ///< C = m x bitsPerUnit in eq. 3
     int frames = 100;             ///< moving-dot frames over one period (Fig. 4a)
+    int keptCurves = 8;           ///< projections whose curves z(t) are kept for the 3-D view (Fig. 4b)
 };
 
 struct LayerCoding {
@@ -34,6 +35,8 @@ struct LayerCoding {
     double eq4FiniteWidthAction = 0; ///< 1/2 sum_{i=1}^{m} i^alpha: eq. 4 before m -> infinity, always finite
     double denseCapacityBits = 0;    ///< C = m x bitsPerUnit
     double eq3CapacityBits = 0;      ///< eq. 3: C - |alpha| m log2(m/e), clamped at 0; bits
+    /// The first keptCurves projections' curves: frames x (3 * kept), curve k in columns [3k, 3k + 3); activation units.
+    Eigen::MatrixXd curves;
 };
 
 /// The moving dot drawn at a model's input size and channel count: frames x channels x size x size, the dot's radius

@@ -25,6 +25,16 @@ nlohmann::json codingJson(const capture::LayerCoding& c) {
     json["eq4_finite_width_action"] = c.eq4FiniteWidthAction;
     json["capacity_bits"] = c.denseCapacityBits;
     json["eq3_capacity_bits"] = c.eq3CapacityBits;
+    // The kept curves z(t), [curve][frame][x, y, z], with float precision: they are for drawing.
+    nlohmann::json curves = nlohmann::json::array();
+    for (Eigen::Index k = 0; k + 3 <= c.curves.cols(); k += 3) {
+        nlohmann::json curve = nlohmann::json::array();
+        for (Eigen::Index t = 0; t < c.curves.rows(); ++t)
+            curve.push_back({static_cast<float>(c.curves(t, k)), static_cast<float>(c.curves(t, k + 1)),
+                             static_cast<float>(c.curves(t, k + 2))});
+        curves.push_back(std::move(curve));
+    }
+    json["curves"] = std::move(curves);
     return json;
 }
 

@@ -64,6 +64,23 @@ capture::LayerCoding readCoding(const nlohmann::json& json, const std::string& w
     c.eq4FiniteWidthAction = numberOrNaN(member(json, "eq4_finite_width_action", where), where + "'eq4_finite_width_action'");
     c.denseCapacityBits = numberOrNaN(member(json, "capacity_bits", where), where + "'capacity_bits'");
     c.eq3CapacityBits = numberOrNaN(member(json, "eq3_capacity_bits", where), where + "'eq3_capacity_bits'");
+    if (json.contains("curves")) {
+        const nlohmann::json& curves = json["curves"];
+        if (!curves.is_array()) throw SchemaError{where + "'curves' must be an array of curves"};
+        for (std::size_t k = 0; k < curves.size(); ++k) {
+            const nlohmann::json& curve = curves[k];
+            if (!curve.is_array() || (k > 0 && static_cast<Eigen::Index>(curve.size()) != c.curves.rows()))
+                throw SchemaError{where + "every curve in 'curves' must have one [x, y, z] per frame"};
+            if (k == 0) c.curves.resize(static_cast<Eigen::Index>(curve.size()), static_cast<Eigen::Index>(3 * curves.size()));
+            for (std::size_t t = 0; t < curve.size(); ++t) {
+                if (!curve[t].is_array() || curve[t].size() != 3)
+                    throw SchemaError{where + "every point in 'curves' must be [x, y, z]"};
+                for (int d = 0; d < 3; ++d)
+                    c.curves(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(3 * k + d)) =
+                        numberOrNaN(curve[t][d], where + "'curves'");
+            }
+        }
+    }
     return c;
 }
 

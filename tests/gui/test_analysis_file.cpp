@@ -146,6 +146,32 @@ private Q_SLOTS:
         QCOMPARE(layers[0].spectrum.alphaStandardError, 0.01);
     }
 
+    void projectionCurvesFollowTheSelection() {
+        Analysis analysis;
+        for (int layer = 0; layer < 3; ++layer) {
+            capture::LayerSpectrum entry;
+            entry.layer.name = "layer" + std::to_string(layer);
+            entry.layer.depth = layer;
+            if (layer != 1) { // the middle layer has no coding record
+                capture::LayerCoding coding;
+                coding.averageActivation = 0.5 * layer;
+                coding.curves = Eigen::MatrixXd::Random(40, 6); // 2 curves of 40 frames
+                entry.coding = coding;
+            }
+            analysis.layers.push_back(entry);
+        }
+        const auto views = projectionCurvesOf(analysis, {"layer2", "layer1", "layer0"});
+        QCOMPARE(views.size(), std::size_t(2)); // layer1 has nothing to draw
+        QCOMPARE(views[0].layer, QString("layer0"));
+        QCOMPARE(views[1].averageActivation, 1.0);
+        QCOMPARE(views[1].curves.size(), std::size_t(2));
+        QCOMPARE(views[1].curves[1].size(), std::size_t(40));
+        QCOMPARE(views[1].curves[1][7][2], analysis.layers[2].coding->curves(7, 5));
+        QCOMPARE(views[1].times.size(), std::size_t(40));
+        QVERIFY(views[1].times.back() < 2 * M_PI && views[1].times.back() > 6.0);
+        QCOMPARE(projectionCurvesOf(analysis, {"layer0", "layer2"}, 1).size(), std::size_t(1));
+    }
+
     void viewModelsCarryTheFitAndTheIntervals() {
         const Analysis a = *readAnalysisFile(fixture()).analysis;
         const std::vector<widgets::SpectrumSeries> spectra = spectrumSeriesOf(a);

@@ -10,6 +10,9 @@
 #include "core/capture/layer_coding.h"
 #include "core/common/input_error.h"
 #include "core/models/resnet_vae.h"
+#include "core/results/layer_report.h"
+#include "core/results/layer_report_reader.h"
+#include <Eigen/SVD>
 
 using namespace codescope;
 
@@ -54,6 +57,38 @@ TEST(LayerCoding, ALayerCarryingTheLatentExplainsItFully) {
     EXPECT_NEAR(coding.averageActivation, layer.cast<double>().mean(), 1e-6);
     EXPECT_EQ(coding.units, 40);
     EXPECT_EQ(coding.frames, 100);
+    // The kept curves for the 3-D view: 8 projections' z(t), each tracing the latent circle (rank 2 in 3-D).
+    ASSERT_EQ(coding.curves.rows(), 100);
+    ASSERT_EQ(coding.curves.cols(), 3 * 8);
+    for (Eigen::Index k = 0; k < 8; ++k) {
+        const Eigen::MatrixXd z = coding.curves.middleCols(3 * k, 3);
+        Eigen::JacobiSVD<Eigen::MatrixXd> svd(z.rowwise() - z.colwise().mean());
+        EXPECT_LT(svd.singularValues()[2], 1e-4 * svd.singularValues()[0]) << "curve " << k;
+    }
+}
+
+TEST(LayerCoding, CurvesSurviveTheReport) {
+    const data::MovingDotStimulus dot = capture::movingDotForInput(1, 32, 32, 30);
+    capture::CodingOptions options;
+    options.projections = 12;
+    options.keptCurves = 3;
+    capture::LayerSpectrum entry;
+    entry.layer.name = "latent";
+    entry.spectrum.eigenvalues = Eigen::VectorXd::Constant(3, 1.0);
+    entry.coding = capture::layerCoding(latentLayer(dot, 10), framePixels(dot), dot, -1.5, options);
+    const results::LayerReport back =
+        results::parseLayerReport(results::layerSpectraJson("m", "d", 30, {entry}), "mem");
+    ASSERT_TRUE(back.layers[0].coding.has_value());
+    const Eigen::MatrixXd& curves = back.layers[0].coding->curves;
+    ASSERT_EQ(curves.rows(), 30);
+    ASSERT_EQ(curves.cols(), 9);
+    EXPECT_LT((curves - entry.coding->curves).cwiseAbs().maxCoeff(), 1e-6 * entry.coding->curves.cwiseAbs().maxCoeff());
+    EXPECT_THROW(results::parseLayerReport(R"({"layers": [{"name": "x", "depth": 0, "eigenvalues": [1], "alpha": -1,
+        "coding": {"units": 1, "frames": 2, "projections": 1, "action_mean": 1, "action_sd": 0, "action_expected": 1,
+        "average_activation": 0, "explained_variance_stimulus": {"mean": 0, "sd": 0},
+        "explained_variance_latent": {"mean": 0, "sd": 0}, "eq4_expected_action": null,
+        "eq4_finite_width_action": 1, "capacity_bits": 32, "eq3_capacity_bits": 1,
+        "curves": [[[1, 2, 3], [4, 5]]]}}]})", "bad.json"), results::LayerReportError);
 }
 
 TEST(LayerCoding, ClosedFormsFollowTheExponent) {
