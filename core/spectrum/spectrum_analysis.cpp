@@ -69,6 +69,26 @@ void validate(std::int64_t samples, std::int64_t features, const SpectrumOptions
                          " (need 1 <= lo < hi)");
 }
 
+// The plan's shape and the data's size and total variance into `result`; no spectrum without variance.
+void describe(SpectrumResult& result, const SpectrumPlan& plan, std::int64_t samples, std::int64_t components,
+              double totalVariance, const std::string& name) {
+    result.samples = samples;
+    result.features = plan.features;
+    result.stride = plan.stride;
+    result.featuresUsed = static_cast<std::int64_t>(plan.columns.size());
+    result.components = components;
+    result.totalVariance = totalVariance;
+    if (!(totalVariance > 0))
+        throw InputError(name + ": every kept feature is constant (total variance 0); no spectrum to fit");
+}
+
+EigenOptions eigenOptionsOf(const SpectrumOptions& options) {
+    EigenOptions eigenOptions;
+    eigenOptions.method = options.eigenMethod;
+    eigenOptions.seed = options.seed;
+    return eigenOptions;
+}
+
 // Fits alpha to result.eigenvalues with the options' estimator and range; the interval starts out empty.
 AlphaFit fitExponent(SpectrumResult& result, const SpectrumOptions& options, const std::string& name) {
     AlphaFit fit;
@@ -116,20 +136,11 @@ CovarianceSpectrum spectrumOfCovariance(const CovarianceAccumulator& accumulator
                                         const SpectrumOptions& options, const std::string& name) {
     CovarianceSpectrum out;
     SpectrumResult& result = out.result;
-    result.samples = accumulator.samples();
-    result.features = plan.features;
-    result.stride = plan.stride;
-    result.featuresUsed = static_cast<std::int64_t>(plan.columns.size());
-    result.components = std::min(plan.components, result.samples);
     const Eigen::MatrixXd covariance = accumulator.covariance();
-    result.totalVariance = covariance.trace();
-    if (!(result.totalVariance > 0))
-        throw InputError(name + ": every kept feature is constant (total variance 0); no spectrum to fit");
-
+    describe(result, plan, accumulator.samples(), std::min(plan.components, accumulator.samples()),
+             covariance.trace(), name);
     const auto start = std::chrono::steady_clock::now();
-    EigenOptions eigenOptions;
-    eigenOptions.method = options.eigenMethod;
-    eigenOptions.seed = options.seed;
+    const EigenOptions eigenOptions = eigenOptionsOf(options);
     const EigenPairs pairs = leadingEigenpairs(covariance, result.components, false, eigenOptions);
     result.eigenMethod = pairs.method;
     // Rounding can leave the null space of a rank-deficient covariance slightly negative; variances are >= 0.
@@ -160,20 +171,11 @@ SpectrumResult heldOutSpectrumOfCovariances(const CovarianceAccumulator& trainin
         throw InputError(name + ": the held-out spectrum needs at least 2 samples in each half, got " +
                          std::to_string(training.samples()) + " and " + std::to_string(test.samples()));
     SpectrumResult result;
-    result.samples = training.samples() + test.samples();
-    result.features = plan.features;
-    result.stride = plan.stride;
-    result.featuresUsed = static_cast<std::int64_t>(plan.columns.size());
-    result.components = std::min(plan.components, training.samples() - 1);
     const Eigen::MatrixXd testCovariance = test.covariance();
-    result.totalVariance = testCovariance.trace();
-    if (!(result.totalVariance > 0))
-        throw InputError(name + ": every kept feature is constant (total variance 0); no spectrum to fit");
+    describe(result, plan, training.samples() + test.samples(), std::min(plan.components, training.samples() - 1),
+             testCovariance.trace(), name);
     const auto start = std::chrono::steady_clock::now();
-    EigenOptions eigenOptions;
-    eigenOptions.method = options.eigenMethod;
-    eigenOptions.seed = options.seed;
-    const EigenPairs pairs = leadingEigenpairs(training.covariance(), result.components, true, eigenOptions);
+    const EigenPairs pairs = leadingEigenpairs(training.covariance(), result.components, true, eigenOptionsOf(options));
     result.eigenMethod = pairs.method;
     // u_k^T Sigma_test u_k in the training half's order: held-out variances need be neither sorted nor positive
     // (the fit ends its range before the first one that is not).
@@ -209,15 +211,11 @@ SpectrumResult crossValidatedSpectrum(io::MatrixSource& first, io::MatrixSource&
         throw InputError(first.name() + ": " + error.what());
     }
     SpectrumResult result;
-    result.samples = plan.samples;
-    result.features = plan.features;
-    result.stride = plan.stride;
-    result.featuresUsed = a.cols();
-    result.components = components;
-    result.eigenvalues = cv.eigenvalues;
     // Against the first repeat's total variance: the share of it that the second repeat reproduces.
     const Eigen::MatrixXd centred = a.rowwise() - a.colwise().mean();
-    result.totalVariance = centred.squaredNorm() / static_cast<double>(plan.samples - 1);
+    describe(result, plan, plan.samples, components, centred.squaredNorm() / static_cast<double>(plan.samples - 1),
+             first.name());
+    result.eigenvalues = cv.eigenvalues;
     result.explainedVarianceRatio = result.eigenvalues / result.totalVariance;
     result.heldOut = true;
     fitExponent(result, options, first.name());
