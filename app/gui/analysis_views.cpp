@@ -4,6 +4,7 @@
 
 #include "app/gui/analysis_session.h"
 #include "app/gui/analysis_view_models.h"
+#include "app/gui/theory_view_models.h"
 #include "widgets/charts/alpha_depth_view.h"
 #include "widgets/charts/spectrum_view.h"
 #include "widgets/projection3d/projection_grid_view.h"
@@ -36,6 +37,22 @@ AnalysisViews::AnalysisViews(AnalysisSession* session, QWidget* parent)
     setTabToolTip(curvesTab, tr("Random projections z(t) of the selected layers' response to the moving dot, coloured "
                                 "by time (paper Fig. 4b); drag to rotate, wheel to zoom, R to reset"));
     connect(m_session, &AnalysisSession::selectionChanged, this, &AnalysisViews::showProjections);
+
+    // The closed forms need no analysis: drawn once.
+    m_compression = new widgets::AlphaDepthView;
+    m_compression->setObjectName("compressionView");
+    m_compression->setAxes(compressionAxes());
+    m_compression->setSeries(compressionSeries({8, 32}));
+    m_compression->setTitle(tr("Compression of sparse inputs (eq. 1)"),
+                            tr("R(S, H) = 1 − S + h(S)/H; codescope-cli toy-superposition trains the toy models"));
+    setTabToolTip(addTab(m_compression, tr("Theory: R(S)")), tr("Paper Fig. 1c, eq. 1"));
+    m_dropoutCapacity = new widgets::AlphaDepthView;
+    m_dropoutCapacity->setObjectName("dropoutCapacityView");
+    m_dropoutCapacity->setAxes(dropoutCapacityAxes());
+    m_dropoutCapacity->setSeries(dropoutCapacitySeries({0.1, 0.2, 0.4}));
+    m_dropoutCapacity->setTitle(tr("Capacity after dropout layers (eq. 2)"),
+                                tr("without error correction C(1−D)^N falls with depth; with it C(1−D) stays"));
+    setTabToolTip(addTab(m_dropoutCapacity, tr("Theory: dropout")), tr("Paper Fig. 2b-c, eq. 2, Theorem 3"));
     connect(m_session, &AnalysisSession::sweepChanged, this, [this] { m_comparisonsStale = true; });
     connect(m_session, &AnalysisSession::analysisChanged, this, &AnalysisViews::showAnalysis);
     connect(m_session, &AnalysisSession::selectionChanged, m_spectrum, &widgets::SpectrumView::setSelectedLayers);
@@ -49,6 +66,8 @@ QWidget* AnalysisViews::currentFigure() const {
 QString AnalysisViews::currentFigureName() const {
     if (currentWidget() == m_spectrum) return QStringLiteral("spectrum");
     if (currentWidget() == m_projections) return QStringLiteral("projection-curves");
+    if (currentWidget() == m_compression) return QStringLiteral("theory-compression");
+    if (currentWidget() == m_dropoutCapacity) return QStringLiteral("theory-dropout");
     const std::vector<CodingPlot> plots = allCodingPlots();
     for (std::size_t i = 0; i < m_coding.size(); ++i)
         if (currentWidget() == m_coding[i]) return codingPlotName(plots[i]);

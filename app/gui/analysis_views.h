@@ -28,6 +28,9 @@ public:
     const std::vector<widgets::AlphaDepthView*>& codingViews() const { return m_coding; }
     /// Fig. 4b: the selected layers' random-projection curves in 3-D (VTK; a note instead where OpenGL is missing).
     widgets::ProjectionGridView* projectionView() const { return m_projections; }
+    /// The paper's closed forms (Fig. 1c, 2b-c): compression rate against sparsity, capacity after dropout layers.
+    widgets::AlphaDepthView* compressionView() const { return m_compression; }
+    widgets::AlphaDepthView* dropoutCapacityView() const { return m_dropoutCapacity; }
     /// The figure on the current tab, and a short name for it ("spectrum") for file names.
     QWidget* currentFigure() const;
     QString currentFigureName() const;
@@ -43,6 +46,8 @@ private:
     widgets::AlphaDepthView* m_alphaDepth;
     std::vector<widgets::AlphaDepthView*> m_coding;
     widgets::ProjectionGridView* m_projections;
+    widgets::AlphaDepthView* m_compression;
+    widgets::AlphaDepthView* m_dropoutCapacity;
     bool m_comparisonsStale = true; ///< the sweep changed since the comparison plots were drawn
 };
 

@@ -8,6 +8,7 @@
 
 #include "app/gui/analysis_file.h"
 #include "app/gui/analysis_view_models.h"
+#include "app/gui/theory_view_models.h"
 #include "tests/gui/gui_test_registry.h"
 
 using namespace codescope;
@@ -170,6 +171,22 @@ private Q_SLOTS:
         QCOMPARE(views[1].times.size(), std::size_t(40));
         QVERIFY(views[1].times.back() < 2 * M_PI && views[1].times.back() > 6.0);
         QCOMPARE(projectionCurvesOf(analysis, {"layer0", "layer2"}, 1).size(), std::size_t(1));
+    }
+
+    void theoryPlotsFollowTheClosedForms() {
+        const auto dropout = dropoutCapacitySeries({0.2, 0.5}, 4);
+        QCOMPARE(dropout.size(), std::size_t(4)); // without and with correction per rate
+        QCOMPARE(dropout[0].points.size(), std::size_t(4));
+        QCOMPARE(dropout[0].points[2].depth, 3.0);
+        QVERIFY(std::abs(dropout[0].points[2].alpha - 0.8 * 0.8 * 0.8) < 1e-12); // (1 - D)^N
+        QVERIFY(std::abs(dropout[1].points[3].alpha - 0.8) < 1e-12);             // (1 - D), any N
+        QVERIFY(std::abs(dropout[2].points[0].alpha - 0.5) < 1e-12);
+        const auto compression = compressionSeries({32}, 11);
+        QCOMPARE(compression.size(), std::size_t(2));
+        // R(0.5, 32) = 0.5 + h(0.5)/32 = 0.5 + 1/32; the limit is 1 - S.
+        QVERIFY(std::abs(compression[0].points[5].alpha - (0.5 + 1.0 / 32)) < 1e-12);
+        QVERIFY(std::abs(compression[1].points[10].alpha - 0.0) < 1e-12);
+        QCOMPARE(compressionAxes().integerX, false);
     }
 
     void viewModelsCarryTheFitAndTheIntervals() {

@@ -198,6 +198,8 @@ private Q_SLOTS:
         m_window->views()->setCurrentWidget(m_window->views()->codingViews()[0]);
         saveScreenshot(m_window->views()->codingViews()[0], "action_depth_view.png");
         saveScreenshot(m_window->views()->codingViews()[3], "explained_variance_action_view.png");
+        saveScreenshot(m_window->views()->compressionView(), "theory_compression_view.png");
+        saveScreenshot(m_window->views()->dropoutCapacityView(), "theory_dropout_view.png");
 
         // The report holds the coding plots too.
         const QString report = QDir(guitest::artifactsDir()).filePath("sweep_report.pdf");

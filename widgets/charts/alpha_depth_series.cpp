@@ -32,6 +32,7 @@ RunPlotAxes alphaDepthAxes() {
     axes.intervalName = QObject::tr("95% CI");
     axes.reference = -1.0; // the paper's critical exponent: spectra decaying as 1/k
     axes.referenceName = QObject::tr("α = −1");
+    axes.shadeName = QObject::tr("dropout");
     return axes;
 }
 

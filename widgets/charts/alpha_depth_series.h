@@ -33,6 +33,9 @@ struct RunPlotAxes {
     bool connectInXOrder = true;    ///< a full line through the points in x order; else a faint one (a scatter)
     double reference = -1.0;        ///< a dashed horizontal reference line; NaN = none
     QString referenceName;          ///< its legend entry, e.g. "α = −1"
+    /// What a series' `dropout` value is, appended to its legend entry ("run (dropout 0.2)"); empty: the value
+    /// only shades the series and is not named.
+    QString shadeName;
 };
 
 /// The alpha-vs-depth figure's axes (Fig. 3c, 6b).

@@ -166,8 +166,9 @@ void AlphaDepthView::rebuild() {
     }
     for (const AlphaDepthSeries& run : m_series) {
         auto* line = new QLineSeries;
-        line->setName(std::isfinite(run.dropout) ? tr("%1 (dropout %2)").arg(run.runLabel).arg(run.dropout, 0, 'g', 3)
-                                                 : run.runLabel);
+        line->setName(std::isfinite(run.dropout) && !m_axes.shadeName.isEmpty()
+                          ? tr("%1 (%2 %3)").arg(run.runLabel, m_axes.shadeName).arg(run.dropout, 0, 'g', 3)
+                          : run.runLabel);
         for (const AlphaDepthPoint& p : run.points)
             line->append(p.depth, p.alpha);
         QColor colour = dropoutGreen(run.dropout, dropoutMin, dropoutMax);
