@@ -96,6 +96,20 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_jobs, &AnalysisJobRunner::failed, this, &MainWindow::jobFailed);
     connect(m_jobs, &AnalysisJobRunner::cancelled, this, &MainWindow::jobCancelled);
 
+    // The session is saved whenever it changes, and offered on the start page next time.
+    connect(m_session, &AnalysisSession::analysisChanged, this, &MainWindow::rememberSession);
+    connect(m_session, &AnalysisSession::selectionChanged, this, &MainWindow::rememberSession);
+    connect(m_session, &AnalysisSession::currentRunChanged, this, &MainWindow::rememberSession);
+    connect(m_views, &QTabWidget::currentChanged, this, &MainWindow::rememberSession);
+    connect(this, &MainWindow::sweepOpened, this, [this](bool ok) {
+        if (ok) applyPendingSession();
+        m_pendingSession.reset();
+        m_restoring = false;
+    });
+    connect(m_startPage, &StartPage::continueRequested, this, &MainWindow::restoreSession);
+    if (const std::optional<SessionState> last = loadSession())
+        m_startPage->setContinueTarget(QFileInfo(last->path).fileName());
+
     statusBar()->showMessage(tr("Open an analysis (JSON from codescope-cli analyze) or analyse a model."));
     updateActions();
 }
@@ -187,6 +201,46 @@ OpenModelDialog* MainWindow::chooseModel(const QString& modelPath) {
     connect(dialog, &QDialog::accepted, this, [this, dialog] { startAnalysis(dialog->request()); });
     dialog->open();
     return dialog;
+}
+
+void MainWindow::rememberSession() {
+    if (m_restoring || !m_session->hasAnalysis()) return;
+    SessionState state;
+    state.sweep = m_session->hasSweep();
+    state.path = state.sweep ? m_session->sweepFolder() : m_session->analysis().sourcePath;
+    if (state.path.isEmpty()) return; // an analysis not saved yet has nothing to reopen
+    state.path = QFileInfo(state.path).absoluteFilePath();
+    state.layers = m_session->selectedLayers();
+    state.tab = m_views->currentIndex();
+    state.run = std::max(0, m_session->currentRun());
+    saveSession(state);
+}
+
+bool MainWindow::restoreSession() {
+    const std::optional<SessionState> state = loadSession();
+    if (!state) return false;
+    m_pendingSession = state;
+    m_restoring = true;
+    if (state->sweep) {
+        openSweepFolder(state->path); // applied when sweepOpened arrives
+        return true;
+    }
+    const bool opened = openAnalysisFile(state->path);
+    if (opened) applyPendingSession();
+    m_pendingSession.reset();
+    m_restoring = false;
+    return opened;
+}
+
+void MainWindow::applyPendingSession() {
+    if (!m_pendingSession) return;
+    const SessionState state = *m_pendingSession;
+    if (m_session->hasSweep()) m_session->setCurrentRun(state.run);
+    m_session->setSelectedLayers(state.layers);
+    if (state.tab >= 0 && state.tab < m_views->count() && m_views->isTabEnabled(state.tab))
+        m_views->setCurrentIndex(state.tab);
+    m_restoring = false;
+    rememberSession();
 }
 
 bool MainWindow::startDemo(const QString& folder) {

@@ -5,7 +5,9 @@
 #include <QMainWindow>
 
 #include "app/gui/analysis_job.h"
+#include "app/gui/session_store.h"
 #include "app/gui/sweep_loader.h"
+#include <optional>
 
 class QAction;
 class QMenu;
@@ -47,6 +49,8 @@ public:
     /// The embedded default: trains the default sweep into `folder` (default: demoSweepFolder()) on the worker, or
     /// reuses it, analyses it and opens it. False if a job is already running.
     bool startDemo(const QString& folder = {});
+    /// Reopens the last session (what was open, the selected layers, the figure, the sweep's run); false if none.
+    bool restoreSession();
     /// Shows the "Analyse a model" dialog (non-blocking), prefilled with `modelPath` if given.
     OpenModelDialog* chooseModel(const QString& modelPath = {});
     bool isShowingStartPage() const;
@@ -74,6 +78,8 @@ private:
     void chooseAnalysisFile();
     void chooseSweepFolder();
     void showSweep(SweepReadResult read);
+    void rememberSession();
+    void applyPendingSession();
     void showAnalysis();
     void jobFinished(const codescope::gui::Analysis& analysis);
     void jobFailed(const QString& message);
@@ -92,6 +98,8 @@ private:
     widgets::DropoutSlider* m_dropoutSlider;
     ExportController* m_exports;
     QMenu* m_recentMenu = nullptr;
+    std::optional<SessionState> m_pendingSession; ///< being restored: applied once its file or sweep is open
+    bool m_restoring = false;
     QAction* m_exportFigure = nullptr;
     QAction* m_exportReport = nullptr;
     QAction* m_saveAnalysis = nullptr;

@@ -27,7 +27,11 @@ StartPage::StartPage(RecentFiles* recent, QWidget* parent)
     demo->setObjectName("startDemo");
     demo->setToolTip(tr("Trains the small ResNet-VAE at five dropout rates on Fashion-MNIST (about ten minutes on two "
                         "cores; reused once trained), analyses every run and opens the sweep with the dropout slider"));
-    for (QPushButton* button : {openAnalysis, analyseModel, demo})
+    m_continue = new QPushButton;
+    m_continue->setObjectName("startContinue");
+    m_continue->setToolTip(tr("Reopen what was open last time, with its selected layers, figure and run"));
+    m_continue->hide();
+    for (QPushButton* button : {m_continue, openAnalysis, analyseModel, demo})
         button->setMinimumHeight(36);
     m_recentList->setObjectName("recentList");
     m_recentList->setMaximumHeight(200);
@@ -36,6 +40,7 @@ StartPage::StartPage(RecentFiles* recent, QWidget* parent)
     column->addWidget(title);
     column->addWidget(blurb);
     column->addSpacing(12);
+    column->addWidget(m_continue);
     column->addWidget(openAnalysis);
     column->addWidget(analyseModel);
     column->addWidget(demo);
@@ -54,10 +59,16 @@ StartPage::StartPage(RecentFiles* recent, QWidget* parent)
     connect(openAnalysis, &QPushButton::clicked, this, &StartPage::openAnalysisRequested);
     connect(analyseModel, &QPushButton::clicked, this, &StartPage::analyseModelRequested);
     connect(demo, &QPushButton::clicked, this, &StartPage::demoRequested);
+    connect(m_continue, &QPushButton::clicked, this, &StartPage::continueRequested);
     connect(m_recentList, &QListWidget::itemActivated, this,
             [this](QListWidgetItem* item) { Q_EMIT recentFileRequested(item->data(Qt::UserRole).toString()); });
     connect(m_recent, &RecentFiles::changed, this, &StartPage::fillRecent);
     fillRecent();
+}
+
+void StartPage::setContinueTarget(const QString& what) {
+    m_continue->setText(tr("Continue with %1").arg(what));
+    m_continue->setVisible(!what.isEmpty());
 }
 
 void StartPage::fillRecent() {

@@ -4,6 +4,7 @@
 #include <QWidget>
 
 class QListWidget;
+class QPushButton;
 
 namespace codescope::gui {
 
@@ -13,6 +14,8 @@ class StartPage : public QWidget {
     Q_OBJECT
 public:
     StartPage(RecentFiles* recent, QWidget* parent = nullptr);
+    /// Shows "Continue with <what>" (the last session) when `what` is not empty.
+    void setContinueTarget(const QString& what);
 
     QListWidget* recentList() const { return m_recentList; }
 
@@ -20,6 +23,7 @@ Q_SIGNALS:
     void openAnalysisRequested();
     void analyseModelRequested();
     void demoRequested();
+    void continueRequested();
     void recentFileRequested(const QString& path);
 
 private:
@@ -27,6 +31,7 @@ private:
 
     RecentFiles* m_recent;
     QListWidget* m_recentList;
+    QPushButton* m_continue = nullptr;
 };
 
 } // namespace codescope::gui

@@ -8,6 +8,7 @@
 #include <QLineSeries>
 #include <QListWidget>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QScatterSeries>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -295,6 +296,22 @@ private Q_SLOTS:
         QCOMPARE(m_window->exports()->saveAnalysis(saved), QString());
         QVERIFY(m_window->openAnalysisFile(saved));
         QCOMPARE(m_window->layerList()->tree()->topLevelItemCount(), 4);
+    }
+
+    void theSessionIsOfferedAndRestoredAfterARestart() {
+        QVERIFY(m_window->openAnalysisFile(fixture()));
+        m_window->session()->setSelectedLayers({"conv1.relu", "fc1.relu"});
+        m_window->views()->setCurrentIndex(1);
+        m_window.reset();
+        MainWindow again;
+        auto* button = again.startPage()->findChild<QPushButton*>("startContinue");
+        QVERIFY(button);
+        QVERIFY(!button->isHidden());
+        QVERIFY2(button->text().contains("small_analysis.json"), qPrintable(button->text()));
+        button->click();
+        QVERIFY(!again.isShowingStartPage());
+        QCOMPARE(again.session()->selectedLayers(), (QStringList{"conv1.relu", "fc1.relu"}));
+        QCOMPARE(again.views()->currentIndex(), 1);
     }
 
     void recentFilesSurviveARestart() {
