@@ -16,6 +16,7 @@
 #include "core/results/analysis_cache.h"
 #include "core/results/layer_report.h"
 #include "core/results/layer_report_reader.h"
+#include "core/results/layer_table.h"
 #include "core/results/sweep_folder.h"
 #include "core/models/resnet_vae.h"
 
@@ -71,6 +72,8 @@ options:
   --bits B              bits per unit in eq. 3's capacity C = m x B                          [32]
   --json FILE           per layer: name, depth, n_features, stride, alpha, alpha_ci95, eigenvalues, and the
                         coding record (see README) (atomic write)
+  --csv FILE            one row per layer: depth, layer, shape, alpha and its CI, R^2, action, explained
+                        variance, eq. 4, eq. 3 (atomic write)
   --quiet               no progress line
 
 exit status: 0 success, 2 bad input or usage (one-line error on stderr).
@@ -174,7 +177,7 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
     const CommandLine cl(args,
                          {"model", "run", "dataset", "samples", "layers", "input-shape", "normalize", "batch",
                           "memory-budget", "fit-range", "max-components", "max-features", "bootstrap", "seed", "json",
-                          "projections", "frames", "bits", "sweep", "estimator", "spectrum"},
+                          "projections", "frames", "bits", "sweep", "estimator", "spectrum", "csv"},
                          {"quiet", "help", "no-cache", "robustness"});
     if (cl.has("help")) {
         std::fputs(kAnalyzeHelp, stdout);
@@ -215,9 +218,11 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
             io::writeFileAtomically(cl.text("json"), results::layerSpectraJson(report.model, report.dataset,
                                                                                report.samples, report.layers,
                                                                                reportOptions));
+        if (cl.has("csv")) io::writeFileAtomically(cl.text("csv"), results::layerTableCsv(report.layers));
         return 0;
     }
-    if (cl.has("json")) throw UsageError("--json is for one model; a sweep caches each run's analysis in its folder");
+    if (cl.has("json") || cl.has("csv"))
+        throw UsageError("--json and --csv are for one model; a sweep caches each run's analysis in its folder");
     const std::vector<results::SweepRun> runs = results::readSweepFolder(cl.text("sweep"));
     std::vector<results::LayerReport> reports;
     for (const results::SweepRun& run : runs) {

@@ -18,7 +18,20 @@ struct Analysis {
     std::string dataset; ///< the data set's name, as the report names it
     std::int64_t samples = 0;
     std::vector<capture::LayerSpectrum> layers; ///< depth order
+
+    // How to reopen the model and the data set (for jobs on one layer, such as its eigenfilters). Filled by the app
+    // when it runs an analysis or opens a sweep's run; empty for an analysis read from a JSON file, which names its
+    // model and data set only for people.
+    std::string modelSpecPath;            ///< a TorchScript file, or a run folder when modelIsRun
+    bool modelIsRun = false;
+    std::vector<std::int64_t> inputShape; ///< C, H, W; empty = the run's own
+    std::string datasetSpec;              ///< a data set spec for data::openDataset, e.g. "fashion-mnist"
 };
+
+/// Whether `analysis` says how to reopen its model and data set (modelSpecPath and datasetSpec are set).
+inline bool canReopenModel(const Analysis& analysis) {
+    return !analysis.modelSpecPath.empty() && !analysis.datasetSpec.empty();
+}
 
 /// "model on dataset (N images)", with file names shortened to their last component.
 QString analysisTitle(const Analysis& analysis);

@@ -3,11 +3,14 @@
 #include "app/gui/analysis_job.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QStringList>
 
 #include "core/capture/layer_analysis.h"
+#include "core/capture/layer_eigenfilters.h"
+#include "core/common/input_error.h"
 #include "core/capture/model_analysis.h"
 #include "core/results/sweep_folder.h"
 #include "core/training/vae_training.h"
@@ -31,20 +34,40 @@ std::optional<std::vector<std::int64_t>> parseInputShape(const QString& text) {
     return shape;
 }
 
+namespace {
+
+/// A model and a data set opened for a capture, with the preprocessing that fits the model's input.
+struct OpenedCapture {
+    models::LoadedModel loaded;
+    std::unique_ptr<data::ImageDataset> dataset;
+    data::Preprocessing preprocessing;
+};
+
+OpenedCapture openCapture(const std::string& modelPath, bool isRun, const std::vector<std::int64_t>& inputShape,
+                          const std::string& datasetSpec, const CancelToken* cancel) {
+    models::ModelSpec spec;
+    spec.path = modelPath;
+    spec.isRun = isRun;
+    spec.inputShape = inputShape;
+    OpenedCapture opened;
+    opened.loaded = models::openModel(spec);
+    if (cancel) cancel->throwIfCancelled();
+    opened.dataset = data::openDataset(datasetSpec);
+    opened.preprocessing.channels = opened.loaded.inputShape.at(0);
+    opened.preprocessing.height = opened.loaded.inputShape.at(1);
+    opened.preprocessing.width = opened.loaded.inputShape.at(2);
+    return opened;
+}
+
+} // namespace
+
 Analysis runAnalysis(const AnalysisRequest& request, const AnalysisProgressCallback& progress,
                      const CancelToken* cancel) {
-    models::ModelSpec spec;
-    spec.path = request.modelPath;
-    spec.isRun = request.isRun;
-    spec.inputShape = request.inputShape;
-    models::LoadedModel loaded = models::openModel(spec);
-    if (cancel) cancel->throwIfCancelled();
-    const std::unique_ptr<data::ImageDataset> dataset = data::openDataset(request.dataset);
-
-    data::Preprocessing preprocessing;
-    preprocessing.channels = loaded.inputShape.at(0);
-    preprocessing.height = loaded.inputShape.at(1);
-    preprocessing.width = loaded.inputShape.at(2);
+    OpenedCapture opened =
+        openCapture(request.modelPath, request.isRun, request.inputShape, request.dataset, cancel);
+    models::LoadedModel& loaded = opened.loaded;
+    const std::unique_ptr<data::ImageDataset>& dataset = opened.dataset;
+    const data::Preprocessing& preprocessing = opened.preprocessing;
 
     capture::CaptureOptions options;
     options.samples = request.samples;
@@ -54,6 +77,10 @@ Analysis runAnalysis(const AnalysisRequest& request, const AnalysisProgressCallb
     analysis.model = loaded.model->name();
     analysis.dataset = dataset->name();
     analysis.samples = request.samples > 0 ? std::min(request.samples, dataset->size()) : dataset->size();
+    analysis.modelSpecPath = request.modelPath;
+    analysis.modelIsRun = request.isRun;
+    analysis.inputShape = loaded.inputShape;
+    analysis.datasetSpec = request.dataset;
     analysis.layers = capture::analyzeLayers(
         *loaded.model, *dataset, preprocessing, request.layers, options,
         [&](const capture::CaptureProgress& p) {
@@ -63,6 +90,48 @@ Analysis runAnalysis(const AnalysisRequest& request, const AnalysisProgressCallb
     // The moving dot through the model once: the coding plots' action and explained variance.
     capture::addLayerCoding(*loaded.model, preprocessing, analysis.layers, capture::CodingOptions{}, {}, cancel);
     return analysis;
+}
+
+EigenfilterResult runEigenfilters(const Analysis& analysis, const std::string& layer, int components,
+                                  const AnalysisProgressCallback& progress, const CancelToken* cancel) {
+    if (!canReopenModel(analysis))
+        throw InputError("this analysis does not say how to reopen its model and data set; analyse the model in the "
+                         "app (File > Analyse a model) or open its sweep folder");
+    OpenedCapture opened =
+        openCapture(analysis.modelSpecPath, analysis.modelIsRun, analysis.inputShape, analysis.datasetSpec, cancel);
+    capture::EigenfilterOptions options;
+    options.samples = analysis.samples > 0 ? analysis.samples : 1000; // the images the spectrum was computed on
+    options.components = components;
+    QElapsedTimer clock;
+    clock.start();
+    const capture::LayerEigenfilters computed = capture::layerEigenfilters(
+        *opened.loaded.model, *opened.dataset, opened.preprocessing, layer, options,
+        [&](double fraction) {
+            const double seconds = clock.elapsed() / 1000.0;
+            if (progress)
+                progress(fraction, seconds > 0 ? fraction * static_cast<double>(options.samples) / seconds : 0.0);
+        },
+        cancel);
+
+    EigenfilterResult result;
+    result.modelSpecPath = analysis.modelSpecPath;
+    result.datasetSpec = analysis.datasetSpec;
+    result.layer = layer;
+    result.channels = static_cast<int>(computed.channels);
+    result.height = static_cast<int>(computed.height);
+    result.width = static_cast<int>(computed.width);
+    result.samples = computed.samples;
+    result.features = computed.features;
+    result.stride = computed.stride;
+    result.resolvedComponents = static_cast<int>(computed.filters.resolvedComponents);
+    const Eigen::MatrixXd& filters = computed.filters.filters;
+    for (Eigen::Index k = 0; k < filters.rows(); ++k) {
+        result.eigenvalues.push_back(computed.filters.eigenvalues(k));
+        std::vector<double> image(static_cast<std::size_t>(filters.cols()));
+        for (Eigen::Index p = 0; p < filters.cols(); ++p) image[static_cast<std::size_t>(p)] = filters(k, p);
+        result.filters.push_back(std::move(image));
+    }
+    return result;
 }
 
 QString demoSweepFolder() {

@@ -2,6 +2,7 @@
 // The GUI's one door into the capture code: open a model and a data set and compute every chosen layer's spectrum.
 // This header holds no LibTorch type, so the rest of the GUI compiles without torch headers; only analysis_job.cpp
 // includes them.
+#include <QMetaType>
 #include <QString>
 #include <cstdint>
 #include <functional>
@@ -39,6 +40,29 @@ using AnalysisProgressCallback = std::function<void(double fraction, double samp
 Analysis runAnalysis(const AnalysisRequest& request, const AnalysisProgressCallback& progress,
                      const CancelToken* cancel);
 
+/// The first N eigenfilters of one layer (paper, Fig. 3d), torch-free for the GUI: each filter is an input-space
+/// image of channels x height x width values (the regression of the preprocessed input pixels on one principal
+/// component's score).
+struct EigenfilterResult {
+    std::string modelSpecPath; ///< which analysis it belongs to (Analysis::modelSpecPath, datasetSpec)
+    std::string datasetSpec;
+    std::string layer;
+    int channels = 0, height = 0, width = 0;
+    std::int64_t samples = 0;                ///< images used
+    std::int64_t features = 0, stride = 1;   ///< the layer's units and the stride of those kept
+    std::vector<double> eigenvalues;         ///< N, descending (activation^2 units)
+    std::vector<std::vector<double>> filters; ///< N images of channels x height x width, row k for eigenvalue k
+    int resolvedComponents = 0;              ///< the first ones with a non-vanishing score variance
+};
+
+/// Reopens the model and the data set `analysis` was computed from (its modelSpecPath, modelIsRun, inputShape and
+/// datasetSpec) and computes the first `components` eigenfilters of `layer` over the analysis's samples (1000 when it
+/// has none) with capture::layerEigenfilters. Slow: call it on a worker thread. Throws InputError (the analysis does
+/// not say how to reopen its model, unknown layer, bad model or data, more memory than the budget), Cancelled, or
+/// another std::exception from LibTorch.
+EigenfilterResult runEigenfilters(const Analysis& analysis, const std::string& layer, int components,
+                                  const AnalysisProgressCallback& progress, const CancelToken* cancel);
+
 /// Where the demo sweep lives: the app's data folder (QStandardPaths::AppLocalDataLocation)/demo-sweep.
 QString demoSweepFolder();
 
@@ -49,3 +73,5 @@ QString demoSweepFolder();
 void runDemo(const std::string& folder, const AnalysisProgressCallback& progress, const CancelToken* cancel);
 
 } // namespace codescope::gui
+
+Q_DECLARE_METATYPE(codescope::gui::EigenfilterResult)

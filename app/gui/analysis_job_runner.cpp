@@ -30,6 +30,7 @@ struct AnalysisJobRunner::Job {
 
 AnalysisJobRunner::AnalysisJobRunner(QObject* parent) : QObject(parent) {
     qRegisterMetaType<Analysis>();
+    qRegisterMetaType<EigenfilterResult>();
     m_pool.setMaxThreadCount(1);
     // LibTorch and the BLAS use their own threads; this one only drives them, on a big stack for deep models.
     m_pool.setStackSize(8 << 20);
@@ -61,6 +62,18 @@ bool AnalysisJobRunner::startDemo(const QString& folder) {
                       runDemo(folder.toStdString(), progress, cancel);
                       return std::function<void()>([this, folder] { Q_EMIT demoFinished(folder); });
                   });
+}
+
+bool AnalysisJobRunner::startEigenfilters(const Analysis& analysis, const QString& layer, int components) {
+    const QString description = tr("Eigenfilters of %1 (%2 components) in %3")
+                                    .arg(layer)
+                                    .arg(components)
+                                    .arg(QFileInfo(QString::fromStdString(analysis.modelSpecPath)).fileName());
+    return launch(description, [this, analysis, layer = layer.toStdString(), components](
+                                   const AnalysisProgressCallback& progress, const CancelToken* cancel) {
+        auto result = std::make_shared<EigenfilterResult>(runEigenfilters(analysis, layer, components, progress, cancel));
+        return std::function<void()>([this, result] { Q_EMIT eigenfiltersFinished(*result); });
+    });
 }
 
 bool AnalysisJobRunner::launch(const QString& description, Work work) {

@@ -25,6 +25,9 @@ public:
     /// Starts the demo (runDemo: train the default sweep into `folder` or reuse it, analyse every run); it ends with
     /// demoFinished(folder). False if a job is already running.
     bool startDemo(const QString& folder);
+    /// Computes the first `components` eigenfilters of `layer` of `analysis` (runEigenfilters: reopens its model and
+    /// data set); it ends with eigenfiltersFinished(result). False if a job is already running.
+    bool startEigenfilters(const Analysis& analysis, const QString& layer, int components);
     /// Asks the running job to stop; it ends with cancelled(). Does nothing when idle.
     void cancel();
     /// Seconds since the running (or last) job started.
@@ -37,6 +40,8 @@ Q_SIGNALS:
     void finished(const codescope::gui::Analysis& analysis);
     /// The demo's sweep is trained and analysed in `folder`.
     void demoFinished(const QString& folder);
+    /// The eigenfilters of one layer (result.modelSpecPath, datasetSpec and layer say of which analysis and layer).
+    void eigenfiltersFinished(const codescope::gui::EigenfilterResult& result);
     /// One line saying what went wrong, ready for a dialog.
     void failed(const QString& message);
     void cancelled();

@@ -4,6 +4,7 @@
 
 #include "app/gui/analysis_session.h"
 #include "app/gui/analysis_view_models.h"
+#include "app/gui/eigenfilter_pane.h"
 #include "app/gui/theory_view_models.h"
 #include "widgets/charts/alpha_depth_view.h"
 #include "widgets/charts/spectrum_view.h"
@@ -11,7 +12,7 @@
 
 namespace codescope::gui {
 
-AnalysisViews::AnalysisViews(AnalysisSession* session, QWidget* parent)
+AnalysisViews::AnalysisViews(AnalysisSession* session, AnalysisJobRunner* jobs, QWidget* parent)
     : QTabWidget(parent), m_session(session), m_spectrum(new widgets::SpectrumView),
       m_alphaDepth(new widgets::AlphaDepthView) {
     setObjectName("analysisViews");
@@ -37,6 +38,12 @@ AnalysisViews::AnalysisViews(AnalysisSession* session, QWidget* parent)
     setTabToolTip(curvesTab, tr("Random projections z(t) of the selected layers' response to the moving dot, coloured "
                                 "by time (paper Fig. 4b); drag to rotate, wheel to zoom, R to reset"));
     connect(m_session, &AnalysisSession::selectionChanged, this, &AnalysisViews::showProjections);
+
+    m_eigenfilters = new EigenfilterPane(m_session, jobs);
+    m_eigenfilters->setObjectName("eigenfilterPane");
+    setTabToolTip(addTab(m_eigenfilters, tr("Eigenfilters")),
+                  tr("The selected layer's first principal components as input-space images (paper Fig. 3d); click a "
+                     "tile to enlarge it"));
 
     // The closed forms need no analysis: drawn once.
     m_compression = new widgets::AlphaDepthView;
@@ -66,6 +73,7 @@ QWidget* AnalysisViews::currentFigure() const {
 QString AnalysisViews::currentFigureName() const {
     if (currentWidget() == m_spectrum) return QStringLiteral("spectrum");
     if (currentWidget() == m_projections) return QStringLiteral("projection-curves");
+    if (currentWidget() == m_eigenfilters) return QStringLiteral("eigenfilters");
     if (currentWidget() == m_compression) return QStringLiteral("theory-compression");
     if (currentWidget() == m_dropoutCapacity) return QStringLiteral("theory-dropout");
     const std::vector<CodingPlot> plots = allCodingPlots();

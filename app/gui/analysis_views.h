@@ -14,12 +14,15 @@ class SpectrumView;
 
 namespace codescope::gui {
 
+class AnalysisJobRunner;
 class AnalysisSession;
+class EigenfilterPane;
 
 class AnalysisViews : public QTabWidget {
     Q_OBJECT
 public:
-    explicit AnalysisViews(AnalysisSession* session, QWidget* parent = nullptr);
+    /// `jobs` runs the per-layer jobs of the Eigenfilters tab; without it that tab cannot compute.
+    explicit AnalysisViews(AnalysisSession* session, AnalysisJobRunner* jobs = nullptr, QWidget* parent = nullptr);
 
     widgets::SpectrumView* spectrumView() const { return m_spectrum; }
     widgets::AlphaDepthView* alphaDepthView() const { return m_alphaDepth; }
@@ -31,6 +34,8 @@ public:
     /// The paper's closed forms (Fig. 1c, 2b-c): compression rate against sparsity, capacity after dropout layers.
     widgets::AlphaDepthView* compressionView() const { return m_compression; }
     widgets::AlphaDepthView* dropoutCapacityView() const { return m_dropoutCapacity; }
+    /// Fig. 3d: the selected layer's first principal components as input-space images, computed on demand.
+    EigenfilterPane* eigenfilterPane() const { return m_eigenfilters; }
     /// The figure on the current tab, and a short name for it ("spectrum") for file names.
     QWidget* currentFigure() const;
     QString currentFigureName() const;
@@ -48,6 +53,7 @@ private:
     widgets::ProjectionGridView* m_projections;
     widgets::AlphaDepthView* m_compression;
     widgets::AlphaDepthView* m_dropoutCapacity;
+    EigenfilterPane* m_eigenfilters;
     bool m_comparisonsStale = true; ///< the sweep changed since the comparison plots were drawn
 };
 

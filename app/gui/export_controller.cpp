@@ -1,4 +1,6 @@
 #include "app/gui/export_controller.h"
+#include "core/results/layer_table.h"
+#include <QSaveFile>
 #include "app/gui/report_pages.h"
 
 #include <QDir>
@@ -69,6 +71,24 @@ void ExportController::chooseAndExportReport() {
     const QString target = QFileInfo(path).suffix().isEmpty() ? path + ".pdf" : path;
     rememberFolder(target);
     report(exportReport(target), target, tr("report"));
+}
+
+QString ExportController::exportTable(const QString& path) {
+    const std::string csv = results::layerTableCsv(m_session->analysis().layers);
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) return tr("%1: cannot write (%2)").arg(path, file.errorString());
+    file.write(csv.data(), static_cast<qint64>(csv.size()));
+    if (!file.commit()) return tr("%1: cannot write (%2)").arg(path, file.errorString());
+    return {};
+}
+
+void ExportController::chooseAndExportTable() {
+    const QString path = QFileDialog::getSaveFileName(m_window, tr("Export table"), suggestedPath("layers", "csv"),
+                                                      tr("CSV (*.csv)"));
+    if (path.isEmpty()) return;
+    const QString target = QFileInfo(path).suffix().isEmpty() ? path + ".csv" : path;
+    rememberFolder(target);
+    report({exportTable(target)}, target, tr("table"));
 }
 
 void ExportController::chooseAndSaveAnalysis() {

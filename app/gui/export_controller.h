@@ -24,11 +24,14 @@ public:
     widgets::ExportResult exportReport(const QString& path);
     /// Writes the analysis as JSON in the CLI's layout; "" or an error message.
     QString saveAnalysis(const QString& path);
+    /// Writes the layer table (one row per layer, as `analyze --csv`) of the analysis on screen; "" or an error.
+    QString exportTable(const QString& path);
 
 public Q_SLOTS:
     void chooseAndExportFigure();
     void chooseAndExportReport();
     void chooseAndSaveAnalysis();
+    void chooseAndExportTable();
 
 Q_SIGNALS:
     void exported(const QString& path);

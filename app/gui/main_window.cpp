@@ -41,7 +41,7 @@ constexpr int kStatusMs = 8000;
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_session(new AnalysisSession(this)), m_jobs(new AnalysisJobRunner(this)),
       m_recent(new RecentFiles(this)), m_startPage(new StartPage(m_recent)), m_layerList(new LayerListPanel(m_session)),
-      m_views(new AnalysisViews(m_session)), m_jobPanel(new JobPanel), m_workspace(new QSplitter),
+      m_views(new AnalysisViews(m_session, m_jobs)), m_jobPanel(new JobPanel), m_workspace(new QSplitter),
       m_pages(new QStackedWidget), m_dropoutSlider(new widgets::DropoutSlider), m_exports(new ExportController(this, statusBar(), m_session, m_views)) {
     setWindowTitle(tr("Codescope"));
     setAcceptDrops(true);
@@ -93,6 +93,15 @@ MainWindow::MainWindow(QWidget* parent)
         updateActions();
         openSweepFolder(folder);
     });
+    connect(m_jobs, &AnalysisJobRunner::eigenfiltersFinished, this, [this](const EigenfilterResult& result) {
+        const QString message = tr("Eigenfilters of %1 in %2 s")
+                                     .arg(QString::fromStdString(result.layer))
+                                     .arg(m_jobs->elapsedSeconds(), 0, 'f', 1);
+        m_jobPanel->showProgress(1.0, 0);
+        m_jobPanel->jobEnded(message);
+        statusBar()->showMessage(message, kStatusMs);
+        updateActions();
+    });
     connect(m_jobs, &AnalysisJobRunner::failed, this, &MainWindow::jobFailed);
     connect(m_jobs, &AnalysisJobRunner::cancelled, this, &MainWindow::jobCancelled);
 
@@ -140,6 +149,8 @@ void MainWindow::createMenus() {
     m_exportFigure->setToolTip(tr("The current figure as vector PDF or as PNG at a chosen resolution"));
     m_exportReport = file->addAction(tr("Export &report…"), m_exports, &ExportController::chooseAndExportReport);
     m_exportReport->setToolTip(tr("Every figure, one per page, as a PDF"));
+    m_exportTable = file->addAction(tr("Export &table (CSV)…"), m_exports, &ExportController::chooseAndExportTable);
+    m_exportTable->setToolTip(tr("One row per layer: α and its interval, action, explained variance, eqs. 3-4"));
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -339,6 +350,7 @@ void MainWindow::updateActions() {
     const bool hasAnalysis = m_session->hasAnalysis();
     m_exportFigure->setEnabled(hasAnalysis);
     m_exportReport->setEnabled(hasAnalysis);
+    m_exportTable->setEnabled(hasAnalysis);
     m_saveAnalysis->setEnabled(hasAnalysis);
     m_analyseModel->setEnabled(!m_jobs->isRunning());
 }

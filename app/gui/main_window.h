@@ -102,6 +102,7 @@ private:
     bool m_restoring = false;
     QAction* m_exportFigure = nullptr;
     QAction* m_exportReport = nullptr;
+    QAction* m_exportTable = nullptr;
     QAction* m_saveAnalysis = nullptr;
     QAction* m_analyseModel = nullptr;
 };

@@ -38,7 +38,15 @@ SweepReadResult readSweep(const QString& folder) {
             result.skipped << read.error.message();
             continue;
         }
-        result.runs.push_back({run.dropout, name, std::move(*read.analysis)});
+        Analysis& analysis = *read.analysis;
+        // A sweep's run reopens from its folder (its own input shape); its cached analysis names the data set by
+        // file, so only the sweep's own data set (Fashion-MNIST's test split) is known as a spec.
+        analysis.modelSpecPath = run.directory;
+        analysis.modelIsRun = true;
+        if (analysis.dataset.find("fashion-mnist") != std::string::npos ||
+            analysis.dataset.find("t10k-images") != std::string::npos)
+            analysis.datasetSpec = "fashion-mnist";
+        result.runs.push_back({run.dropout, name, std::move(analysis)});
     }
     if (result.runs.empty())
         result.error = QObject::tr("%1: no run of this sweep has been analysed yet; run “codescope-cli analyze "

@@ -57,6 +57,9 @@ check "an unknown estimator is a usage error" expect_exit 2 "$CLI" analyze "${sw
 check "analyze --estimator mle --robustness writes every estimator" expect_exit 0 "$CLI" analyze \
   --run "$runs/dropout-0" --dataset fashion-mnist --samples 100 --bootstrap 0 --projections 0 --estimator mle \
   --robustness --json "$work/robust.json" --quiet
+check "analyze --csv writes one row per layer" bash -c "'$CLI' analyze --run '$runs/dropout-0' --dataset fashion-mnist \
+  --samples 100 --bootstrap 0 --projections 0 --csv '$work/layers.csv' --quiet >/dev/null && \
+  head -1 '$work/layers.csv' | grep -q '^depth,layer,shape' && [[ \$(wc -l <'$work/layers.csv') -eq 24 ]]"
 check "the JSON holds the fit-range table and the three estimators" bash -c "grep -q fit_range_table '$work/robust.json' \
   && grep -q '\"wls\"' '$work/robust.json' && grep -q '\"estimator\": \"mle\"' '$work/robust.json'"
 check "analyze --spectrum cvpca exits 0" expect_exit 0 "$CLI" analyze --run "$runs/dropout-0" --dataset fashion-mnist \

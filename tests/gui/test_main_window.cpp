@@ -290,6 +290,14 @@ private Q_SLOTS:
         guitest::renderPdfPage(spectrumPdf, 1, QDir(out).filePath("app_spectrum_pdf.png"), 110);
 
         QVERIFY(!m_window->exports()->exportFigure(QDir(out).filePath("figure.svg")).ok()); // unknown format
+        const QString table = QDir(out).filePath("app_layers.csv");
+        QCOMPARE(m_window->exports()->exportTable(table), QString());
+        QFile csv(table);
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QList<QByteArray> rows = csv.readAll().trimmed().split('\n');
+        QVERIFY(rows.front().startsWith("depth,layer,shape"));
+        QCOMPARE(rows.size(), static_cast<int>(m_window->session()->analysis().layers.size()) + 1);
+        QVERIFY(!m_window->exports()->exportTable(QDir(out).filePath("missing/folder/t.csv")).isEmpty());
         QCOMPARE(exported.count(), 0); // the non-interactive calls report through their results only
 
         const QString saved = QDir(out).filePath("app_saved_analysis.json");

@@ -11,6 +11,9 @@
 #include "core/results/analysis_cache.h"
 #include "core/results/layer_report.h"
 #include "core/results/layer_report_reader.h"
+#include "core/results/layer_table.h"
+#include <cmath>
+#include <sstream>
 #include "core/results/sweep_folder.h"
 #include "core/spectrum/spectrum_analysis.h"
 
@@ -139,6 +142,43 @@ TEST(LayerReportReader, ReadsBackWhatTheReportWrites) {
     EXPECT_DOUBLE_EQ(r.alphaRSquared, entry.spectrum.alphaRSquared);
     EXPECT_TRUE(r.eigenvalues.isApprox(entry.spectrum.eigenvalues));
     EXPECT_EQ(report.samples, 400);
+}
+
+TEST(LayerTable, OneRowPerLayerWithEmptyFieldsForWhatIsMissing) {
+    capture::LayerSpectrum plain;
+    plain.layer.name = "block,1 \"relu\"";
+    plain.layer.depth = 2;
+    plain.layer.shape = {8, 14, 14};
+    plain.spectrum.features = 1568;
+    plain.spectrum.stride = 1;
+    plain.spectrum.alpha = -1.25;
+    plain.spectrum.alphaCiLo = plain.spectrum.alphaCiHi = std::nan("");
+    plain.spectrum.alphaRSquared = 0.5;
+    capture::LayerSpectrum coded = plain;
+    coded.layer.name = "fc";
+    coded.layer.shape = {128};
+    coded.spectrum.alphaCiLo = -1.5;
+    coded.spectrum.alphaCiHi = -1.0;
+    coded.spectrum.estimator = spectrum::AlphaEstimator::Mle;
+    capture::LayerCoding coding;
+    coding.actionMean = 2.5;
+    coding.actionSd = 0.125;
+    coding.stimulusR2Mean = 0.25;
+    coding.latentR2Mean = 0.75;
+    coding.eq3CapacityBits = 100;
+    coded.coding = coding; // eq. 4 absent: divergent
+    const std::string csv = results::layerTableCsv({plain, coded});
+    std::istringstream lines(csv);
+    std::string header, first, second, extra;
+    std::getline(lines, header);
+    std::getline(lines, first);
+    std::getline(lines, second);
+    EXPECT_FALSE(std::getline(lines, extra));
+    EXPECT_EQ(header, "depth,layer,shape,n_features,stride,alpha,alpha_ci_lo,alpha_ci_hi,alpha_r2,estimator,action_mean,"
+                      "action_sd,explained_variance_stimulus,explained_variance_latent,eq4_expected_action,"
+                      "eq3_capacity_bits");
+    EXPECT_EQ(first, "2,\"block,1 \"\"relu\"\"\",8x14x14,1568,1,-1.25,,,0.5,huber,,,,,,");
+    EXPECT_EQ(second, "2,fc,128,1568,1,-1.25,-1.5,-1,0.5,mle,2.5,0.125,0.25,0.75,,100");
 }
 
 TEST(LayerReportReader, ErrorsNameTheSourceAndTheByte) {
