@@ -1,6 +1,7 @@
 #include "app/gui/analysis_views.h"
 
 #include <QFileInfo>
+#include <QHBoxLayout>
 
 #include "app/gui/analysis_session.h"
 #include "app/gui/analysis_view_models.h"
@@ -20,6 +21,19 @@ AnalysisViews::AnalysisViews(AnalysisSession* session, AnalysisJobRunner* jobs, 
     m_alphaDepth->setObjectName("alphaDepthView");
     addTab(m_spectrum, tr("Spectrum"));
     addTab(m_alphaDepth, tr("α vs depth"));
+    // The comparison of Fig. 5: the same layers' spectra at the sweep's two extremes of dropout.
+    m_compare = new QWidget;
+    m_compare->setObjectName("compareRunsView");
+    m_compareLow = new widgets::SpectrumView;
+    m_compareHigh = new widgets::SpectrumView;
+    auto* compareLayout = new QHBoxLayout(m_compare);
+    compareLayout->setContentsMargins(0, 0, 0, 0);
+    compareLayout->addWidget(m_compareLow);
+    compareLayout->addWidget(m_compareHigh);
+    for (widgets::SpectrumView* view : {m_compareLow, m_compareHigh})
+        connect(m_session, &AnalysisSession::selectionChanged, view, &widgets::SpectrumView::setSelectedLayers);
+    setTabToolTip(addTab(m_compare, tr("Compare runs")),
+                  tr("The spectra of the sweep's lowest- and highest-dropout runs side by side (paper Fig. 5)"));
     setTabToolTip(0, tr("PCA eigenvalue against component, one curve per layer (paper Fig. 3b)"));
     setTabToolTip(1, tr("Power-law exponent α against layer depth with 95% CI (paper Fig. 3c)"));
     for (CodingPlot plot : allCodingPlots()) {
@@ -72,6 +86,7 @@ QWidget* AnalysisViews::currentFigure() const {
 
 QString AnalysisViews::currentFigureName() const {
     if (currentWidget() == m_spectrum) return QStringLiteral("spectrum");
+    if (currentWidget() == m_compare) return QStringLiteral("compare-runs");
     if (currentWidget() == m_projections) return QStringLiteral("projection-curves");
     if (currentWidget() == m_eigenfilters) return QStringLiteral("eigenfilters");
     if (currentWidget() == m_compression) return QStringLiteral("theory-compression");
@@ -129,6 +144,18 @@ void AnalysisViews::showAnalysis() {
     // which keeps the move within a frame.
     if (m_session->hasSweep() && !m_comparisonsStale) return;
     m_comparisonsStale = false;
+    const bool comparable = m_session->hasSweep() && m_session->sweepRuns().size() > 1;
+    setTabEnabled(indexOf(m_compare), comparable);
+    if (comparable) {
+        const SweepRunAnalysis& low = m_session->sweepRuns().front();
+        const SweepRunAnalysis& high = m_session->sweepRuns().back();
+        m_compareLow->setSeries(spectrumSeriesOf(low.analysis));
+        m_compareLow->setTitle(tr("Dropout %1").arg(low.dropout, 0, 'g', 3), analysisTitle(low.analysis));
+        m_compareHigh->setSeries(spectrumSeriesOf(high.analysis));
+        m_compareHigh->setTitle(tr("Dropout %1").arg(high.dropout, 0, 'g', 3), analysisTitle(high.analysis));
+        m_compareLow->setSelectedLayers(m_session->selectedLayers());
+        m_compareHigh->setSelectedLayers(m_session->selectedLayers());
+    }
     std::vector<widgets::AlphaDepthSeries> runs;
     if (m_session->hasSweep()) {
         // Every run of the sweep, in greens by dropout: the slider changes the other views, this one compares.

@@ -33,6 +33,9 @@ public:
     widgets::ProjectionGridView* projectionView() const { return m_projections; }
     /// The paper's closed forms (Fig. 1c, 2b-c): compression rate against sparsity, capacity after dropout layers.
     widgets::AlphaDepthView* compressionView() const { return m_compression; }
+    /// A sweep's lowest- and highest-dropout runs' spectra side by side (Fig. 5); the tab is enabled for sweeps.
+    widgets::SpectrumView* lowDropoutSpectrum() const { return m_compareLow; }
+    widgets::SpectrumView* highDropoutSpectrum() const { return m_compareHigh; }
     widgets::AlphaDepthView* dropoutCapacityView() const { return m_dropoutCapacity; }
     /// Fig. 3d: the selected layer's first principal components as input-space images, computed on demand.
     EigenfilterPane* eigenfilterPane() const { return m_eigenfilters; }
@@ -51,6 +54,9 @@ private:
     widgets::AlphaDepthView* m_alphaDepth;
     std::vector<widgets::AlphaDepthView*> m_coding;
     widgets::ProjectionGridView* m_projections;
+    QWidget* m_compare;
+    widgets::SpectrumView* m_compareLow;
+    widgets::SpectrumView* m_compareHigh;
     widgets::AlphaDepthView* m_compression;
     widgets::AlphaDepthView* m_dropoutCapacity;
     EigenfilterPane* m_eigenfilters;

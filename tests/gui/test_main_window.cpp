@@ -186,6 +186,14 @@ private Q_SLOTS:
         const double firstRunTop = m_window->views()->spectrumView()->series().front().eigenvalues.front();
         QCOMPARE(firstRunTop, session->sweepRuns()[0].analysis.layers.front().spectrum.eigenvalues[0]);
 
+        // The two extremes side by side (Fig. 5).
+        QVERIFY(m_window->views()->isTabEnabled(m_window->views()->indexOf(m_window->views()->lowDropoutSpectrum()->parentWidget())));
+        QCOMPARE(m_window->views()->lowDropoutSpectrum()->series().front().eigenvalues.front(),
+                 session->sweepRuns()[0].analysis.layers.front().spectrum.eigenvalues[0]);
+        QCOMPARE(m_window->views()->highDropoutSpectrum()->series().front().eigenvalues.front(),
+                 session->sweepRuns()[1].analysis.layers.front().spectrum.eigenvalues[0]);
+        saveScreenshot(m_window->views()->lowDropoutSpectrum()->parentWidget(), "compare_runs_view.png");
+
         // Moving the slider shows the other run's spectra at once, from memory.
         session->setSelectedLayers({"relu#2"});
         slider->slider()->setValue(1);
@@ -213,6 +221,8 @@ private Q_SLOTS:
         QVERIFY(m_window->openAnalysisFile(fixture()));
         QVERIFY(!session->hasSweep());
         QVERIFY(!slider->isVisible());
+        QVERIFY(!m_window->views()->isTabEnabled(
+            m_window->views()->indexOf(m_window->views()->lowDropoutSpectrum()->parentWidget())));
     }
 
     void theDemoRunsInTheBackgroundAndCancels() {
