@@ -39,10 +39,7 @@ data::Preprocessing preprocessingFor(const CommandLine& cl, const models::Loaded
     const std::string normalize = cl.text("normalize", "none");
     if (normalize != "none" && normalize != "imagenet")
         throw UsageError("--normalize must be none or imagenet, got '" + normalize + "'");
-    data::Preprocessing preprocessing;
-    preprocessing.channels = loaded.inputShape[0];
-    preprocessing.height = loaded.inputShape[1];
-    preprocessing.width = loaded.inputShape[2];
+    data::Preprocessing preprocessing = models::inputPreprocessing(loaded);
     if (normalize == "imagenet") {
         const std::vector<float> mean = {0.485f, 0.456f, 0.406f};
         const std::vector<float> stddev = {0.229f, 0.224f, 0.225f};

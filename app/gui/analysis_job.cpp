@@ -53,9 +53,7 @@ OpenedCapture openCapture(const std::string& modelPath, bool isRun, const std::v
     opened.loaded = models::openModel(spec);
     if (cancel) cancel->throwIfCancelled();
     opened.dataset = data::openDataset(datasetSpec);
-    opened.preprocessing.channels = opened.loaded.inputShape.at(0);
-    opened.preprocessing.height = opened.loaded.inputShape.at(1);
-    opened.preprocessing.width = opened.loaded.inputShape.at(2);
+    opened.preprocessing = models::inputPreprocessing(opened.loaded);
     return opened;
 }
 
@@ -63,32 +61,43 @@ OpenedCapture openCapture(const std::string& modelPath, bool isRun, const std::v
 
 Analysis runAnalysis(const AnalysisRequest& request, const AnalysisProgressCallback& progress,
                      const CancelToken* cancel) {
-    OpenedCapture opened =
-        openCapture(request.modelPath, request.isRun, request.inputShape, request.dataset, cancel);
-    models::LoadedModel& loaded = opened.loaded;
-    const std::unique_ptr<data::ImageDataset>& dataset = opened.dataset;
-    const data::Preprocessing& preprocessing = opened.preprocessing;
-
-    capture::CaptureOptions options;
-    options.samples = request.samples;
-    options.spectrum.bootstrapResamples = request.bootstrapResamples;
-
-    Analysis analysis;
-    analysis.model = loaded.model->name();
-    analysis.dataset = dataset->name();
-    analysis.samples = request.samples > 0 ? std::min(request.samples, dataset->size()) : dataset->size();
-    analysis.modelSpecPath = request.modelPath;
-    analysis.modelIsRun = request.isRun;
-    analysis.inputShape = loaded.inputShape;
-    analysis.datasetSpec = request.dataset;
-    analysis.layers = capture::analyzeLayers(
-        *loaded.model, *dataset, preprocessing, request.layers, options,
+    // The CLI's analysis (spectra, then the moving dot's coding records), without its cache: the app keeps its
+    // results in the session and saves them where the user asks.
+    capture::ModelAnalysisRequest analysisRequest;
+    analysisRequest.model.path = request.modelPath;
+    analysisRequest.model.isRun = request.isRun;
+    analysisRequest.model.inputShape = request.inputShape;
+    analysisRequest.dataset = request.dataset;
+    // The dialog splits its comma-separated list, so joining it again loses nothing.
+    if (!request.layers.empty()) {
+        analysisRequest.layers.clear();
+        for (const std::string& name : request.layers)
+            analysisRequest.layers += (analysisRequest.layers.empty() ? "" : ",") + name;
+    }
+    analysisRequest.useCache = false;
+    analysisRequest.capture.samples = request.samples;
+    analysisRequest.capture.spectrum.bootstrapResamples = request.bootstrapResamples;
+    std::vector<std::int64_t> inputShape;
+    analysisRequest.preprocessing = [&inputShape](const models::LoadedModel& loaded) {
+        inputShape = loaded.inputShape;
+        return models::inputPreprocessing(loaded);
+    };
+    capture::ModelAnalysis computed = capture::analyzeModelCached(
+        analysisRequest,
         [&](const capture::CaptureProgress& p) {
             if (progress) progress(0.95 * p.fraction, p.samplesPerSecond);
         },
         cancel);
-    // The moving dot through the model once: the coding plots' action and explained variance.
-    capture::addLayerCoding(*loaded.model, preprocessing, analysis.layers, capture::CodingOptions{}, {}, cancel);
+
+    Analysis analysis;
+    analysis.model = std::move(computed.report.model);
+    analysis.dataset = std::move(computed.report.dataset);
+    analysis.samples = computed.report.samples;
+    analysis.layers = std::move(computed.report.layers);
+    analysis.modelSpecPath = request.modelPath;
+    analysis.modelIsRun = request.isRun;
+    analysis.inputShape = inputShape;
+    analysis.datasetSpec = request.dataset;
     return analysis;
 }
 

@@ -62,14 +62,8 @@ ModelAnalysis analyzeModelCached(const ModelAnalysisRequest& request, const Capt
     models::LoadedModel loaded = models::openModel(spec);
     if (cancel) cancel->throwIfCancelled();
     const std::unique_ptr<data::ImageDataset> dataset = data::openDataset(request.dataset);
-    data::Preprocessing preprocessing;
-    if (request.preprocessing) {
-        preprocessing = request.preprocessing(loaded);
-    } else {
-        preprocessing.channels = loaded.inputShape.at(0);
-        preprocessing.height = loaded.inputShape.at(1);
-        preprocessing.width = loaded.inputShape.at(2);
-    }
+    const data::Preprocessing preprocessing =
+        request.preprocessing ? request.preprocessing(loaded) : models::inputPreprocessing(loaded);
     result.report.layers = analyzeLayers(*loaded.model, *dataset, preprocessing,
                                          parseLayerList(request.layers), request.capture, progress, cancel);
     addLayerCoding(*loaded.model, preprocessing, result.report.layers, request.coding, {}, cancel);

@@ -30,4 +30,12 @@ at::Tensor exampleInput(const LoadedModel& loaded) {
     return at::zeros({2, loaded.inputShape[0], loaded.inputShape[1], loaded.inputShape[2]}, at::kFloat);
 }
 
+data::Preprocessing inputPreprocessing(const LoadedModel& loaded) {
+    data::Preprocessing preprocessing;
+    preprocessing.channels = loaded.inputShape.at(0);
+    preprocessing.height = loaded.inputShape.at(1);
+    preprocessing.width = loaded.inputShape.at(2);
+    return preprocessing;
+}
+
 } // namespace codescope::models

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/data/image_preprocessing.h"
 #include "core/models/capturable_model.h"
 
 namespace codescope::models {
@@ -24,6 +25,9 @@ struct LoadedModel {
 
 /// Opens the model. Throws InputError naming the path and the problem (missing, corrupt, unfinished run, ...).
 LoadedModel openModel(const ModelSpec& spec);
+
+/// The images a model takes: resized to its input shape with its channel count, no normalisation.
+data::Preprocessing inputPreprocessing(const LoadedModel& loaded);
 
 /// A batch of 2 zero images of the model's input shape, for layer discovery.
 at::Tensor exampleInput(const LoadedModel& loaded);
