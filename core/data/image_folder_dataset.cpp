@@ -11,16 +11,9 @@
 // third-party C-style code); they are silenced here only, not for our own code. stbi_failure_reason() is thread-local
 // in this version of stb_image (STBI_THREAD_LOCAL), so concurrent read() calls each see their own failure.
 #define STB_IMAGE_IMPLEMENTATION
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#pragma GCC diagnostic ignored "-Wtype-limits"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include "core/common/third_party_warnings_off.h"
 #include <stb/stb_image.h>
-#pragma GCC diagnostic pop
+#include "core/common/third_party_warnings_on.h"
 
 namespace codescope::data {
 
