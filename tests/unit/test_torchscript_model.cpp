@@ -137,7 +137,10 @@ void expectCaptureMatchesHooks(CapturableModel& model, const Expected& expected,
         EXPECT_TRUE(captured[i].is_contiguous());
         ASSERT_EQ(captured[i].dim(), 2);
         EXPECT_EQ(captured[i].size(0), batch);
-        EXPECT_LE(maxAbsDiff(captured[i], expected.capturedValues[i]), tolerance);
+        // Relative to the layer's scale: PyTorch made the fixture on another CPU, whose float kernels round
+        // differently in the last bits of large outputs (the logits).
+        const double scale = std::max(1.0, expected.capturedValues[i].abs().max().item<double>());
+        EXPECT_LE(maxAbsDiff(captured[i], expected.capturedValues[i]), tolerance * scale);
     }
 }
 
