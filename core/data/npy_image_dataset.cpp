@@ -47,21 +47,7 @@ NpyImageDataset::NpyImageDataset(const std::string& path) : m_file(path) {
     m_height = shape[shape.size() - 2];
     m_width = shape[shape.size() - 1];
 
-    std::int64_t dataBytes = m_itemSize;
-    for (const std::int64_t dim : shape) {
-        if (dataBytes > (std::numeric_limits<std::int64_t>::max() - m_dataOffset) / dim) {
-            throw InputError(path + ": shape " + shapeText + " is too large: its byte count overflows 64 bits");
-        }
-        dataBytes *= dim;
-    }
-    const std::int64_t heldBytes = header.fileSize - m_dataOffset;
-    if (heldBytes != dataBytes) {
-        const std::string declared = "header declares " + shapeText + " '" + header.descr +
-                                     "' = " + std::to_string(dataBytes) + " bytes of data but the file holds " +
-                                     std::to_string(heldBytes);
-        if (heldBytes < dataBytes) throw InputError(path + ": truncated: " + declared);
-        throw InputError(path + ": extra trailing bytes: " + declared + " (the header lies about the shape)");
-    }
+    io::npyCheckedDataBytes(header, m_itemSize, path);
 }
 
 template <typename T>

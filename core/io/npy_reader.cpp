@@ -383,6 +383,26 @@ std::string npyShapeText(const std::vector<std::int64_t>& dims) {
     return text + ")";
 }
 
+std::int64_t npyCheckedDataBytes(const NpyArrayHeader& header, std::int64_t itemSize, const std::string& path) {
+    const std::string shapeText = npyShapeText(header.shape);
+    std::int64_t dataBytes = itemSize;
+    for (const std::int64_t dim : header.shape) {
+        if (dim > 0 && dataBytes > (std::numeric_limits<std::int64_t>::max() - header.dataOffset) / dim) {
+            throw InputError(path + ": shape " + shapeText + " is too large: its byte count overflows 64 bits");
+        }
+        dataBytes *= dim;
+    }
+    const std::int64_t heldBytes = header.fileSize - header.dataOffset;
+    if (heldBytes != dataBytes) {
+        const std::string declared = "header declares " + shapeText + " '" + header.descr +
+                                     "' = " + std::to_string(dataBytes) + " bytes of data but the file holds " +
+                                     std::to_string(heldBytes);
+        if (heldBytes < dataBytes) throw InputError(path + ": truncated: " + declared);
+        throw InputError(path + ": extra trailing bytes: " + declared + " (the header lies about the shape)");
+    }
+    return dataBytes;
+}
+
 NpyArrayHeader readNpyArrayHeader(int fd, const std::string& path, const std::vector<std::string>& acceptedDescrs,
                                   const std::string& supportedText) {
     struct stat info {};

@@ -55,6 +55,11 @@ NpyArrayHeader readNpyArrayHeader(int fd, const std::string& path, const std::ve
 /// numpy's repr of a shape for messages: "(2, 3)", "(3,)", "()".
 std::string npyShapeText(const std::vector<std::int64_t>& dims);
 
+/// Bytes of data that `header`'s shape declares at `itemSize` bytes an element, checked against the file: throws
+/// InputError ("<path>: <problem>") if the byte count overflows 64 bits, or if the file holds fewer (truncated) or
+/// more (extra trailing bytes) data bytes than that.
+std::int64_t npyCheckedDataBytes(const NpyArrayHeader& header, std::int64_t itemSize, const std::string& path);
+
 /// Reads exactly `size` bytes at byte `offset` of `fd` with pread, which leaves the file position alone, so several
 /// threads may read one descriptor at once. Throws InputError naming `path` on a read error or an early end of file.
 void preadFully(int fd, const std::string& path, std::int64_t offset, unsigned char* destination, std::size_t size);
