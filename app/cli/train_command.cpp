@@ -12,6 +12,7 @@
 #include "app/cli/command_line.h"
 #include "core/common/input_error.h"
 #include "core/common/job_control.h"
+#include "core/training/tiny_lm_training.h"
 #include "core/training/vae_training.h"
 
 namespace codescope::cli {
@@ -96,11 +97,74 @@ const char* outcomeText(training::RunSummary::Outcome outcome) {
     return "";
 }
 
+// Options only one of the two model families takes; naming one with the other family is a usage error.
+const std::vector<std::string> kVaeOnlyOptions = {"dataset", "dropout", "epochs", "samples", "test-samples"};
+const std::vector<std::string> kLmOnlyOptions = {"text", "steps"};
+
+void rejectOptions(const CommandLine& cl, const std::vector<std::string>& names, const std::string& model) {
+    for (const std::string& name : names)
+        if (cl.has(name)) throw UsageError("--" + name + " does not apply to --model " + model);
+}
+
+// `train --model tiny-lm`: one run, trained in memory and written when finished (Ctrl-C leaves nothing behind).
+int runTinyLmTrain(const CommandLine& cl) {
+    rejectOptions(cl, kVaeOnlyOptions, "tiny-lm");
+    training::TinyLmTrainOptions options;
+    options.steps = cl.integer("steps", options.steps, 1, 10000000);
+    options.batchSize = cl.integer("batch", options.batchSize, 1, 1000000);
+    options.learningRate = parseRate(cl, "learning-rate", options.learningRate);
+    options.seed =
+        static_cast<std::uint64_t>(cl.integer("seed", static_cast<std::int64_t>(options.seed), 0, INT64_MAX));
+    options.threads = static_cast<int>(cl.integer("threads", 0, 0, 1024));
+    if (cl.has("text")) options.textFiles = {cl.text("text")};
+    const std::string out = cl.text("out", "runs/tiny-lm");
+    if (out.empty()) throw UsageError("--out needs a folder");
+    training::validateOptions(options);
+
+    const std::vector<std::string> files =
+        options.textFiles.empty() ? training::defaultCorpusFiles() : options.textFiles;
+    const std::string text = training::readCorpus(files);
+    const bool quiet = cl.has("quiet");
+    if (!quiet)
+        std::fprintf(stderr,
+                     "training tiny-lm (%lld blocks, d %lld, context %lld bytes) on %zu file(s), %zu bytes, "
+                     "%lld steps of %lld windows into %s/\n",
+                     static_cast<long long>(options.blocks), static_cast<long long>(options.dModel),
+                     static_cast<long long>(options.contextLength), files.size(), text.size(),
+                     static_cast<long long>(options.steps), static_cast<long long>(options.batchSize), out.c_str());
+
+    // One line per block of evalEvery steps: the block's mean training loss and the mean time per step so far.
+    const training::TinyLmProgressCallback progress = [&](const training::TinyLmProgress& p) {
+        if (quiet || (p.step % options.evalEvery != 0 && p.step != p.steps)) return;
+        std::fprintf(stderr, "step %6lld/%lld  train loss %.3f  %.4f s/step\n", static_cast<long long>(p.step),
+                     static_cast<long long>(p.steps), p.trainLoss, p.secondsPerStep);
+        std::fflush(stderr);
+    };
+    std::signal(SIGINT, onInterrupt);
+    training::TinyLmRunSummary run;
+    try {
+        run = training::trainTinyLmRun(options, text, files, out, progress, &g_cancel);
+    } catch (const Cancelled&) {
+        std::fprintf(stderr, "\ninterrupted: nothing was written\n");
+        return 130;
+    }
+    std::printf("%8s  %12s  %15s\n", "step", "train loss", "validation loss");
+    for (const training::TinyLmLossRecord& r : run.history)
+        std::printf("%8lld  %12.3f  %15.3f\n", static_cast<long long>(r.step), r.trainLoss, r.validationLoss);
+    std::printf("(nats per byte; ln 256 = 5.545 is uniform guessing; step 0: the untrained model; train loss: mean "
+                "over the steps since the previous row)\n%.1f s (%.4f s/step), %lld train and %lld validation bytes, "
+                "run folder %s\n",
+                run.seconds, run.seconds / static_cast<double>(options.steps), static_cast<long long>(run.trainBytes),
+                static_cast<long long>(run.validationBytes), out.c_str());
+    return 0;
+}
+
 } // namespace
 
 std::string trainHelp() {
     const training::TrainOptions d;
-    char text[4096];
+    const training::TinyLmTrainOptions lm;
+    char text[6144];
     std::snprintf(text, sizeof text, R"(usage: codescope-cli train [options]
 
 Trains the paper's ResNet-VAE (Methods, "Model training") once per dropout rate (dropout after every ReLU), the
@@ -113,38 +177,54 @@ Loss: binary cross-entropy of the reconstruction (summed over pixels) + KL diver
 The defaults train the small model on a Fashion-MNIST subset: the five-run sweep takes about ten minutes on two
 CPU cores. The paper's model is --model resnet-vae (3 x 224 x 224 input; far too slow for a CPU sweep).
 
+--model tiny-lm trains instead a small GPT-style byte-level language model (%lld blocks, d = %lld, %lld heads,
+context %lld bytes, GELU MLPs: the layers Fig. 7 analyses) on a UTF-8 text: bytes are tokens, the first 90%% of
+the text trains, the last 10%% validates; AdamW, random windows. The run folder OUT (manifest.json with the loss
+history, model.pt) is written only when training finished; the default takes a few minutes on two CPU cores.
+Options for it: --text, --steps, --batch, --learning-rate, --seed, --threads, --out, --quiet.
+
 options:
-  --model NAME          resnet-vae-small (1 x 28 x 28, widths / 8) or resnet-vae (the paper's)  [%s]
+  --model NAME          resnet-vae-small (1 x 28 x 28, widths / 8), resnet-vae (the paper's),
+                        or tiny-lm (the byte-level language model)                             [%s]
   --dataset SPEC        fashion-mnist, fashion-mnist:FOLDER (IDX files) or cifar10:FOLDER    [%s]
   --dropout R1,R2,...   dropout rates in [0, 1), one run each                     [0,0.2,0.4,0.6,0.8]
   --epochs N            epochs per run                                                         [%lld]
   --samples N           training images: the first N of the train split (0 = all)             [%lld]
   --test-samples N      test images: the first N of the test split (0 = all)                   [%lld]
-  --batch N             batch size (paper: 50)                                                  [%lld]
-  --learning-rate X     Adam's learning rate (paper: 1e-3)                                      [%g]
+  --batch N             batch size (paper: 50; tiny-lm: windows per step, %lld)                  [%lld]
+  --learning-rate X     Adam's learning rate (paper: 1e-3; tiny-lm: AdamW's peak, %g)       [%g]
   --seed N              seed of the initial weights, shuffling, dropout and sampling            [%llu]
   --threads N           LibTorch threads (0 = all cores)                                        [0]
-  --out FOLDER          where the run folders go                                                [runs]
+  --out FOLDER          where the run folders go (tiny-lm: the run folder, runs/tiny-lm)       [runs]
+  --text FILE           tiny-lm: the UTF-8 text to train on           [the licence texts in
+                        /usr/share/common-licenses: GPL-3, GPL-2, LGPL-2.1, Apache-2.0, MPL-2.0, Artistic]
+  --steps N             tiny-lm: AdamW steps                                                    [%lld]
   --quiet               no progress line
   --help                this text
 
-exit status: 0 success, 2 bad input or usage (one-line error on stderr), 130 interrupted (resumable).
+exit status: 0 success, 2 bad input or usage (one-line error on stderr), 130 interrupted (a VAE sweep resumes
+when re-run; an interrupted tiny-lm run leaves nothing behind).
 )",
-                  d.model.c_str(), d.dataset.c_str(), static_cast<long long>(d.epochs),
-                  static_cast<long long>(d.trainSamples), static_cast<long long>(d.testSamples),
-                  static_cast<long long>(d.batchSize), d.learningRate, static_cast<unsigned long long>(d.seed));
+                  static_cast<long long>(lm.blocks), static_cast<long long>(lm.dModel),
+                  static_cast<long long>(lm.heads), static_cast<long long>(lm.contextLength), d.model.c_str(),
+                  d.dataset.c_str(), static_cast<long long>(d.epochs), static_cast<long long>(d.trainSamples),
+                  static_cast<long long>(d.testSamples), static_cast<long long>(lm.batchSize),
+                  static_cast<long long>(d.batchSize), lm.learningRate, d.learningRate,
+                  static_cast<unsigned long long>(d.seed), static_cast<long long>(lm.steps));
     return text;
 }
 
 int runTrainCommand(const std::vector<std::string>& args) {
     const CommandLine cl(args,
                          {"model", "dataset", "dropout", "epochs", "samples", "test-samples", "batch", "learning-rate",
-                          "seed", "threads", "out"},
+                          "seed", "threads", "out", "text", "steps"},
                          {"quiet", "help"});
     if (cl.has("help")) {
         std::fputs(trainHelp().c_str(), stdout);
         return 0;
     }
+    if (cl.text("model") == training::tinyLmModelName()) return runTinyLmTrain(cl);
+    rejectOptions(cl, kLmOnlyOptions, cl.text("model", training::TrainOptions().model));
     training::TrainOptions options;
     options.model = cl.text("model", options.model);
     options.dataset = cl.text("dataset", options.dataset);
@@ -183,7 +263,8 @@ int runTrainCommand(const std::vector<std::string>& args) {
                 "s/epoch", "run", "folder");
     for (const training::RunSummary& run : runs) {
         double seconds = 0;
-        for (const training::EpochRecord& epoch : run.epochs) seconds += epoch.seconds;
+        for (const training::EpochRecord& epoch : run.epochs)
+            seconds += epoch.seconds;
         std::printf("%-8g  %6zu  %14.2f  %14.2f  %9.1f  %-16s  %s\n", run.dropout, run.epochs.size(),
                     run.untrainedTestLoss, run.epochs.back().testLoss, seconds / static_cast<double>(run.epochs.size()),
                     outcomeText(run.outcome), run.directory.c_str());

@@ -21,7 +21,9 @@ public:
     virtual std::vector<LayerInfo> discoverLayers(const at::Tensor& exampleInput) = 0;
 
     /// Runs the model once in eval mode under no-grad on `input` and returns, for each requested layer name (in the
-    /// order given), its output as a float32 CPU tensor of shape (batch, features) - flattened, contiguous.
+    /// order given), its output as a float32 CPU tensor of shape (samples, features) - flattened, contiguous. An
+    /// image model gives one row per image (batch rows); a language model given int64 ids (B, T) gives one row per
+    /// token position (B*T rows, sequence-major), and lists only layers whose outputs start with (B, T).
     /// Throws InputError for an unknown layer name or an input the model rejects (message from torch, one line).
     virtual std::vector<at::Tensor> capture(const at::Tensor& input, const std::vector<std::string>& layers) = 0;
 

@@ -22,7 +22,8 @@ struct LayerInfo {
     std::string kind;
     /// 0-based position in the forward pass's execution order (a module comes after everything it contains).
     int depth = 0;
-    /// Output shape for one sample (the batch dimension removed).
+    /// Output shape for one sample: the batch dimension removed for an image model, the batch and token dimensions
+    /// for a language model (one token's activations, e.g. {3072} for an MLP).
     std::vector<std::int64_t> shape;
 
     /// Number of values per sample: the product of shape (1 for an empty shape).

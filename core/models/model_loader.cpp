@@ -4,6 +4,7 @@
 
 #include "core/common/input_error.h"
 #include "core/models/resnet_vae.h"
+#include "core/models/tiny_lm.h"
 #include "core/models/torchscript_model.h"
 
 namespace codescope::models {
@@ -16,21 +17,39 @@ const std::vector<std::int64_t> kDefaultInputShape = {3, 224, 224};
 LoadedModel openModel(const ModelSpec& spec) {
     LoadedModel loaded;
     if (spec.isRun) {
+        if (runModelName(spec.path) == kTinyLmModelName) {
+            TinyLmConfig config;
+            loaded.model = openTinyLmRun(spec.path, &config);
+            loaded.takesTokens = true;
+            loaded.contextLength = config.contextLength;
+            loaded.vocabularySize = config.vocabularySize;
+            loaded.byteTokens = true;
+            return loaded;
+        }
         ResNetVaeConfig config;
         loaded.model = openResNetVaeRun(spec.path, &config);
         loaded.inputShape = {config.inputChannels, config.inputSize, config.inputSize};
         return loaded;
     }
+    if (spec.takesTokens && spec.contextLength < 1)
+        throw InputError(spec.path + ": a language model needs its context length (tokens per sequence, >= 1)");
     loaded.model = loadTorchScriptModel(spec.path);
+    if (spec.takesTokens) {
+        loaded.takesTokens = true;
+        loaded.contextLength = spec.contextLength;
+        return loaded;
+    }
     loaded.inputShape = spec.inputShape.empty() ? kDefaultInputShape : spec.inputShape;
     return loaded;
 }
 
 at::Tensor exampleInput(const LoadedModel& loaded) {
+    if (loaded.takesTokens) return at::zeros({2, loaded.contextLength}, at::kLong);
     return at::zeros({2, loaded.inputShape[0], loaded.inputShape[1], loaded.inputShape[2]}, at::kFloat);
 }
 
 data::Preprocessing inputPreprocessing(const LoadedModel& loaded) {
+    if (loaded.takesTokens) throw InputError(loaded.model->name() + ": a language model takes token ids, not images");
     data::Preprocessing preprocessing;
     preprocessing.channels = loaded.inputShape.at(0);
     preprocessing.height = loaded.inputShape.at(1);

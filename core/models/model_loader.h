@@ -1,6 +1,6 @@
 #pragma once
 // One entry point for the models a user points Codescope at: a TorchScript file of their own, or a run trained by
-// Codescope (the paper's ResNet-VAE family).
+// Codescope (the paper's ResNet-VAE family, or the tiny byte-level LM).
 #include <ATen/core/Tensor.h>
 #include <cstdint>
 #include <memory>
@@ -13,23 +13,34 @@
 namespace codescope::models {
 
 struct ModelSpec {
-    std::string path;                     ///< a TorchScript file, or a run folder when isRun
+    std::string path; ///< a TorchScript file, or a run folder when isRun
     bool isRun = false;
     std::vector<std::int64_t> inputShape; ///< C, H, W of one sample; empty = the run's own, or 3 x 224 x 224
+    bool takesTokens = false;             ///< a TorchScript language model: its forward takes int64 ids B x T
+    std::int64_t contextLength = 0;       ///< T of a token model (TorchScript: required when takesTokens)
 };
 
 struct LoadedModel {
     std::unique_ptr<CapturableModel> model;
-    std::vector<std::int64_t> inputShape; ///< C, H, W
+    std::vector<std::int64_t> inputShape; ///< C, H, W; empty for a token model
+    /// Token models take int64 ids B x T and yield one activation row per token position (see CapturableModel).
+    bool takesTokens = false;
+    std::int64_t contextLength = 0;  ///< T of a token model
+    std::int64_t vocabularySize = 0; ///< ids lie in [0, vocabularySize); 0 = unknown (a TorchScript model)
+    bool byteTokens = false;         ///< tiny-lm: token id = byte value of UTF-8 text, no tokenizer
 };
 
-/// Opens the model. Throws InputError naming the path and the problem (missing, corrupt, unfinished run, ...).
+/// Opens the model. A run folder is dispatched on its manifest's "model": "tiny-lm" opens the tiny LM (a token
+/// model), anything else the ResNet-VAE. Throws InputError naming the path and the problem (missing, corrupt,
+/// unfinished run, a token TorchScript model without a context length, ...).
 LoadedModel openModel(const ModelSpec& spec);
 
 /// The images a model takes: resized to its input shape with its channel count, no normalisation.
+/// Throws InputError for a token model (it takes no images).
 data::Preprocessing inputPreprocessing(const LoadedModel& loaded);
 
-/// A batch of 2 zero images of the model's input shape, for layer discovery.
+/// For layer discovery: a batch of 2 zero images of the model's input shape, or for a token model int64 zeros
+/// 2 x contextLength.
 at::Tensor exampleInput(const LoadedModel& loaded);
 
 } // namespace codescope::models

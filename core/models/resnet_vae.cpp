@@ -259,87 +259,26 @@ std::vector<std::string> ResNetVaeImpl::reluLayerNames() const {
     return names;
 }
 
-namespace {
-
-// The capture stage's view of a ResNet-VAE: the ReLU outputs, recorded during the model's own forward pass.
-class CapturableResNetVae : public CapturableModel {
-public:
-    CapturableResNetVae(ResNetVae model, std::string name) : m_model(std::move(model)), m_name(std::move(name)) {
-        m_model->eval();
-    }
-
-    std::vector<LayerInfo> discoverLayers(const at::Tensor& exampleInput) override {
-        std::vector<LayerInfo> layers;
-        run(exampleInput, [&](const std::string& name, const at::Tensor& output) {
-            LayerInfo info;
-            info.name = name;
-            info.kind = "relu";
-            info.depth = static_cast<int>(layers.size());
-            info.shape.assign(output.sizes().begin() + 1, output.sizes().end());
-            layers.push_back(std::move(info));
-        });
-        return layers;
-    }
-
-    std::vector<at::Tensor> capture(const at::Tensor& input, const std::vector<std::string>& layers) override {
-        const std::vector<std::string> known = m_model->reluLayerNames();
-        std::map<std::string, std::vector<std::size_t>> wanted;
-        for (std::size_t i = 0; i < layers.size(); ++i) {
-            if (std::find(known.begin(), known.end(), layers[i]) == known.end())
-                throw InputError(m_name + ": unknown layer '" + layers[i] + "' (the ResNet-VAE's layers are its " +
-                                 std::to_string(known.size()) + " ReLU outputs, " + known.front() + " ... " +
-                                 known.back() + ")");
-            wanted[layers[i]].push_back(i);
-        }
-        std::vector<at::Tensor> outputs(layers.size());
-        run(input, [&](const std::string& name, const at::Tensor& output) {
-            const auto found = wanted.find(name);
-            if (found == wanted.end()) return;
-            const at::Tensor flat = output.flatten(1).to(at::kFloat).contiguous();
-            for (std::size_t index : found->second)
-                outputs[index] = flat;
-        });
-        return outputs;
-    }
-
-    std::string name() const override { return m_name; }
-
-private:
-    void run(const at::Tensor& input, const ActivationRecorder& recorder) {
-        torch::NoGradGuard noGrad;
-        try {
-            m_model->forwardRecording(input.to(at::kFloat), recorder);
-        } catch (const c10::Error& error) {
-            const std::string message = error.what_without_backtrace();
-            throw InputError(
-                m_name + ": the model rejects an input of shape " + tensorShapeText(input.sizes()) + " (it takes N x " +
-                std::to_string(m_model->config().inputChannels) + " x " + std::to_string(m_model->config().inputSize) +
-                " x " + std::to_string(m_model->config().inputSize) + "): " + message.substr(0, message.find('\n')));
-        }
-    }
-
-    ResNetVae m_model;
-    std::string m_name;
-};
-
-} // namespace
-
 std::unique_ptr<CapturableModel> makeCapturableResNetVae(ResNetVae model, std::string name) {
-    return std::make_unique<CapturableResNetVae>(std::move(model), std::move(name));
+    model->eval();
+    RecordingModelSpec spec;
+    spec.name = std::move(name);
+    spec.layerNames = model->reluLayerNames();
+    spec.layersDescription = "its " + std::to_string(spec.layerNames.size()) + " ReLU outputs";
+    spec.sampleDims = 1;
+    spec.kindOf = [](const std::string&) { return std::string("relu"); };
+    spec.forward = [model](const at::Tensor& input, const ActivationRecorder& recorder) mutable {
+        model->forwardRecording(input.to(at::kFloat), recorder);
+    };
+    const ResNetVaeConfig& c = model->config();
+    spec.inputHint = "N x " + std::to_string(c.inputChannels) + " x " + std::to_string(c.inputSize) + " x " +
+                     std::to_string(c.inputSize);
+    return makeRecordingModel(std::move(spec));
 }
 
 std::unique_ptr<CapturableModel> openResNetVaeRun(const std::string& runDir, ResNetVaeConfig* config) {
     const std::string manifestPath = runDir + "/" + kRunManifestFile;
-    std::ifstream in(manifestPath);
-    if (!in) throw InputError(manifestPath + ": cannot open the run manifest (is " + runDir + " a training run?)");
-    std::stringstream text;
-    text << in.rdbuf();
-    nlohmann::json manifest;
-    try {
-        manifest = nlohmann::json::parse(text.str());
-    } catch (const nlohmann::json::exception& error) {
-        throw InputError(manifestPath + ": not valid JSON: " + error.what());
-    }
+    const nlohmann::json manifest = readRunManifest(runDir);
     if (!manifest.value("finished", false))
         throw InputError(manifestPath + ": the run is not finished (re-run its train command to complete it)");
     if (!manifest.contains("model_config")) throw InputError(manifestPath + ": no model_config");

@@ -27,6 +27,7 @@
 #include <torch/nn/pimpl.h>
 
 #include "core/models/capturable_model.h"
+#include "core/models/recording_model.h"
 
 namespace codescope::models {
 
@@ -56,14 +57,8 @@ std::string configToJson(const ResNetVaeConfig& config);
 /// Parses configToJson's object. Throws InputError "<sourceName>: ..." for bad JSON, a missing field or a bad value.
 ResNetVaeConfig configFromJson(const std::string& json, const std::string& sourceName);
 
-/// A training run folder (see training::trainVaeRun) holds these files.
-inline constexpr const char* kRunManifestFile = "manifest.json";   ///< JSON, with "model_config" and "finished"
-inline constexpr const char* kRunModelFile = "model.pt";           ///< the trained state_dict (torch.save format)
-inline constexpr const char* kRunCheckpointFile = "checkpoint.pt"; ///< model + optimizer + epoch, for resuming
-
-/// Called during a recording forward pass with the name and the output of each ReLU (before its dropout),
-/// in forward order; see ResNetVaeImpl::reluLayerNames for the names.
-using ActivationRecorder = std::function<void(const std::string& name, const at::Tensor& output)>;
+// The ResNet-VAE's recorder (models::ActivationRecorder, recording_model.h) gets each ReLU's output (before its
+// dropout), in forward order; see ResNetVaeImpl::reluLayerNames for the names.
 
 /// torchvision's BasicBlock (two 3x3 convolutions and a residual connection) with dropout after both ReLUs.
 /// Its ReLU outputs are recorded as "<name>.relu" and "<name>.relu#2".

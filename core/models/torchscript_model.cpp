@@ -12,7 +12,10 @@
 //    inliner rewires the marker to the values the module returned, and the marker's position records when the module
 //    finished (after everything inside it), which is the order forward hooks fire in;
 //  - every inlined node is tagged with the path of the module whose forward (or helper function) it came from, which
-//    names functional relus "<owner>.relu#<n>".
+//    names functional activations "<owner>.relu#<n>", "<owner>.gelu#<n>" (relu, gelu, silu, tanh; one table).
+//
+// Token models (int64 input B x T): every token position is a sample, so outputs B x T x ... are captured as
+// (B*T) x features and only values that start with (B, T) are layers.
 // Scripted modules call F.relu(x, inplace) whose body branches on the constant `inplace`; such branches on constants
 // are folded while inlining so the relu sits in the top-level block. Values defined inside a remaining branch or loop
 // cannot be graph outputs and are not offered as layers.
@@ -140,6 +143,36 @@ bool isForward(const std::string& method) {
     return method.compare(0, kForward.size(), kForward) == 0 &&
            std::all_of(method.begin() + static_cast<std::ptrdiff_t>(kForward.size()), method.end(),
                        [](char c) { return c >= '0' && c <= '9'; });
+}
+
+/// An activation function listed as a layer wherever it runs: as a module (kind instead of the class name) or
+/// functionally (F.gelu inside module M is "<M>.gelu#<n>"). One table, one code path for all of them.
+struct Activation {
+    const char* kind;        // LayerInfo::kind and the functional name stem
+    const char* moduleClass; // the torch.nn class whose forward is this op
+    c10::Symbol op, inPlaceOp;
+};
+
+const std::vector<Activation>& activations() {
+    static const std::vector<Activation> table = {
+        {"relu", "ReLU", c10::aten::relu, c10::aten::relu_},
+        {"gelu", "GELU", c10::Symbol::fromQualString("aten::gelu"), c10::Symbol::fromQualString("aten::gelu_")},
+        {"silu", "SiLU", c10::Symbol::fromQualString("aten::silu"), c10::Symbol::fromQualString("aten::silu_")},
+        {"tanh", "Tanh", c10::aten::tanh, c10::aten::tanh_},
+    };
+    return table;
+}
+
+const Activation* activationOfOp(c10::Symbol kind) {
+    for (const Activation& a : activations())
+        if (kind == a.op || kind == a.inPlaceOp) return &a;
+    return nullptr;
+}
+
+const Activation* activationOfModule(const std::string& className) {
+    for (const Activation& a : activations())
+        if (className == a.moduleClass) return &a;
+    return nullptr;
 }
 
 /// Inlines the forward graph of a loaded module, keeping track of module boundaries (see the file comment).
@@ -279,16 +312,18 @@ public:
         for (std::size_t i = 0; i < all.size(); ++i)
             all[i] = i;
         const std::vector<at::Tensor> outputs = run(exampleInput, all);
+        const int sampleDims = sampleDimensions(exampleInput);
         std::vector<LayerInfo> layers;
         for (std::size_t i = 0; i < outputs.size(); ++i) {
-            // A scalar has no per-sample values; nothing to capture.
-            if (outputs[i].dim() == 0) continue;
+            // A scalar has no per-sample values, and for token input a value not shaped (B, T, ...) has none per
+            // token (attention maps B x H x T x T, the pooled output): nothing to capture.
+            if (!hasSampleRows(outputs[i], exampleInput)) continue;
             LayerInfo layer;
             layer.name = m_candidates[i].name;
             layer.kind = m_candidates[i].kind;
             layer.depth = static_cast<int>(layers.size());
             const auto sizes = outputs[i].sizes();
-            layer.shape.assign(sizes.begin() + 1, sizes.end());
+            layer.shape.assign(sizes.begin() + sampleDims, sizes.end());
             layers.push_back(std::move(layer));
         }
         return layers;
@@ -304,10 +339,13 @@ public:
             indices.push_back(found->second);
         }
         std::vector<at::Tensor> outputs = run(input, indices);
+        const bool tokens = sampleDimensions(input) == 2;
         for (std::size_t i = 0; i < outputs.size(); ++i) {
-            if (outputs[i].dim() == 0)
-                throw InputError(m_path + ": layer '" + layers[i] + "' gives one scalar per batch, not per sample");
-            outputs[i] = outputs[i].reshape({outputs[i].size(0), -1}).to(at::kFloat).contiguous();
+            if (!hasSampleRows(outputs[i], input))
+                throw InputError(m_path + ": layer '" + layers[i] + "' gives " + shapeText(outputs[i]) + " for input " +
+                                 shapeText(input) + ", not values per " + (tokens ? "token (B, T, ...)" : "sample"));
+            const std::int64_t rows = tokens ? outputs[i].size(0) * outputs[i].size(1) : outputs[i].size(0);
+            outputs[i] = outputs[i].reshape({rows, -1}).to(at::kFloat).contiguous();
         }
         return outputs;
     }
@@ -315,6 +353,19 @@ public:
     std::string name() const override { return m_path; }
 
 private:
+    /// Leading dimensions of an output that index samples: 2 (B, T) for token ids (an integer B x T input), else 1.
+    static int sampleDimensions(const at::Tensor& input) {
+        return input.dim() == 2 && at::isIntegralType(input.scalar_type(), /*includeBool=*/false) ? 2 : 1;
+    }
+
+    /// Whether `output` holds values per sample of `input`: it starts with (B) for images, (B, T) for tokens.
+    static bool hasSampleRows(const at::Tensor& output, const at::Tensor& input) {
+        const int dims = sampleDimensions(input);
+        if (output.dim() < dims || output.dim() == 0) return false;
+        if (dims == 1) return true;
+        return output.size(0) == input.size(0) && output.size(1) == input.size(1);
+    }
+
     void analyseForward() {
         const auto forward = m_module.find_method("forward");
         if (!forward) throw InputError(m_path + ": the TorchScript module has no forward method");
@@ -342,12 +393,12 @@ private:
         }
     }
 
-    /// Walks the top-level nodes in execution order and names every module return and functional relu; fills
+    /// Walks the top-level nodes in execution order and names every module return and functional activation; fills
     /// m_candidates without locations and returns each candidate's value.
     std::vector<const Value*> collectCandidates(const ForwardInliner& inliner) {
         std::vector<const Value*> values;
         std::map<std::string, int> moduleCalls;
-        std::map<std::string, int> functionalRelus;
+        std::map<std::string, int> functionalCalls; // per "<owner>.<kind>"
         std::set<std::string> taken;
         // "<base>#<number>" (just "<base>" for number 1 when plainFirst), with the number raised until the name is
         // free: a functional relu "M.relu#2" and the 2nd call of a submodule at path "M.relu" would otherwise clash.
@@ -367,17 +418,17 @@ private:
                 // Modules returning tuples or other non-tensors have no activation to capture; the tracer also
                 // records a module that returns its input unchanged (nn.Identity) as a call returning None.
                 if (node->inputs().size() != 1 || !isTensor(node->input(0))) continue;
-                const std::string kind = className == "ReLU" ? "relu" : className;
-                m_candidates.push_back({claimName(path, call, true), kind, {}});
+                const Activation* activation = activationOfModule(className);
+                m_candidates.push_back({claimName(path, call, true), activation ? activation->kind : className, {}});
                 values.push_back(node->input(0));
-            } else if (node->kind() == c10::aten::relu || node->kind() == c10::aten::relu_) {
+            } else if (const Activation* activation = activationOfOp(node->kind())) {
                 const std::string& owner = inliner.ownerOf(node);
-                // The relu inside an nn.ReLU module is that module's output, listed under the module's name.
-                if (inliner.classOf(owner) == "ReLU") continue;
-                int& number = functionalRelus[owner];
+                // The op inside an nn.ReLU / nn.GELU / ... module is that module's output, listed under its name.
+                if (inliner.classOf(owner) == activation->moduleClass) continue;
+                const std::string base = owner.empty() ? activation->kind : owner + "." + activation->kind;
+                int& number = functionalCalls[base];
                 ++number;
-                m_candidates.push_back(
-                    {claimName(owner.empty() ? "relu" : owner + ".relu", number, false), "relu", {}});
+                m_candidates.push_back({claimName(base, number, false), activation->kind, {}});
                 values.push_back(node->output());
             }
         }

@@ -1,0 +1,94 @@
+#include "core/models/recording_model.h"
+
+#include <ATen/ATen.h>
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <ATen/core/grad_mode.h>
+
+#include "core/common/input_error.h"
+#include "core/models/state_dict_io.h"
+
+namespace codescope::models {
+
+namespace {
+
+class RecordingModel : public CapturableModel {
+public:
+    explicit RecordingModel(RecordingModelSpec spec) : m_spec(std::move(spec)) {}
+
+    std::vector<LayerInfo> discoverLayers(const at::Tensor& exampleInput) override {
+        std::vector<LayerInfo> layers;
+        run(exampleInput, [&](const std::string& name, const at::Tensor& output) {
+            LayerInfo info;
+            info.name = name;
+            info.kind = m_spec.kindOf(name);
+            info.depth = static_cast<int>(layers.size());
+            info.shape.assign(output.sizes().begin() + m_spec.sampleDims, output.sizes().end());
+            layers.push_back(std::move(info));
+        });
+        return layers;
+    }
+
+    std::vector<at::Tensor> capture(const at::Tensor& input, const std::vector<std::string>& layers) override {
+        const std::vector<std::string>& known = m_spec.layerNames;
+        std::map<std::string, std::vector<std::size_t>> wanted;
+        for (std::size_t i = 0; i < layers.size(); ++i) {
+            if (std::find(known.begin(), known.end(), layers[i]) == known.end())
+                throw InputError(m_spec.name + ": unknown layer '" + layers[i] + "' (the model's layers are " +
+                                 m_spec.layersDescription + ", " + known.front() + " ... " + known.back() + ")");
+            wanted[layers[i]].push_back(i);
+        }
+        std::vector<at::Tensor> outputs(layers.size());
+        run(input, [&](const std::string& name, const at::Tensor& output) {
+            const auto found = wanted.find(name);
+            if (found == wanted.end()) return;
+            const at::Tensor rows = m_spec.sampleDims == 2 ? output.reshape({output.size(0) * output.size(1), -1})
+                                                           : output.flatten(1);
+            const at::Tensor contiguous = rows.to(at::kFloat).contiguous();
+            for (std::size_t index : found->second) outputs[index] = contiguous;
+        });
+        return outputs;
+    }
+
+    std::string name() const override { return m_spec.name; }
+
+private:
+    void run(const at::Tensor& input, const ActivationRecorder& recorder) {
+        at::NoGradGuard noGrad;
+        try {
+            m_spec.forward(input, recorder);
+        } catch (const InputError& error) {
+            throw InputError(m_spec.name + ": " + error.what());
+        } catch (const c10::Error& error) {
+            const std::string message = error.what_without_backtrace();
+            throw InputError(m_spec.name + ": the model rejects an input of shape " + tensorShapeText(input.sizes()) +
+                             " (it takes " + m_spec.inputHint + "): " + message.substr(0, message.find('\n')));
+        }
+    }
+
+    RecordingModelSpec m_spec;
+};
+
+} // namespace
+
+std::unique_ptr<CapturableModel> makeRecordingModel(RecordingModelSpec spec) {
+    return std::make_unique<RecordingModel>(std::move(spec));
+}
+
+nlohmann::json readRunManifest(const std::string& runDir) {
+    const std::string manifestPath = runDir + "/" + kRunManifestFile;
+    std::ifstream in(manifestPath);
+    if (!in) throw InputError(manifestPath + ": cannot open the run manifest (is " + runDir + " a training run?)");
+    std::stringstream text;
+    text << in.rdbuf();
+    try {
+        return nlohmann::json::parse(text.str());
+    } catch (const nlohmann::json::exception& error) {
+        throw InputError(manifestPath + ": not valid JSON: " + error.what());
+    }
+}
+
+} // namespace codescope::models
