@@ -33,9 +33,10 @@ options:
   --model FILE          a TorchScript file (torch.jit.trace or torch.jit.script output)
   --run DIR             a run trained by `codescope-cli train` (its model and input shape come from the run)
   --input-shape C,H,W   the model's input for one sample [3,224,224 for --model]
+  --context T           the model is a language model taking T token ids per sequence (a tiny-lm run knows its own)
 )";
 
-const char* const kAnalyzeHelp = R"(usage: codescope-cli analyze (--model FILE | --run DIR) --dataset SPEC [options]
+const char* const kAnalyzeHelp = R"(usage: codescope-cli analyze (--model FILE | --run DIR) (--dataset SPEC | --text FILE [--tokenizer DIR]) [options]
 
 Runs the model over the data set in batches (reading the next batch on a worker thread) and computes, for every
 chosen layer, the PCA eigenspectrum of its activations and the power-law exponent alpha (paper, Methods), without
@@ -50,9 +51,15 @@ options:
   --run DIR             a run trained by `codescope-cli train`
   --sweep DIR           every run of a sweep trained by `codescope-cli train --out DIR`, then alpha by depth
                         across the runs
-  --dataset SPEC        fashion-mnist[:PATH] | cifar10:PATH | images:PATH | npy:PATH        [required]
-  --samples N           use the first N images (0: all)                                      [1000]
-  --layers LIST         auto (every ReLU output) or comma-separated layer names               [auto]
+  --dataset SPEC        fashion-mnist[:PATH] | cifar10:PATH | images:PATH | npy:PATH, or for a language model
+                        tokens:FILE.npy (int32/int64 token ids, N x T or flat)
+  --text FILE           a language model's UTF-8 text, tokenised with --tokenizer and packed into sequences of
+                        --context tokens; every token position is one sample (paper Fig. 7a). No coding record.
+  --tokenizer DIR       the model's GPT-2 BPE tokenizer: DIR/vocab.json and DIR/merges.txt (not needed for a
+                        byte-level tiny-lm run)
+  --context T           tokens per sequence (0: the run's own, the .npy's T, or 64)           [0]
+  --samples N           use the first N images or token sequences (0: all)                   [1000]
+  --layers LIST         auto (every ReLU output, else every GELU) or comma-separated layer names [auto]
   --input-shape C,H,W   the model's input; images are resized and their channels matched     [3,224,224]
   --normalize KIND      none | imagenet (mean/std per channel after scaling to [0, 1])       [none]
   --batch N             images per forward pass (0: from the memory budget)                 [0]
@@ -103,7 +110,7 @@ std::string formatRate(double rate) {
 }
 
 void printReport(const results::LayerReport& report, bool fromCache) {
-    std::printf("%s on %s (%lld images)%s\n", report.model.c_str(), report.dataset.c_str(),
+    std::printf("%s on %s (%lld samples)%s\n", report.model.c_str(), report.dataset.c_str(),
                 static_cast<long long>(report.samples), fromCache ? ", cached" : "");
     std::printf("  %5s  %-28s %9s %6s %8s  %-17s %19s %7s %9s %10s\n", "depth", "layer", "features", "stride",
                 "alpha", "95% CI", "action mean (sd)", "R2 dot", "eq.4", "eq.3 kbit");
@@ -133,6 +140,7 @@ results::LayerReport analyzeOne(const AnalysisJob& job, const models::ModelSpec&
     capture::ModelAnalysisRequest request;
     request.model = spec;
     request.dataset = job.cl.text("dataset");
+    if (hasTokenData(job.cl)) request.tokens = tokenDataSpec(job.cl);
     request.layers = job.cl.text("layers", "auto");
     request.inputShape = job.cl.text("input-shape");
     request.normalize = job.cl.text("normalize", "none");
@@ -145,7 +153,7 @@ results::LayerReport analyzeOne(const AnalysisJob& job, const models::ModelSpec&
     const capture::ModelAnalysis analysis =
         capture::analyzeModelCached(request, [&](const capture::CaptureProgress& p) {
             if (!showProgress) return;
-            std::fprintf(stderr, "\r  %5.1f%%  %8.1f images/s", 100.0 * p.fraction, p.samplesPerSecond);
+            std::fprintf(stderr, "\r  %5.1f%%  %8.1f samples/s", 100.0 * p.fraction, p.samplesPerSecond);
             if (p.fraction >= 1.0) std::fprintf(stderr, "\r%40s\r", "");
             std::fflush(stderr);
         });
@@ -157,15 +165,16 @@ results::LayerReport analyzeOne(const AnalysisJob& job, const models::ModelSpec&
 } // namespace
 
 int runLayersCommand(const std::vector<std::string>& args) {
-    const CommandLine cl(args, {"model", "run", "input-shape"}, {"help"});
+    const CommandLine cl(args, {"model", "run", "input-shape", "context"}, {"help"});
     if (cl.has("help")) {
         std::fputs(kLayersHelp, stdout);
         return 0;
     }
     models::LoadedModel loaded = models::openModel(modelSpec(cl));
     const std::vector<models::LayerInfo> layers = loaded.model->discoverLayers(models::exampleInput(loaded));
-    std::printf("%s: %zu layers (input %s)\n", loaded.model->name().c_str(), layers.size(),
-                shapeText(loaded.inputShape).c_str());
+    const std::string input = loaded.takesTokens ? std::to_string(loaded.contextLength) + " token ids"
+                                                 : shapeText(loaded.inputShape);
+    std::printf("%s: %zu layers (input %s)\n", loaded.model->name().c_str(), layers.size(), input.c_str());
     std::printf("  %5s  %-40s %-14s %-16s %10s\n", "depth", "name", "kind", "output shape", "features");
     for (const models::LayerInfo& layer : layers)
         std::printf("  %5d  %-40s %-14s %-16s %10lld\n", layer.depth, layer.name.c_str(), layer.kind.c_str(),
@@ -177,13 +186,15 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
     const CommandLine cl(args,
                          {"model", "run", "dataset", "samples", "layers", "input-shape", "normalize", "batch",
                           "memory-budget", "fit-range", "max-components", "max-features", "bootstrap", "seed", "json",
-                          "projections", "frames", "bits", "sweep", "estimator", "spectrum", "csv"},
+                          "projections", "frames", "bits", "sweep", "estimator", "spectrum", "csv", "text",
+                          "tokenizer", "context"},
                          {"quiet", "help", "no-cache", "robustness"});
     if (cl.has("help")) {
         std::fputs(kAnalyzeHelp, stdout);
         return 0;
     }
-    if (!cl.has("dataset")) throw UsageError("analyze needs --dataset SPEC (see codescope-cli analyze --help)");
+    if (!cl.has("dataset") && !cl.has("text"))
+        throw UsageError("analyze needs --dataset SPEC or --text FILE (see codescope-cli analyze --help)");
     capture::CaptureOptions options;
     options.samples = cl.integer("samples", 1000, 0, INT64_MAX);
     options.batchSize = cl.integer("batch", 0, 0, 100000);

@@ -8,12 +8,14 @@
 #include "app/cli/analyze_command.h"
 #include "app/cli/command_line.h"
 #include "app/cli/eigenfilters_command.h"
+#include "app/cli/explain_command.h"
 #include "app/cli/report_command.h"
 #include "app/cli/mine_command.h"
 #include "app/cli/spectrum_command.h"
 #include "app/cli/theory_command.h"
 #include "app/cli/toy_superposition_command.h"
 #include "app/cli/train_command.h"
+#include "app/cli/trajectories_command.h"
 #include "core/common/input_error.h"
 
 namespace {
@@ -28,7 +30,9 @@ commands:
   layers     the capturable layers of a model (TorchScript file or trained run), in depth order
   analyze    run a model over a data set and compute every layer's spectrum, alpha and coding record
   eigenfilters  the input-space pictures of a layer's leading principal components (Fig. 3d)
-  train      train the paper's ResNet-VAE once per dropout rate (resumable sweep)
+  train      train the paper's ResNet-VAE once per dropout rate (resumable sweep), or a tiny language model
+  trajectories  a language model's token trajectories: lowest-action random projections over a text (Fig. 7c)
+  explain    explanation scores of neurons and random projections through an OpenAI-compatible API (Fig. 7b)
   report     the app's multi-page PDF report of a sweep or an analysis, without a display
   theory     the paper's closed forms: compression (eq. 1), dropout (eq. 2), zeta (eq. 4), capacity (eq. 3)
   toy-superposition  Fig. 1c: toy models of superposition, dimensions per feature next to eq. 1's R(S)
@@ -73,6 +77,8 @@ int main(int argc, char** argv) {
         if (command == "report") return codescope::cli::runReportCommand(rest);
         if (command == "train") return codescope::cli::runTrainCommand(rest);
         if (command == "mine") return codescope::cli::runMineCommand(rest);
+        if (command == "trajectories") return codescope::cli::runTrajectoriesCommand(rest);
+        if (command == "explain") return codescope::cli::runExplainCommand(rest);
         return fail("unknown command '" + command + "' (try codescope-cli --help)");
     } catch (const codescope::cli::UsageError& error) {
         return fail(error.what());

@@ -6,6 +6,7 @@
 namespace codescope::cli {
 
 const std::vector<std::string> kModelValueOptions = {"model", "run", "input-shape", "normalize"};
+const std::vector<std::string> kTokenValueOptions = {"text", "tokenizer", "context"};
 
 namespace {
 
@@ -32,6 +33,24 @@ models::ModelSpec modelSpec(const CommandLine& cl) {
     spec.path = cl.has("model") ? cl.text("model") : cl.text("run");
     spec.isRun = cl.has("run");
     if (cl.has("input-shape")) spec.inputShape = parseShape(cl.text("input-shape"));
+    spec.takesTokens = hasTokenData(cl);
+    spec.contextLength = cl.integer("context", 0, 0, 1 << 20);
+    return spec;
+}
+
+bool hasTokenData(const CommandLine& cl) {
+    return cl.has("text") || cl.has("tokenizer") || cl.has("context") ||
+           language::isTokenDatasetSpec(cl.text("dataset"));
+}
+
+language::TokenDataSpec tokenDataSpec(const CommandLine& cl) {
+    language::TokenDataSpec spec;
+    if (cl.has("text") && cl.has("dataset"))
+        throw UsageError("give --text FILE or --dataset tokens:FILE.npy, not both");
+    spec.dataset = cl.has("text") ? "" : cl.text("dataset");
+    spec.textFile = cl.text("text");
+    spec.tokenizerDir = cl.text("tokenizer");
+    spec.contextLength = cl.integer("context", 0, 0, 1 << 20);
     return spec;
 }
 

@@ -6,6 +6,7 @@
 
 #include "app/cli/command_line.h"
 #include "core/data/image_preprocessing.h"
+#include "core/language/token_data.h"
 #include "core/models/model_loader.h"
 
 namespace codescope::cli {
@@ -13,8 +14,19 @@ namespace codescope::cli {
 /// The option names to add to a command's valueOptions for the functions below.
 extern const std::vector<std::string> kModelValueOptions; // model, run, input-shape, normalize
 
-/// --model FILE or --run DIR (exactly one), with --input-shape C,H,W. Throws UsageError.
+/// The options of a language model's token data (--text FILE, --tokenizer DIR, --context T).
+extern const std::vector<std::string> kTokenValueOptions;
+
+/// --model FILE or --run DIR (exactly one), with --input-shape C,H,W. A model given token data (--text, --context,
+/// or --dataset tokens:FILE.npy) takes token ids. Throws UsageError.
 models::ModelSpec modelSpec(const CommandLine& cl);
+
+/// The token data the options name: --dataset tokens:FILE.npy or --text FILE with --tokenizer DIR, cut into
+/// sequences of --context tokens (0 = the model's or the file's own).
+language::TokenDataSpec tokenDataSpec(const CommandLine& cl);
+
+/// True when the options name token data (a language model's input).
+bool hasTokenData(const CommandLine& cl);
 
 /// The loaded model's input shape, with --normalize none|imagenet (per-channel mean/std after scaling to [0, 1]).
 /// Throws UsageError for another --normalize.

@@ -1,12 +1,11 @@
 // The report renders the app's own views, so this command (alone in the CLI) runs Qt, on its offscreen platform.
 #include "app/cli/report_command.h"
 
-#include <QApplication>
-#include <QtGlobal>
 #include <QString>
 #include <cstdio>
 
 #include "app/cli/command_line.h"
+#include "app/cli/offscreen_qt.h"
 #include "app/gui/analysis_file.h"
 #include "app/gui/analysis_session.h"
 #include "app/gui/analysis_views.h"
@@ -44,17 +43,7 @@ int runReportCommand(const std::vector<std::string>& args) {
     if (cl.has("sweep") == cl.has("analysis")) throw UsageError("give exactly one of --sweep DIR or --analysis FILE");
     if (!cl.has("pdf")) throw UsageError("report needs --pdf OUT.pdf");
 
-    // No window is ever shown: the offscreen platform needs no display, on a server as on a desktop. Its warnings
-    // (no XDG_RUNTIME_DIR on a server, ...) say nothing about the report: only critical messages reach stderr,
-    // which keeps a failure to its one line.
-    qputenv("QT_QPA_PLATFORM", "offscreen");
-    qInstallMessageHandler([](QtMsgType type, const QMessageLogContext&, const QString& message) {
-        if (type == QtCriticalMsg || type == QtFatalMsg) std::fprintf(stderr, "%s\n", message.toUtf8().constData());
-    });
-    int argc = 1;
-    char name[] = "codescope-cli";
-    char* argv[] = {name, nullptr};
-    QApplication app(argc, argv);
+    const OffscreenQtApplication qt;
 
     gui::AnalysisSession session;
     gui::AnalysisViews views(&session);

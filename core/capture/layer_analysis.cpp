@@ -54,36 +54,31 @@ void keptColumns(const at::Tensor& activations, const std::vector<std::int64_t>&
 
 class BatchStream {
 public:
-    BatchStream(const data::ImageDataset& dataset, const data::Preprocessing& preprocessing, std::int64_t samples,
-                std::int64_t batchSize)
-        : m_dataset(dataset), m_preprocessing(preprocessing), m_samples(samples), m_batchSize(batchSize) {}
+    BatchStream(const InputSource& inputs, std::int64_t count, std::int64_t batchSize)
+        : m_inputs(inputs), m_count(count), m_batchSize(batchSize) {}
 
-    // Calls visit(first, batch) for consecutive batches; the next batch is read and preprocessed on a worker
-    // thread while the caller runs the model on the current one.
+    // Calls visit(firstRow, batch) for consecutive batches of inputs, firstRow counting activation rows; the next
+    // batch is read and preprocessed on a worker thread while the caller runs the model on the current one.
     template <typename Visit>
     void forEach(const CancelToken* cancel, Visit visit) {
-        auto load = [this](std::int64_t first) {
-            const std::int64_t count = std::min(m_batchSize, m_samples - first);
-            return data::preprocess(m_dataset.read(first, count), m_preprocessing);
-        };
-        std::future<data::ImageBatch> next = std::async(std::launch::async, load, std::int64_t{0});
-        for (std::int64_t first = 0; first < m_samples;) {
-            data::ImageBatch batch = next.get();
-            const std::int64_t following = first + batch.count;
-            if (following < m_samples) next = std::async(std::launch::async, load, following);
+        auto load = [this](std::int64_t first) { return m_inputs.batch(first, std::min(m_batchSize, m_count - first)); };
+        std::future<at::Tensor> next = std::async(std::launch::async, load, std::int64_t{0});
+        for (std::int64_t first = 0; first < m_count;) {
+            at::Tensor batch = next.get();
+            const std::int64_t following = first + batch.size(0);
+            if (following < m_count) next = std::async(std::launch::async, load, following);
             if (cancel && cancel->isCancelled()) {
                 if (next.valid()) next.wait();
                 throw Cancelled();
             }
-            visit(first, batch);
+            visit(first * m_inputs.samplesPerInput(), batch);
             first = following;
         }
     }
 
 private:
-    const data::ImageDataset& m_dataset;
-    const data::Preprocessing& m_preprocessing;
-    std::int64_t m_samples;
+    const InputSource& m_inputs;
+    std::int64_t m_count;
     std::int64_t m_batchSize;
 };
 
@@ -150,35 +145,48 @@ std::vector<std::vector<std::size_t>> groupLayers(const std::vector<LayerJob>& j
 } // namespace
 
 std::vector<models::LayerInfo> defaultLayers(const std::vector<models::LayerInfo>& layers) {
-    std::vector<models::LayerInfo> relus;
-    std::copy_if(layers.begin(), layers.end(), std::back_inserter(relus),
-                 [](const models::LayerInfo& layer) { return layer.kind == "relu"; });
-    return relus.empty() ? layers : relus;
+    for (const char* kind : {"relu", "gelu"}) {
+        std::vector<models::LayerInfo> activations;
+        std::copy_if(layers.begin(), layers.end(), std::back_inserter(activations),
+                     [&](const models::LayerInfo& layer) { return layer.kind == kind; });
+        if (!activations.empty()) return activations;
+    }
+    return layers;
 }
 
 std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const data::ImageDataset& dataset,
                                          const data::Preprocessing& preprocessing,
                                          const std::vector<std::string>& layerNames, const CaptureOptions& options,
                                          const CaptureProgressCallback& progress, const CancelToken* cancel) {
-    const std::int64_t samples = options.samples > 0 ? std::min(options.samples, dataset.size()) : dataset.size();
-    if (samples < 2)
-        throw InputError(dataset.name() + ": needs at least 2 images for a covariance, has " + std::to_string(samples));
+    return analyzeLayers(model, *imageInputs(dataset, preprocessing), layerNames, options, progress, cancel);
+}
 
-    const data::ImageBatch example = data::preprocess(dataset.read(0, std::min<std::int64_t>(2, samples)), preprocessing);
-    const std::vector<models::LayerInfo> discovered = model.discoverLayers(toTensor(example).clone());
+std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const InputSource& inputSource,
+                                         const std::vector<std::string>& layerNames, const CaptureOptions& options,
+                                         const CaptureProgressCallback& progress, const CancelToken* cancel) {
+    const std::int64_t inputs =
+        options.samples > 0 ? std::min(options.samples, inputSource.size()) : inputSource.size();
+    const std::int64_t perInput = inputSource.samplesPerInput();
+    const std::int64_t samples = inputs * perInput;
+    if (samples < 2)
+        throw InputError(inputSource.name() + ": needs at least 2 samples for a covariance, has " +
+                         std::to_string(samples));
+
+    const std::vector<models::LayerInfo> discovered =
+        model.discoverLayers(inputSource.batch(0, std::min<std::int64_t>(2, inputs)));
     const std::vector<models::LayerInfo> layers = chooseLayers(discovered, layerNames, model.name());
     if (layers.empty()) throw InputError(model.name() + ": no layers to analyse");
 
     // A quarter of the budget holds one batch of activations (captured outputs, their double copies, and the
     // forward pass's own intermediates, estimated by every discovered layer's output); the rest the covariances.
-    std::int64_t perSampleBytes = 0;
-    for (const auto& layer : discovered) perSampleBytes += 4 * layer.features();
-    for (const auto& layer : layers) perSampleBytes += 8 * layer.features();
+    std::int64_t perInputBytes = 0;
+    for (const auto& layer : discovered) perInputBytes += 4 * layer.features() * perInput;
+    for (const auto& layer : layers) perInputBytes += 8 * layer.features() * perInput;
     const std::int64_t batchSize =
         options.batchSize > 0 ? options.batchSize
-                              : std::clamp<std::int64_t>(options.memoryBudgetBytes / 4 / std::max<std::int64_t>(1, perSampleBytes),
+                              : std::clamp<std::int64_t>(options.memoryBudgetBytes / 4 / std::max<std::int64_t>(1, perInputBytes),
                                                          1, 256);
-    const std::int64_t available = options.memoryBudgetBytes - batchSize * perSampleBytes;
+    const std::int64_t available = options.memoryBudgetBytes - batchSize * perInputBytes;
     if (available <= 0) throw InputError("the memory budget is too small for one batch of activations");
 
     std::vector<LayerJob> jobs = planLayers(layers, samples, options, available);
@@ -186,16 +194,16 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const d
     const bool bootstrap = options.spectrum.bootstrapResamples > 0 && !options.heldOutSpectrum;
     const double totalUnits = static_cast<double>(groups.size()) * (bootstrap ? 3.0 : 1.0) * samples;
     double doneUnits = 0;
-    std::int64_t imagesSeen = 0;
+    std::int64_t samplesSeen = 0;
     const auto start = std::chrono::steady_clock::now();
     auto report = [&](double units) {
         doneUnits += units;
         if (!progress) return;
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        progress({std::min(1.0, doneUnits / totalUnits), elapsed > 0 ? imagesSeen / elapsed : 0.0});
+        progress({std::min(1.0, doneUnits / totalUnits), elapsed > 0 ? samplesSeen / elapsed : 0.0});
     };
 
-    BatchStream stream(dataset, preprocessing, samples, batchSize);
+    BatchStream stream(inputSource, inputs, batchSize);
     Eigen::MatrixXd block;
     for (const auto& group : groups) {
         std::vector<std::string> names;
@@ -205,8 +213,8 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const d
             if (options.heldOutSpectrum) jobs[i].heldOut = std::make_unique<CovarianceAccumulator>(jobs[i].kept());
         }
         const std::int64_t half = samples / 2;
-        stream.forEach(cancel, [&](std::int64_t first, const data::ImageBatch& batch) {
-            const std::vector<at::Tensor> outputs = model.capture(toTensor(batch), names);
+        stream.forEach(cancel, [&](std::int64_t first, const at::Tensor& batch) {
+            const std::vector<at::Tensor> outputs = model.capture(batch, names);
             for (std::size_t g = 0; g < group.size(); ++g) {
                 LayerJob& job = jobs[group[g]];
                 keptColumns(outputs[g], job.plan.columns, block);
@@ -218,8 +226,9 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const d
                 if (inFirstHalf > 0) job.accumulator->add(block.topRows(inFirstHalf));
                 if (inFirstHalf < block.rows()) job.heldOut->add(block.bottomRows(block.rows() - inFirstHalf));
             }
-            imagesSeen += batch.count;
-            report(static_cast<double>(batch.count));
+            const std::int64_t rows = batch.size(0) * perInput;
+            samplesSeen += rows;
+            report(static_cast<double>(rows));
         });
         for (std::size_t i : group) {
             const std::string where = model.name() + ": layer " + jobs[i].layer.name;
@@ -236,16 +245,17 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const d
         if (!bootstrap) continue;
 
         for (std::size_t i : group) jobs[i].scores.resize(samples, jobs[i].spectrum.bootstrapBasis.cols());
-        stream.forEach(cancel, [&](std::int64_t first, const data::ImageBatch& batch) {
-            const std::vector<at::Tensor> outputs = model.capture(toTensor(batch), names);
+        stream.forEach(cancel, [&](std::int64_t first, const at::Tensor& batch) {
+            const std::vector<at::Tensor> outputs = model.capture(batch, names);
             for (std::size_t g = 0; g < group.size(); ++g) {
                 LayerJob& job = jobs[group[g]];
                 keptColumns(outputs[g], job.plan.columns, block);
                 job.scores.middleRows(first, block.rows()) =
                     ((block.rowwise() - job.spectrum.mean.transpose()) * job.spectrum.bootstrapBasis).cast<float>();
             }
-            imagesSeen += batch.count;
-            report(static_cast<double>(batch.count));
+            const std::int64_t rows = batch.size(0) * perInput;
+            samplesSeen += rows;
+            report(static_cast<double>(rows));
         });
         for (std::size_t g = 0; g < group.size(); ++g) {
             LayerJob& job = jobs[group[g]];
@@ -267,7 +277,12 @@ models::LayerInfo findLayer(models::CapturableModel& model, const data::ImageBat
 
 std::vector<Eigen::MatrixXf> captureActivations(models::CapturableModel& model, const data::ImageBatch& images,
                                                 const std::vector<std::string>& layerNames) {
-    const std::vector<at::Tensor> outputs = model.capture(toTensor(images), layerNames);
+    return captureActivations(model, toTensor(images), layerNames);
+}
+
+std::vector<Eigen::MatrixXf> captureActivations(models::CapturableModel& model, const at::Tensor& input,
+                                                const std::vector<std::string>& layerNames) {
+    const std::vector<at::Tensor> outputs = model.capture(input, layerNames);
     std::vector<Eigen::MatrixXf> matrices;
     for (const at::Tensor& output : outputs) {
         const at::Tensor contiguous = output.contiguous();

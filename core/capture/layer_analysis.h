@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/capture/input_source.h"
 #include "core/capture/layer_coding.h"
 #include "core/capture/layer_spectrum.h"
 #include "core/common/job_control.h"
@@ -31,12 +32,13 @@ struct CaptureOptions {
 
 struct CaptureProgress {
     double fraction = 0;          ///< of the whole job, in [0, 1]
-    double samplesPerSecond = 0;  ///< images through the model per second, over the job so far
+    double samplesPerSecond = 0;  ///< samples (images, or tokens of a language model) per second, over the job so far
 };
 using CaptureProgressCallback = std::function<void(const CaptureProgress&)>;
 
-/// The layers `auto` selects: every ReLU output (the paper analyses ReLU activations), or every layer if the
-/// model has none. `layers`: all discovered layers in depth order.
+/// The layers `auto` selects: every ReLU output (the paper analyses ReLU activations); for a model without ReLUs
+/// every GELU output (a transformer's MLP activations, Fig. 7a); else every layer. `layers`: all discovered layers in
+/// depth order.
 std::vector<models::LayerInfo> defaultLayers(const std::vector<models::LayerInfo>& layers);
 
 /// Runs `model` in eval mode over the first options.samples images of `dataset`, preprocessed to the model's input,
@@ -51,6 +53,13 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const d
                                          const CaptureProgressCallback& progress = {},
                                          const CancelToken* cancel = nullptr);
 
+/// The same over any InputSource: options.samples counts inputs (images or token sequences); every token position
+/// of a sequence is one sample of the spectrum.
+std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const InputSource& inputs,
+                                         const std::vector<std::string>& layerNames, const CaptureOptions& options,
+                                         const CaptureProgressCallback& progress = {},
+                                         const CancelToken* cancel = nullptr);
+
 /// The layer called `name`, discovered by running `example` (a preprocessed batch) through the model. Throws
 /// InputError naming the model if it has no such layer (or rejects the input).
 models::LayerInfo findLayer(models::CapturableModel& model, const data::ImageBatch& example, const std::string& name);
@@ -58,6 +67,12 @@ models::LayerInfo findLayer(models::CapturableModel& model, const data::ImageBat
 /// Raw activations of a small input (e.g. the moving-dot stimulus), one matrix per requested layer:
 /// images x features (float). Throws InputError for an unknown layer.
 std::vector<Eigen::MatrixXf> captureActivations(models::CapturableModel& model, const data::ImageBatch& images,
+                                                const std::vector<std::string>& layerNames);
+
+/// Raw activations of a ready model input (float images or int64 token ids, see InputSource::batch), one matrix
+/// per requested layer: samples x features (float; a token model gives one row per token position).
+/// Throws InputError for an unknown layer.
+std::vector<Eigen::MatrixXf> captureActivations(models::CapturableModel& model, const at::Tensor& input,
                                                 const std::vector<std::string>& layerNames);
 
 /// Adds each layer's coding record (LayerSpectrum::coding): the model's response to the moving dot drawn at its

@@ -19,9 +19,56 @@ std::vector<std::string> parseLayerList(const std::string& text) {
     return names;
 }
 
+bool usesTokenData(const ModelAnalysisRequest& request) {
+    return !request.tokens.textFile.empty() || language::isTokenDatasetSpec(request.dataset) ||
+           language::isTokenDatasetSpec(request.tokens.dataset);
+}
+
+namespace {
+
+language::TokenDataSpec tokenDataSpec(const ModelAnalysisRequest& request) {
+    language::TokenDataSpec spec = request.tokens;
+    if (spec.dataset.empty() && spec.textFile.empty()) spec.dataset = request.dataset;
+    return spec;
+}
+
+void analyzeTokens(const ModelAnalysisRequest& request, models::LoadedModel& loaded, ModelAnalysis& result,
+                   const CaptureProgressCallback& progress, const CancelToken* cancel) {
+    const language::TokenData tokens = language::openTokenData(tokenDataSpec(request), loaded);
+    result.report.layers = analyzeLayers(*loaded.model, *tokenInputs(tokens.sequences), parseLayerList(request.layers),
+                                         request.capture, progress, cancel);
+    result.report.model = loaded.model->name();
+    result.report.dataset = tokens.description;
+    const std::int64_t sequences = request.capture.samples > 0
+                                       ? std::min(request.capture.samples, tokens.sequences.count())
+                                       : tokens.sequences.count();
+    result.report.samples = sequences * tokens.sequences.contextLength;
+}
+
+void analyzeImages(const ModelAnalysisRequest& request, models::LoadedModel& loaded, ModelAnalysis& result,
+                   const CaptureProgressCallback& progress, const CancelToken* cancel) {
+    const std::unique_ptr<data::ImageDataset> dataset = data::openDataset(request.dataset);
+    const data::Preprocessing preprocessing =
+        request.preprocessing ? request.preprocessing(loaded) : models::inputPreprocessing(loaded);
+    result.report.layers = analyzeLayers(*loaded.model, *dataset, preprocessing, parseLayerList(request.layers),
+                                         request.capture, progress, cancel);
+    addLayerCoding(*loaded.model, preprocessing, result.report.layers, request.coding, {}, cancel);
+    result.report.model = loaded.model->name();
+    result.report.dataset = dataset->name();
+    result.report.samples =
+        request.capture.samples > 0 ? std::min(request.capture.samples, dataset->size()) : dataset->size();
+}
+
+} // namespace
+
 results::AnalysisSettings cacheSettings(const ModelAnalysisRequest& request) {
     results::AnalysisSettings settings;
     settings.dataset = request.dataset;
+    if (usesTokenData(request)) {
+        const language::TokenDataSpec tokens = tokenDataSpec(request);
+        settings.dataset = tokens.dataset + " text:" + tokens.textFile + " tokenizer:" + tokens.tokenizerDir +
+                           " context:" + std::to_string(tokens.contextLength);
+    }
     settings.layers = request.layers;
     settings.inputShape = request.inputShape;
     settings.normalize = request.normalize;
@@ -59,18 +106,18 @@ ModelAnalysis analyzeModelCached(const ModelAnalysisRequest& request, const Capt
             }
         }
     }
-    models::LoadedModel loaded = models::openModel(spec);
+    models::ModelSpec modelSpec = spec;
+    if (usesTokenData(request)) {
+        modelSpec.takesTokens = true;
+        const std::int64_t context = language::requestedContextLength(tokenDataSpec(request));
+        modelSpec.contextLength = context > 0 ? context : language::kDefaultContextLength;
+    }
+    models::LoadedModel loaded = models::openModel(modelSpec);
     if (cancel) cancel->throwIfCancelled();
-    const std::unique_ptr<data::ImageDataset> dataset = data::openDataset(request.dataset);
-    const data::Preprocessing preprocessing =
-        request.preprocessing ? request.preprocessing(loaded) : models::inputPreprocessing(loaded);
-    result.report.layers = analyzeLayers(*loaded.model, *dataset, preprocessing,
-                                         parseLayerList(request.layers), request.capture, progress, cancel);
-    addLayerCoding(*loaded.model, preprocessing, result.report.layers, request.coding, {}, cancel);
-    result.report.model = loaded.model->name();
-    result.report.dataset = dataset->name();
-    result.report.samples =
-        request.capture.samples > 0 ? std::min(request.capture.samples, dataset->size()) : dataset->size();
+    if (loaded.takesTokens)
+        analyzeTokens(request, loaded, result, progress, cancel);
+    else
+        analyzeImages(request, loaded, result, progress, cancel);
     if (!result.cachePath.empty()) {
         try {
             io::writeFileAtomically(result.cachePath,

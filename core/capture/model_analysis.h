@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/capture/layer_analysis.h"
+#include "core/language/token_data.h"
 #include "core/models/model_loader.h"
 #include "core/results/analysis_cache.h"
 #include "core/results/layer_report.h"
@@ -15,8 +16,11 @@ namespace codescope::capture {
 
 struct ModelAnalysisRequest {
     models::ModelSpec model;
-    std::string dataset = "fashion-mnist"; ///< data::openDataset spec
-    std::string layers = "auto";           ///< "auto" (every ReLU) or comma-separated names
+    std::string dataset = "fashion-mnist"; ///< data::openDataset spec, or "tokens:FILE.npy" / "text:FILE"
+    /// A language model's text (--text FILE, --tokenizer DIR, --context T); used when textFile is set or dataset
+    /// names token data. Every token position is a sample, and the coding records (moving dot) are skipped.
+    language::TokenDataSpec tokens;
+    std::string layers = "auto";           ///< "auto" (every ReLU, else every GELU) or comma-separated names
     std::string inputShape;                ///< as given by the user ("C,H,W"), for the cache key; "" = the model's
     std::string normalize = "none";        ///< as given by the user, for the cache key
     CaptureOptions capture;
@@ -42,6 +46,9 @@ results::AnalysisSettings cacheSettings(const ModelAnalysisRequest& request);
 /// capture. Throws InputError (model, data set, layers), Cancelled.
 ModelAnalysis analyzeModelCached(const ModelAnalysisRequest& request, const CaptureProgressCallback& progress = {},
                                  const CancelToken* cancel = nullptr);
+
+/// True when the request runs a language model over tokens rather than an image model over images.
+bool usesTokenData(const ModelAnalysisRequest& request);
 
 /// "auto" or "" -> every ReLU output (empty list); else the comma-separated names.
 std::vector<std::string> parseLayerList(const std::string& text);

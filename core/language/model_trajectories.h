@@ -1,0 +1,25 @@
+#pragma once
+// Token trajectories of a model's layers over a stretch of its token data: one forward pass, then
+// tokenTrajectories per layer. What `codescope-cli trajectories` and the app's Tokens tab both run.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/common/job_control.h"
+#include "core/language/token_data.h"
+#include "core/language/token_trajectories.h"
+#include "core/models/capturable_model.h"
+
+namespace codescope::language {
+
+/// Runs sequences [first, first + count) of `data` through `model` (each sequence on its own, as the model's
+/// context) and returns, for every layer in `layers` (in the order given), the trajectories of its per-token
+/// activations over the joined tokens; depth = position in `layers`. Throws InputError (range outside the data,
+/// unknown layer, NaN activations), Cancelled (checked between layers).
+std::vector<LayerTokenTrajectories> modelTokenTrajectories(models::CapturableModel& model, const TokenData& data,
+                                                           const std::vector<std::string>& layers,
+                                                           std::int64_t first, std::int64_t count,
+                                                           const TokenTrajectoryOptions& options,
+                                                           const CancelToken* cancel = nullptr);
+
+} // namespace codescope::language
