@@ -4,14 +4,29 @@
 
 namespace codescope::gui {
 
+namespace {
+
+bool startsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
+
+} // namespace
+
+bool isLanguageAnalysis(const Analysis& analysis) {
+    // A report read from JSON only has the data set's description, which for tokens starts the same way.
+    for (const std::string* spec : {&analysis.datasetSpec, &analysis.dataset})
+        if (startsWith(*spec, "text:") || startsWith(*spec, "tokens:")) return true;
+    return false;
+}
+
 QString analysisTitle(const Analysis& analysis) {
     // A path is shortened to its file name; names like "tiny_cnn.pt (fixture)" that are not paths stay as they are.
     const QString model = QFileInfo(QString::fromStdString(analysis.model)).fileName();
     QString dataset = QString::fromStdString(analysis.dataset);
+    if (isLanguageAnalysis(analysis)) dataset = dataset.section(' ', 0, 0).section(':', 1);
     if (dataset.contains('/')) dataset = QFileInfo(dataset).fileName();
-    return QObject::tr("%1 on %2 (%3 images)")
-        .arg(model.isEmpty() ? QObject::tr("unnamed model") : model, dataset.isEmpty() ? QObject::tr("?") : dataset)
-        .arg(analysis.samples);
+    const QString samples = isLanguageAnalysis(analysis) ? QObject::tr("%1 tokens") : QObject::tr("%1 images");
+    return QObject::tr("%1 on %2 (%3)")
+        .arg(model.isEmpty() ? QObject::tr("unnamed model") : model, dataset.isEmpty() ? QObject::tr("?") : dataset,
+             samples.arg(analysis.samples));
 }
 
 } // namespace codescope::gui

@@ -25,8 +25,14 @@ struct Analysis {
     std::string modelSpecPath;            ///< a TorchScript file, or a run folder when modelIsRun
     bool modelIsRun = false;
     std::vector<std::int64_t> inputShape; ///< C, H, W; empty = the run's own
-    std::string datasetSpec;              ///< a data set spec for data::openDataset, e.g. "fashion-mnist"
+    std::string datasetSpec;              ///< a data set spec for data::openDataset, e.g. "fashion-mnist", or a
+                                          ///< language model's "text:FILE" / "tokens:FILE.npy"
+    std::string tokenizerDir;             ///< a language model's tokenizer folder ("" for byte-level or ids)
+    std::int64_t contextLength = 0;       ///< a language model's tokens per sequence; 0 = its own
 };
+
+/// Whether `analysis` is of a language model over tokens (its data set spec names text or token ids).
+bool isLanguageAnalysis(const Analysis& analysis);
 
 /// Whether `analysis` says how to reopen its model and data set (modelSpecPath and datasetSpec are set).
 inline bool canReopenModel(const Analysis& analysis) {

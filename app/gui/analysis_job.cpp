@@ -12,6 +12,8 @@
 #include "core/capture/layer_eigenfilters.h"
 #include "core/common/input_error.h"
 #include "core/capture/model_analysis.h"
+#include "core/language/model_trajectories.h"
+#include "core/language/token_html.h"
 #include "core/results/sweep_folder.h"
 #include "core/training/vae_training.h"
 #include "core/data/image_dataset.h"
@@ -68,6 +70,8 @@ Analysis runAnalysis(const AnalysisRequest& request, const AnalysisProgressCallb
     analysisRequest.model.isRun = request.isRun;
     analysisRequest.model.inputShape = request.inputShape;
     analysisRequest.dataset = request.dataset;
+    analysisRequest.tokens.tokenizerDir = request.tokenizer;
+    analysisRequest.tokens.contextLength = request.contextLength;
     // The dialog splits its comma-separated list, so joining it again loses nothing.
     if (!request.layers.empty()) {
         analysisRequest.layers.clear();
@@ -98,7 +102,76 @@ Analysis runAnalysis(const AnalysisRequest& request, const AnalysisProgressCallb
     analysis.modelIsRun = request.isRun;
     analysis.inputShape = inputShape;
     analysis.datasetSpec = request.dataset;
+    analysis.tokenizerDir = request.tokenizer;
+    analysis.contextLength = request.contextLength;
     return analysis;
+}
+
+namespace {
+
+/// A language analysis's model and token data, opened again for a job on its layers.
+struct OpenedLanguage {
+    models::LoadedModel loaded;
+    language::TokenData data;
+};
+
+OpenedLanguage openLanguage(const Analysis& analysis, const char* what, const CancelToken* cancel) {
+    if (!canReopenModel(analysis) || !isLanguageAnalysis(analysis))
+        throw InputError(std::string(what) + " need a language model analysed in the app (File > Analyse a model "
+                                             "with data set text:FILE or tokens:FILE.npy)");
+    models::ModelSpec spec;
+    spec.path = analysis.modelSpecPath;
+    spec.isRun = analysis.modelIsRun;
+    spec.takesTokens = true;
+    language::TokenDataSpec tokens;
+    tokens.dataset = analysis.datasetSpec;
+    tokens.tokenizerDir = analysis.tokenizerDir;
+    tokens.contextLength = analysis.contextLength;
+    const std::int64_t context = language::requestedContextLength(tokens);
+    spec.contextLength = context > 0 ? context : language::kDefaultContextLength;
+    OpenedLanguage opened;
+    opened.loaded = models::openModel(spec);
+    if (cancel) cancel->throwIfCancelled();
+    opened.data = language::openTokenData(tokens, opened.loaded);
+    return opened;
+}
+
+} // namespace
+
+TokenTrajectoryResult runTokenTrajectories(const Analysis& analysis, const std::vector<std::string>& layers,
+                                           std::int64_t sequence, const language::TokenTrajectoryOptions& options,
+                                           const CancelToken* cancel) {
+    if (layers.empty()) throw InputError("select at least one layer for its token trajectories");
+    OpenedLanguage opened = openLanguage(analysis, "token trajectories", cancel);
+    TokenTrajectoryResult result;
+    result.modelSpecPath = analysis.modelSpecPath;
+    result.datasetSpec = analysis.datasetSpec;
+    result.sequence = sequence;
+    result.layers =
+        language::modelTokenTrajectories(*opened.loaded.model, opened.data, layers, sequence, 1, options, cancel);
+    result.html = language::tokenTrajectoriesHtml(result.layers, "Token trajectories: " + opened.loaded.model->name());
+    return result;
+}
+
+std::vector<explain::UnitExplanation> runExplanations(const Analysis& analysis, const std::vector<std::string>& layers,
+                                                      const language::RecordOptions& records,
+                                                      const explain::EndpointSettings& endpoint,
+                                                      const ProgressCallback& progress, const CancelToken* cancel) {
+    if (layers.empty()) throw InputError("the analysis has no layers to explain");
+    OpenedLanguage opened = openLanguage(analysis, "explanation scores", cancel);
+    // Records are one pass over the data; the requests to the endpoint take most of the time.
+    const std::vector<language::UnitRecords> units = language::collectActivationRecords(
+        *opened.loaded.model, opened.data, layers, records,
+        [&](double fraction) {
+            if (progress) progress(0.1 * fraction);
+        },
+        cancel);
+    return explain::explainUnits(
+        units, endpoint,
+        [&](double fraction) {
+            if (progress) progress(0.1 + 0.9 * fraction);
+        },
+        cancel);
 }
 
 EigenfilterResult runEigenfilters(const Analysis& analysis, const std::string& layer, int components,

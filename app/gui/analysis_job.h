@@ -12,6 +12,9 @@
 
 #include "app/gui/analysis.h"
 #include "core/common/job_control.h"
+#include "core/explain/explanation_score.h"
+#include "core/language/record_collection.h"
+#include "core/language/token_trajectories.h"
 
 namespace codescope::gui {
 
@@ -24,6 +27,8 @@ struct AnalysisRequest {
     std::int64_t samples = 1000;           ///< images from the start of the data set; 0 = all
     std::vector<std::string> layers;       ///< layer names; empty = every ReLU output
     int bootstrapResamples = 200;          ///< for the 95% CI of alpha; 0 = none
+    std::string tokenizer;                 ///< a language model's vocab.json + merges.txt folder (dataset text:FILE)
+    std::int64_t contextLength = 0;        ///< tokens per sequence; 0 = the model's own, the .npy's, or 64
 };
 
 /// "C,H,W" (commas or x, spaces allowed) as three positive sizes; nullopt if it is not that. Empty text is an empty
@@ -62,6 +67,32 @@ struct EigenfilterResult {
 /// another std::exception from LibTorch.
 EigenfilterResult runEigenfilters(const Analysis& analysis, const std::string& layer, int components,
                                   const AnalysisProgressCallback& progress, const CancelToken* cancel);
+
+/// Token trajectories (paper Fig. 7c) of a language analysis, torch-free for the GUI.
+struct TokenTrajectoryResult {
+    std::string modelSpecPath; ///< which analysis they belong to (Analysis::modelSpecPath, datasetSpec)
+    std::string datasetSpec;
+    std::int64_t sequence = 0; ///< the sequence of the token data shown
+    std::vector<language::LayerTokenTrajectories> layers;
+    std::string html;          ///< language::tokenTrajectoriesHtml of `layers`
+};
+
+/// Reopens the language model and token data of `analysis` (isLanguageAnalysis, canReopenModel) and computes the
+/// trajectories of `layers` over sequence `sequence` with language::modelTokenTrajectories. Slow: call it on a worker
+/// thread. Throws InputError (not a reopenable language analysis, bad model, text or layer), Cancelled.
+TokenTrajectoryResult runTokenTrajectories(const Analysis& analysis, const std::vector<std::string>& layers,
+                                           std::int64_t sequence, const language::TokenTrajectoryOptions& options,
+                                           const CancelToken* cancel);
+
+/// Explanation scores (paper Fig. 7b) of random neurons and random projections of `layers` of a language analysis:
+/// reopens its model and token data, collects activation records, and explains and scores them through `endpoint`
+/// (explain::explainUnits: a failing endpoint ends the run with the units done so far, the last one carrying the
+/// error). Slow: call it on a worker thread. Throws InputError (not a reopenable language analysis, bad model, text
+/// or layer, too few sequences), Cancelled.
+std::vector<explain::UnitExplanation> runExplanations(const Analysis& analysis, const std::vector<std::string>& layers,
+                                                      const language::RecordOptions& records,
+                                                      const explain::EndpointSettings& endpoint,
+                                                      const ProgressCallback& progress, const CancelToken* cancel);
 
 /// Where the demo sweep lives: the app's data folder (QStandardPaths::AppLocalDataLocation)/demo-sweep.
 QString demoSweepFolder();

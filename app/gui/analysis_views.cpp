@@ -6,7 +6,10 @@
 #include "app/gui/analysis_session.h"
 #include "app/gui/analysis_view_models.h"
 #include "app/gui/eigenfilter_pane.h"
+#include "app/gui/explanation_pane.h"
+#include "app/gui/theory_compute_pane.h"
 #include "app/gui/theory_view_models.h"
+#include "app/gui/token_pane.h"
 #include "widgets/charts/alpha_depth_view.h"
 #include "widgets/charts/spectrum_view.h"
 #include "widgets/projection3d/projection_grid_view.h"
@@ -59,14 +62,39 @@ AnalysisViews::AnalysisViews(AnalysisSession* session, AnalysisJobRunner* jobs, 
                   tr("The selected layer's first principal components as input-space images (paper Fig. 3d); click a "
                      "tile to enlarge it"));
 
-    // The closed forms need no analysis: drawn once.
-    m_compression = new widgets::AlphaDepthView;
+    m_tokens = new TokenPane(m_session);
+    setTabToolTip(addTab(m_tokens, tr("Tokens")),
+                  tr("A language model's token trajectories: the lowest-action random projections of the selected "
+                     "layers over a sequence of its text, each token coloured by the value (paper Fig. 7c)"));
+
+    m_explanations = new ExplanationPane(m_session);
+    setTabToolTip(addTab(m_explanations, tr("Explanations")),
+                  tr("Explanation scores of single neurons and random projections by depth (paper Fig. 7b)"));
+
+    // The closed forms need no analysis: drawn once. The toy models over them (Fig. 1c) train on a worker thread
+    // the first time the tab is shown (a few seconds), and the MINE estimates (Supplementary Fig. 1) on Compute.
+    const std::vector<double> entropyBits = {8, 32};
+    m_compressionPane = new TheoryComputePane;
+    m_compressionPane->setObjectName("compressionPane");
+    m_compression = m_compressionPane->view();
     m_compression->setObjectName("compressionView");
     m_compression->setAxes(compressionAxes());
-    m_compression->setSeries(compressionSeries({8, 32}));
+    m_compressionPane->setBaseSeries(compressionSeries(entropyBits));
+    const theory::ToySuperpositionOptions toyOptions = toySuperpositionGuiOptions();
+    const double toyShade = static_cast<double>(entropyBits.size() + 1); // darker than every curve
+    m_compressionPane->setCompute(
+        [toyOptions, toyShade](const ProgressCallback& progress, const CancelToken* cancel) {
+            return computeToySuperpositionSeries(toyOptions, toyShade, progress, cancel);
+        },
+        tr("Dots: toy models of superposition (n = %1, m = %2) trained at %3 sparsities, m/‖W‖² each.")
+            .arg(toyOptions.features)
+            .arg(toyOptions.hidden)
+            .arg(toyOptions.sparsities.size()));
+    m_compressionPane->setComputeOnFirstShow(true);
     m_compression->setTitle(tr("Compression of sparse inputs (eq. 1)"),
-                            tr("R(S, H) = 1 − S + h(S)/H; codescope-cli toy-superposition trains the toy models"));
-    setTabToolTip(addTab(m_compression, tr("Theory: R(S)")), tr("Paper Fig. 1c, eq. 1"));
+                            tr("R(S, H) = 1 − S + h(S)/H; dots: toy models' dimensions per feature m/‖W‖² "
+                               "(Elhage et al.)"));
+    setTabToolTip(addTab(m_compressionPane, tr("Theory: R(S)")), tr("Paper Fig. 1c, eq. 1"));
     m_dropoutCapacity = new widgets::AlphaDepthView;
     m_dropoutCapacity->setObjectName("dropoutCapacityView");
     m_dropoutCapacity->setAxes(dropoutCapacityAxes());
@@ -74,6 +102,25 @@ AnalysisViews::AnalysisViews(AnalysisSession* session, AnalysisJobRunner* jobs, 
     m_dropoutCapacity->setTitle(tr("Capacity after dropout layers (eq. 2)"),
                                 tr("without error correction C(1−D)^N falls with depth; with it C(1−D) stays"));
     setTabToolTip(addTab(m_dropoutCapacity, tr("Theory: dropout")), tr("Paper Fig. 2b-c, eq. 2, Theorem 3"));
+    m_minePane = new TheoryComputePane;
+    m_minePane->setObjectName("minePane");
+    m_minePane->view()->setObjectName("mineView");
+    const mine::DropoutMlpOptions mineOptions = mineLayersGuiOptions();
+    const std::vector<double> mineDropouts = mineLayersGuiDropouts();
+    m_minePane->view()->setAxes(mineLayerAxes(static_cast<double>(mineOptions.bits)));
+    m_minePane->setCompute(
+        [mineOptions, mineDropouts](const ProgressCallback& progress, const CancelToken* cancel) {
+            return computeMineLayerSeries(mineOptions, mineDropouts, progress, cancel);
+        },
+        tr("Trains an MLP of %1 dropout layers of %2 units to carry %3 bits at %4 dropout rates, then MINE estimates "
+           "I(X; h_l) per layer.")
+            .arg(mineOptions.depth)
+            .arg(mineOptions.width)
+            .arg(mineOptions.bits)
+            .arg(mineDropouts.size()));
+    m_minePane->view()->setTitle(tr("Mutual information per layer under dropout (MINE)"),
+                                 tr("Supplementary Fig. 1: an error-correcting code keeps information through depth"));
+    setTabToolTip(addTab(m_minePane, tr("Theory: MINE")), tr("Paper Supplementary Fig. 1, eq. 2, Theorem 3"));
     connect(m_session, &AnalysisSession::sweepChanged, this, [this] { m_comparisonsStale = true; });
     connect(m_session, &AnalysisSession::analysisChanged, this, &AnalysisViews::showAnalysis);
     connect(m_session, &AnalysisSession::selectionChanged, m_spectrum, &widgets::SpectrumView::setSelectedLayers);
@@ -89,7 +136,10 @@ QString AnalysisViews::currentFigureName() const {
     if (currentWidget() == m_compare) return QStringLiteral("compare-runs");
     if (currentWidget() == m_projections) return QStringLiteral("projection-curves");
     if (currentWidget() == m_eigenfilters) return QStringLiteral("eigenfilters");
-    if (currentWidget() == m_compression) return QStringLiteral("theory-compression");
+    if (currentWidget() == m_tokens) return QStringLiteral("token-trajectories");
+    if (currentWidget() == m_explanations) return QStringLiteral("explanation-scores");
+    if (currentWidget() == m_compressionPane) return QStringLiteral("theory-compression");
+    if (currentWidget() == m_minePane) return QStringLiteral("theory-mine");
     if (currentWidget() == m_dropoutCapacity) return QStringLiteral("theory-dropout");
     const std::vector<CodingPlot> plots = allCodingPlots();
     for (std::size_t i = 0; i < m_coding.size(); ++i)

@@ -17,6 +17,9 @@ namespace codescope::gui {
 class AnalysisJobRunner;
 class AnalysisSession;
 class EigenfilterPane;
+class TheoryComputePane;
+class TokenPane;
+class ExplanationPane;
 
 class AnalysisViews : public QTabWidget {
     Q_OBJECT
@@ -37,8 +40,16 @@ public:
     widgets::SpectrumView* lowDropoutSpectrum() const { return m_compareLow; }
     widgets::SpectrumView* highDropoutSpectrum() const { return m_compareHigh; }
     widgets::AlphaDepthView* dropoutCapacityView() const { return m_dropoutCapacity; }
+    /// The tab of compressionView(), which trains Fig. 1c's toy models in the background when first shown.
+    TheoryComputePane* compressionPane() const { return m_compressionPane; }
+    /// Supplementary Fig. 1: MINE's I(X; h_l) in bits against layer, one line per dropout rate, on Compute.
+    TheoryComputePane* minePane() const { return m_minePane; }
     /// Fig. 3d: the selected layer's first principal components as input-space images, computed on demand.
     EigenfilterPane* eigenfilterPane() const { return m_eigenfilters; }
+    /// Fig. 7c: a language model's token trajectories, computed on demand.
+    TokenPane* tokenPane() const { return m_tokens; }
+    /// Fig. 7b: explanation scores by depth, from a file or computed through an endpoint.
+    ExplanationPane* explanationPane() const { return m_explanations; }
     /// The figure on the current tab, and a short name for it ("spectrum") for file names.
     QWidget* currentFigure() const;
     QString currentFigureName() const;
@@ -59,7 +70,11 @@ private:
     widgets::SpectrumView* m_compareHigh;
     widgets::AlphaDepthView* m_compression;
     widgets::AlphaDepthView* m_dropoutCapacity;
+    TheoryComputePane* m_compressionPane;
+    TheoryComputePane* m_minePane;
     EigenfilterPane* m_eigenfilters;
+    TokenPane* m_tokens;
+    ExplanationPane* m_explanations;
     bool m_comparisonsStale = true; ///< the sweep changed since the comparison plots were drawn
 };
 

@@ -15,6 +15,7 @@
 #include "app/gui/analysis_session.h"
 #include "app/gui/analysis_views.h"
 #include "app/gui/error_dialog.h"
+#include "app/gui/token_pane.h"
 
 namespace codescope::gui {
 
@@ -30,6 +31,12 @@ ExportController::ExportController(QWidget* window, QStatusBar* statusBar, Analy
 
 widgets::ExportResult ExportController::exportFigure(const QString& path, int dpi) {
     const QString suffix = QFileInfo(path).suffix().toLower();
+    // The token trajectories are text: printed page by page from their HTML, not painted as a picture.
+    if (auto* tokens = qobject_cast<TokenPane*>(m_views->currentFigure())) {
+        if (tokens->html().isEmpty()) return {tr("compute the token trajectories before exporting them")};
+        if (suffix != QStringLiteral("pdf")) return {tr("%1: token trajectories export as .pdf").arg(path)};
+        return widgets::exportHtmlPdf(tokens->html(), path);
+    }
     if (suffix == QStringLiteral("pdf")) return widgets::exportFigurePdf(m_views->currentFigure(), path);
     if (suffix == QStringLiteral("png")) return widgets::exportFigurePng(m_views->currentFigure(), path, dpi);
     return {tr("%1: choose a .pdf or .png file name").arg(path)};

@@ -18,7 +18,6 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
-#include "app/gui/analysis_file.h"
 #include "app/gui/analysis_job_runner.h"
 #include "app/gui/analysis_session.h"
 #include "app/gui/analysis_views.h"
@@ -115,6 +114,12 @@ MainWindow::MainWindow(QWidget* parent)
         m_pendingSession.reset();
         m_restoring = false;
     });
+    connect(this, &MainWindow::analysisOpened, this, [this](const QString& path, bool ok) {
+        if (!m_pendingSession || m_pendingSession->sweep || path != m_pendingSession->path) return;
+        if (ok) applyPendingSession();
+        m_pendingSession.reset();
+        m_restoring = false;
+    });
     connect(m_startPage, &StartPage::continueRequested, this, &MainWindow::restoreSession);
     if (const std::optional<SessionState> last = loadSession())
         m_startPage->setContinueTarget(QFileInfo(last->path).fileName());
@@ -171,21 +176,41 @@ bool MainWindow::isShowingStartPage() const {
     return m_pages->currentWidget() == m_startPage;
 }
 
-bool MainWindow::openAnalysisFile(const QString& path) {
-    AnalysisReadResult read = readAnalysisFile(path);
+void MainWindow::openAnalysisFile(const QString& path) {
+    const int request = ++m_analysisReads;
+    statusBar()->showMessage(tr("Reading %1…").arg(QDir::toNativeSeparators(path)));
+    // Reading and parsing a JSON of a few MB is file work: a worker does it, the GUI thread only shows the result
+    // (as openSweepFolder does).
+    QPointer<MainWindow> self(this);
+    QThreadPool::globalInstance()->start([self, request, path] {
+        AnalysisReadResult read = readAnalysisFile(path);
+        QMetaObject::invokeMethod(
+            qApp, [self, request, path, read = std::move(read)]() mutable {
+                if (self) self->showAnalysisFile(request, path, std::move(read));
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void MainWindow::showAnalysisFile(int request, const QString& path, AnalysisReadResult read) {
+    if (request != m_analysisReads) { // a later open superseded this one
+        Q_EMIT analysisOpened(path, false);
+        return;
+    }
     if (!read.ok()) {
         if (!QFileInfo::exists(path)) m_recent->remove(path);
         showErrorDialog(this, tr("Cannot open analysis"), read.error.message(),
                         tr("Choose a JSON file written by “codescope-cli analyze --json”, or analyse a model with "
                            "File > Analyse a model."));
         statusBar()->showMessage(tr("Could not open %1").arg(QDir::toNativeSeparators(path)), kStatusMs);
-        return false;
+        Q_EMIT analysisOpened(path, false);
+        return;
     }
     const std::size_t layers = read.analysis->layers.size();
     m_session->setAnalysis(std::move(*read.analysis));
     m_recent->add(path);
     statusBar()->showMessage(tr("Opened %1: %2 layers").arg(QDir::toNativeSeparators(path)).arg(layers), kStatusMs);
-    return true;
+    Q_EMIT analysisOpened(path, true);
 }
 
 bool MainWindow::startAnalysis(const AnalysisRequest& request) {
@@ -236,11 +261,9 @@ bool MainWindow::restoreSession() {
         openSweepFolder(state->path); // applied when sweepOpened arrives
         return true;
     }
-    const bool opened = openAnalysisFile(state->path);
-    if (opened) applyPendingSession();
-    m_pendingSession.reset();
-    m_restoring = false;
-    return opened;
+    // Applied when analysisOpened arrives (see the constructor), as for a sweep.
+    openAnalysisFile(state->path);
+    return true;
 }
 
 void MainWindow::applyPendingSession() {

@@ -4,6 +4,7 @@
 // controller (DESIGN.md rule 11).
 #include <QMainWindow>
 
+#include "app/gui/analysis_file.h"
 #include "app/gui/analysis_job.h"
 #include "app/gui/session_store.h"
 #include "app/gui/sweep_loader.h"
@@ -36,8 +37,10 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    /// Opens an analysis JSON. On failure an error dialog says why, and whatever was open stays open.
-    bool openAnalysisFile(const QString& path);
+    /// Opens an analysis JSON: a worker reads and parses it, the GUI thread only shows it, and analysisOpened(ok)
+    /// says how it went. On failure an error dialog says why, and whatever was open stays open. When several opens
+    /// overlap, only the last one's file is shown (the earlier ones end with analysisOpened(false), no dialog).
+    void openAnalysisFile(const QString& path);
     /// Starts a capture in the background (what "Analyse a model" does once its dialog is accepted); false if a
     /// job is already running.
     bool startAnalysis(const AnalysisRequest& request);
@@ -68,6 +71,8 @@ public:
 Q_SIGNALS:
     /// After openSweepFolder(): whether the sweep is now shown.
     void sweepOpened(bool ok);
+    /// After openAnalysisFile(): whether the analysis at `path` is now shown.
+    void analysisOpened(const QString& path, bool ok);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -78,6 +83,7 @@ private:
     void chooseAnalysisFile();
     void chooseSweepFolder();
     void showSweep(SweepReadResult read);
+    void showAnalysisFile(int request, const QString& path, AnalysisReadResult read);
     void rememberSession();
     void applyPendingSession();
     void showAnalysis();
@@ -100,6 +106,7 @@ private:
     QMenu* m_recentMenu = nullptr;
     std::optional<SessionState> m_pendingSession; ///< being restored: applied once its file or sweep is open
     bool m_restoring = false;
+    int m_analysisReads = 0; ///< openAnalysisFile() calls so far: a read that is not the latest is dropped
     QAction* m_exportFigure = nullptr;
     QAction* m_exportReport = nullptr;
     QAction* m_exportTable = nullptr;

@@ -18,7 +18,7 @@ namespace codescope::gui {
 OpenModelDialog::OpenModelDialog(QWidget* parent)
     : QDialog(parent), m_model(new QLineEdit), m_isRun(new QCheckBox(tr("This is a run folder trained by Codescope"))),
       m_dataset(new QComboBox), m_samples(new QSpinBox), m_inputShape(new QLineEdit), m_layers(new QLineEdit),
-      m_bootstrap(new QSpinBox), m_error(new QLabel) {
+      m_tokenizer(new QLineEdit), m_context(new QSpinBox), m_bootstrap(new QSpinBox), m_error(new QLabel) {
     setWindowTitle(tr("Analyse a model"));
     setObjectName("openModelDialog");
 
@@ -30,6 +30,8 @@ OpenModelDialog::OpenModelDialog(QWidget* parent)
     m_inputShape->setObjectName("inputShape");
     m_layers->setObjectName("layers");
     m_bootstrap->setObjectName("bootstrap");
+    m_tokenizer->setObjectName("tokenizer");
+    m_context->setObjectName("context");
     m_model->setPlaceholderText(tr("TorchScript file (.pt) or run folder"));
     auto* browseButton = new QPushButton(tr("Browse…"));
     auto* modelRow = new QHBoxLayout;
@@ -39,10 +41,16 @@ OpenModelDialog::OpenModelDialog(QWidget* parent)
     // Editable: any spec data::openDataset accepts (cifar10:PATH, images:PATH, npy:PATH) can be typed in.
     m_dataset->setEditable(true);
     m_dataset->addItems({QStringLiteral("fashion-mnist"), QStringLiteral("fashion-mnist-train"),
-                         QStringLiteral("cifar10:"), QStringLiteral("images:"), QStringLiteral("npy:")});
+                         QStringLiteral("cifar10:"), QStringLiteral("images:"), QStringLiteral("npy:"),
+                         QStringLiteral("text:"), QStringLiteral("tokens:")});
     m_dataset->setCurrentIndex(0);
     m_dataset->setToolTip(tr("fashion-mnist (installed test split), or kind:PATH for cifar10, an image folder or "
-                             "a .npy stack"));
+                             "a .npy stack; for a language model text:FILE (UTF-8) or tokens:FILE.npy (ids)"));
+    m_tokenizer->setPlaceholderText(tr("language models: folder with vocab.json + merges.txt (none for tiny-lm)"));
+    m_context->setRange(0, 1 << 20);
+    m_context->setSpecialValueText(tr("the model's own, or 64"));
+    m_context->setSuffix(tr(" tokens"));
+    m_context->setToolTip(tr("Tokens per sequence for a language model; every token is one sample"));
 
     m_samples->setRange(0, 10000000);
     m_samples->setValue(1000);
@@ -51,7 +59,7 @@ OpenModelDialog::OpenModelDialog(QWidget* parent)
     m_inputShape->setPlaceholderText(tr("C,H,W — empty: the run's own, or 3,224,224"));
     m_inputShape->setToolTip(tr("Images are resized and their channels matched to this (e.g. 1,28,28 for a "
                                 "Fashion-MNIST model)"));
-    m_layers->setPlaceholderText(tr("auto: every ReLU output"));
+    m_layers->setPlaceholderText(tr("auto: every ReLU output (a transformer's: every GELU)"));
     m_bootstrap->setRange(0, 10000);
     m_bootstrap->setValue(200);
     m_bootstrap->setSpecialValueText(tr("none"));
@@ -69,6 +77,8 @@ OpenModelDialog::OpenModelDialog(QWidget* parent)
     form->addRow(tr("Samples:"), m_samples);
     form->addRow(tr("Input shape:"), m_inputShape);
     form->addRow(tr("Layers:"), m_layers);
+    form->addRow(tr("Tokenizer:"), m_tokenizer);
+    form->addRow(tr("Context:"), m_context);
     form->addRow(tr("Bootstrap:"), m_bootstrap);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Analyse"));
@@ -116,6 +126,8 @@ QString OpenModelDialog::readFields(AnalysisRequest& request) const {
     request.dataset = dataset.toStdString();
     request.samples = m_samples->value();
     request.bootstrapResamples = m_bootstrap->value();
+    request.tokenizer = m_tokenizer->text().trimmed().toStdString();
+    request.contextLength = m_context->value();
     const QString layers = m_layers->text().trimmed();
     if (!layers.isEmpty() && layers != QStringLiteral("auto"))
         for (const QString& name : layers.split(',', Qt::SkipEmptyParts))

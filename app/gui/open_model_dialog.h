@@ -36,6 +36,8 @@ private:
     QSpinBox* m_samples;
     QLineEdit* m_inputShape;
     QLineEdit* m_layers;
+    QLineEdit* m_tokenizer;
+    QSpinBox* m_context;
     QSpinBox* m_bootstrap;
     QLabel* m_error;
     AnalysisRequest m_request;

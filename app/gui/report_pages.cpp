@@ -1,18 +1,28 @@
 #include "app/gui/report_pages.h"
 
 #include <QFileInfo>
+#include <QLabel>
+#include <QLayout>
 #include <QObject>
+#include <QPixmap>
 
 #include "app/gui/analysis_session.h"
 #include "app/gui/analysis_view_models.h"
 #include "app/gui/analysis_views.h"
+#include "app/gui/eigenfilter_pane.h"
 #include "widgets/charts/spectrum_view.h"
+#include "widgets/gallery/eigenfilter_gallery.h"
+#include "widgets/projection3d/projection_grid_view.h"
+#include "widgets/projection3d/projection_view_3d.h"
 
 namespace codescope::gui {
 
 namespace {
 // The on-screen size the per-run spectra are laid out at, as a figure in the app's window would be.
 constexpr int kFigureWidth = 1000, kFigureHeight = 660;
+// Figures made only for the report are never shown, and widgets::figureSize() exports a hidden widget at 900 x 600:
+// laid out at that size, they fill their page area exactly.
+constexpr int kSnapshotWidth = 900, kSnapshotHeight = 600;
 } // namespace
 
 ReportPages::ReportPages(const AnalysisSession& session, const AnalysisViews& views) {
@@ -20,6 +30,8 @@ ReportPages::ReportPages(const AnalysisSession& session, const AnalysisViews& vi
     if (!session.hasSweep()) {
         m_title = QObject::tr("Codescope report — %1").arg(analysisTitle(session.analysis()));
         m_pages = std::move(figures);
+        addEigenfilterPage(views);
+        addProjectionPage(session, views);
         return;
     }
     m_title = QObject::tr("Codescope report — sweep %1 (%2 runs)")
@@ -45,6 +57,62 @@ ReportPages::ReportPages(const AnalysisSession& session, const AnalysisViews& vi
         figures[i].title = QObject::tr("Figure %1").arg(figure++);
         m_pages.push_back(figures[i]);
     }
+    addEigenfilterPage(views);
+    addProjectionPage(session, views);
+}
+
+void ReportPages::addEigenfilterPage(const AnalysisViews& views) {
+    const widgets::EigenfilterGallery* shown = views.eigenfilterPane()->gallery();
+    if (shown->tileCount() == 0) return; // nothing computed for the selected layer
+    // A copy laid out at figure size: the tab's gallery may be hidden, squeezed or scrolled, and QWidget::render
+    // paints a widget as it is laid out.
+    auto gallery = std::make_unique<widgets::EigenfilterGallery>();
+    gallery->resize(kSnapshotWidth, kSnapshotHeight);
+    gallery->setImages(shown->images(), shown->caption());
+    gallery->setTileSize(shown->tileSize());
+    if (gallery->layout()) gallery->layout()->activate();
+    m_pages.push_back({gallery.get(), QObject::tr("Figure %1").arg(m_pages.size() + 1),
+                       QObject::tr("Eigenfilters (paper Fig. 3d). %1").arg(shown->caption())});
+    m_snapshots.push_back(std::move(gallery));
+}
+
+void ReportPages::addProjectionPage(const AnalysisSession& session, const AnalysisViews& views) {
+    const std::vector<widgets::ProjectionCurves> layers =
+        projectionCurvesOf(session.analysis(), session.selectedLayers());
+    if (layers.empty()) return; // no kept curves for the selected layers: the tab is disabled too
+    QStringList names;
+    for (const widgets::ProjectionCurves& layer : layers) names << layer.layer;
+    const QString caption =
+        QObject::tr("Random projections z(t) of the response of %1 to the moving dot, in 3-D, coloured by time t "
+                    "(dark violet early, yellow late; paper Fig. 4b).")
+            .arg(names.join(QStringLiteral(", ")));
+    // The 3-D views are VTK in QOpenGLWidgets: QWidget::render cannot paint them, so the grid renders itself
+    // offscreen into an image (VtkOpenGLWidget::renderImage, i.e. its framebuffer) and the page shows that image.
+    // That needs an OpenGL context, which each view gets when first shown: on a platform without OpenGL (`codescope-
+    // cli report` runs Qt offscreen) or before the 3-D tab was ever opened there is none, and the page says so in
+    // place of the figure rather than showing blank views.
+    widgets::ProjectionGridView* grid = views.projectionView();
+    bool rendered = widgets::VtkOpenGLWidget::openGLAvailable() && grid->layerCount() > 0;
+    for (int i = 0; rendered && i < grid->layerCount(); ++i) rendered = grid->view(i)->context() != nullptr;
+    auto figure = std::make_unique<QLabel>();
+    figure->resize(kSnapshotWidth, kSnapshotHeight);
+    figure->setAlignment(Qt::AlignCenter);
+    figure->setStyleSheet(QStringLiteral("background: white; color: #555;"));
+    QImage image;
+    if (rendered) image = grid->renderImage(QSize(2 * kSnapshotWidth, 2 * kSnapshotHeight));
+    if (!image.isNull()) {
+        figure->setScaledContents(true); // 2x the page's figure size, for print
+        figure->setPixmap(QPixmap::fromImage(image));
+    } else {
+        figure->setWordWrap(true);
+        figure->setText(widgets::VtkOpenGLWidget::openGLAvailable()
+                            ? QObject::tr("The 3-D curves were not drawn yet: open the “3-D curves” tab once, then "
+                                          "export the report again to include them.")
+                            : QObject::tr("The 3-D curves need OpenGL, which this report was made without; export "
+                                          "the report from the app to include them."));
+    }
+    m_pages.push_back({figure.get(), QObject::tr("Figure %1").arg(m_pages.size() + 1), caption});
+    m_snapshots.push_back(std::move(figure));
 }
 
 ReportPages::~ReportPages() = default;

@@ -1,8 +1,10 @@
 #pragma once
 // The pages of "Export report" (the app's File menu and `codescope-cli report`): for one analysis, every figure of
 // the views; for a sweep, each run's spectrum on its own page first (the views show one run at a time), then the
-// figures that compare the runs.
+// figures that compare the runs; then, where the views have them, the eigenfilter gallery (Fig. 3d) and the 3-D
+// projection curves (Fig. 4b).
 #include <QString>
+#include <QWidget>
 #include <memory>
 #include <vector>
 
@@ -30,7 +32,11 @@ public:
     const QString& title() const { return m_title; }
 
 private:
+    void addEigenfilterPage(const AnalysisViews& views);
+    void addProjectionPage(const AnalysisSession& session, const AnalysisViews& views);
+
     std::vector<std::unique_ptr<widgets::SpectrumView>> m_runSpectra;
+    std::vector<std::unique_ptr<QWidget>> m_snapshots; ///< figures made for the report (gallery copy, 3-D image)
     std::vector<widgets::ReportPage> m_pages;
     QString m_title;
 };

@@ -1,6 +1,8 @@
 #include "app/gui/theory_view_models.h"
 
 #include <QObject>
+#include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "core/theory/coding_theory.h"
@@ -75,6 +77,106 @@ widgets::RunPlotAxes compressionAxes() {
     axes.reference = std::numeric_limits<double>::quiet_NaN();
     axes.shadeName.clear();
     return axes;
+}
+
+theory::ToySuperpositionOptions toySuperpositionGuiOptions() {
+    theory::ToySuperpositionOptions options;
+    options.sparsities = {0.0, 0.5, 0.8, 0.9, 0.95, 0.99};
+    options.steps = 1500;
+    options.batch = 256;
+    options.learningRate = 0.01;
+    options.evaluationSamples = 4096;
+    return options;
+}
+
+widgets::AlphaDepthSeries toySuperpositionSeries(const theory::ToySuperpositionResult& result, double shade) {
+    widgets::AlphaDepthSeries series;
+    series.runLabel = QObject::tr("toy models m/‖W‖², n = %1, m = %2")
+                          .arg(result.options.features)
+                          .arg(result.options.hidden);
+    series.dropout = shade;
+    series.pointsOnly = true;
+    for (const theory::ToySparsityResult& row : result.rows) {
+        widgets::AlphaDepthPoint p;
+        p.depth = row.sparsity;
+        p.alpha = row.dimensionsPerFeature;
+        p.layerName = QObject::tr("toy model at S = %1 (%2 of %3 features stored)")
+                          .arg(row.sparsity, 0, 'g', 3)
+                          .arg(row.representedFeatures)
+                          .arg(result.options.features);
+        series.points.push_back(p);
+    }
+    return series;
+}
+
+std::vector<widgets::AlphaDepthSeries> computeToySuperpositionSeries(const theory::ToySuperpositionOptions& options,
+                                                                     double shade, const ProgressCallback& progress,
+                                                                     const CancelToken* cancel) {
+    return {toySuperpositionSeries(theory::runToySuperposition(options, progress, cancel), shade)};
+}
+
+mine::DropoutMlpOptions mineLayersGuiOptions() {
+    mine::DropoutMlpOptions options;
+    options.bits = 4;
+    options.depth = 6;
+    options.width = 16;
+    options.trainSteps = 600;
+    options.batchSize = 128;
+    options.mine.steps = 200;
+    options.mine.evaluationSamples = 2048;
+    return options;
+}
+
+std::vector<double> mineLayersGuiDropouts() {
+    return {0.1, 0.3, 0.5};
+}
+
+std::vector<widgets::AlphaDepthSeries> mineLayerSeries(const std::vector<mine::DropoutMlpResult>& results) {
+    std::vector<widgets::AlphaDepthSeries> series;
+    for (const mine::DropoutMlpResult& result : results) {
+        widgets::AlphaDepthSeries s;
+        s.runLabel = QObject::tr("trained MLP");
+        s.dropout = result.options.dropout;
+        for (std::size_t l = 0; l < result.trainedNats.size(); ++l) {
+            widgets::AlphaDepthPoint p;
+            p.depth = static_cast<double>(l + 1);
+            p.layerName = QObject::tr("hidden layer %1").arg(l + 1);
+            p.alpha = result.trainedNats[l] / std::log(2.0); // nats to bits
+            s.points.push_back(p);
+        }
+        series.push_back(std::move(s));
+    }
+    return series;
+}
+
+widgets::RunPlotAxes mineLayerAxes(double inputBits) {
+    widgets::RunPlotAxes axes = widgets::alphaDepthAxes();
+    axes.xTitle = QObject::tr("hidden layer l");
+    axes.xName = QObject::tr("layer");
+    axes.yTitle = QObject::tr("mutual information I(X; h_l), bits (MINE lower bound)");
+    axes.yName = QObject::tr("I");
+    axes.intervalName.clear();
+    axes.reference = inputBits;
+    axes.referenceName = QObject::tr("H(X) = %1 bits").arg(inputBits, 0, 'g', 3);
+    axes.shadeName = QObject::tr("dropout");
+    return axes;
+}
+
+std::vector<widgets::AlphaDepthSeries> computeMineLayerSeries(const mine::DropoutMlpOptions& options,
+                                                              const std::vector<double>& dropouts,
+                                                              const ProgressCallback& progress,
+                                                              const CancelToken* cancel) {
+    std::vector<mine::DropoutMlpResult> results;
+    const double runs = static_cast<double>(std::max<std::size_t>(1, dropouts.size()));
+    for (std::size_t i = 0; i < dropouts.size(); ++i) {
+        mine::DropoutMlpOptions run = options;
+        run.dropout = dropouts[i];
+        const ProgressCallback scaled = [&progress, i, runs](double fraction) {
+            if (progress) progress((static_cast<double>(i) + fraction) / runs);
+        };
+        results.push_back(mine::runDropoutMlpExperiment(run, scaled, cancel));
+    }
+    return mineLayerSeries(results);
 }
 
 } // namespace codescope::gui

@@ -3,6 +3,9 @@
 // so the same view that compares runs draws them. Pure functions, for tests.
 #include <vector>
 
+#include "core/common/job_control.h"
+#include "core/mine/dropout_mlp_experiment.h"
+#include "core/theory/toy_superposition.h"
 #include "widgets/charts/alpha_depth_series.h"
 
 namespace codescope::gui {
@@ -17,5 +20,41 @@ widgets::RunPlotAxes dropoutCapacityAxes();
 /// its large-H limit 1 - S.
 std::vector<widgets::AlphaDepthSeries> compressionSeries(const std::vector<double>& entropyBits, int points = 41);
 widgets::RunPlotAxes compressionAxes();
+
+/// Fig. 1c's toy models as the Theory tab trains them: Elhage et al.'s n = 20, m = 5 model at 6 sparsities, with
+/// fewer, larger Adam steps than the CLI's default (1500 x 256 samples at rate 0.01 instead of 10,000 x 1024 at
+/// 0.001), so the sweep takes a few seconds on one core and still levels off as the full one does.
+theory::ToySuperpositionOptions toySuperpositionGuiOptions();
+
+/// The toy models' dimensions per feature m / ||W||_F^2 against their sparsity S, as markers (pointsOnly) over eq. 1's
+/// curves; `shade` colours them like compressionSeries' curves (their index; pass the number of curves to draw them
+/// darkest). Each point's name says how many features the model stores.
+widgets::AlphaDepthSeries toySuperpositionSeries(const theory::ToySuperpositionResult& result, double shade);
+
+/// Trains the toy models of `options` (theory::runToySuperposition; on a worker thread) and returns their series.
+/// Throws what runToySuperposition throws (InputError, Cancelled).
+std::vector<widgets::AlphaDepthSeries> computeToySuperpositionSeries(const theory::ToySuperpositionOptions& options,
+                                                                     double shade, const ProgressCallback& progress,
+                                                                     const CancelToken* cancel);
+
+/// Supplementary Fig. 1 as the "Theory: MINE" tab computes it: 4 bits through 6 hidden layers of 16 units, 600
+/// training steps, MINE with 200 steps and 2048 evaluation rows: a few seconds per dropout rate on one core (the
+/// CLI's defaults take two minutes for one rate).
+mine::DropoutMlpOptions mineLayersGuiOptions();
+/// The dropout rates the tab compares, one line each.
+std::vector<double> mineLayersGuiDropouts();
+
+/// One line per result: I(X; h_l) of the trained network in bits (nats / ln 2) against the layer l = 1..depth,
+/// coloured by its dropout rate (result.options.dropout).
+std::vector<widgets::AlphaDepthSeries> mineLayerSeries(const std::vector<mine::DropoutMlpResult>& results);
+/// Layer depth against bits; the dashed reference is H(X) = `inputBits` bits, the most any layer can carry.
+widgets::RunPlotAxes mineLayerAxes(double inputBits);
+
+/// Runs mine::runDropoutMlpExperiment for each rate of `dropouts` with `options` (on a worker thread; progress is
+/// the fraction of all runs) and returns mineLayerSeries of the results. Throws InputError, Cancelled.
+std::vector<widgets::AlphaDepthSeries> computeMineLayerSeries(const mine::DropoutMlpOptions& options,
+                                                              const std::vector<double>& dropouts,
+                                                              const ProgressCallback& progress,
+                                                              const CancelToken* cancel);
 
 } // namespace codescope::gui

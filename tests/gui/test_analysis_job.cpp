@@ -26,6 +26,7 @@
 #include "app/gui/main_window.h"
 #include "app/gui/open_model_dialog.h"
 #include "tests/gui/gui_test_registry.h"
+#include "tests/gui/open_analysis.h"
 #include "widgets/charts/spectrum_view.h"
 
 using namespace codescope;
@@ -157,7 +158,7 @@ private Q_SLOTS:
     void cancelStopsTheJobAndKeepsWhatWasOpen() {
         MainWindow window;
         window.show();
-        QVERIFY(window.openAnalysisFile(QDir(guitest::testDataDir()).filePath("small_analysis.json")));
+        QVERIFY(guitest::openAnalysisAndWait(window, QDir(guitest::testDataDir()).filePath("small_analysis.json")));
         AnalysisJobRunner* jobs = window.jobRunner();
         QSignalSpy progressed(jobs, &AnalysisJobRunner::progressed);
         QSignalSpy cancelled(jobs, &AnalysisJobRunner::cancelled);

@@ -21,6 +21,7 @@
 #include "app/gui/job_panel.h"
 #include "app/gui/main_window.h"
 #include "tests/gui/gui_test_registry.h"
+#include "tests/gui/open_analysis.h"
 #include "widgets/gallery/eigenfilter_gallery.h"
 
 using namespace codescope;
@@ -160,7 +161,7 @@ private Q_SLOTS:
         QVERIFY(!pane->computeButton()->isEnabled()); // nothing open
 
         // An analysis read from JSON does not say how to reopen its model: the button says so.
-        QVERIFY(window.openAnalysisFile(QDir(guitest::testDataDir()).filePath("small_analysis.json")));
+        QVERIFY(guitest::openAnalysisAndWait(window, QDir(guitest::testDataDir()).filePath("small_analysis.json")));
         QVERIFY(!pane->computeButton()->isEnabled());
         QVERIFY(pane->computeButton()->toolTip().contains("reopen"));
 

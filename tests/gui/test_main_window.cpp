@@ -24,6 +24,7 @@
 #include "app/gui/recent_files.h"
 #include "app/gui/start_page.h"
 #include "tests/gui/gui_test_registry.h"
+#include "tests/gui/open_analysis.h"
 #include "tests/gui/pdf_inspection.h"
 #include "widgets/charts/alpha_depth_view.h"
 #include "widgets/charts/spectrum_view.h"
@@ -80,7 +81,7 @@ private Q_SLOTS:
     }
 
     void opensTheFixtureIntoListAndViews() {
-        QVERIFY(m_window->openAnalysisFile(fixture()));
+        QVERIFY(guitest::openAnalysisAndWait(*m_window, fixture()));
         QVERIFY(!m_window->isShowingStartPage());
         QVERIFY(m_window->windowTitle().contains("small_analysis.json"));
         QTreeWidget* tree = m_window->layerList()->tree();
@@ -101,7 +102,7 @@ private Q_SLOTS:
     }
 
     void selectingLayersDrivesEveryView() {
-        QVERIFY(m_window->openAnalysisFile(fixture()));
+        QVERIFY(guitest::openAnalysisAndWait(*m_window, fixture()));
         QTreeWidget* tree = m_window->layerList()->tree();
         // Click the third row, then Ctrl-click the fourth, as a user would.
         const QRect third = tree->visualItemRect(tree->topLevelItem(2));
@@ -138,7 +139,7 @@ private Q_SLOTS:
     }
 
     void aBadFileIsADialogAndTheAppStaysUsable() {
-        QVERIFY(m_window->openAnalysisFile(fixture()));
+        QVERIFY(guitest::openAnalysisAndWait(*m_window, fixture()));
         QTemporaryDir dir;
         const QString bad = dir.filePath("truncated.json");
         {
@@ -146,7 +147,7 @@ private Q_SLOTS:
             QVERIFY(file.open(QIODevice::WriteOnly));
             file.write("{\"layers\": [{\"name\": \"a\", ");
         }
-        QVERIFY(!m_window->openAnalysisFile(bad));
+        QVERIFY(!guitest::openAnalysisAndWait(*m_window, bad));
         const QList<QMessageBox*> dialogs = errorDialogs(m_window.get());
         QCOMPARE(dialogs.size(), 1);
         QVERIFY2(dialogs.front()->text().contains("truncated.json"), qPrintable(dialogs.front()->text()));
@@ -158,10 +159,10 @@ private Q_SLOTS:
         // What was open is still open, and the app still works.
         QCOMPARE(m_window->layerList()->tree()->topLevelItemCount(), 4);
         QVERIFY(m_window->windowTitle().contains("small_analysis.json"));
-        QVERIFY(!m_window->openAnalysisFile(dir.filePath("missing.json")));
+        QVERIFY(!guitest::openAnalysisAndWait(*m_window, dir.filePath("missing.json")));
         for (QMessageBox* box : errorDialogs(m_window.get()))
             box->accept();
-        QVERIFY(m_window->openAnalysisFile(fixture()));
+        QVERIFY(guitest::openAnalysisAndWait(*m_window, fixture()));
     }
 
     void opensASweepAndTheSliderSwitchesEveryView() {
@@ -218,7 +219,7 @@ private Q_SLOTS:
         QCOMPARE(guitest::pdfPageCount(report), 7); // each run's spectrum, alpha vs depth, 4 coding plots
 
         // Opening a single analysis afterwards closes the sweep and hides the slider.
-        QVERIFY(m_window->openAnalysisFile(fixture()));
+        QVERIFY(guitest::openAnalysisAndWait(*m_window, fixture()));
         QVERIFY(!session->hasSweep());
         QVERIFY(!slider->isVisible());
         QVERIFY(!m_window->views()->isTabEnabled(
@@ -265,7 +266,7 @@ private Q_SLOTS:
     }
 
     void exportsFiguresAndTheReport() {
-        QVERIFY(m_window->openAnalysisFile(fixture()));
+        QVERIFY(guitest::openAnalysisAndWait(*m_window, fixture()));
         m_window->session()->setSelectedLayers({"conv1.relu", "fc1.relu"});
         const QString out = guitest::artifactsDir();
         QSignalSpy exported(m_window->exports(), &ExportController::exported);
@@ -312,12 +313,12 @@ private Q_SLOTS:
 
         const QString saved = QDir(out).filePath("app_saved_analysis.json");
         QCOMPARE(m_window->exports()->saveAnalysis(saved), QString());
-        QVERIFY(m_window->openAnalysisFile(saved));
+        QVERIFY(guitest::openAnalysisAndWait(*m_window, saved));
         QCOMPARE(m_window->layerList()->tree()->topLevelItemCount(), 4);
     }
 
     void theSessionIsOfferedAndRestoredAfterARestart() {
-        QVERIFY(m_window->openAnalysisFile(fixture()));
+        QVERIFY(guitest::openAnalysisAndWait(*m_window, fixture()));
         m_window->session()->setSelectedLayers({"conv1.relu", "fc1.relu"});
         m_window->views()->setCurrentIndex(1);
         m_window.reset();
@@ -326,21 +327,26 @@ private Q_SLOTS:
         QVERIFY(button);
         QVERIFY(!button->isHidden());
         QVERIFY2(button->text().contains("small_analysis.json"), qPrintable(button->text()));
+        QSignalSpy opened(&again, &MainWindow::analysisOpened); // the file is read on a worker
         button->click();
+        QVERIFY(opened.wait(20000));
+        QVERIFY(opened.last().at(1).toBool());
         QVERIFY(!again.isShowingStartPage());
         QCOMPARE(again.session()->selectedLayers(), (QStringList{"conv1.relu", "fc1.relu"}));
         QCOMPARE(again.views()->currentIndex(), 1);
     }
 
     void recentFilesSurviveARestart() {
-        QVERIFY(m_window->openAnalysisFile(fixture()));
+        QVERIFY(guitest::openAnalysisAndWait(*m_window, fixture()));
         m_window.reset();
         MainWindow again;
         QCOMPARE(again.recentFiles()->files().value(0), QFileInfo(fixture()).absoluteFilePath());
         QListWidget* list = again.startPage()->recentList();
         QVERIFY(list->count() >= 1);
         QCOMPARE(list->item(0)->data(Qt::UserRole).toString(), QFileInfo(fixture()).absoluteFilePath());
+        QSignalSpy opened(&again, &MainWindow::analysisOpened);
         Q_EMIT list->itemActivated(list->item(0)); // double-click / Enter on the start page
+        QVERIFY(opened.wait(20000));
         QVERIFY(!again.isShowingStartPage());
     }
 

@@ -21,6 +21,8 @@ struct AlphaDepthSeries {
     QString runLabel;
     double dropout = std::numeric_limits<double>::quiet_NaN(); ///< the run's dropout rate; NaN = unknown
     std::vector<AlphaDepthPoint> points;
+    /// Drawn as markers only (a scatter, e.g. measured points over a closed-form curve, Fig. 1c), with no line.
+    bool pointsOnly = false;
 };
 
 /// How a run plot names its axes, its points and their intervals. The defaults are the alpha-vs-depth figure's; the

@@ -86,6 +86,7 @@ QString AlphaDepthView::readoutText() const {
 void AlphaDepthView::rebuild() {
     m_chart->removeAllSeries(); // deletes them
     m_runLines.clear();
+    m_runPoints.clear();
     m_errorBars.clear();
 
     double xMin = std::numeric_limits<double>::infinity(), xMax = -xMin;
@@ -166,19 +167,40 @@ void AlphaDepthView::rebuild() {
     }
     for (const AlphaDepthSeries& run : m_series) {
         auto* line = new QLineSeries;
-        line->setName(std::isfinite(run.dropout) && !m_axes.shadeName.isEmpty()
-                          ? tr("%1 (%2 %3)").arg(run.runLabel, m_axes.shadeName).arg(run.dropout, 0, 'g', 3)
-                          : run.runLabel);
+        const QString name = std::isfinite(run.dropout) && !m_axes.shadeName.isEmpty()
+                                 ? tr("%1 (%2 %3)").arg(run.runLabel, m_axes.shadeName).arg(run.dropout, 0, 'g', 3)
+                                 : run.runLabel;
+        line->setName(name);
         for (const AlphaDepthPoint& p : run.points)
             line->append(p.depth, p.alpha);
         QColor colour = dropoutGreen(run.dropout, dropoutMin, dropoutMax);
         QPen pen(colour);
         pen.setWidthF(m_axes.connectInXOrder ? 2.2 : 0.8);
+        if (run.pointsOnly) {
+            // The line stays (the read-out maps points through it) but draws nothing; a scatter draws the markers,
+            // outlined in white so that they read over the curves beneath.
+            line->setPen(Qt::NoPen);
+            line->setPointsVisible(false);
+            attachSeries(m_chart, line, {m_xAxis, m_yAxis});
+            hideFromLegend(m_chart, line);
+            auto* points = new QScatterSeries;
+            points->setName(name);
+            points->replace(line->points());
+            points->setMarkerShape(QScatterSeries::MarkerShapeCircle);
+            points->setMarkerSize(11);
+            points->setColor(colour);
+            points->setBorderColor(Qt::white);
+            attachSeries(m_chart, points, {m_xAxis, m_yAxis});
+            m_runLines.push_back(line);
+            m_runPoints.push_back(points);
+            continue;
+        }
         line->setPen(pen);
         line->setPointsVisible(true);
         line->setMarkerSize(8);
         attachSeries(m_chart, line, {m_xAxis, m_yAxis});
         m_runLines.push_back(line);
+        m_runPoints.push_back(nullptr);
     }
 
     m_selection = new QScatterSeries;

@@ -35,8 +35,11 @@ public:
     const std::vector<AlphaDepthSeries>& series() const { return m_series; }
     QChart* chart() const { return m_chart; }
     QChartView* chartView() const { return m_view; }
-    /// One line per run, parallel to series().
+    /// One line per run, parallel to series(). A points-only run's line holds its points but draws nothing and has
+    /// no legend entry: its markers are in runPoints().
     const std::vector<QLineSeries*>& runLines() const { return m_runLines; }
+    /// The markers of each points-only run (AlphaDepthSeries::pointsOnly), parallel to series(); null for a line.
+    const std::vector<QScatterSeries*>& runPoints() const { return m_runPoints; }
     /// One polyline per point with an interval, runs in order.
     const std::vector<QLineSeries*>& errorBars() const { return m_errorBars; }
     /// The dashed reference line (alpha = -1 by default) across the whole x range; null without one.
@@ -63,6 +66,7 @@ private:
     QValueAxis* m_yAxis;
     QLineSeries* m_reference = nullptr;
     std::vector<QLineSeries*> m_runLines;
+    std::vector<QScatterSeries*> m_runPoints;
     std::vector<QLineSeries*> m_errorBars;
     QScatterSeries* m_selection = nullptr;
     QScatterSeries* m_marker = nullptr;

@@ -12,6 +12,7 @@
 #include <QPainter>
 #include <QPdfWriter>
 #include <QSaveFile>
+#include <QTextDocument>
 #include <QWidget>
 #include <cmath>
 #include <functional>
@@ -199,6 +200,20 @@ ExportResult exportReportPdf(const QString& reportTitle, const std::vector<Repor
             }
         }
         painter.end();
+        return {};
+    });
+}
+
+ExportResult exportHtmlPdf(const QString& html, const QString& path) {
+    return writeAtomically(path, [&](QSaveFile& file) -> QString {
+        QPdfWriter writer(&file);
+        writer.setCreator(QStringLiteral("Codescope"));
+        writer.setResolution(kLogicalDpi);
+        writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait, QMarginsF(40, 40, 40, 40),
+                                         QPageLayout::Point));
+        QTextDocument document;
+        document.setHtml(html);
+        document.print(&writer);
         return {};
     });
 }

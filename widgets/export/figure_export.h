@@ -47,4 +47,8 @@ ExportResult exportFigurePng(QWidget* figure, const QString& path, int dpi);
 /// the page's title, its figure scaled to fit, and its caption. Fails without writing if `pages` is empty.
 ExportResult exportReportPdf(const QString& reportTitle, const std::vector<ReportPage>& pages, const QString& path);
 
+/// Writes an HTML page (Qt's rich-text subset: headings, paragraphs, spans with background colours) as a paged
+/// A4 portrait vector PDF, text kept as text: how token trajectories are printed.
+ExportResult exportHtmlPdf(const QString& html, const QString& path);
+
 } // namespace codescope::widgets

@@ -1,0 +1,43 @@
+#pragma once
+// The "Explanations" tab (paper Fig. 7b): the explanation score of single neurons and of random projections against
+// layer depth. Scores come from a file written by `codescope-cli explain --json` (Open scores…), or are computed for
+// the open language analysis through the OpenAI-compatible endpoint configured in the environment
+// (CODESCOPE_EXPLAIN_URL, CODESCOPE_EXPLAINER_MODEL, ...); without one the tab says so and the rest of the app works.
+#include <QString>
+#include <QWidget>
+#include <vector>
+
+#include "core/explain/explanations_file.h"
+#include "widgets/charts/alpha_depth_series.h"
+
+class QPushButton;
+
+namespace codescope::gui {
+
+class AnalysisSession;
+class TheoryComputePane;
+
+/// What the plot is given: two series, "single neurons" and "random projections", one point per layer at its depth
+/// with the mean score and its 95% interval.
+std::vector<widgets::AlphaDepthSeries> explanationSeries(const std::vector<explain::DepthScore>& scores);
+/// Score (correlation of simulated and true activations) against depth, with a dashed line at 0.
+widgets::RunPlotAxes explanationAxes();
+
+class ExplanationPane : public QWidget {
+    Q_OBJECT
+public:
+    explicit ExplanationPane(AnalysisSession* session, QWidget* parent = nullptr);
+
+    TheoryComputePane* computePane() const { return m_pane; }
+    /// Reads `path` in the background and plots it (what Open scores… does after its dialog).
+    bool openScores(const QString& path);
+
+private:
+    void useEndpointCompute();
+
+    AnalysisSession* m_session;
+    TheoryComputePane* m_pane;
+    QPushButton* m_open;
+};
+
+} // namespace codescope::gui

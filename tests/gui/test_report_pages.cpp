@@ -1,0 +1,101 @@
+// The report's page list: after the views' figures, the eigenfilter gallery where one was computed, and the 3-D
+// projection curves where the selected layers have them. This runs offscreen, without OpenGL, so the 3-D page is the
+// note page `codescope-cli report` makes (the OpenGL image path is what the app takes on a display).
+#include <QDir>
+#include <QLabel>
+#include <QTest>
+#include <cmath>
+
+#include "app/gui/analysis_session.h"
+#include "app/gui/analysis_views.h"
+#include "app/gui/eigenfilter_pane.h"
+#include "app/gui/report_pages.h"
+#include "app/gui/sweep_loader.h"
+#include "tests/gui/gui_test_registry.h"
+#include "tests/gui/pdf_inspection.h"
+#include "widgets/gallery/eigenfilter_gallery.h"
+#include "widgets/projection3d/vtk_opengl_widget.h"
+
+using namespace codescope;
+using namespace codescope::gui;
+
+namespace {
+
+const widgets::ReportPage* pageWith(const ReportPages& report, const QString& captionPart) {
+    for (const widgets::ReportPage& page : report.pages())
+        if (page.caption.contains(captionPart)) return &page;
+    return nullptr;
+}
+
+} // namespace
+
+class ReportPagesTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void includesTheGalleryAndTheProjectionCurvesWhereTheyExist() {
+        AnalysisSession session;
+        AnalysisViews views(&session);
+        views.resize(1000, 700);
+        SweepReadResult read = readSweep(QDir(guitest::testDataDir()).filePath("sweep"));
+        QVERIFY2(read.ok(), qPrintable(read.error));
+        session.setSweep(std::move(read.runs), read.folder);
+
+        // No curves selected, no filters computed: neither page.
+        session.setSelectedLayers({});
+        const std::size_t plain = ReportPages(session, views).pages().size();
+        {
+            const ReportPages report(session, views);
+            QVERIFY(!pageWith(report, "Fig. 3d"));
+            QVERIFY(!pageWith(report, "Fig. 4b"));
+        }
+
+        // A layer with kept curves (the fixture keeps none: three projections of a circle are added), and a gallery
+        // of two filters.
+        Analysis analysis = session.analysis();
+        QVERIFY(analysis.layers.front().coding);
+        Eigen::MatrixXd circle(24, 3);
+        for (Eigen::Index t = 0; t < circle.rows(); ++t)
+            circle.row(t) << std::cos(0.26 * t), std::sin(0.26 * t), 0.1 * t;
+        analysis.layers.front().coding->curves = circle;
+        session.setAnalysis(std::move(analysis)); // a single analysis now
+        const QString withCurves = QString::fromStdString(session.analysis().layers.front().layer.name);
+        session.setSelectedLayers({});
+        const std::size_t plainSingle = ReportPages(session, views).pages().size();
+        session.setSelectedLayers({withCurves});
+        widgets::GalleryImage image;
+        image.height = image.width = 4;
+        image.values.assign(16, 0.5);
+        image.title = "PC 1";
+        views.eigenfilterPane()->gallery()->setImages({image, image}, "Eigenfilters of a test layer");
+
+        const ReportPages report(session, views);
+        QCOMPARE(report.pages().size(), plainSingle + 2);
+        QVERIFY(plain > plainSingle); // the sweep's per-run spectra
+        const widgets::ReportPage* gallery = pageWith(report, "Fig. 3d");
+        QVERIFY(gallery);
+        auto* galleryFigure = qobject_cast<widgets::EigenfilterGallery*>(gallery->figure);
+        QVERIFY(galleryFigure);
+        QCOMPARE(galleryFigure->tileCount(), 2);
+        QVERIFY(gallery->caption.contains("Eigenfilters of a test layer"));
+        const widgets::ReportPage* curves = pageWith(report, "Fig. 4b");
+        QVERIFY(curves);
+        QCOMPARE(curves, &report.pages().back());
+        QVERIFY(curves->caption.contains(withCurves));
+        QCOMPARE(curves->title, QStringLiteral("Figure %1").arg(report.pages().size()));
+        auto* note = qobject_cast<QLabel*>(curves->figure);
+        QVERIFY(note);
+        QVERIFY(!widgets::VtkOpenGLWidget::openGLAvailable()); // offscreen
+        QVERIFY2(note->text().contains("OpenGL"), qPrintable(note->text()));
+
+        // And the PDF has every page.
+        const QString pdf = QDir(guitest::artifactsDir()).filePath("report_with_gallery_and_curves.pdf");
+        const widgets::ExportResult result = widgets::exportReportPdf(report.title(), report.pages(), pdf);
+        QVERIFY2(result.ok(), qPrintable(result.error));
+        QCOMPARE(guitest::pdfPageCount(pdf), static_cast<int>(report.pages().size()));
+        guitest::renderPdfPage(pdf, static_cast<int>(report.pages().size()) - 1,
+                               QDir(guitest::artifactsDir()).filePath("report_gallery_page.png"), 60);
+    }
+};
+
+CODESCOPE_GUI_TEST(ReportPagesTest)
+#include "test_report_pages.moc"

@@ -1,0 +1,171 @@
+// The Theory tabs: what their charts are given (eq. 1's curves with the toy models' points, MINE's bits per layer),
+// and that the computed series come from a background job that can be cancelled (waiting on signals only).
+#include <QChart>
+#include <QLineSeries>
+#include <QPushButton>
+#include <QScatterSeries>
+#include <QSignalSpy>
+#include <QTest>
+#include <cmath>
+
+#include "app/gui/analysis_session.h"
+#include "app/gui/analysis_views.h"
+#include "app/gui/theory_compute_pane.h"
+#include "app/gui/theory_view_models.h"
+#include "tests/gui/gui_test_registry.h"
+#include "widgets/charts/alpha_depth_view.h"
+
+using namespace codescope;
+using namespace codescope::gui;
+
+class TheoryViewsTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void toyModelsArePointsAtTheirSparsity() {
+        theory::ToySuperpositionResult result;
+        result.options.features = 20;
+        result.options.hidden = 5;
+        for (double s : {0.0, 0.9}) {
+            theory::ToySparsityResult row;
+            row.sparsity = s;
+            row.dimensionsPerFeature = s == 0.0 ? 1.0 : 0.3;
+            row.representedFeatures = s == 0.0 ? 5 : 17;
+            result.rows.push_back(row);
+        }
+        const widgets::AlphaDepthSeries series = toySuperpositionSeries(result, 3.0);
+        QVERIFY(series.pointsOnly);
+        QCOMPARE(series.dropout, 3.0);
+        QCOMPARE(series.points.size(), std::size_t(2));
+        QCOMPARE(series.points[1].depth, 0.9);
+        QCOMPARE(series.points[1].alpha, 0.3);
+        QVERIFY(series.points[1].layerName.contains("17 of 20"));
+    }
+
+    void pointsOnlySeriesAreDrawnAsAScatter() {
+        widgets::AlphaDepthView view;
+        view.setAxes(compressionAxes());
+        std::vector<widgets::AlphaDepthSeries> series = compressionSeries({8, 32});
+        widgets::AlphaDepthSeries toy;
+        toy.runLabel = "toy";
+        toy.pointsOnly = true;
+        toy.dropout = 3;
+        toy.points = {{0.5, "a", 0.6}, {0.1, "b", 0.95}};
+        series.push_back(toy);
+        view.setSeries(series);
+        QCOMPARE(view.runPoints().size(), series.size());
+        QCOMPARE(view.runLines().size(), series.size());
+        QVERIFY(!view.runPoints()[0]); // eq. 1's curves stay lines
+        QScatterSeries* points = view.runPoints().back();
+        QVERIFY(points);
+        QCOMPARE(points->count(), 2);
+        QCOMPARE(points->at(0), QPointF(0.1, 0.95)); // sorted by x like every series
+        QCOMPARE(points->name(), QStringLiteral("toy"));
+        QCOMPARE(view.runLines().back()->pen().style(), Qt::NoPen);
+        // The read-out finds a marker.
+        view.resize(800, 500);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.showReadoutNear(view.chart()->mapToPosition(QPointF(0.5, 0.6), points));
+        QVERIFY2(view.readoutText().contains("toy"), qPrintable(view.readoutText()));
+    }
+
+    void mineSeriesAreBitsPerLayerByDropout() {
+        std::vector<mine::DropoutMlpResult> results(2);
+        results[0].options.dropout = 0.1;
+        results[0].trainedNats = {std::log(2.0) * 3, std::log(2.0) * 2};
+        results[1].options.dropout = 0.5;
+        results[1].trainedNats = {std::log(2.0), std::log(2.0) * 0.5};
+        const std::vector<widgets::AlphaDepthSeries> series = mineLayerSeries(results);
+        QCOMPARE(series.size(), std::size_t(2));
+        QCOMPARE(series[1].dropout, 0.5);
+        QCOMPARE(series[0].points[0].depth, 1.0);
+        QCOMPARE(series[0].points[1].depth, 2.0);
+        QVERIFY(std::abs(series[0].points[0].alpha - 3.0) < 1e-12);
+        QVERIFY(std::abs(series[1].points[1].alpha - 0.5) < 1e-12);
+        QVERIFY(!series[0].pointsOnly);
+        const widgets::RunPlotAxes axes = mineLayerAxes(4);
+        QCOMPARE(axes.reference, 4.0);
+        QVERIFY(axes.yTitle.contains("bits"));
+    }
+
+    void mineComputesOneLinePerDropoutRate() {
+        mine::DropoutMlpOptions options = mineLayersGuiOptions();
+        options.depth = 2;
+        options.width = 8;
+        options.trainSteps = 30;
+        options.mine.steps = 20;
+        options.mine.evaluationSamples = 256;
+        double last = -1;
+        const std::vector<widgets::AlphaDepthSeries> series =
+            computeMineLayerSeries(options, {0.1, 0.5}, [&last](double f) { last = std::max(last, f); }, nullptr);
+        QCOMPARE(series.size(), std::size_t(2));
+        QCOMPARE(series[0].points.size(), std::size_t(2));
+        QCOMPARE(series[1].dropout, 0.5);
+        for (const auto& s : series)
+            for (const auto& p : s.points) QVERIFY(std::isfinite(p.alpha));
+        QVERIFY(last > 0.9);
+    }
+
+    void theRSTabTrainsToyModelsInTheBackground() {
+        AnalysisSession session;
+        AnalysisViews views(&session);
+        TheoryComputePane* pane = views.compressionPane();
+        const std::size_t curves = views.compressionView()->series().size();
+        QCOMPARE(curves, compressionSeries({8, 32}).size());
+        QSignalSpy computed(pane, &TheoryComputePane::computed);
+        views.resize(1000, 700);
+        views.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&views));
+        views.setCurrentWidget(pane); // first show starts the job
+        QVERIFY(pane->isRunning());
+        QVERIFY(!pane->computeButton()->isEnabled());
+        QVERIFY(pane->cancelButton()->isEnabled());
+        QVERIFY(computed.wait(60000));
+        QVERIFY(!pane->isRunning());
+        const std::vector<widgets::AlphaDepthSeries>& given = views.compressionView()->series();
+        QCOMPARE(given.size(), curves + 1);
+        const widgets::AlphaDepthSeries& toy = given.back();
+        QVERIFY(toy.pointsOnly);
+        QCOMPARE(toy.points.size(), toySuperpositionGuiOptions().sparsities.size());
+        for (const widgets::AlphaDepthPoint& p : toy.points) QVERIFY(p.alpha > 0 && std::isfinite(p.alpha));
+        // Dense inputs: about m of n features kept orthogonally, one dimension each (Elhage et al.).
+        QVERIFY2(toy.points.front().alpha > 0.7, qPrintable(QString::number(toy.points.front().alpha)));
+        QVERIFY(views.compressionView()->runPoints().back());
+        QVERIFY(pane->computeButton()->isEnabled());
+    }
+
+    void theMineTabComputesOnDemandAndCancels() {
+        AnalysisSession session;
+        AnalysisViews views(&session);
+        TheoryComputePane* pane = views.minePane();
+        QCOMPARE(views.tabText(views.indexOf(pane)), QStringLiteral("Theory: MINE"));
+        views.setCurrentWidget(pane);
+        QVERIFY(!pane->isRunning()); // MINE runs on Compute only
+        QVERIFY(views.minePane()->view()->series().empty());
+        QSignalSpy cancelled(pane, &TheoryComputePane::cancelled);
+        pane->computeButton()->click();
+        QVERIFY(pane->isRunning());
+        pane->cancelButton()->click();
+        QVERIFY(cancelled.wait(60000));
+        QVERIFY(!pane->isRunning());
+        QVERIFY(pane->computedSeries().empty());
+        QVERIFY(pane->computeButton()->isEnabled());
+    }
+
+    void aFailingJobIsReportedAndThePaneStaysUsable() {
+        TheoryComputePane pane;
+        pane.setCompute([](const ProgressCallback&, const CancelToken*) -> std::vector<widgets::AlphaDepthSeries> {
+            throw InputError("bad options");
+        }, "fails");
+        QSignalSpy failed(&pane, &TheoryComputePane::failed);
+        QVERIFY(pane.compute());
+        QVERIFY(!pane.compute()); // one job at a time
+        QVERIFY(failed.wait(10000));
+        QCOMPARE(failed.first().first().toString(), QStringLiteral("bad options"));
+        QVERIFY(pane.statusText().contains("bad options"));
+        QVERIFY(pane.computeButton()->isEnabled());
+    }
+};
+
+CODESCOPE_GUI_TEST(TheoryViewsTest)
+#include "test_theory_views.moc"
