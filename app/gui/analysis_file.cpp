@@ -20,6 +20,35 @@ namespace {
 // not one of ours and would only stall the app.
 constexpr qint64 kMaxFileBytes = qint64(512) << 20;
 
+// How to reopen the model and its data (for the jobs on one layer: eigenfilters, token trajectories), kept beside
+// the report's own fields under a key the CLI's reader ignores.
+constexpr const char* kReopenKey = "codescope_app_reopen";
+
+nlohmann::json reopenJson(const Analysis& analysis) {
+    return {{"model", analysis.modelSpecPath},     {"model_is_run", analysis.modelIsRun},
+            {"input_shape", analysis.inputShape},  {"dataset", analysis.datasetSpec},
+            {"tokenizer", analysis.tokenizerDir},  {"context_length", analysis.contextLength}};
+}
+
+// Fills the reopen fields from `text` where it has them; an analysis without (the CLI's) stays as it is.
+void readReopen(const std::string& text, Analysis& analysis) {
+    const nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
+    if (json.is_discarded() || !json.is_object() || !json.contains(kReopenKey)) return;
+    const nlohmann::json& reopen = json[kReopenKey];
+    try {
+        analysis.modelSpecPath = reopen.value("model", std::string());
+        analysis.modelIsRun = reopen.value("model_is_run", false);
+        analysis.inputShape = reopen.value("input_shape", std::vector<std::int64_t>{});
+        analysis.datasetSpec = reopen.value("dataset", std::string());
+        analysis.tokenizerDir = reopen.value("tokenizer", std::string());
+        analysis.contextLength = reopen.value("context_length", std::int64_t{0});
+    } catch (const nlohmann::json::exception&) {
+        // A damaged reopen block only costs the per-layer jobs: the spectra are still shown.
+        analysis.modelSpecPath.clear();
+        analysis.datasetSpec.clear();
+    }
+}
+
 } // namespace
 
 QString AnalysisFileError::message() const {
@@ -39,6 +68,7 @@ AnalysisReadResult parseAnalysisJson(const std::string& text, const QString& pat
         analysis.dataset = std::move(report.dataset);
         analysis.samples = report.samples;
         analysis.layers = std::move(report.layers);
+        readReopen(text, analysis);
         result.analysis = std::move(analysis);
     } catch (const results::LayerReportError& error) {
         result.error.offset = error.byteOffset();
@@ -73,8 +103,12 @@ AnalysisReadResult readAnalysisFile(const QString& path) {
 }
 
 QString writeAnalysisFile(const Analysis& analysis, const QString& path) {
-    const std::string json =
-        results::layerSpectraJson(analysis.model, analysis.dataset, analysis.samples, analysis.layers);
+    std::string json = results::layerSpectraJson(analysis.model, analysis.dataset, analysis.samples, analysis.layers);
+    if (!analysis.modelSpecPath.empty()) {
+        nlohmann::json withReopen = nlohmann::json::parse(json);
+        withReopen[kReopenKey] = reopenJson(analysis);
+        json = withReopen.dump(1) + "\n";
+    }
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) return QObject::tr("%1: cannot write (%2)").arg(path, file.errorString());
     file.write(json.data(), static_cast<qint64>(json.size()));

@@ -90,7 +90,9 @@ void ReportPages::addProjectionPage(const AnalysisSession& session, const Analys
     // offscreen into an image (VtkOpenGLWidget::renderImage, i.e. its framebuffer) and the page shows that image.
     // That needs an OpenGL context, which each view gets when first shown: on a platform without OpenGL (`codescope-
     // cli report` runs Qt offscreen) or before the 3-D tab was ever opened there is none, and the page says so in
-    // place of the figure rather than showing blank views.
+    // place of the figure rather than showing blank views. Without OpenGL at all the page is left out: a report made
+    // offscreen (`codescope-cli report`) holds only figures, and its README entry says the 3-D page is the app's.
+    if (!widgets::VtkOpenGLWidget::openGLAvailable()) return;
     widgets::ProjectionGridView* grid = views.projectionView();
     bool rendered = widgets::VtkOpenGLWidget::openGLAvailable() && grid->layerCount() > 0;
     for (int i = 0; rendered && i < grid->layerCount(); ++i) rendered = grid->view(i)->context() != nullptr;
@@ -105,11 +107,8 @@ void ReportPages::addProjectionPage(const AnalysisSession& session, const Analys
         figure->setPixmap(QPixmap::fromImage(image));
     } else {
         figure->setWordWrap(true);
-        figure->setText(widgets::VtkOpenGLWidget::openGLAvailable()
-                            ? QObject::tr("The 3-D curves were not drawn yet: open the “3-D curves” tab once, then "
-                                          "export the report again to include them.")
-                            : QObject::tr("The 3-D curves need OpenGL, which this report was made without; export "
-                                          "the report from the app to include them."));
+        figure->setText(QObject::tr("The 3-D curves were not drawn yet: open the “3-D curves” tab once, then export "
+                                    "the report again to include them."));
     }
     m_pages.push_back({figure.get(), QObject::tr("Figure %1").arg(m_pages.size() + 1), caption});
     m_snapshots.push_back(std::move(figure));

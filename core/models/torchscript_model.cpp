@@ -172,6 +172,13 @@ const Activation* activationOfOp(c10::Symbol kind) {
 const Activation* activationOfModule(const std::string& className) {
     for (const Activation& a : activations())
         if (className == a.moduleClass) return &a;
+    // Libraries wrap their own activation modules: Hugging Face's GPT-2 runs NewGELUActivation (a tanh formula, no
+    // aten::gelu), others GELUActivation, FastGELUActivation, QuickGELUActivation, SiLUActivation. Their outputs are
+    // the MLP activations a user asks for, so they get the activation's kind.
+    std::string lower(className);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    for (const Activation& a : activations())
+        if (lower.find(a.kind) != std::string::npos && lower.find("activation") != std::string::npos) return &a;
     return nullptr;
 }
 
@@ -423,8 +430,9 @@ private:
                 values.push_back(node->input(0));
             } else if (const Activation* activation = activationOfOp(node->kind())) {
                 const std::string& owner = inliner.ownerOf(node);
-                // The op inside an nn.ReLU / nn.GELU / ... module is that module's output, listed under its name.
-                if (inliner.classOf(owner) == activation->moduleClass) continue;
+                // The ops inside an nn.ReLU / nn.GELU / NewGELUActivation ... module make that module's output,
+                // listed under its name (a tanh inside a GELU formula is not a layer of its own).
+                if (activationOfModule(inliner.classOf(owner))) continue;
                 const std::string base = owner.empty() ? activation->kind : owner + "." + activation->kind;
                 int& number = functionalCalls[base];
                 ++number;

@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include "core/results/layer_report_reader.h"
 #include <cmath>
 
 #include "app/gui/analysis_file.h"
@@ -98,6 +99,35 @@ private Q_SLOTS:
             QCOMPARE(std::isnan(x.spectrum.alphaCiHi), std::isnan(y.spectrum.alphaCiHi));
         }
         QVERIFY(!writeAnalysisFile(*read.analysis, dir.filePath("missing/folder/a.json")).isEmpty());
+    }
+
+    void howToReopenTheModelSurvivesTheRoundTrip() {
+        AnalysisReadResult read = readAnalysisFile(fixture());
+        QVERIFY(read.ok());
+        QVERIFY(!canReopenModel(*read.analysis)); // the CLI's file names its model for people only
+        Analysis analysis = *read.analysis;
+        analysis.modelSpecPath = "/runs/tiny-lm";
+        analysis.modelIsRun = true;
+        analysis.datasetSpec = "text:/corpus.txt";
+        analysis.tokenizerDir = "/tok";
+        analysis.contextLength = 32;
+        QTemporaryDir dir;
+        const QString path = dir.filePath("reopen.json");
+        QCOMPARE(writeAnalysisFile(analysis, path), QString());
+        const AnalysisReadResult again = readAnalysisFile(path);
+        QVERIFY2(again.ok(), qPrintable(again.error.message()));
+        QVERIFY(canReopenModel(*again.analysis));
+        QCOMPARE(again.analysis->modelSpecPath, std::string("/runs/tiny-lm"));
+        QVERIFY(again.analysis->modelIsRun);
+        QCOMPARE(again.analysis->datasetSpec, std::string("text:/corpus.txt"));
+        QCOMPARE(again.analysis->tokenizerDir, std::string("/tok"));
+        QCOMPARE(again.analysis->contextLength, std::int64_t(32));
+        QVERIFY(isLanguageAnalysis(*again.analysis));
+        // The core's reader (codescope-cli report) still reads the file.
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(results::parseLayerReport(file.readAll().toStdString(), "reopen.json").layers.size(),
+                 read.analysis->layers.size());
     }
 
     void codingRecordsSurviveTheRoundTrip() {

@@ -3,6 +3,7 @@
 // screenshot in the artifacts folder, checked for curve colours). They draw with OpenGL, so ctest runs this class
 // under xvfb-run with the xcb platform (tests/gui/CMakeLists.txt).
 #include <QAction>
+#include <QDir>
 #include <QGuiApplication>
 #include <QImage>
 #include <QLabel>
@@ -11,6 +12,10 @@
 #include <cmath>
 #include <random>
 
+#include "app/gui/analysis_session.h"
+#include "app/gui/analysis_views.h"
+#include "app/gui/report_pages.h"
+#include "app/gui/sweep_loader.h"
 #include "tests/gui/gui_test_registry.h"
 #include "widgets/export/figure_export.h"
 #include "widgets/projection3d/projection_grid_view.h"
@@ -326,6 +331,39 @@ private Q_SLOTS:
         QCOMPARE(grid.layerCount(), 1);
         QVERIFY(grid.view(0)->tubes()); // new and reused views follow the grid's setting
         QCOMPARE(grid.view(0)->sceneSummary().curves, 4);
+    }
+
+    // The app's PDF report on a display: the 3-D tab's curves become a page with their picture (offscreen, where
+    // there is no OpenGL, ReportPagesTest checks that the page is left out).
+    void reportOnADisplayHasTheCurvesPicture() {
+        codescope::gui::AnalysisSession session;
+        codescope::gui::AnalysisViews views(&session);
+        codescope::gui::SweepReadResult read =
+            codescope::gui::readSweep(QDir(codescope::guitest::testDataDir()).filePath("sweep"));
+        QVERIFY2(read.ok(), qPrintable(read.error));
+        session.setSweep(std::move(read.runs), read.folder);
+        codescope::gui::Analysis analysis = session.analysis();
+        QVERIFY(analysis.layers.front().coding);
+        Eigen::MatrixXd loop(60, 6);
+        for (Eigen::Index t = 0; t < loop.rows(); ++t)
+            loop.row(t) << std::cos(0.1 * t), std::sin(0.1 * t), 0.02 * t, std::sin(0.2 * t), std::cos(0.1 * t), 0.3;
+        analysis.layers.front().coding->curves = loop;
+        session.setAnalysis(std::move(analysis));
+        session.setSelectedLayers({QString::fromStdString(session.analysis().layers.front().layer.name)});
+        views.setCurrentWidget(views.projectionView());
+        QVERIFY(shownWithOpenGL(views, QSize(1100, 700)));
+        const codescope::gui::ReportPages report(session, views);
+        const codescope::widgets::ReportPage* curves = nullptr;
+        for (const codescope::widgets::ReportPage& page : report.pages())
+            if (page.caption.contains("Fig. 4b")) curves = &page;
+        QVERIFY(curves);
+        auto* figure = qobject_cast<QLabel*>(curves->figure);
+        QVERIFY(figure);
+        QVERIFY(!figure->pixmap().isNull());
+        const QImage picture = figure->pixmap().toImage();
+        QVERIFY(colouredPixels(picture, picture.rect()) > 200);
+        const QString pdf = codescope::guitest::artifactsDir() + "/report_with_3d_curves.pdf";
+        QVERIFY(codescope::widgets::exportReportPdf(report.title(), report.pages(), pdf).ok());
     }
 };
 

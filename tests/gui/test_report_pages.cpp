@@ -1,8 +1,8 @@
 // The report's page list: after the views' figures, the eigenfilter gallery where one was computed, and the 3-D
-// projection curves where the selected layers have them. This runs offscreen, without OpenGL, so the 3-D page is the
-// note page `codescope-cli report` makes (the OpenGL image path is what the app takes on a display).
+// projection curves where the selected layers have them and OpenGL can draw them. This runs offscreen, without
+// OpenGL, as `codescope-cli report` does: there the 3-D page is left out (ProjectionView3DTest, on a display,
+// checks the page with its picture).
 #include <QDir>
-#include <QLabel>
 #include <QTest>
 #include <cmath>
 
@@ -69,23 +69,18 @@ private Q_SLOTS:
         views.eigenfilterPane()->gallery()->setImages({image, image}, "Eigenfilters of a test layer");
 
         const ReportPages report(session, views);
-        QCOMPARE(report.pages().size(), plainSingle + 2);
+        QVERIFY(!widgets::VtkOpenGLWidget::openGLAvailable()); // offscreen
+        QCOMPARE(report.pages().size(), plainSingle + 1);      // the gallery; no 3-D page without OpenGL
         QVERIFY(plain > plainSingle); // the sweep's per-run spectra
         const widgets::ReportPage* gallery = pageWith(report, "Fig. 3d");
         QVERIFY(gallery);
+        QCOMPARE(gallery, &report.pages().back());
         auto* galleryFigure = qobject_cast<widgets::EigenfilterGallery*>(gallery->figure);
         QVERIFY(galleryFigure);
         QCOMPARE(galleryFigure->tileCount(), 2);
         QVERIFY(gallery->caption.contains("Eigenfilters of a test layer"));
-        const widgets::ReportPage* curves = pageWith(report, "Fig. 4b");
-        QVERIFY(curves);
-        QCOMPARE(curves, &report.pages().back());
-        QVERIFY(curves->caption.contains(withCurves));
-        QCOMPARE(curves->title, QStringLiteral("Figure %1").arg(report.pages().size()));
-        auto* note = qobject_cast<QLabel*>(curves->figure);
-        QVERIFY(note);
-        QVERIFY(!widgets::VtkOpenGLWidget::openGLAvailable()); // offscreen
-        QVERIFY2(note->text().contains("OpenGL"), qPrintable(note->text()));
+        QCOMPARE(gallery->title, QStringLiteral("Figure %1").arg(report.pages().size()));
+        QVERIFY(!pageWith(report, "Fig. 4b"));
 
         // And the PDF has every page.
         const QString pdf = QDir(guitest::artifactsDir()).filePath("report_with_gallery_and_curves.pdf");

@@ -122,6 +122,24 @@ TEST(TorchScriptLanguageModel, DiscoversGeluAndBlockLayersPerToken) {
     EXPECT_EQ(byName["blocks.0.mlp.fc"].kind, "Linear");
 }
 
+TEST(TorchScriptLanguageModel, LibraryActivationModulesAreTheGeluLayerNotTheOpsInside) {
+    // Hugging Face's GPT-2 MLP: NewGELUActivation computes 0.5 x (1 + tanh(...)) itself.
+    models::ModelSpec spec;
+    spec.path = kDir + "/hf_gelu_traced.pt";
+    spec.takesTokens = true;
+    spec.contextLength = 6;
+    const models::LoadedModel loaded = models::openModel(spec);
+    const std::vector<LayerInfo> layers = loaded.model->discoverLayers(models::exampleInput(loaded));
+    std::vector<std::string> gelus;
+    for (const LayerInfo& layer : layers) {
+        EXPECT_EQ(layer.name.find("tanh"), std::string::npos) << layer.name;
+        if (layer.kind == "gelu") gelus.push_back(layer.name);
+    }
+    EXPECT_EQ(gelus, (std::vector<std::string>{"mlp.act"}));
+    const std::vector<at::Tensor> captured = loaded.model->capture(models::exampleInput(loaded), {"mlp.act"});
+    EXPECT_EQ(captured[0].sizes(), (std::vector<std::int64_t>{12, 32}));
+}
+
 TEST(TorchScriptLanguageModel, CaptureEqualsForwardHooks) {
     const nlohmann::json expected = readJson(kDir + "/lm_expected.json");
     const auto model = codescope::models::openModel({kDir + "/lm_traced.pt", false, {}, true, 8}).model;
