@@ -1,14 +1,13 @@
 #pragma once
-// Runs one analysis at a time on a worker thread and reports back on the GUI thread (DESIGN.md rule 3, after
-// PlotJuggler's FetchWorker): cancel is the core's atomic CancelToken set directly from the GUI thread, results come
-// back by value in signals, and no exception escapes the worker.
+// The app's analysis jobs (an analysis, the demo, a layer's eigenfilters), one at a time on a worker thread
+// (BackgroundTask: cancel by the core's CancelToken, results by value in signals, no exception escapes the worker),
+// with the signals the job panel and the main window listen to.
 #include <QElapsedTimer>
 #include <QObject>
-#include <QThreadPool>
-#include <memory>
 
 #include "app/gui/analysis.h"
 #include "app/gui/analysis_job.h"
+#include "app/gui/background_task.h"
 
 namespace codescope::gui {
 
@@ -19,7 +18,7 @@ public:
     /// Cancels a running job and waits for its worker to stop (at the core's next cancellation check).
     ~AnalysisJobRunner() override;
 
-    bool isRunning() const { return m_running; }
+    bool isRunning() const;
     /// Starts `request` on the worker thread; false (and nothing started) if a job is already running.
     bool start(const AnalysisRequest& request);
     /// Starts the demo (runDemo: train the default sweep into `folder` or reuse it, analyse every run); it ends with
@@ -47,17 +46,10 @@ Q_SIGNALS:
     void cancelled();
 
 private:
-    struct Job;
-    void deliver(int jobId, const std::function<void()>& onGuiThread);
-    /// Runs `work` on the worker; on success the closure it returns runs on the GUI thread, every failure becomes
-    /// failed() or cancelled().
     using Work = std::function<std::function<void()>(const AnalysisProgressCallback&, const CancelToken*)>;
     bool launch(const QString& description, Work work);
 
-    QThreadPool m_pool;
-    std::shared_ptr<Job> m_job;
-    int m_nextJobId = 1;
-    bool m_running = false;
+    BackgroundTask* m_task;
     QElapsedTimer m_clock;
 };
 

@@ -28,6 +28,12 @@ BackgroundTask::~BackgroundTask() {
 }
 
 bool BackgroundTask::start(Work work) {
+    return start(RateWork([work = std::move(work)](const RateProgress& progress, const CancelToken* cancel) {
+        return work([&progress](double fraction) { progress(fraction, 0.0); }, cancel);
+    }));
+}
+
+bool BackgroundTask::start(RateWork work) {
     if (m_running) return false;
     auto job = std::make_shared<Job>();
     job->id = m_nextJobId++;
@@ -36,10 +42,12 @@ bool BackgroundTask::start(Work work) {
     m_pool.start([this, job, work = std::move(work)] {
         QElapsedTimer throttle;
         throttle.start();
-        const ProgressCallback progress = [&](double fraction) {
+        // Throttled here: capture reports per batch, and a flood of queued calls would make the GUI thread do work
+        // it cannot draw anyway.
+        const RateProgress progress = [&](double fraction, double samplesPerSecond) {
             if (throttle.elapsed() < kProgressIntervalMs && fraction < 1.0) return;
             throttle.restart();
-            deliver(job->id, [this, fraction] { Q_EMIT progressed(fraction); });
+            deliver(job->id, [this, fraction, samplesPerSecond] { Q_EMIT progressed(fraction, samplesPerSecond); });
         };
         // Every outcome becomes a signal; m_running is cleared on the GUI thread before it is emitted.
         std::function<void()> outcome;
@@ -58,10 +66,12 @@ bool BackgroundTask::start(Work work) {
         } catch (const std::bad_alloc&) {
             outcome = [this] {
                 m_running = false;
-                Q_EMIT failed(tr("Out of memory."));
+                Q_EMIT failed(tr("Out of memory. Use fewer samples or layers, or a smaller input size."));
             };
         } catch (const std::exception& error) {
-            const QString message = QString::fromUtf8(error.what()).section('\n', 0, 0).trimmed().left(400);
+            // The first line only: LibTorch's messages carry a C++ backtrace after it.
+            QString message = QString::fromUtf8(error.what()).section('\n', 0, 0).trimmed();
+            if (message.size() > 400) message = message.left(400) + QStringLiteral("…");
             outcome = [this, message] {
                 m_running = false;
                 Q_EMIT failed(message.isEmpty() ? tr("unknown error") : message);
