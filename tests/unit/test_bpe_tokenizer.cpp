@@ -1,6 +1,7 @@
 // BpeTokenizer. Expected ids come from an independent reference: GPT-2's encoder.py algorithm run in Python with the
 // `regex` module on a small merges table learnt from the GPL-3 text (tests/data/make_tokenizer_fixtures.py), and
 // from Hugging Face's hand-made GPT-2 tokenizer test vocabulary, checked by hand below.
+#include "tests/unit/support/test_files.h"
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -15,6 +16,9 @@
 
 #include "core/common/input_error.h"
 #include "core/text/bpe_tokenizer.h"
+
+using codescope::test::errorOf;
+using codescope::test::writeBytes;
 
 namespace {
 
@@ -37,16 +41,6 @@ const BpeTokenizer& fixtureTokenizer() {
     return tokenizer;
 }
 
-// The message of the InputError that `work` throws, or a failure.
-template <typename F> std::string errorOf(F&& work) {
-    try {
-        work();
-    } catch (const InputError& error) {
-        return error.what();
-    }
-    ADD_FAILURE() << "no InputError thrown";
-    return {};
-}
 
 TEST(BpeTokenizerReference, EncodesAsGpt2ReferenceEncoder) {
     const BpeTokenizer& tokenizer = fixtureTokenizer();
@@ -122,21 +116,8 @@ TEST(BpeTokenizerReference, InvalidUtf8NamesByteOffset) {
     }
 }
 
-class BpeTokenizerFiles : public ::testing::Test {
+class BpeTokenizerFiles : public codescope::test::TempFolderTest {
 protected:
-    void SetUp() override {
-        std::string pattern = ::testing::TempDir() + "bpe_tokenizer_XXXXXX";
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-        m_dir = pattern;
-    }
-    void TearDown() override { std::filesystem::remove_all(m_dir); }
-
-    std::string file(const std::string& name, const std::string& text) {
-        const std::string path = m_dir + "/" + name;
-        std::ofstream(path, std::ios::binary) << text;
-        return path;
-    }
-
     // Hugging Face's GPT-2 tokenizer test vocabulary (transformers tests/models/gpt2/test_tokenization_gpt2.py).
     void writeTinyVocabulary(const std::string& merges = "#version: 0.2\n\u0120 l\n\u0120l o\n\u0120lo w\ne r\n\n") {
         const std::vector<std::string> tokens = {"l",
@@ -166,7 +147,6 @@ protected:
         file("merges.txt", merges);
     }
 
-    std::string m_dir;
 };
 
 TEST_F(BpeTokenizerFiles, HuggingFaceTinyVocabulary) {

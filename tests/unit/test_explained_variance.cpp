@@ -9,6 +9,7 @@
 
 #include "core/common/input_error.h"
 #include "core/data/synthetic_activations.h"
+#include "tests/unit/support/test_matrices.h"
 #include "core/projection/explained_variance.h"
 #include "core/projection/random_projection.h"
 
@@ -19,10 +20,7 @@ using namespace codescope::projection;
 
 constexpr double kPi = 3.14159265358979323846;
 
-// i.i.d. N(0, 1) entries, deterministic per seed: generated activations with a flat spectrum (exponent 0).
-Eigen::MatrixXd gaussianMatrix(Eigen::Index rows, Eigen::Index cols, std::uint64_t seed) {
-    return codescope::data::powerLawActivations(rows, cols, 0.0, seed).cast<double>();
-}
+using codescope::test::gaussianMatrix;
 
 // The definition, column by column: least squares on [1 z] for each target column, SSE and SST summed over the
 // non-constant columns.

@@ -1,6 +1,7 @@
 // Image data sets: IDX, CIFAR-10 binaries, PNG/JPEG folders and .npy stacks, opened through openDataset.
 // Valid files come from Python's gzip, numpy and PIL (tests/data/make_image_fixtures.py) with pixel values given by
 // small formulas restated here; broken files are built byte by byte (or cut from the fixtures) here, one defect each.
+#include "tests/unit/support/test_files.h"
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -43,10 +44,6 @@ std::string readBytes(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-void writeBytes(const std::string& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
 
 std::string bigEndian32(std::uint32_t value) {
     return {static_cast<char>(value >> 24), static_cast<char>(value >> 16 & 0xff), static_cast<char>(value >> 8 & 0xff),
@@ -112,22 +109,8 @@ std::vector<std::int64_t> labels(std::initializer_list<std::int64_t> values) {
     return values;
 }
 
-class ImageDatasetFiles : public ::testing::Test {
+class ImageDatasetFiles : public codescope::test::TempFolderTest {
 protected:
-    void SetUp() override {
-        std::string pattern = ::testing::TempDir() + "image_datasets_XXXXXX";
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-        m_dir = pattern;
-    }
-    void TearDown() override { std::filesystem::remove_all(m_dir); }
-
-    std::string file(const std::string& name, const std::string& bytes) {
-        const std::string path = m_dir + "/" + name;
-        std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-        writeBytes(path, bytes);
-        return path;
-    }
-
     std::string folder(const std::string& name) {
         const std::string path = m_dir + "/" + name;
         std::filesystem::create_directories(path);
@@ -146,7 +129,6 @@ protected:
         return path;
     }
 
-    std::string m_dir;
 };
 
 // --- IDX ---------------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // NpyMatrixReader and writeNpy. Valid files come from numpy itself (tests/data/make_npy_fixtures.py) and are
 // compared against the values numpy read back (expected.json), not against our own writer; malformed files are
 // built byte by byte here, one defect each.
+#include "tests/unit/support/test_files.h"
 #include <gtest/gtest.h>
 
 #include <Eigen/Core>
@@ -53,10 +54,6 @@ std::string readBytes(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-void writeBytes(const std::string& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
 
 // A .npy file as numpy lays it out: magic, version, header length (2 bytes for 1.0, 4 for 2.0/3.0), the dict
 // padded with spaces and '\n' to a 64-byte boundary, then `data`.
@@ -102,22 +99,8 @@ Eigen::MatrixXd readAll(NpyMatrixReader& reader) {
     return out;
 }
 
-class NpyReaderFiles : public ::testing::Test {
+class NpyReaderFiles : public codescope::test::TempFolderTest {
 protected:
-    void SetUp() override {
-        std::string pattern = ::testing::TempDir() + "npy_reader_XXXXXX";
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-        m_dir = pattern;
-    }
-    void TearDown() override { std::filesystem::remove_all(m_dir); }
-
-    std::string file(const std::string& name, const std::string& bytes) {
-        const std::string path = m_dir + "/" + name;
-        writeBytes(path, bytes);
-        return path;
-    }
-
-    std::string m_dir;
 };
 
 TEST(NpyReaderFixtures, MatchesNumpyValuesAndHeader) {

@@ -9,6 +9,7 @@
 
 #include "core/common/input_error.h"
 #include "core/data/synthetic_activations.h"
+#include "tests/unit/support/test_matrices.h"
 #include "core/projection/random_projection.h"
 
 namespace {
@@ -18,10 +19,7 @@ using namespace codescope::projection;
 
 constexpr double kPi = 3.14159265358979323846;
 
-// i.i.d. N(0, 1) entries, deterministic per seed: generated activations with a flat spectrum (exponent 0).
-Eigen::MatrixXd gaussianMatrix(Eigen::Index rows, Eigen::Index cols, std::uint64_t seed) {
-    return codescope::data::powerLawActivations(rows, cols, 0.0, seed).cast<double>();
-}
+using codescope::test::gaussianMatrix;
 
 // n frames of m units tracing one period of a smooth closed curve: unit j responds as cos(t + phase_j) (amplitude 1,
 // so every unit has variance 1/2 over the period).

@@ -14,6 +14,7 @@
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/unit/support/test_files.h"
 #include "core/common/input_error.h"
 #include "core/models/resnet_vae.h"
 #include "core/models/state_dict_io.h"
@@ -53,15 +54,7 @@ double maxAbsDiff(const at::Tensor& a, const at::Tensor& b) {
     return (a - b).abs().max().item<double>();
 }
 
-std::string errorOf(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const InputError& error) {
-        return error.what();
-    }
-    ADD_FAILURE() << "no InputError";
-    return {};
-}
+using codescope::test::errorOf;
 
 // A fresh folder under the system temp dir, removed with the fixture.
 class TempDir {

@@ -1,5 +1,6 @@
 // Token data sets: .npy files of ids written by numpy (tests/data/make_tokenizer_fixtures.py, expected ids in
 // expected.json), packing, and text files tokenised with the fixture tokenizer.
+#include "tests/unit/support/test_files.h"
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -14,6 +15,9 @@
 #include "core/common/input_error.h"
 #include "core/data/token_dataset.h"
 #include "core/text/bpe_tokenizer.h"
+
+using codescope::test::errorOf;
+using codescope::test::writeBytes;
 
 namespace {
 
@@ -44,15 +48,6 @@ std::int64_t vocabularySize() {
     return expectedJson().at("vocabularySize").get<std::int64_t>();
 }
 
-template <typename F> std::string errorOf(F&& work) {
-    try {
-        work();
-    } catch (const InputError& error) {
-        return error.what();
-    }
-    ADD_FAILURE() << "no InputError thrown";
-    return {};
-}
 
 void expectRows(const TokenSequences& sequences, std::int64_t contextLength) {
     const auto rows = numpyTokens();
@@ -126,23 +121,7 @@ TEST(TokenDatasetPack, PacksAndDropsRemainder) {
     EXPECT_NE(errorOf([&] { packTokens(ids, 0, "stream"); }).find("must be at least 1"), std::string::npos);
 }
 
-class TokenDatasetFiles : public ::testing::Test {
-protected:
-    void SetUp() override {
-        std::string pattern = ::testing::TempDir() + "token_dataset_XXXXXX";
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-        m_dir = pattern;
-    }
-    void TearDown() override { std::filesystem::remove_all(m_dir); }
-
-    std::string file(const std::string& name, const std::string& bytes) {
-        const std::string path = m_dir + "/" + name;
-        std::ofstream(path, std::ios::binary) << bytes;
-        return path;
-    }
-
-    std::string m_dir;
-};
+class TokenDatasetFiles : public codescope::test::TempFolderTest {};
 
 TEST_F(TokenDatasetFiles, TokenizesTextFileAsEncode) {
     const BpeTokenizer tokenizer = BpeTokenizer::fromDirectory(kTokenizerDir);
