@@ -10,10 +10,8 @@
 #include <cmath>
 #include <limits>
 
-#include "widgets/charts/chart_hover_tracker.h"
 #include "widgets/charts/chart_palette.h"
 #include "widgets/charts/chart_style.h"
-#include "widgets/charts/chart_with_readout.h"
 
 namespace codescope::widgets {
 
@@ -29,9 +27,8 @@ QString intervalText(const AlphaDepthPoint& p, const RunPlotAxes& axes) {
 } // namespace
 
 AlphaDepthView::AlphaDepthView(QWidget* parent)
-    : QWidget(parent), m_chart(new QChart), m_view(new QChartView(m_chart)), m_readout(new QLabel),
+    : ChartFigure(QStringLiteral("alphaDepthReadout"), parent),
       m_xAxis(new QValueAxis), m_yAxis(new QValueAxis) {
-    applyFigureStyle(m_chart);
     setTitle(tr("Power-law exponent α by layer depth"));
     m_xAxis->setTitleText(m_axes.xTitle);
     m_yAxis->setTitleText(m_axes.yTitle);
@@ -45,11 +42,6 @@ AlphaDepthView::AlphaDepthView(QWidget* parent)
     m_chart->addAxis(m_xAxis, Qt::AlignBottom);
     m_chart->addAxis(m_yAxis, Qt::AlignLeft);
 
-    layoutChartWithReadout(this, m_view, m_readout, QStringLiteral("alphaDepthReadout"));
-
-    auto* tracker = new ChartHoverTracker(m_view);
-    connect(tracker, &ChartHoverTracker::moved, this, &AlphaDepthView::showReadoutNear);
-    connect(tracker, &ChartHoverTracker::left, this, &AlphaDepthView::clearReadout);
     rebuild();
 }
 
@@ -73,14 +65,6 @@ void AlphaDepthView::setAxes(const RunPlotAxes& axes) {
 void AlphaDepthView::setSelectedLayers(const QStringList& layerNames) {
     m_selected = layerNames;
     rebuildSelection();
-}
-
-void AlphaDepthView::setTitle(const QString& title, const QString& subtitle) {
-    setFigureTitle(m_chart, title, subtitle);
-}
-
-QString AlphaDepthView::readoutText() const {
-    return m_readout->text();
 }
 
 void AlphaDepthView::rebuild() {
@@ -248,7 +232,7 @@ void AlphaDepthView::showReadoutNear(QPointF position) {
         clearReadout();
         return;
     }
-    m_readout->setText(tr("%1   ·   %2 (%3 %4)   ·   %5 = %6, %7")
+    setReadoutText(tr("%1   ·   %2 (%3 %4)   ·   %5 = %6, %7")
                            .arg(bestRun->runLabel, best->layerName, m_axes.xName)
                            .arg(best->depth, 0, 'g', 6)
                            .arg(m_axes.yName)
@@ -258,7 +242,7 @@ void AlphaDepthView::showReadoutNear(QPointF position) {
 }
 
 void AlphaDepthView::clearReadout() {
-    m_readout->setText(m_series.empty() ? tr("No runs to show.")
+    setReadoutText(m_series.empty() ? tr("No runs to show.")
                                         : tr("Point at a marker to read its layer, %1 and interval.").arg(m_axes.yName));
     if (m_marker) m_marker->clear();
 }

@@ -3,9 +3,9 @@
 // rate (light = low, dark = high), 95% bootstrap confidence intervals as error bars, and the dashed reference at
 // alpha = -1 (the critical exponent of the paper). Selected layers are ringed; the mouse reads out the nearest point.
 #include <QStringList>
-#include <QWidget>
 #include <vector>
 
+#include "widgets/charts/chart_figure.h"
 #include "widgets/charts/alpha_depth_series.h"
 
 class QChart;
@@ -17,7 +17,7 @@ class QValueAxis;
 
 namespace codescope::widgets {
 
-class AlphaDepthView : public QWidget {
+class AlphaDepthView : public ChartFigure {
     Q_OBJECT
 public:
     explicit AlphaDepthView(QWidget* parent = nullptr);
@@ -29,12 +29,8 @@ public:
     /// Axis titles, read-out names and reference line (default: alphaDepthAxes()).
     void setAxes(const RunPlotAxes& axes);
     const RunPlotAxes& axes() const { return m_axes; }
-    /// The figure's name in bold, and below it a smaller subtitle (e.g. the model and data set).
-    void setTitle(const QString& title, const QString& subtitle = {});
 
     const std::vector<AlphaDepthSeries>& series() const { return m_series; }
-    QChart* chart() const { return m_chart; }
-    QChartView* chartView() const { return m_view; }
     /// One line per run, parallel to series(). A points-only run's line holds its points but draws nothing and has
     /// no legend entry: its markers are in runPoints().
     const std::vector<QLineSeries*>& runLines() const { return m_runLines; }
@@ -46,22 +42,16 @@ public:
     QLineSeries* referenceLine() const { return m_reference; }
     /// The ringed (selected) points of every run.
     QScatterSeries* selectionMarkers() const { return m_selection; }
-    QString readoutText() const;
-    /// Shows the read-out for the point nearest to `position` (chart coordinates), or a hint; what a mouse move
-    /// over the plot does, callable from tests.
-    void showReadoutNear(QPointF position);
+    void showReadoutNear(QPointF position) override;
 
 private:
     void rebuild();
     void rebuildSelection();
-    void clearReadout();
+    void clearReadout() override;
 
     std::vector<AlphaDepthSeries> m_series;
     RunPlotAxes m_axes = alphaDepthAxes();
     QStringList m_selected;
-    QChart* m_chart;
-    QChartView* m_view;
-    QLabel* m_readout;
     QValueAxis* m_xAxis;
     QValueAxis* m_yAxis;
     QLineSeries* m_reference = nullptr;

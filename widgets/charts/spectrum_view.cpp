@@ -11,10 +11,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "widgets/charts/chart_hover_tracker.h"
 #include "widgets/charts/chart_palette.h"
 #include "widgets/charts/chart_style.h"
-#include "widgets/charts/chart_with_readout.h"
 
 namespace codescope::widgets {
 
@@ -31,9 +29,8 @@ constexpr double kRoundOffFloor = 1e-9;
 } // namespace
 
 SpectrumView::SpectrumView(QWidget* parent)
-    : QWidget(parent), m_chart(new QChart), m_view(new QChartView(m_chart)), m_readout(new QLabel),
+    : ChartFigure(QStringLiteral("spectrumReadout"), parent),
       m_xAxis(new QLogValueAxis), m_yAxis(new QLogValueAxis) {
-    applyFigureStyle(m_chart);
     setTitle(tr("PCA eigenspectrum per layer"));
     // Units: k is a count; eigenvalues are variances of the layer's activations along principal axes.
     m_xAxis->setTitleText(tr("principal component k"));
@@ -46,11 +43,6 @@ SpectrumView::SpectrumView(QWidget* parent)
     m_chart->addAxis(m_xAxis, Qt::AlignBottom);
     m_chart->addAxis(m_yAxis, Qt::AlignLeft);
 
-    layoutChartWithReadout(this, m_view, m_readout, QStringLiteral("spectrumReadout"));
-
-    auto* tracker = new ChartHoverTracker(m_view);
-    connect(tracker, &ChartHoverTracker::moved, this, &SpectrumView::showReadoutNear);
-    connect(tracker, &ChartHoverTracker::left, this, &SpectrumView::clearReadout);
     clearReadout();
     updateAxes();
 }
@@ -80,14 +72,6 @@ void SpectrumView::setSelectedLayers(const QStringList& layerNames) {
         m_curves[i]->setPen(pen);
     }
     rebuildFits();
-}
-
-void SpectrumView::setTitle(const QString& title, const QString& subtitle) {
-    setFigureTitle(m_chart, title, subtitle);
-}
-
-QString SpectrumView::readoutText() const {
-    return m_readout->text();
 }
 
 void SpectrumView::rebuildCurves() {
@@ -184,7 +168,7 @@ void SpectrumView::showReadoutNear(QPointF position) {
         return;
     }
     const SpectrumSeries& s = m_series[point->series];
-    m_readout->setText(tr("%1   ·   component k = %2   ·   eigenvalue λ = %3")
+    setReadoutText(tr("%1   ·   component k = %2   ·   eigenvalue λ = %3")
                            .arg(s.layerName)
                            .arg(point->component)
                            .arg(point->eigenvalue, 0, 'g', 4));
@@ -192,7 +176,7 @@ void SpectrumView::showReadoutNear(QPointF position) {
 }
 
 void SpectrumView::clearReadout() {
-    m_readout->setText(m_series.empty() ? tr("No spectra to show.")
+    setReadoutText(m_series.empty() ? tr("No spectra to show.")
                                         : tr("Point at a curve to read its component and eigenvalue."));
     if (m_marker) m_marker->clear();
 }

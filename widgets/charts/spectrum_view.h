@@ -3,9 +3,9 @@
 // dark = deep), the dashed power-law (Huber) fit over the fit range for the selected layers, and a read-out of the
 // data point under the mouse.
 #include <QStringList>
-#include <QWidget>
 #include <vector>
 
+#include "widgets/charts/chart_figure.h"
 #include "widgets/charts/spectrum_series.h"
 
 class QChart;
@@ -17,7 +17,7 @@ class QScatterSeries;
 
 namespace codescope::widgets {
 
-class SpectrumView : public QWidget {
+class SpectrumView : public ChartFigure {
     Q_OBJECT
 public:
     explicit SpectrumView(QWidget* parent = nullptr);
@@ -26,31 +26,20 @@ public:
     void setSeries(std::vector<SpectrumSeries> series);
     /// Layers whose curves are emphasised and whose fit lines are drawn; unknown names are ignored.
     void setSelectedLayers(const QStringList& layerNames);
-    /// The figure's name in bold, and below it a smaller subtitle (e.g. the model and data set).
-    void setTitle(const QString& title, const QString& subtitle = {});
 
     /// The series as drawn, in depth order.
     const std::vector<SpectrumSeries>& series() const { return m_series; }
     QStringList selectedLayers() const { return m_selected; }
-    QChart* chart() const { return m_chart; }
-    QChartView* chartView() const { return m_view; }
-    /// The hover read-out under the plot: the hovered point, or a hint when none is.
-    QString readoutText() const;
-    /// Shows the read-out for the data point nearest to `position` (chart coordinates), or clears it; what a mouse
-    /// move over the plot does, callable from tests.
-    void showReadoutNear(QPointF position);
+    void showReadoutNear(QPointF position) override;
 
 private:
     void rebuildCurves();
     void rebuildFits();
     void updateAxes();
-    void clearReadout();
+    void clearReadout() override;
 
     std::vector<SpectrumSeries> m_series;
     QStringList m_selected;
-    QChart* m_chart;
-    QChartView* m_view;
-    QLabel* m_readout;
     QLogValueAxis* m_xAxis;
     QLogValueAxis* m_yAxis;
     std::vector<QLineSeries*> m_curves; // parallel to m_series
