@@ -2,6 +2,7 @@
 // `regex` module on a small merges table learnt from the GPL-3 text (tests/data/make_tokenizer_fixtures.py), and
 // from Hugging Face's hand-made GPT-2 tokenizer test vocabulary, checked by hand below.
 #include "tests/unit/support/test_files.h"
+#include "tests/unit/support/tokenizer_fixture.h"
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -25,16 +26,8 @@ namespace {
 using codescope::InputError;
 using codescope::text::BpeTokenizer;
 
-const std::string kTokenizerDir = std::string(CODESCOPE_TEST_DATA_DIR) + "/tokenizer";
-
-const nlohmann::json& expectedJson() {
-    static const nlohmann::json json = [] {
-        std::ifstream in(kTokenizerDir + "/expected.json");
-        if (!in) throw std::runtime_error("cannot open " + kTokenizerDir + "/expected.json");
-        return nlohmann::json::parse(in);
-    }();
-    return json;
-}
+using codescope::test::kTokenizerDir;
+const nlohmann::json& expectedJson() { return codescope::test::tokenizerExpectedJson(); }
 
 const BpeTokenizer& fixtureTokenizer() {
     static const BpeTokenizer tokenizer = BpeTokenizer::fromDirectory(kTokenizerDir);

@@ -1,6 +1,7 @@
 // Token data sets: .npy files of ids written by numpy (tests/data/make_tokenizer_fixtures.py, expected ids in
 // expected.json), packing, and text files tokenised with the fixture tokenizer.
 #include "tests/unit/support/test_files.h"
+#include "tests/unit/support/tokenizer_fixture.h"
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -28,16 +29,8 @@ using codescope::data::tokenizeTextFile;
 using codescope::data::TokenSequences;
 using codescope::text::BpeTokenizer;
 
-const std::string kTokenizerDir = std::string(CODESCOPE_TEST_DATA_DIR) + "/tokenizer";
-
-const nlohmann::json& expectedJson() {
-    static const nlohmann::json json = [] {
-        std::ifstream in(kTokenizerDir + "/expected.json");
-        if (!in) throw std::runtime_error("cannot open " + kTokenizerDir + "/expected.json");
-        return nlohmann::json::parse(in);
-    }();
-    return json;
-}
+using codescope::test::kTokenizerDir;
+const nlohmann::json& expectedJson() { return codescope::test::tokenizerExpectedJson(); }
 
 // numpy's 3 x 8 ids, row-major.
 std::vector<std::vector<std::int64_t>> numpyTokens() {
