@@ -15,7 +15,7 @@ const char* const kLanguageOptionsHelp = R"(  --model FILE          a TorchScrip
   --tokenizer DIR       the model's GPT-2 BPE tokenizer (DIR/vocab.json, DIR/merges.txt); not for a tiny-lm run
   --dataset tokens:FILE.npy   pre-tokenised ids (int32/int64, N x T or flat) instead of --text
   --context T           tokens per sequence (0: the run's own, the .npy's T, or 64)           [0]
-  --layers LIST         auto (every GELU output, else every ReLU) or comma-separated names    [auto]
+  --layers LIST         auto (every ReLU output, else every GELU: a transformer's MLPs) or names [auto]
 )";
 
 LanguageInputs openLanguageInputs(const CommandLine& cl) {

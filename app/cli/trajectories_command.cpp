@@ -90,9 +90,8 @@ int runTrajectoriesCommand(const std::vector<std::string>& args) {
     for (const language::LayerTokenTrajectories& layer : layers)
         std::printf("  %5d  %-28s %12.4g %12.4g %12.4g\n", layer.depth, layer.layer.c_str(), layer.meanAction,
                     layer.sdAction, layer.lowestAction.front().action);
-    const std::string title = "Token trajectories: " + inputs.loaded.model->name();
     if (cl.has("json")) io::writeFileAtomically(cl.text("json"), trajectoriesJson(layers));
-    const std::string html = language::tokenTrajectoriesHtml(layers, title);
+    const std::string html = language::tokenTrajectoriesHtml(layers, inputs.loaded.model->name(), inputs.data.description);
     if (cl.has("html")) io::writeFileAtomically(cl.text("html"), html);
     if (cl.has("pdf")) {
         const OffscreenQtApplication qt; // QTextDocument needs a Qt application

@@ -149,7 +149,7 @@ TokenTrajectoryResult runTokenTrajectories(const Analysis& analysis, const std::
     result.sequence = sequence;
     result.layers =
         language::modelTokenTrajectories(*opened.loaded.model, opened.data, layers, sequence, 1, options, cancel);
-    result.html = language::tokenTrajectoriesHtml(result.layers, "Token trajectories: " + opened.loaded.model->name());
+    result.html = language::tokenTrajectoriesHtml(result.layers, opened.loaded.model->name(), opened.data.description);
     return result;
 }
 

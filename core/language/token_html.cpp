@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 
 namespace codescope::language {
@@ -20,7 +21,9 @@ std::size_t utf8Length(const std::string& text, std::size_t i) {
     return length;
 }
 
-std::string escapeToken(const std::string& token) {
+// A token's text made visible: spaces, tabs and newlines are shown (a token that is a space must keep its width);
+// prose (titles) keeps its spaces as they are.
+std::string escapeHtml(const std::string& token, bool showWhitespace) {
     std::string html;
     for (std::size_t i = 0; i < token.size();) {
         const char c = token[i];
@@ -34,14 +37,17 @@ std::string escapeToken(const std::string& token) {
         else if (c == '>') html += "&gt;";
         else if (c == '&') html += "&amp;";
         else if (c == '"') html += "&quot;";
-        else if (c == '\n') html += "&#x21B5;<br/>";
-        else if (c == '\t') html += "&nbsp;&nbsp;&nbsp;&nbsp;";
-        else if (c == ' ') html += "&nbsp;";
+        else if (showWhitespace && c == '\n') html += "&#x21B5;<br/>";
+        else if (showWhitespace && c == '\t') html += "&nbsp;&nbsp;&nbsp;&nbsp;";
+        else if (showWhitespace && c == ' ') html += "&nbsp;";
         else html.append(token, i, length);
         i += length;
     }
     return html;
 }
+
+std::string escapeToken(const std::string& token) { return escapeHtml(token, true); }
+std::string escapeText(const std::string& text) { return escapeHtml(text, false); }
 
 std::string formatNumber(double value) {
     char buffer[32];
@@ -76,17 +82,20 @@ std::string divergingColour(double value, double scale) {
     return buffer;
 }
 
-std::string tokenTrajectoriesHtml(const std::vector<LayerTokenTrajectories>& layers, const std::string& title) {
+std::string tokenTrajectoriesHtml(const std::vector<LayerTokenTrajectories>& layers, const std::string& model,
+                                  const std::string& data) {
+    const std::string title = "Token trajectories: " + std::filesystem::path(model).filename().string();
     std::ostringstream out;
-    out << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"/><title>" << escapeToken(title) << "</title>\n"
+    out << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"/><title>" << escapeText(title) << "</title>\n"
         << "<style>body{font-family:sans-serif;max-width:60em;margin:1em auto;}"
            ".text{font-family:monospace;line-height:1.6;}.label{color:#555;margin-bottom:0;}</style>\n</head><body>\n"
-        << "<h1>" << escapeToken(title) << "</h1>\n"
+        << "<h1>" << escapeText(title) << "</h1>\n<p class=\"label\">" << escapeText(model) << " on "
+        << escapeText(data) << "</p>\n"
         << "<p>Each token's background is the projection's value there: blue below zero, white at zero, red above, "
            "scaled per line by its largest absolute value. Action = 1/2 sum of squared token-to-token changes; the "
            "lowest-action projections of the draws change most smoothly along the text.</p>\n";
     for (const LayerTokenTrajectories& layer : layers) {
-        out << "<h2>" << escapeToken(layer.layer) << "</h2>\n<p>" << layer.draws << " random projections, action "
+        out << "<h2>" << escapeText(layer.layer) << "</h2>\n<p>" << layer.draws << " random projections, action "
             << formatNumber(layer.meanAction) << " &plusmn; " << formatNumber(layer.sdAction) << "</p>\n";
         for (std::size_t i = 0; i < layer.lowestAction.size(); ++i)
             writeTrajectory(out, layer.tokens, layer.lowestAction[i], "lowest action #" + std::to_string(i + 1));

@@ -96,6 +96,8 @@ private Q_SLOTS:
         QVERIFY(pane.html().contains("blocks.1.mlp.gelu#1"));
         QVERIFY(pane.html().count("background-color") >= 8 * 6); // 8 tokens x (5 lowest + 1 typical)
         QVERIFY(pane.browser()->toPlainText().contains("lowest action #1"));
+        pane.resize(900, 700);
+        QVERIFY(pane.grab().save(QDir(guitest::artifactsDir()).filePath("tokens_tab.png")));
         const QString pdf = QDir(guitest::artifactsDir()).filePath("token-trajectories.pdf");
         QVERIFY(widgets::exportHtmlPdf(pane.html(), pdf).ok());
         QVERIFY(guitest::hasPdfHeader(pdf));

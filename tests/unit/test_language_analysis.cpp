@@ -182,13 +182,15 @@ TEST(TokenHtml, TokensAreEscapedAndColouredBySign) {
     layer.tokens = {"<b>", " a&b", "\n", std::string("\xe2\x82", 2)};
     layer.lowestAction.push_back({3, 0.5, {1, -1, 0, 0.5}});
     layer.typical = {0, 2.0, {0, 0, 0, 0}};
-    const std::string html = language::tokenTrajectoriesHtml({layer}, "T");
+    const std::string html = language::tokenTrajectoriesHtml({layer}, "/models/lm.pt", "text:a.txt");
     EXPECT_NE(html.find("&lt;b&gt;"), std::string::npos);
     EXPECT_NE(html.find("&nbsp;a&amp;b"), std::string::npos);
     EXPECT_NE(html.find("&#xFFFD;"), std::string::npos);
     EXPECT_NE(html.find("background-color:#d7301f\" title=\"1\">&lt;b&gt;"), std::string::npos);
     EXPECT_NE(html.find("background-color:#2166ac"), std::string::npos);
     EXPECT_EQ(html.find("<b>"), std::string::npos);
+    EXPECT_NE(html.find("<h1>Token trajectories: lm.pt</h1>"), std::string::npos);
+    EXPECT_NE(html.find("/models/lm.pt on text:a.txt"), std::string::npos);
 }
 
 TEST(ActivationRecords, TopSequencesAreThoseWithTheLargestActivationAndTheSplitHoldsOutEveryThird) {
