@@ -15,9 +15,12 @@
 #include "core/language/model_trajectories.h"
 #include "core/language/token_html.h"
 #include "core/results/sweep_folder.h"
+#include "core/training/tiny_lm_training.h"
 #include "core/training/vae_training.h"
+#include <filesystem>
 #include "core/data/image_dataset.h"
 #include "core/models/model_loader.h"
+#include "core/models/recording_model.h"
 
 namespace codescope::gui {
 
@@ -218,6 +221,47 @@ EigenfilterResult runEigenfilters(const Analysis& analysis, const std::string& l
 
 QString demoSweepFolder() {
     return QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).filePath("demo-sweep");
+}
+
+QString languageDemoFolder() {
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).filePath("demo-tiny-lm");
+}
+
+Analysis runLanguageDemo(const std::string& folder, const LanguageDemoOptions& options,
+                         const AnalysisProgressCallback& progress, const CancelToken* cancel) {
+    constexpr double kTrainingShare = 0.85;
+    const std::vector<std::string> corpus = training::defaultCorpusFiles();
+    // A finished run is reused; training writes the folder only when it completes, so one that is there is whole.
+    if (!std::filesystem::exists(std::filesystem::path(folder) / models::kRunManifestFile)) {
+        training::TinyLmTrainOptions train;
+        train.steps = options.steps;
+        training::trainTinyLmRun(train, training::readCorpus(corpus), corpus, folder,
+                                 [&](const training::TinyLmProgress& p) {
+                                     if (progress) progress(kTrainingShare * p.fraction, 0.0);
+                                 },
+                                 cancel);
+    }
+    capture::ModelAnalysisRequest request;
+    request.model.path = folder;
+    request.model.isRun = true;
+    request.tokens.textFile = corpus.front(); // GPL-3
+    request.capture.samples = options.sequences;
+    request.capture.spectrum.bootstrapResamples = 200;
+    capture::ModelAnalysis computed = capture::analyzeModelCached(
+        request,
+        [&](const capture::CaptureProgress& p) {
+            if (progress) progress(kTrainingShare + (1 - kTrainingShare) * p.fraction, p.samplesPerSecond);
+        },
+        cancel);
+    Analysis analysis;
+    analysis.model = std::move(computed.report.model);
+    analysis.dataset = std::move(computed.report.dataset);
+    analysis.samples = computed.report.samples;
+    analysis.layers = std::move(computed.report.layers);
+    analysis.modelSpecPath = folder;
+    analysis.modelIsRun = true;
+    analysis.datasetSpec = "text:" + corpus.front();
+    return analysis;
 }
 
 void runDemo(const std::string& folder, const AnalysisProgressCallback& progress, const CancelToken* cancel) {

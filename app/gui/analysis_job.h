@@ -103,6 +103,23 @@ QString demoSweepFolder();
 /// is instant). Progress covers both stages (training about 90%). Throws InputError, Cancelled.
 void runDemo(const std::string& folder, const AnalysisProgressCallback& progress, const CancelToken* cancel);
 
+/// Where the language demo's tiny LM lives: the app's data folder/demo-tiny-lm.
+QString languageDemoFolder();
+
+/// How much the language demo does (the defaults: `codescope-cli train --model tiny-lm`, about two minutes on two
+/// cores, then the first `sequences` of GPL-3's text).
+struct LanguageDemoOptions {
+    std::int64_t steps = 1200;     ///< training steps of the tiny LM
+    std::int64_t sequences = 300;  ///< 64-byte sequences of the text analysed (19,200 tokens)
+};
+
+/// The language path's embedded default: trains the tiny byte-level LM on the licences every Debian has into
+/// `folder` (or reuses the run there), then analyses its GELU layers over /usr/share/common-licenses/GPL-3 (cached
+/// beside the run, as `codescope-cli analyze --run FOLDER --text GPL-3` does) and returns the analysis, ready for the
+/// Tokens tab. Progress covers both stages (training about 85%). Throws InputError, Cancelled.
+Analysis runLanguageDemo(const std::string& folder, const LanguageDemoOptions& options,
+                         const AnalysisProgressCallback& progress, const CancelToken* cancel);
+
 } // namespace codescope::gui
 
 Q_DECLARE_METATYPE(codescope::gui::EigenfilterResult)

@@ -43,6 +43,15 @@ bool AnalysisJobRunner::startDemo(const QString& folder) {
                   });
 }
 
+bool AnalysisJobRunner::startLanguageDemo(const QString& folder, const LanguageDemoOptions& options) {
+    return launch(tr("Language demo: training the tiny transformer LM and analysing it on GPL-3's text"),
+                  [this, folder, options](const AnalysisProgressCallback& progress, const CancelToken* cancel) {
+                      auto analysis = std::make_shared<Analysis>(
+                          runLanguageDemo(folder.toStdString(), options, progress, cancel));
+                      return std::function<void()>([this, analysis] { Q_EMIT finished(*analysis); });
+                  });
+}
+
 bool AnalysisJobRunner::startEigenfilters(const Analysis& analysis, const QString& layer, int components) {
     const QString description = tr("Eigenfilters of %1 (%2 components) in %3")
                                     .arg(layer)

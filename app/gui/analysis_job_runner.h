@@ -24,6 +24,9 @@ public:
     /// Starts the demo (runDemo: train the default sweep into `folder` or reuse it, analyse every run); it ends with
     /// demoFinished(folder). False if a job is already running.
     bool startDemo(const QString& folder);
+    /// Starts the language demo (runLanguageDemo: train the tiny LM into `folder` or reuse it, analyse GPL-3's text);
+    /// it ends with finished(analysis) like an analysis. False if a job is already running.
+    bool startLanguageDemo(const QString& folder, const LanguageDemoOptions& options = {});
     /// Computes the first `components` eigenfilters of `layer` of `analysis` (runEigenfilters: reopens its model and
     /// data set); it ends with eigenfiltersFinished(result). False if a job is already running.
     bool startEigenfilters(const Analysis& analysis, const QString& layer, int components);

@@ -31,12 +31,19 @@ int main(int argc, char** argv) {
                                   QApplication::translate("main", "train (or reuse) the default dropout sweep, analyse "
                                                                   "it and open it with the dropout slider"));
     parser.addOption(demo);
+    const QCommandLineOption languageDemo(
+        QStringLiteral("language-demo"),
+        QApplication::translate("main", "train (or reuse) the tiny transformer LM, analyse it on GPL-3's text and open "
+                                        "it"));
+    parser.addOption(languageDemo);
     parser.process(app);
 
     codescope::gui::MainWindow window;
     window.show();
     if (parser.isSet(demo))
         window.startDemo();
+    else if (parser.isSet(languageDemo))
+        window.startLanguageDemo();
     else if (!parser.positionalArguments().isEmpty())
         window.openPath(parser.positionalArguments().front());
     return QApplication::exec();

@@ -78,6 +78,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_startPage, &StartPage::openAnalysisRequested, this, &MainWindow::chooseAnalysisFile);
     connect(m_startPage, &StartPage::analyseModelRequested, this, [this] { chooseModel(); });
     connect(m_startPage, &StartPage::demoRequested, this, [this] { startDemo(); });
+    connect(m_startPage, &StartPage::languageDemoRequested, this, [this] { startLanguageDemo(); });
     connect(m_startPage, &StartPage::recentFileRequested, this, &MainWindow::openAnalysisFile);
     connect(m_recent, &RecentFiles::openRequested, this, &MainWindow::openAnalysisFile);
     connect(m_recent, &RecentFiles::changed, this, [this] { m_recent->fillMenu(m_recentMenu); });
@@ -143,6 +144,9 @@ void MainWindow::createMenus() {
     openSweep->setToolTip(tr("A folder made by codescope-cli train --out: every analysed run, with the dropout slider"));
     QAction* demo = file->addAction(tr("&Demo: the paper's dropout sweep"), this, [this] { startDemo(); });
     demo->setToolTip(tr("Train (or reuse) the default sweep, analyse it and open it with the dropout slider"));
+    QAction* languageDemo =
+        file->addAction(tr("&Language demo: a tiny transformer"), this, [this] { startLanguageDemo(); });
+    languageDemo->setToolTip(tr("Train (or reuse) the tiny byte-level LM, analyse its GELU layers on GPL-3's text"));
     m_recentMenu = file->addMenu(tr("Open &recent"));
     m_recent->fillMenu(m_recentMenu);
     file->addSeparator();
@@ -284,6 +288,18 @@ bool MainWindow::startDemo(const QString& folder) {
         return false;
     }
     statusBar()->showMessage(tr("Demo: training into %1 (reused if already there)").arg(QDir::toNativeSeparators(target)));
+    updateActions();
+    return true;
+}
+
+bool MainWindow::startLanguageDemo(const QString& folder, const LanguageDemoOptions& options) {
+    const QString target = folder.isEmpty() ? languageDemoFolder() : folder;
+    if (!m_jobs->startLanguageDemo(target, options)) {
+        statusBar()->showMessage(tr("A job is already running; cancel it first."), kStatusMs);
+        return false;
+    }
+    statusBar()->showMessage(
+        tr("Language demo: training the tiny LM into %1 (reused if already there)").arg(QDir::toNativeSeparators(target)));
     updateActions();
     return true;
 }

@@ -52,6 +52,9 @@ public:
     /// The embedded default: trains the default sweep into `folder` (default: demoSweepFolder()) on the worker, or
     /// reuses it, analyses it and opens it. False if a job is already running.
     bool startDemo(const QString& folder = {});
+    /// The language path's embedded default: trains the tiny LM into `folder` (default: languageDemoFolder()) or
+    /// reuses it, analyses its GELU layers on GPL-3's text and shows them (the Tokens tab then computes on them).
+    bool startLanguageDemo(const QString& folder = {}, const LanguageDemoOptions& options = {});
     /// Reopens the last session (what was open, the selected layers, the figure, the sweep's run); false if none.
     bool restoreSession();
     /// Shows the "Analyse a model" dialog (non-blocking), prefilled with `modelPath` if given.

@@ -27,11 +27,16 @@ StartPage::StartPage(RecentFiles* recent, QWidget* parent)
     demo->setObjectName("startDemo");
     demo->setToolTip(tr("Trains the small ResNet-VAE at five dropout rates on Fashion-MNIST (about ten minutes on two "
                         "cores; reused once trained), analyses every run and opens the sweep with the dropout slider"));
+    auto* languageDemo = new QPushButton(tr("Language demo: a tiny transformer"));
+    languageDemo->setObjectName("startLanguageDemo");
+    languageDemo->setToolTip(tr("Trains a tiny byte-level transformer LM on the licence texts every Debian has (about two "
+                                "minutes; reused once trained), analyses its GELU layers on GPL-3 and opens them; the "
+                                "Tokens tab then draws its token trajectories"));
     m_continue = new QPushButton;
     m_continue->setObjectName("startContinue");
     m_continue->setToolTip(tr("Reopen what was open last time, with its selected layers, figure and run"));
     m_continue->hide();
-    for (QPushButton* button : {m_continue, openAnalysis, analyseModel, demo})
+    for (QPushButton* button : {m_continue, openAnalysis, analyseModel, demo, languageDemo})
         button->setMinimumHeight(36);
     m_recentList->setObjectName("recentList");
     m_recentList->setMaximumHeight(200);
@@ -44,6 +49,7 @@ StartPage::StartPage(RecentFiles* recent, QWidget* parent)
     column->addWidget(openAnalysis);
     column->addWidget(analyseModel);
     column->addWidget(demo);
+    column->addWidget(languageDemo);
     column->addSpacing(16);
     column->addWidget(new QLabel(tr("<b>Recent analyses</b>")));
     column->addWidget(m_recentList);
@@ -59,6 +65,7 @@ StartPage::StartPage(RecentFiles* recent, QWidget* parent)
     connect(openAnalysis, &QPushButton::clicked, this, &StartPage::openAnalysisRequested);
     connect(analyseModel, &QPushButton::clicked, this, &StartPage::analyseModelRequested);
     connect(demo, &QPushButton::clicked, this, &StartPage::demoRequested);
+    connect(languageDemo, &QPushButton::clicked, this, &StartPage::languageDemoRequested);
     connect(m_continue, &QPushButton::clicked, this, &StartPage::continueRequested);
     connect(m_recentList, &QListWidget::itemActivated, this,
             [this](QListWidgetItem* item) { Q_EMIT recentFileRequested(item->data(Qt::UserRole).toString()); });

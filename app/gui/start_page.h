@@ -23,6 +23,7 @@ Q_SIGNALS:
     void openAnalysisRequested();
     void analyseModelRequested();
     void demoRequested();
+    void languageDemoRequested();
     void continueRequested();
     void recentFileRequested(const QString& path);
 

@@ -1,7 +1,10 @@
 // The language-model tabs: what the explanation-score plot is given (Fig. 7b) from a file of codescope-cli explain,
 // and the token trajectories of a real (fixture) language model computed in the background and exported as a PDF
 // (Fig. 7c). Waits on signals only.
+#include <QDateTime>
 #include <QDir>
+#include <QFileInfo>
+#include <QTemporaryDir>
 #include <QFile>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -9,7 +12,9 @@
 #include <QTextBrowser>
 #include <cmath>
 
+#include "app/gui/analysis_job_runner.h"
 #include "app/gui/analysis_session.h"
+#include "app/gui/main_window.h"
 #include "app/gui/analysis_views.h"
 #include "app/gui/explanation_pane.h"
 #include "app/gui/theory_compute_pane.h"
@@ -115,6 +120,38 @@ private Q_SLOTS:
         QVERIFY(failed.wait(60000));
         QCOMPARE(failed.first().first().toBool(), false);
         QVERIFY(pane.computeButton()->isEnabled());
+    }
+
+    // The language demo end to end in the window, made small: a 20-step tiny LM, 40 sequences of GPL-3.
+    void languageDemoTrainsAnalysesAndThenReusesTheRun() {
+        QTemporaryDir dir;
+        const QString folder = dir.filePath("tiny-lm");
+        MainWindow window;
+        window.show();
+        AnalysisJobRunner* jobs = window.jobRunner();
+        LanguageDemoOptions options;
+        options.steps = 20;
+        options.sequences = 40;
+        QSignalSpy finished(jobs, &AnalysisJobRunner::finished);
+        QVERIFY(window.startLanguageDemo(folder, options));
+        QVERIFY(!window.startLanguageDemo(folder, options)); // one job at a time
+        QVERIFY(finished.wait(240000));
+        const Analysis analysis = finished.first().first().value<Analysis>();
+        QCOMPARE(analysis.layers.size(), std::size_t(4)); // every block's GELU
+        QCOMPARE(QString::fromStdString(analysis.layers.front().layer.kind), QStringLiteral("gelu"));
+        QCOMPARE(analysis.samples, std::int64_t(40 * 64));
+        QVERIFY(isLanguageAnalysis(analysis));
+        QVERIFY(canReopenModel(analysis));
+        QVERIFY(std::isfinite(analysis.layers.front().spectrum.alpha));
+        QVERIFY(window.views()->tokenPane()->computeButton()->isEnabled());
+        const QDateTime trained = QFileInfo(QDir(folder).filePath("model.pt")).lastModified();
+
+        // Again: the run and its analysis are reused (the cache beside the run), nothing is retrained.
+        QSignalSpy again(jobs, &AnalysisJobRunner::finished);
+        QVERIFY(window.startLanguageDemo(folder, options));
+        QVERIFY(again.wait(240000));
+        QCOMPARE(QFileInfo(QDir(folder).filePath("model.pt")).lastModified(), trained);
+        QCOMPARE(again.first().first().value<Analysis>().layers.size(), std::size_t(4));
     }
 
     void withoutALanguageAnalysisTheTabsSayWhatTheyNeed() {
