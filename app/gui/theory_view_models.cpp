@@ -48,6 +48,7 @@ std::vector<widgets::AlphaDepthSeries> compressionSeries(const std::vector<doubl
         widgets::AlphaDepthSeries s;
         s.runLabel = label;
         s.dropout = shade; // the views colour series by this value
+        s.lineOnly = true; // a closed form, sampled at `points` sparsities
         for (int i = 0; i < points; ++i) {
             widgets::AlphaDepthPoint p;
             p.depth = static_cast<double>(i) / (points - 1);

@@ -54,7 +54,8 @@ private Q_SLOTS:
         view.setSeries(series);
         QCOMPARE(view.runPoints().size(), series.size());
         QCOMPARE(view.runLines().size(), series.size());
-        QVERIFY(!view.runPoints()[0]); // eq. 1's curves stay lines
+        QVERIFY(!view.runPoints()[0]); // eq. 1's curves stay lines, without a marker per sample
+        QVERIFY(!view.runLines()[0]->pointsVisible());
         QScatterSeries* points = view.runPoints().back();
         QVERIFY(points);
         QCOMPARE(points->count(), 2);

@@ -23,6 +23,8 @@ struct AlphaDepthSeries {
     std::vector<AlphaDepthPoint> points;
     /// Drawn as markers only (a scatter, e.g. measured points over a closed-form curve, Fig. 1c), with no line.
     bool pointsOnly = false;
+    /// Drawn as a line without markers (a closed-form curve sampled densely, Fig. 1c); the read-out still works.
+    bool lineOnly = false;
 };
 
 /// How a run plot names its axes, its points and their intervals. The defaults are the alpha-vs-depth figure's; the

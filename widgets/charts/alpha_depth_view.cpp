@@ -180,7 +180,7 @@ void AlphaDepthView::rebuild() {
             continue;
         }
         line->setPen(pen);
-        line->setPointsVisible(true);
+        line->setPointsVisible(!run.lineOnly);
         line->setMarkerSize(8);
         attachSeries(m_chart, line, {m_xAxis, m_yAxis});
         m_runLines.push_back(line);
