@@ -70,7 +70,8 @@ void JobPanel::jobStarted(const QString& description) {
 
 void JobPanel::showProgress(double fraction, double samplesPerSecond) {
     m_bar->setValue(static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * kProgressSteps)));
-    if (samplesPerSecond > 0) m_rate->setText(tr("%1 images/s").arg(samplesPerSecond, 0, 'f', 1));
+    // A sample is an image, or a token of a language model.
+    if (samplesPerSecond > 0) m_rate->setText(tr("%1 samples/s").arg(samplesPerSecond, 0, 'f', 1));
     m_remaining->setText(remainingTimeText(fraction, m_clock.elapsed() / 1000.0));
 }
 
