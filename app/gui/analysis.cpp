@@ -10,6 +10,15 @@ bool startsWith(const std::string& text, const char* prefix) { return text.rfind
 
 } // namespace
 
+Analysis analysisOfReport(results::LayerReport report) {
+    Analysis analysis;
+    analysis.model = std::move(report.model);
+    analysis.dataset = std::move(report.dataset);
+    analysis.samples = report.samples;
+    analysis.layers = std::move(report.layers);
+    return analysis;
+}
+
 bool isLanguageAnalysis(const Analysis& analysis) {
     // A report read from JSON only has the data set's description, which for tokens starts the same way.
     for (const std::string* spec : {&analysis.datasetSpec, &analysis.dataset})

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/capture/layer_spectrum.h"
+#include "core/results/layer_report_reader.h"
 
 namespace codescope::gui {
 
@@ -30,6 +31,9 @@ struct Analysis {
     std::string tokenizerDir;             ///< a language model's tokenizer folder ("" for byte-level or ids)
     std::int64_t contextLength = 0;       ///< a language model's tokens per sequence; 0 = its own
 };
+
+/// An analysis showing `report` (the CLI's JSON or a computed one); how to reopen its model is left empty.
+Analysis analysisOfReport(results::LayerReport report);
 
 /// Whether `analysis` is of a language model over tokens (its data set spec names text or token ids).
 bool isLanguageAnalysis(const Analysis& analysis);

@@ -61,13 +61,8 @@ AnalysisReadResult parseAnalysisJson(const std::string& text, const QString& pat
     AnalysisReadResult result;
     result.error.file = path;
     try {
-        results::LayerReport report = results::parseLayerReport(text, path.toStdString());
-        Analysis analysis;
+        Analysis analysis = analysisOfReport(results::parseLayerReport(text, path.toStdString()));
         analysis.sourcePath = path;
-        analysis.model = std::move(report.model);
-        analysis.dataset = std::move(report.dataset);
-        analysis.samples = report.samples;
-        analysis.layers = std::move(report.layers);
         readReopen(text, analysis);
         result.analysis = std::move(analysis);
     } catch (const results::LayerReportError& error) {

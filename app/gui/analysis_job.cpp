@@ -96,11 +96,7 @@ Analysis runAnalysis(const AnalysisRequest& request, const AnalysisProgressCallb
         },
         cancel);
 
-    Analysis analysis;
-    analysis.model = std::move(computed.report.model);
-    analysis.dataset = std::move(computed.report.dataset);
-    analysis.samples = computed.report.samples;
-    analysis.layers = std::move(computed.report.layers);
+    Analysis analysis = analysisOfReport(std::move(computed.report));
     analysis.modelSpecPath = request.modelPath;
     analysis.modelIsRun = request.isRun;
     analysis.inputShape = inputShape;
@@ -253,11 +249,7 @@ Analysis runLanguageDemo(const std::string& folder, const LanguageDemoOptions& o
             if (progress) progress(kTrainingShare + (1 - kTrainingShare) * p.fraction, p.samplesPerSecond);
         },
         cancel);
-    Analysis analysis;
-    analysis.model = std::move(computed.report.model);
-    analysis.dataset = std::move(computed.report.dataset);
-    analysis.samples = computed.report.samples;
-    analysis.layers = std::move(computed.report.layers);
+    Analysis analysis = analysisOfReport(std::move(computed.report));
     analysis.modelSpecPath = folder;
     analysis.modelIsRun = true;
     analysis.datasetSpec = "text:" + corpus.front();
