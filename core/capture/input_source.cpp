@@ -1,6 +1,7 @@
 #include "core/capture/input_source.h"
 
 #include <ATen/ATen.h>
+#include <memory>
 #include <stdexcept>
 
 namespace codescope::capture {
@@ -16,10 +17,11 @@ public:
     std::int64_t samplesPerInput() const override { return 1; }
     std::string name() const override { return m_dataset.name(); }
     at::Tensor batch(std::int64_t first, std::int64_t count) const override {
-        data::ImageBatch images = data::preprocess(m_dataset.read(first, count), m_preprocessing);
-        return at::from_blob(images.pixels.data(), {images.count, images.channels, images.height, images.width},
-                             at::kFloat)
-            .clone();
+        // The tensor takes the preprocessed pixels over instead of copying them: a batch is read once per pass.
+        auto images = std::make_shared<data::ImageBatch>(data::preprocess(m_dataset.read(first, count), m_preprocessing));
+        return at::from_blob(
+            images->pixels.data(), {images->count, images->channels, images->height, images->width},
+            [images](void*) mutable { images.reset(); }, at::TensorOptions().dtype(at::kFloat));
     }
 
 private:

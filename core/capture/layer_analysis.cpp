@@ -202,6 +202,12 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         progress({std::min(1.0, doneUnits / totalUnits), elapsed > 0 ? samplesSeen / elapsed : 0.0});
     };
+    // A batch of inputs has been through the model: its activation rows count as samples seen and work done.
+    auto batchDone = [&](const at::Tensor& batch) {
+        const std::int64_t rows = batch.size(0) * perInput;
+        samplesSeen += rows;
+        report(static_cast<double>(rows));
+    };
 
     BatchStream stream(inputSource, inputs, batchSize);
     Eigen::MatrixXd block;
@@ -226,9 +232,7 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
                 if (inFirstHalf > 0) job.accumulator->add(block.topRows(inFirstHalf));
                 if (inFirstHalf < block.rows()) job.heldOut->add(block.bottomRows(block.rows() - inFirstHalf));
             }
-            const std::int64_t rows = batch.size(0) * perInput;
-            samplesSeen += rows;
-            report(static_cast<double>(rows));
+            batchDone(batch);
         });
         for (std::size_t i : group) {
             const std::string where = model.name() + ": layer " + jobs[i].layer.name;
@@ -253,9 +257,7 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
                 job.scores.middleRows(first, block.rows()) =
                     ((block.rowwise() - job.spectrum.mean.transpose()) * job.spectrum.bootstrapBasis).cast<float>();
             }
-            const std::int64_t rows = batch.size(0) * perInput;
-            samplesSeen += rows;
-            report(static_cast<double>(rows));
+            batchDone(batch);
         });
         for (std::size_t g = 0; g < group.size(); ++g) {
             LayerJob& job = jobs[group[g]];

@@ -39,10 +39,7 @@ void analyzeTokens(const ModelAnalysisRequest& request, models::LoadedModel& loa
                                          request.capture, progress, cancel);
     result.report.model = loaded.model->name();
     result.report.dataset = tokens.description;
-    const std::int64_t sequences = request.capture.samples > 0
-                                       ? std::min(request.capture.samples, tokens.sequences.count())
-                                       : tokens.sequences.count();
-    result.report.samples = sequences * tokens.sequences.contextLength;
+    result.report.samples = result.report.layers.front().spectrum.samples; // token positions
 }
 
 void analyzeImages(const ModelAnalysisRequest& request, models::LoadedModel& loaded, ModelAnalysis& result,
@@ -55,8 +52,7 @@ void analyzeImages(const ModelAnalysisRequest& request, models::LoadedModel& loa
     addLayerCoding(*loaded.model, preprocessing, result.report.layers, request.coding, {}, cancel);
     result.report.model = loaded.model->name();
     result.report.dataset = dataset->name();
-    result.report.samples =
-        request.capture.samples > 0 ? std::min(request.capture.samples, dataset->size()) : dataset->size();
+    result.report.samples = result.report.layers.front().spectrum.samples; // images
 }
 
 } // namespace

@@ -91,4 +91,13 @@ nlohmann::json readRunManifest(const std::string& runDir) {
     }
 }
 
+nlohmann::json readFinishedRunManifest(const std::string& runDir) {
+    const std::string manifestPath = runDir + "/" + kRunManifestFile;
+    nlohmann::json manifest = readRunManifest(runDir);
+    if (!manifest.value("finished", false))
+        throw InputError(manifestPath + ": the run is not finished (re-run its train command to complete it)");
+    if (!manifest.contains("model_config")) throw InputError(manifestPath + ": no model_config");
+    return manifest;
+}
+
 } // namespace codescope::models

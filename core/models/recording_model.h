@@ -42,4 +42,8 @@ std::unique_ptr<CapturableModel> makeRecordingModel(RecordingModelSpec spec);
 /// The parsed manifest.json of a run folder. Throws InputError naming the file if it is missing or not JSON.
 nlohmann::json readRunManifest(const std::string& runDir);
 
+/// The manifest of a run whose training finished, holding its "model_config": what opening a run's model needs.
+/// Throws InputError naming the file if it is missing, not JSON, unfinished or without a model_config.
+nlohmann::json readFinishedRunManifest(const std::string& runDir);
+
 } // namespace codescope::models

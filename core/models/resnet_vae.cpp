@@ -1,9 +1,5 @@
 #include "core/models/resnet_vae.h"
 
-#include <algorithm>
-#include <fstream>
-#include <map>
-#include <sstream>
 
 #include <ATen/ATen.h>
 #include <c10/util/Exception.h>
@@ -278,10 +274,7 @@ std::unique_ptr<CapturableModel> makeCapturableResNetVae(ResNetVae model, std::s
 
 std::unique_ptr<CapturableModel> openResNetVaeRun(const std::string& runDir, ResNetVaeConfig* config) {
     const std::string manifestPath = runDir + "/" + kRunManifestFile;
-    const nlohmann::json manifest = readRunManifest(runDir);
-    if (!manifest.value("finished", false))
-        throw InputError(manifestPath + ": the run is not finished (re-run its train command to complete it)");
-    if (!manifest.contains("model_config")) throw InputError(manifestPath + ": no model_config");
+    const nlohmann::json manifest = readFinishedRunManifest(runDir);
     const ResNetVaeConfig modelConfig = configFromJson(manifest["model_config"].dump(), manifestPath);
     ResNetVae model(modelConfig);
     loadStateDict(*model, runDir + "/" + kRunModelFile);

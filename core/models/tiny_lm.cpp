@@ -1,11 +1,7 @@
 #include "core/models/tiny_lm.h"
 
-#include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <limits>
-#include <map>
-#include <sstream>
 
 #include <ATen/ATen.h>
 #include <c10/util/Exception.h>
@@ -25,7 +21,6 @@ constexpr double kInitStd = 0.02;
 std::string blockName(std::int64_t index) {
     return "blocks." + std::to_string(index);
 }
-
 
 } // namespace
 
@@ -209,12 +204,9 @@ std::string runModelName(const std::string& runDir) {
 
 TinyLm loadTinyLmRun(const std::string& runDir) {
     const std::string manifestPath = runDir + "/" + kRunManifestFile;
-    const nlohmann::json manifest = readRunManifest(runDir);
+    const nlohmann::json manifest = readFinishedRunManifest(runDir);
     if (manifest.value("model", std::string()) != kTinyLmModelName)
         throw InputError(manifestPath + ": not a tiny-lm run (model '" + manifest.value("model", std::string()) + "')");
-    if (!manifest.value("finished", false))
-        throw InputError(manifestPath + ": the run is not finished (re-run its train command to complete it)");
-    if (!manifest.contains("model_config")) throw InputError(manifestPath + ": no model_config");
     TinyLm model(tinyLmConfigFromJson(manifest["model_config"].dump(), manifestPath));
     loadStateDict(*model, runDir + "/" + kRunModelFile);
     model->eval();
