@@ -2,13 +2,9 @@
 
 #include <QFileInfo>
 
+#include "core/language/token_data.h"
+
 namespace codescope::gui {
-
-namespace {
-
-bool startsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
-
-} // namespace
 
 Analysis analysisOfReport(results::LayerReport report) {
     Analysis analysis;
@@ -22,7 +18,7 @@ Analysis analysisOfReport(results::LayerReport report) {
 bool isLanguageAnalysis(const Analysis& analysis) {
     // A report read from JSON only has the data set's description, which for tokens starts the same way.
     for (const std::string* spec : {&analysis.datasetSpec, &analysis.dataset})
-        if (startsWith(*spec, "text:") || startsWith(*spec, "tokens:")) return true;
+        if (language::isTokenDatasetSpec(*spec)) return true;
     return false;
 }
 

@@ -112,8 +112,10 @@ TokenSequences readTokenNpy(const std::string& path, std::int64_t contextLength,
     return sequences;
 }
 
-TokenSequences tokenizeTextFile(const std::string& path, const text::BpeTokenizer& tokenizer,
-                                std::int64_t contextLength) {
+namespace {
+
+// The whole file, as bytes. Throws InputError naming it for a folder, a missing or an unreadable file.
+std::string readTextFile(const std::string& path) {
     struct stat info {};
     if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
         throw InputError(path + ": is a directory, not a text file");
@@ -122,7 +124,20 @@ TokenSequences tokenizeTextFile(const std::string& path, const text::BpeTokenize
     if (!in) throw InputError(path + ": cannot open for reading (" + std::strerror(errno) + ")");
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (in.bad()) throw InputError(path + ": read failed");
-    return packTokens(tokenizer.encode(text, path), contextLength, path);
+    return text;
+}
+
+} // namespace
+
+TokenSequences tokenizeTextFile(const std::string& path, const text::BpeTokenizer& tokenizer,
+                                std::int64_t contextLength) {
+    return packTokens(tokenizer.encode(readTextFile(path), path), contextLength, path);
+}
+
+TokenSequences byteTokensOfTextFile(const std::string& path, std::int64_t contextLength) {
+    const std::string text = readTextFile(path);
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    return packTokens(std::vector<std::int64_t>(bytes, bytes + text.size()), contextLength, path);
 }
 
 } // namespace codescope::data

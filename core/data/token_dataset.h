@@ -40,4 +40,8 @@ TokenSequences readTokenNpy(const std::string& path, std::int64_t contextLength,
 TokenSequences tokenizeTextFile(const std::string& path, const text::BpeTokenizer& tokenizer,
                                 std::int64_t contextLength);
 
+/// A text file's bytes as token ids (0..255: a byte-level model's vocabulary), packed into sequences of contextLength.
+/// Throws InputError naming the file for a missing/unreadable file or a text too short for one sequence.
+TokenSequences byteTokensOfTextFile(const std::string& path, std::int64_t contextLength);
+
 } // namespace codescope::data

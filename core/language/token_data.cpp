@@ -1,8 +1,7 @@
 #include "core/language/token_data.h"
 
-#include <fstream>
-#include <iterator>
 #include <memory>
+#include <optional>
 
 #include "core/common/input_error.h"
 #include "core/data/image_dataset.h"
@@ -14,33 +13,35 @@ namespace codescope::language {
 
 namespace {
 
-std::vector<std::int64_t> fileBytes(const std::string& path) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) throw InputError(path + ": cannot open the text file");
-    const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    return std::vector<std::int64_t>(reinterpret_cast<const unsigned char*>(text.data()),
-                                     reinterpret_cast<const unsigned char*>(text.data()) + text.size());
+constexpr const char* kTokensPrefix = "tokens:";
+constexpr const char* kTextPrefix = "text:";
+
+// The rest of `dataset` after `prefix`, or nullopt when it does not start with it.
+std::optional<std::string> afterPrefix(const std::string& dataset, const std::string& prefix) {
+    if (dataset.rfind(prefix, 0) != 0) return std::nullopt;
+    return dataset.substr(prefix.size());
 }
 
 } // namespace
 
 std::int64_t requestedContextLength(const TokenDataSpec& spec) {
     if (spec.contextLength > 0) return spec.contextLength;
-    if (spec.dataset.rfind("tokens:", 0) != 0) return 0;
-    const std::string path = spec.dataset.substr(7);
-    const data::ReadOnlyFile file(path);
-    const io::NpyArrayHeader header = io::readNpyArrayHeader(file.descriptor(), path, {"<i4", "<i8"}, "token ids must be int32 or int64");
+    const std::optional<std::string> path = afterPrefix(spec.dataset, kTokensPrefix);
+    if (!path) return 0;
+    const data::ReadOnlyFile file(*path);
+    const io::NpyArrayHeader header =
+        io::readNpyArrayHeader(file.descriptor(), *path, {"<i4", "<i8"}, "token ids must be int32 or int64");
     return header.shape.size() == 2 ? header.shape[1] : 0;
 }
 
 bool isTokenDatasetSpec(const std::string& dataset) {
-    return dataset.rfind("tokens:", 0) == 0 || dataset.rfind("text:", 0) == 0;
+    return afterPrefix(dataset, kTokensPrefix) || afterPrefix(dataset, kTextPrefix);
 }
 
 TokenData openTokenData(const TokenDataSpec& given, const models::LoadedModel& model) {
     TokenDataSpec spec = given;
-    if (spec.dataset.rfind("text:", 0) == 0) {
-        spec.textFile = spec.dataset.substr(5);
+    if (const std::optional<std::string> text = afterPrefix(spec.dataset, kTextPrefix)) {
+        spec.textFile = *text;
         spec.dataset.clear();
     }
     const std::int64_t vocabulary = model.vocabularySize;
@@ -56,10 +57,10 @@ TokenData openTokenData(const TokenDataSpec& given, const models::LoadedModel& m
     } else if (model.byteTokens) {
         data.tokenText = [](std::int64_t id) { return std::string(1, static_cast<char>(id)); };
     }
-    if (spec.dataset.rfind("tokens:", 0) == 0) {
-        const std::string path = spec.dataset.substr(7);
+    if (const std::optional<std::string> tokens = afterPrefix(spec.dataset, kTokensPrefix)) {
+        const std::string& path = *tokens;
         data.sequences = data::readTokenNpy(path, context, vocabulary);
-        data.description = "tokens:" + path;
+        data.description = kTokensPrefix + path;
     } else if (!spec.dataset.empty()) {
         throw InputError(spec.dataset + ": not a token data set (use tokens:FILE.npy, or --text FILE)");
     } else if (spec.textFile.empty()) {
@@ -70,10 +71,10 @@ TokenData openTokenData(const TokenDataSpec& given, const models::LoadedModel& m
         if (context <= 0) context = kDefaultContextLength;
         if (tokenizer) {
             data.sequences = data::tokenizeTextFile(spec.textFile, *tokenizer, context);
-            data.description = "text:" + spec.textFile + " tokenizer:" + spec.tokenizerDir;
+            data.description = kTextPrefix + spec.textFile + " tokenizer:" + spec.tokenizerDir;
         } else if (model.byteTokens) {
-            data.sequences = data::packTokens(fileBytes(spec.textFile), context, spec.textFile);
-            data.description = "text:" + spec.textFile + " bytes";
+            data.sequences = data::byteTokensOfTextFile(spec.textFile, context);
+            data.description = kTextPrefix + spec.textFile + " bytes";
         } else {
             throw InputError(spec.textFile + ": this model is not byte-level: give its tokenizer with --tokenizer DIR "
                                              "(the folder holding vocab.json and merges.txt)");
