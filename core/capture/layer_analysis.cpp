@@ -82,23 +82,6 @@ private:
     std::int64_t m_batchSize;
 };
 
-std::vector<models::LayerInfo> chooseLayers(const std::vector<models::LayerInfo>& discovered,
-                                            const std::vector<std::string>& names, const std::string& modelName) {
-    if (names.empty()) return defaultLayers(discovered);
-    std::vector<models::LayerInfo> chosen;
-    for (const std::string& name : names) {
-        const auto found = std::find_if(discovered.begin(), discovered.end(),
-                                        [&](const models::LayerInfo& layer) { return layer.name == name; });
-        if (found == discovered.end())
-            throw InputError(modelName + ": no layer named '" + name + "' (codescope-cli layers lists them)");
-        chosen.push_back(*found);
-    }
-    std::sort(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return a.depth < b.depth; });
-    chosen.erase(std::unique(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return a.name == b.name; }),
-                 chosen.end());
-    return chosen;
-}
-
 // Plans each layer, widening the stride of any layer whose covariance alone would not fit `available` bytes.
 std::vector<LayerJob> planLayers(const std::vector<models::LayerInfo>& layers, std::int64_t samples,
                                  const CaptureOptions& options, std::int64_t available) {
@@ -152,6 +135,23 @@ std::vector<models::LayerInfo> defaultLayers(const std::vector<models::LayerInfo
         if (!activations.empty()) return activations;
     }
     return layers;
+}
+
+std::vector<models::LayerInfo> chooseLayers(const std::vector<models::LayerInfo>& discovered,
+                                            const std::vector<std::string>& names, const std::string& modelName) {
+    if (names.empty()) return defaultLayers(discovered);
+    std::vector<models::LayerInfo> chosen;
+    for (const std::string& name : names) {
+        const auto found = std::find_if(discovered.begin(), discovered.end(),
+                                        [&](const models::LayerInfo& layer) { return layer.name == name; });
+        if (found == discovered.end())
+            throw InputError(modelName + ": no layer named '" + name + "' (codescope-cli layers lists them)");
+        chosen.push_back(*found);
+    }
+    std::sort(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return a.depth < b.depth; });
+    chosen.erase(std::unique(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return a.name == b.name; }),
+                 chosen.end());
+    return chosen;
 }
 
 std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const data::ImageDataset& dataset,

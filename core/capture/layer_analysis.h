@@ -60,6 +60,11 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
                                          const CaptureProgressCallback& progress = {},
                                          const CancelToken* cancel = nullptr);
 
+/// The layers named in `names` (by LayerInfo::name; empty = defaultLayers) out of `discovered`, in depth order
+/// without repeats. Throws InputError naming `modelName` for a name it does not have.
+std::vector<models::LayerInfo> chooseLayers(const std::vector<models::LayerInfo>& discovered,
+                                            const std::vector<std::string>& names, const std::string& modelName);
+
 /// The layer called `name`, discovered by running `example` (a preprocessed batch) through the model. Throws
 /// InputError naming the model if it has no such layer (or rejects the input).
 models::LayerInfo findLayer(models::CapturableModel& model, const data::ImageBatch& example, const std::string& name);

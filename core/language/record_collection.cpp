@@ -134,16 +134,8 @@ std::vector<UnitRecords> collectActivationRecords(models::CapturableModel& model
     if (options.batchSize < 1) throw InputError("activation records: the batch size must be >= 1");
 
     const std::unique_ptr<capture::InputSource> inputs = capture::tokenInputs(data.sequences);
-    std::vector<models::LayerInfo> discovered = model.discoverLayers(inputs->batch(0, std::min<std::int64_t>(2, count)));
-    std::vector<models::LayerInfo> chosen;
-    for (const std::string& name : layerNames) {
-        const auto found = std::find_if(discovered.begin(), discovered.end(),
-                                        [&](const models::LayerInfo& layer) { return layer.name == name; });
-        if (found == discovered.end())
-            throw InputError(model.name() + ": no layer named '" + name + "' (codescope-cli layers lists them)");
-        chosen.push_back(*found);
-    }
-    std::sort(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return a.depth < b.depth; });
+    const std::vector<models::LayerInfo> chosen = capture::chooseLayers(
+        model.discoverLayers(inputs->batch(0, std::min<std::int64_t>(2, count))), layerNames, model.name());
 
     std::vector<std::int64_t> randomOrder(static_cast<std::size_t>(count));
     std::iota(randomOrder.begin(), randomOrder.end(), std::int64_t{0});

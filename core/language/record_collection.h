@@ -24,7 +24,8 @@ struct RecordOptions {
     std::uint64_t seed = 0;
 };
 
-/// Runs `model` over `data` once and returns, for every layer in `layers` (names, in depth order) and every chosen
+/// Runs `model` over `data` once and returns, for every layer in `layers` (names, any order; empty = every ReLU, else
+/// every GELU: capture::defaultLayers), in depth order, and every chosen
 /// unit (neurons first, then projections), its records. A record is one whole sequence (a text window of the
 /// context length). The top sequences are ranked by their largest activation and split so that every third one
 /// (ranks 2, 5, 8, ...) is held out for validation until validationTop are; random sequences are drawn among those
