@@ -14,6 +14,7 @@
 #include "core/io/atomic_file.h"
 #include "core/models/model_loader.h"
 #include "core/results/analysis_cache.h"
+#include "core/results/layer_issues.h"
 #include "core/results/layer_report.h"
 #include "core/results/layer_report_reader.h"
 #include "core/results/layer_table.h"
@@ -126,13 +127,16 @@ void printReport(const results::LayerReport& report, bool fromCache) {
             else std::snprintf(eq4, sizeof eq4, "diverges");
             std::snprintf(eq3, sizeof eq3, "%.1f", c->eq3CapacityBits / 1000.0);
         }
-        std::printf("  %5d  %-28s %9lld %6lld %8.4f  %-17s %19s %7s %9s %10s\n", entry.layer.depth,
+        // A layer without an exponent shows the kind of its status where alpha would be.
+        char alpha[24];
+        if (r.fitted()) std::snprintf(alpha, sizeof alpha, "%8.4f", r.alpha);
+        else std::snprintf(alpha, sizeof alpha, "%8s", spectrum::statusKind(r.status).c_str());
+        std::printf("  %5d  %-28s %9lld %6lld %s  %-17s %19s %7s %9s %10s\n", entry.layer.depth,
                     entry.layer.name.c_str(), static_cast<long long>(r.features), static_cast<long long>(r.stride),
-                    r.alpha, ci, action, r2, eq4, eq3);
-        if (!fromCache)
-            for (const std::string& warning : r.warnings)
-                std::fprintf(stderr, "warning: layer %s: %s\n", entry.layer.name.c_str(), warning.c_str());
+                    alpha, ci, action, r2, eq4, eq3);
     }
+    for (const std::string& line : results::summarizeLayerIssues(report.layers))
+        std::fprintf(stderr, "note: %s: %s\n", report.model.c_str(), line.c_str());
 }
 
 // One model: from the cache beside a run when it holds this exact analysis, else computed (and cached for a run).
@@ -160,6 +164,27 @@ results::LayerReport analyzeOne(const AnalysisJob& job, const models::ModelSpec&
     if (!analysis.cacheWarning.empty()) std::fprintf(stderr, "warning: %s\n", analysis.cacheWarning.c_str());
     printReport(analysis.report, analysis.fromCache);
     return analysis.report;
+}
+
+// The first line of an error message (a library's own errors can run to a backtrace).
+std::string oneLine(const std::string& message) { return message.substr(0, message.find('\n')); }
+
+// alpha by depth, one column per analysed run; a layer without an exponent shows its status kind.
+void printSweepAlphaTable(const std::vector<const results::SweepRun*>& runs,
+                          const std::vector<results::LayerReport>& reports) {
+    std::printf("\nalpha by depth across the sweep (%zu runs)\n  %-28s", runs.size(), "layer");
+    for (const results::SweepRun* run : runs) std::printf(" %10s", ("D=" + formatRate(run->dropout)).c_str());
+    std::printf("\n");
+    for (std::size_t l = 0; l < reports.front().layers.size(); ++l) {
+        std::printf("  %-28s", reports.front().layers[l].layer.name.c_str());
+        for (const results::LayerReport& report : reports) {
+            if (l >= report.layers.size()) std::printf(" %10s", "-");
+            else if (const spectrum::SpectrumResult& r = report.layers[l].spectrum; r.fitted())
+                std::printf(" %10.4f", r.alpha);
+            else std::printf(" %10s", spectrum::statusKind(r.status).c_str());
+        }
+        std::printf("\n");
+    }
 }
 
 } // namespace
@@ -235,25 +260,37 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
     if (cl.has("json") || cl.has("csv"))
         throw UsageError("--json and --csv are for one model; a sweep caches each run's analysis in its folder");
     const std::vector<results::SweepRun> runs = results::readSweepFolder(cl.text("sweep"));
+    // A run that cannot be analysed (a corrupt or missing model, a failed load) is named at the end; the others go on.
+    std::vector<const results::SweepRun*> analysed;
     std::vector<results::LayerReport> reports;
+    std::vector<std::string> failures;
     for (const results::SweepRun& run : runs) {
+        if (!run.problem.empty()) {
+            failures.push_back(run.name + ": " + run.problem);
+            std::fprintf(stderr, "error: run %s not analysed: %s\n", run.name.c_str(), run.problem.c_str());
+            continue;
+        }
         if (!run.finished)
             std::fprintf(stderr, "warning: run %s has not finished training; analysing its last model\n",
                          run.name.c_str());
         models::ModelSpec spec;
         spec.path = run.directory;
         spec.isRun = true;
-        reports.push_back(analyzeOne(job, spec));
+        try {
+            reports.push_back(analyzeOne(job, spec));
+            analysed.push_back(&run);
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const std::exception& error) { // InputError, or a library's own error from a damaged model
+            failures.push_back(run.name + ": " + oneLine(error.what()));
+            std::fprintf(stderr, "error: run %s not analysed: %s\n", run.name.c_str(), oneLine(error.what()).c_str());
+        }
     }
-    std::printf("\nalpha by depth across the sweep (%zu runs)\n  %-28s", runs.size(), "layer");
-    for (const results::SweepRun& run : runs) std::printf(" %9s", ("D=" + formatRate(run.dropout)).c_str());
-    std::printf("\n");
-    for (std::size_t l = 0; l < reports.front().layers.size(); ++l) {
-        std::printf("  %-28s", reports.front().layers[l].layer.name.c_str());
-        for (const results::LayerReport& report : reports)
-            std::printf(" %9.4f", l < report.layers.size() ? report.layers[l].spectrum.alpha : NAN);
-        std::printf("\n");
-    }
+    if (!reports.empty()) printSweepAlphaTable(analysed, reports);
+    if (failures.empty()) return 0;
+    std::fprintf(stderr, "%zu of %zu runs could not be analysed:\n", failures.size(), runs.size());
+    for (const std::string& failure : failures) std::fprintf(stderr, "  %s\n", failure.c_str());
+    return 2;
     return 0;
 }
 

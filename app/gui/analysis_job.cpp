@@ -269,6 +269,8 @@ void runDemo(const std::string& folder, const AnalysisProgressCallback& progress
                                 cancel);
     const std::vector<results::SweepRun> runs = results::readSweepFolder(folder);
     for (std::size_t i = 0; i < runs.size(); ++i) {
+        // A run that cannot be analysed is left without analysis: the sweep view names it with its reason.
+        if (!runs[i].problem.empty()) continue;
         capture::ModelAnalysisRequest request;
         request.model.path = runs[i].directory;
         request.model.isRun = true;
@@ -277,12 +279,16 @@ void runDemo(const std::string& folder, const AnalysisProgressCallback& progress
         request.capture.samples = 1000;
         request.capture.spectrum.bootstrapResamples = 200;
         const double start = kTrainingShare + (1 - kTrainingShare) * static_cast<double>(i) / runs.size();
-        capture::analyzeModelCached(
-            request,
-            [&](const capture::CaptureProgress& p) {
-                if (progress) progress(start + (1 - kTrainingShare) * p.fraction / runs.size(), p.samplesPerSecond);
-            },
-            cancel);
+        try {
+            capture::analyzeModelCached(
+                request,
+                [&](const capture::CaptureProgress& p) {
+                    if (progress) progress(start + (1 - kTrainingShare) * p.fraction / runs.size(), p.samplesPerSecond);
+                },
+                cancel);
+        } catch (const InputError&) {
+            continue; // the run stays unanalysed and the sweep view offers to analyse it, showing why it fails
+        }
     }
 }
 

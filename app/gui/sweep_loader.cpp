@@ -29,8 +29,13 @@ SweepReadResult readSweep(const QString& folder) {
         const QFileInfoList cached = QDir(runFolder).entryInfoList({QStringLiteral("analysis-*.json")}, QDir::Files,
                                                                    QDir::Time);
         const QString name = QString::fromStdString(run.name);
+        if (!run.problem.empty()) {
+            result.skipped << QObject::tr("%1: cannot be analysed: %2").arg(name, QString::fromStdString(run.problem));
+            continue;
+        }
         if (cached.isEmpty()) {
             result.skipped << QObject::tr("%1: no analysis yet").arg(name);
+            result.unanalysed << QString::fromStdString(run.directory);
             continue;
         }
         AnalysisReadResult read = readAnalysisFile(cached.front().absoluteFilePath());

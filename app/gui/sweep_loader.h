@@ -20,7 +20,8 @@ struct SweepRunAnalysis {
 struct SweepReadResult {
     QString folder;
     std::vector<SweepRunAnalysis> runs; ///< increasing dropout; only runs with a cached analysis
-    QStringList skipped;                ///< runs without a usable cached analysis, with the reason
+    QStringList skipped;                ///< every run without a usable cached analysis, "NAME: reason"
+    QStringList unanalysed;             ///< run folders that have no analysis yet and could be analysed now
     QString error;                      ///< non-empty when the folder is not a readable sweep or no run has one
     bool ok() const { return error.isEmpty(); }
 };

@@ -21,6 +21,7 @@ struct LayerJob {
     models::LayerInfo layer;
     spectrum::SpectrumPlan plan;
     std::string warning;
+    std::string nonFinite; // set at the first NaN/Inf activation: the layer gets this status instead of a spectrum
     std::unique_ptr<CovarianceAccumulator> accumulator;
     std::unique_ptr<CovarianceAccumulator> heldOut; // the second half's, for the held-out spectrum
     bool twoHalves = false;
@@ -49,7 +50,23 @@ void keptColumns(const at::Tensor& activations, const std::vector<std::int64_t>&
         const float* row = values + i * width;
         for (std::size_t j = 0; j < columns.size(); ++j) block(i, static_cast<Eigen::Index>(j)) = row[columns[j]];
     }
-    if (!block.allFinite()) throw InputError("activations contain NaN or Inf");
+}
+
+// Adds the layer's kept columns of one batch (rows from `firstRow` on) to `job` through `add`, unless the layer
+// already holds NaN or Inf; the first such activation ends the layer's accumulation with a status naming the sample.
+template <typename Add>
+void accumulateBatch(LayerJob& job, const at::Tensor& activations, std::int64_t firstRow, Eigen::MatrixXd& block,
+                     Add add) {
+    if (!job.nonFinite.empty()) return;
+    keptColumns(activations, job.plan.columns, block);
+    if (!block.allFinite()) {
+        Eigen::Index row = 0;
+        while (row < block.rows() && block.row(row).allFinite()) ++row;
+        job.nonFinite = "non-finite: the activations hold NaN or Inf (first in sample " +
+                        std::to_string(firstRow + row + 1) + "); no spectrum";
+        return;
+    }
+    add(block);
 }
 
 class BatchStream {
@@ -223,20 +240,23 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
             const std::vector<at::Tensor> outputs = model.capture(batch, names);
             for (std::size_t g = 0; g < group.size(); ++g) {
                 LayerJob& job = jobs[group[g]];
-                keptColumns(outputs[g], job.plan.columns, block);
-                if (!options.heldOutSpectrum) {
-                    job.accumulator->add(block);
-                    continue;
-                }
-                const Eigen::Index inFirstHalf = std::clamp<Eigen::Index>(half - first, 0, block.rows());
-                if (inFirstHalf > 0) job.accumulator->add(block.topRows(inFirstHalf));
-                if (inFirstHalf < block.rows()) job.heldOut->add(block.bottomRows(block.rows() - inFirstHalf));
+                accumulateBatch(job, outputs[g], first, block, [&](const Eigen::MatrixXd& rows) {
+                    if (!options.heldOutSpectrum) {
+                        job.accumulator->add(rows);
+                        return;
+                    }
+                    const Eigen::Index inFirstHalf = std::clamp<Eigen::Index>(half - first, 0, rows.rows());
+                    if (inFirstHalf > 0) job.accumulator->add(rows.topRows(inFirstHalf));
+                    if (inFirstHalf < rows.rows()) job.heldOut->add(rows.bottomRows(rows.rows() - inFirstHalf));
+                });
             }
             batchDone(batch);
         });
         for (std::size_t i : group) {
             const std::string where = model.name() + ": layer " + jobs[i].layer.name;
-            if (options.heldOutSpectrum)
+            if (!jobs[i].nonFinite.empty())
+                jobs[i].spectrum.result = spectrum::unusableSpectrum(jobs[i].plan, samples, jobs[i].nonFinite);
+            else if (options.heldOutSpectrum)
                 jobs[i].spectrum.result = spectrum::heldOutSpectrumOfCovariances(
                     *jobs[i].accumulator, *jobs[i].heldOut, jobs[i].plan, options.spectrum, where);
             else
@@ -246,24 +266,36 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
             jobs[i].heldOut.reset();
             if (!jobs[i].warning.empty()) jobs[i].spectrum.result.warnings.push_back(jobs[i].warning);
         }
-        if (!bootstrap) continue;
+        // Layers without an exponent (collapsed, dead, non-finite) have no interval to resample; a group of only
+        // those skips the second pass.
+        std::vector<std::size_t> resampled;
+        for (std::size_t i : group)
+            if (jobs[i].spectrum.result.fitted()) resampled.push_back(i);
+        if (!bootstrap || resampled.empty()) {
+            if (bootstrap) report(2.0 * static_cast<double>(samples));
+            continue;
+        }
 
-        for (std::size_t i : group) jobs[i].scores.resize(samples, jobs[i].spectrum.bootstrapBasis.cols());
+        std::vector<std::string> resampledNames;
+        for (std::size_t i : resampled) {
+            resampledNames.push_back(jobs[i].layer.name);
+            jobs[i].scores.resize(samples, jobs[i].spectrum.bootstrapBasis.cols());
+        }
         stream.forEach(cancel, [&](std::int64_t first, const at::Tensor& batch) {
-            const std::vector<at::Tensor> outputs = model.capture(batch, names);
-            for (std::size_t g = 0; g < group.size(); ++g) {
-                LayerJob& job = jobs[group[g]];
+            const std::vector<at::Tensor> outputs = model.capture(batch, resampledNames);
+            for (std::size_t g = 0; g < resampled.size(); ++g) {
+                LayerJob& job = jobs[resampled[g]];
                 keptColumns(outputs[g], job.plan.columns, block);
                 job.scores.middleRows(first, block.rows()) =
                     ((block.rowwise() - job.spectrum.mean.transpose()) * job.spectrum.bootstrapBasis).cast<float>();
             }
             batchDone(batch);
         });
-        for (std::size_t g = 0; g < group.size(); ++g) {
-            LayerJob& job = jobs[group[g]];
+        for (std::size_t i : resampled) {
+            LayerJob& job = jobs[i];
             spectrum::addBootstrapInterval(job.spectrum.result, job.scores, options.spectrum, {}, cancel);
             job.scores.resize(0, 0);
-            report(static_cast<double>(samples) / group.size());
+            report(static_cast<double>(samples) / resampled.size());
         }
     }
 
@@ -313,10 +345,16 @@ void addLayerCoding(models::CapturableModel& model, const data::Preprocessing& p
     const std::vector<Eigen::MatrixXf> activations = captureActivations(model, frames, names);
     for (std::size_t i = 0; i < layers.size(); ++i) {
         if (cancel) cancel->throwIfCancelled();
-        try {
-            layers[i].coding = layerCoding(activations[i], pixels, dot, layers[i].spectrum.alpha, options);
-        } catch (const InputError& error) {
-            throw InputError(model.name() + ": layer " + layers[i].layer.name + ": " + error.what());
+        // A layer whose response to the dot cannot be measured is a result of that layer, not a failed analysis.
+        std::vector<std::string>& warnings = layers[i].spectrum.warnings;
+        if (!activations[i].allFinite()) {
+            warnings.push_back("no coding record: the moving dot's activations hold NaN or Inf");
+        } else {
+            try {
+                layers[i].coding = layerCoding(activations[i], pixels, dot, layers[i].spectrum.alpha, options);
+            } catch (const InputError& error) {
+                warnings.push_back(std::string("no coding record: ") + error.what());
+            }
         }
         if (progress) progress(static_cast<double>(i + 1) / static_cast<double>(layers.size()));
     }

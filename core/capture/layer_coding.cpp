@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "core/common/input_error.h"
@@ -59,10 +60,13 @@ LayerCoding layerCoding(const Eigen::Ref<const Eigen::MatrixXf>& activations,
     coding.stimulusR2Sd = explained.sdStimulusR2;
     coding.latentR2Mean = explained.meanLatentR2;
     coding.latentR2Sd = explained.sdLatentR2;
-    coding.eq4ExpectedAction = theory::expectedActionFromExponent(alpha);
-    coding.eq4FiniteWidthAction = theory::expectedActionFiniteWidth(alpha, coding.units);
     coding.denseCapacityBits = theory::denseCapacityBits(coding.units, options.bitsPerUnit);
-    coding.eq3CapacityBits = theory::effectiveCapacityBits(alpha, coding.units, options.bitsPerUnit);
+    // A layer without an exponent (collapsed, dead) still has its measured action; eqs. 3-4 need alpha.
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const bool hasAlpha = std::isfinite(alpha);
+    if (hasAlpha) coding.eq4ExpectedAction = theory::expectedActionFromExponent(alpha);
+    coding.eq4FiniteWidthAction = hasAlpha ? theory::expectedActionFiniteWidth(alpha, coding.units) : nan;
+    coding.eq3CapacityBits = hasAlpha ? theory::effectiveCapacityBits(alpha, coding.units, options.bitsPerUnit) : nan;
     const Eigen::Index kept = std::clamp<Eigen::Index>(options.keptCurves, 0, projections.curveCount());
     coding.curves = projections.curves.leftCols(projectionOptions.dimensions * kept);
     return coding;

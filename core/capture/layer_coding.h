@@ -32,9 +32,9 @@ struct LayerCoding {
     double latentR2Sd = 0;
     /// Eq. 4: 1/2 zeta(-alpha) in units of lambda_1, empty where alpha >= -1 (the series diverges).
     std::optional<double> eq4ExpectedAction;
-    double eq4FiniteWidthAction = 0; ///< 1/2 sum_{i=1}^{m} i^alpha: eq. 4 before m -> infinity, always finite
+    double eq4FiniteWidthAction = 0; ///< 1/2 sum_{i=1}^{m} i^alpha: eq. 4 before m -> infinity; NaN without alpha
     double denseCapacityBits = 0;    ///< C = m x bitsPerUnit
-    double eq3CapacityBits = 0;      ///< eq. 3: C - |alpha| m log2(m/e), clamped at 0; bits
+    double eq3CapacityBits = 0;      ///< eq. 3: C - |alpha| m log2(m/e), clamped at 0; bits; NaN without alpha
     /// The first keptCurves projections' curves: frames x (3 * kept), curve k in columns [3k, 3k + 3); activation units.
     Eigen::MatrixXd curves;
 };

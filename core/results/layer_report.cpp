@@ -1,5 +1,7 @@
 #include "core/results/layer_report.h"
 
+#include <cmath>
+
 #include "core/results/json_values.h"
 #include "core/common/input_error.h"
 #include "core/spectrum/alpha_estimators.h"
@@ -21,10 +23,11 @@ nlohmann::json codingJson(const capture::LayerCoding& c) {
     json["explained_variance_latent"] = {{"mean", numberOrNull(c.latentR2Mean)}, {"sd", numberOrNull(c.latentR2Sd)}};
     // JSON has no infinity: a divergent series is null with the reason beside it.
     json["eq4_expected_action"] = c.eq4ExpectedAction ? nlohmann::json(*c.eq4ExpectedAction) : nlohmann::json();
-    if (!c.eq4ExpectedAction) json["eq4_note"] = "divergent: alpha >= -1";
-    json["eq4_finite_width_action"] = c.eq4FiniteWidthAction;
+    if (!c.eq4ExpectedAction)
+        json["eq4_note"] = std::isfinite(c.eq4FiniteWidthAction) ? "divergent: alpha >= -1" : "no alpha (see status)";
+    json["eq4_finite_width_action"] = numberOrNull(c.eq4FiniteWidthAction);
     json["capacity_bits"] = c.denseCapacityBits;
-    json["eq3_capacity_bits"] = c.eq3CapacityBits;
+    json["eq3_capacity_bits"] = numberOrNull(c.eq3CapacityBits);
     // The kept curves z(t), [curve][frame][x, y, z], with float precision: they are for drawing.
     nlohmann::json curves = nlohmann::json::array();
     for (Eigen::Index k = 0; k + 3 <= c.curves.cols(); k += 3) {
@@ -83,8 +86,10 @@ std::string layerSpectraJson(const std::string& model, const std::string& datase
         layer["stride"] = r.stride;
         layer["n_features_used"] = r.featuresUsed;
         layer["n_components"] = r.components;
-        layer["alpha"] = r.alpha;
-        layer["intercept"] = r.intercept;
+        // A layer without an exponent is a result: alpha null, and the status says why with its numbers.
+        layer["status"] = r.fitted() ? std::string("ok") : r.status;
+        layer["alpha"] = numberOrNull(r.alpha);
+        layer["intercept"] = numberOrNull(r.intercept);
         layer["alpha_ci95"] = nlohmann::json::array({numberOrNull(r.alphaCiLo), numberOrNull(r.alphaCiHi)});
         layer["fit_range"] = nlohmann::json::array({r.fitLo, r.fitHi});
         layer["eigenvalues"] = toVector(r.eigenvalues);

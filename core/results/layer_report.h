@@ -8,7 +8,8 @@
 namespace codescope::results {
 
 /// JSON object {"model", "dataset", "samples", "layers": [...]} with, per layer in depth order: name, depth, kind,
-/// shape, n_features, stride, n_features_used, n_components, alpha, intercept, alpha_ci95 ([lo, hi] or nulls),
+/// shape, n_features, stride, n_features_used, n_components, status ("ok", or why the layer has no exponent:
+/// SpectrumResult::status), alpha (null without exponent), intercept, alpha_ci95 ([lo, hi] or nulls),
 /// fit_range, estimator, alpha_r2, eigenvalues, alpha_bootstrap_bias, alpha_standard_error (null without bootstrap), warnings, and, when
 /// the layer has a coding record, "coding": {units, frames, projections, action_mean, action_sd, action_expected
 /// (activation^2 units), average_activation, explained_variance_stimulus / explained_variance_latent ({mean, sd} of

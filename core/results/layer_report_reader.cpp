@@ -142,6 +142,10 @@ capture::LayerSpectrum readLayer(const nlohmann::json& json, std::size_t index) 
     r.alphaRSquared = json.contains("alpha_r2") ? numberOrNaN(json["alpha_r2"], where + "'alpha_r2'")
                                                 : std::numeric_limits<double>::quiet_NaN();
     if (json.contains("coding")) entry.coding = readCoding(json["coding"], where + "'coding': ");
+    // Files from before statuses existed have none: a finite alpha was fitted, a missing one says so.
+    const std::string status = json.contains("status") ? text(json["status"], where + "'status'") : "ok";
+    if (status != "ok") r.status = status;
+    else if (!std::isfinite(r.alpha)) r.status = "unfitted: the file holds no alpha for this layer";
     if (json.contains("warnings") && json["warnings"].is_array())
         for (const nlohmann::json& warning : json["warnings"])
             if (warning.is_string()) r.warnings.push_back(warning.get<std::string>());

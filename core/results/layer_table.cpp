@@ -28,7 +28,7 @@ std::string quoted(const std::string& field) {
 std::string layerTableCsv(const std::vector<capture::LayerSpectrum>& layers) {
     std::string csv = "depth,layer,shape,n_features,stride,alpha,alpha_ci_lo,alpha_ci_hi,alpha_r2,estimator,action_mean,"
                       "action_sd,explained_variance_stimulus,explained_variance_latent,eq4_expected_action,"
-                      "eq3_capacity_bits\n";
+                      "eq3_capacity_bits,status\n";
     for (const capture::LayerSpectrum& entry : layers) {
         const spectrum::SpectrumResult& r = entry.spectrum;
         std::string shape;
@@ -45,6 +45,7 @@ std::string layerTableCsv(const std::vector<capture::LayerSpectrum>& layers) {
         fields.push_back(c ? number(c->latentR2Mean) : "");
         fields.push_back(c && c->eq4ExpectedAction ? number(*c->eq4ExpectedAction) : "");
         fields.push_back(c ? number(c->eq3CapacityBits) : "");
+        fields.push_back(quoted(r.fitted() ? std::string("ok") : r.status));
         for (std::size_t i = 0; i < fields.size(); ++i) csv += (i ? "," : "") + fields[i];
         csv += "\n";
     }

@@ -48,8 +48,13 @@ std::vector<SweepRun> readSweepFolder(const std::string& folder) {
         run.name = entry["directory"].get<std::string>();
         run.directory = (fs::path(folder) / run.name).string();
         const std::string manifestPath = (fs::path(run.directory) / "manifest.json").string();
-        const nlohmann::json manifest = readJsonFile(manifestPath);
-        run.finished = manifest.is_object() && manifest.value("finished", false);
+        try {
+            const nlohmann::json manifest = readJsonFile(manifestPath);
+            const auto finished = manifest.is_object() ? manifest.find("finished") : manifest.end();
+            run.finished = finished != manifest.end() && finished->is_boolean() && finished->get<bool>();
+        } catch (const InputError& error) {
+            run.problem = error.what();
+        }
         runs.push_back(std::move(run));
     }
     if (runs.empty()) throw InputError(path + ": the sweep lists no runs");

@@ -12,10 +12,13 @@ struct SweepRun {
     std::string directory; ///< absolute or relative to the working directory (sweep folder + the listed folder)
     std::string name;      ///< the folder's name, e.g. "dropout-0.2"
     bool finished = false; ///< the run's manifest says training finished
+    /// Why this run cannot be used (its folder or manifest missing or unreadable), one line naming the file; empty
+    /// for a usable run. One broken run never hides the others.
+    std::string problem;
 };
 
-/// The runs of the sweep in `folder`, in increasing dropout. Throws InputError naming the file for a missing or
-/// malformed sweep.json or a listed run folder without a manifest.
+/// The runs of the sweep in `folder`, in increasing dropout, each with its `problem` if it has one. Throws
+/// InputError naming the file for a missing or malformed sweep.json (then there is no sweep to show).
 std::vector<SweepRun> readSweepFolder(const std::string& folder);
 
 /// True if `folder` holds a sweep.json (a sweep rather than a single run or model).

@@ -9,26 +9,33 @@
 namespace codescope::spectrum {
 
 namespace {
-// Eigenvalues below this fraction of the largest are rounding noise of a rank-deficient covariance (fewer samples
-// than features, constant features): their logarithm says nothing about the code.
-constexpr double kNumericalZero = 1e-13;
 constexpr int kMinimumPoints = 3;
 } // namespace
+
+// Below the threshold lie rounding noise of a rank-deficient covariance (fewer samples than features, constant
+// features): their logarithm says nothing about the code.
+int meaningfulEigenvalues(const Eigen::Ref<const Eigen::VectorXd>& eigenvalues) {
+    const double largest = eigenvalues.size() > 0 ? eigenvalues.maxCoeff() : 0.0;
+    int usable = 0;
+    while (usable < eigenvalues.size() && largest > 0 && eigenvalues[usable] > kNumericalZeroEigenvalue * largest)
+        ++usable;
+    return usable;
+}
+
+int eigenvaluesNeededForFit(int fitLo) { return fitLo + kMinimumPoints - 1; }
 
 PowerLawFitPoints powerLawFitPoints(const Eigen::Ref<const Eigen::VectorXd>& eigenvalues, int fitLo, int fitHi) {
     if (fitLo < 1 || fitHi <= fitLo)
         throw InputError("invalid fit range " + std::to_string(fitLo) + ":" + std::to_string(fitHi) +
                          " (need 1 <= lo < hi, 1-based component indices)");
-    const double largest = eigenvalues.size() > 0 ? eigenvalues.maxCoeff() : 0.0;
-    int usable = 0; // leading eigenvalues that are meaningfully positive
-    while (usable < eigenvalues.size() && eigenvalues[usable] > kNumericalZero * largest && largest > 0) ++usable;
+    const int usable = meaningfulEigenvalues(eigenvalues);
 
     PowerLawFitPoints points;
     points.fitLo = fitLo;
     points.fitHi = std::min(fitHi, usable);
     if (points.fitHi - points.fitLo + 1 < kMinimumPoints)
         throw InputError("too few components for the power-law fit: range " + std::to_string(fitLo) + ":" +
-                         std::to_string(fitHi) + " needs at least " + std::to_string(fitLo + kMinimumPoints - 1) +
+                         std::to_string(fitHi) + " needs at least " + std::to_string(eigenvaluesNeededForFit(fitLo)) +
                          " positive eigenvalues, the spectrum has " + std::to_string(usable));
     if (points.fitHi < fitHi)
         points.warning = "only " + std::to_string(usable) + " positive eigenvalues: fitted components " +

@@ -26,6 +26,16 @@ struct PowerLawFitPoints {
     std::string warning;        ///< non-empty when the requested range had to be shortened
 };
 
+/// Eigenvalues at or below this fraction of the largest are rounding noise of a rank-deficient covariance.
+constexpr double kNumericalZeroEigenvalue = 1e-13;
+
+/// The leading eigenvalues that are meaningfully positive (above kNumericalZeroEigenvalue times the largest), counted
+/// from the first up to the first that is not. eigenvalues: descending (a held-out spectrum: any order), any length.
+int meaningfulEigenvalues(const Eigen::Ref<const Eigen::VectorXd>& eigenvalues);
+
+/// The fewest meaningful eigenvalues a power-law fit starting at 1-based component fitLo needs (3 points).
+int eigenvaluesNeededForFit(int fitLo);
+
 /// Selects 1-based k in [fitLo, fitHi] from `eigenvalues` (descending, any length). Eigenvalues at or below 1e-13
 /// times the largest are rounding noise of a rank-deficient covariance: the range ends before the first of them,
 /// and `warning` says so. Throws InputError if fewer than 3 points remain or the range is invalid (fitLo < 1 or

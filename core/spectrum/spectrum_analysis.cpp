@@ -69,17 +69,31 @@ void validate(std::int64_t samples, std::int64_t features, const SpectrumOptions
                          " (need 1 <= lo < hi)");
 }
 
-// The plan's shape and the data's size and total variance into `result`; no spectrum without variance.
+// The plan's shape and the data's size and total variance into `result`; without variance there is no spectrum,
+// and the status says whether the units were silent (all 0) or merely constant.
 void describe(SpectrumResult& result, const SpectrumPlan& plan, std::int64_t samples, std::int64_t components,
-              double totalVariance, const std::string& name) {
+              double totalVariance, bool allZero) {
     result.samples = samples;
     result.features = plan.features;
     result.stride = plan.stride;
     result.featuresUsed = static_cast<std::int64_t>(plan.columns.size());
     result.components = components;
     result.totalVariance = totalVariance;
-    if (!(totalVariance > 0))
-        throw InputError(name + ": every kept feature is constant (total variance 0); no spectrum to fit");
+    if (totalVariance > 0) return;
+    const std::string units = "every one of the " + std::to_string(result.featuresUsed) + " kept units";
+    result.status = allZero ? "dead: " + units + " is 0 for all " + std::to_string(samples) +
+                                  " samples (total variance 0); no spectrum to fit"
+                            : "constant: " + units + " is constant over the " + std::to_string(samples) +
+                                  " samples (total variance 0); no spectrum to fit";
+}
+
+// Without a spectrum the eigenvalues are 0 (the covariance's), the exponent and its interval NaN.
+void clearFit(SpectrumResult& result) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    result.eigenvalues = Eigen::VectorXd::Zero(result.components);
+    result.explainedVarianceRatio = Eigen::VectorXd::Zero(result.components);
+    result.alpha = result.intercept = result.alphaRSquared = nan;
+    result.alphaCiLo = result.alphaCiHi = result.alphaBootstrapBias = result.alphaStandardError = nan;
 }
 
 EigenOptions eigenOptionsOf(const SpectrumOptions& options) {
@@ -89,29 +103,52 @@ EigenOptions eigenOptionsOf(const SpectrumOptions& options) {
     return eigenOptions;
 }
 
-// Fits alpha to result.eigenvalues with the options' estimator and range; the interval starts out empty.
-AlphaFit fitExponent(SpectrumResult& result, const SpectrumOptions& options, const std::string& name) {
-    AlphaFit fit;
+// Fits alpha to result.eigenvalues with the options' estimator and range; the interval starts out empty. A spectrum
+// with too few meaningful eigenvalues for the range, or one the estimator cannot fit, gets a status instead.
+bool fitExponent(SpectrumResult& result, const SpectrumOptions& options, AlphaFit& fit) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    result.estimator = options.estimator;
+    result.fitLo = options.fitLo;
+    result.fitHi = options.fitHi;
+    result.alpha = result.intercept = result.alphaRSquared = nan;
+    result.alphaCiLo = result.alphaCiHi = nan;
+    result.alphaBootstrapBias = result.alphaStandardError = nan;
+    const int usable = meaningfulEigenvalues(result.eigenvalues);
+    const int needed = eigenvaluesNeededForFit(options.fitLo);
+    if (usable < needed) {
+        char text[240];
+        std::snprintf(text, sizeof text,
+                      "collapsed: too few components for the power-law fit: %d of %lld components are above %.0e of "
+                      "the largest eigenvalue, the fit range %d:%d needs at least %d",
+                      usable, static_cast<long long>(result.eigenvalues.size()), kNumericalZeroEigenvalue,
+                      options.fitLo, options.fitHi, needed);
+        result.status = text;
+        return false;
+    }
     try {
         fit = fitAlpha(result.eigenvalues, options.fitLo, options.fitHi, options.estimator);
     } catch (const InputError& error) {
-        throw InputError(name + ": " + error.what());
+        result.status = std::string("unfitted: ") + error.what();
+        return false;
     }
-    result.estimator = options.estimator;
     result.alpha = fit.alpha;
     result.intercept = fit.intercept;
     result.alphaRSquared = fit.rSquared;
     // The requested lower end: the MLE moves its own cut-off (its KS-chosen k_min) inside the range, and every other
     // fit of this layer (bootstrap, robustness table) must start from the same requested range.
-    result.fitLo = options.fitLo;
     result.fitHi = fit.fitHi;
     if (!fit.warning.empty()) result.warnings.push_back(fit.warning);
-    result.alphaCiLo = result.alphaCiHi = std::numeric_limits<double>::quiet_NaN();
-    result.alphaBootstrapBias = result.alphaStandardError = std::numeric_limits<double>::quiet_NaN();
-    return fit;
+    return true;
+}
+
+// The single-matrix commands answer about one matrix only: a spectrum without exponent is their error.
+void requireFitted(const SpectrumResult& result, const std::string& name) {
+    if (!result.fitted()) throw InputError(name + ": " + result.status);
 }
 
 } // namespace
+
+std::string statusKind(const std::string& status) { return status.substr(0, status.find(':')); }
 
 std::int64_t featureStride(std::int64_t features, std::int64_t maxFeatures) {
     if (maxFeatures < 2) throw InputError("max features must be at least 2, got " + std::to_string(maxFeatures));
@@ -138,7 +175,11 @@ CovarianceSpectrum spectrumOfCovariance(const CovarianceAccumulator& accumulator
     SpectrumResult& result = out.result;
     const Eigen::MatrixXd covariance = accumulator.covariance();
     describe(result, plan, accumulator.samples(), std::min(plan.components, accumulator.samples()),
-             covariance.trace(), name);
+             covariance.trace(), accumulator.mean().isZero(0.0));
+    if (!result.fitted()) {
+        clearFit(result);
+        return out;
+    }
     const auto start = std::chrono::steady_clock::now();
     const EigenOptions eigenOptions = eigenOptionsOf(options);
     const EigenPairs pairs = leadingEigenpairs(covariance, result.components, false, eigenOptions);
@@ -148,7 +189,8 @@ CovarianceSpectrum spectrumOfCovariance(const CovarianceAccumulator& accumulator
     result.explainedVarianceRatio = result.eigenvalues / result.totalVariance;
     result.eigenSeconds = secondsSince(start);
 
-    const AlphaFit fit = fitExponent(result, options, name);
+    AlphaFit fit;
+    if (!fitExponent(result, options, fit)) return out;
 
     if (options.bootstrapResamples > 0) {
         const auto affordable = static_cast<Eigen::Index>(std::sqrt(kBootstrapFlopsPerResample / result.samples));
@@ -173,7 +215,11 @@ SpectrumResult heldOutSpectrumOfCovariances(const CovarianceAccumulator& trainin
     SpectrumResult result;
     const Eigen::MatrixXd testCovariance = test.covariance();
     describe(result, plan, training.samples() + test.samples(), std::min(plan.components, training.samples() - 1),
-             testCovariance.trace(), name);
+             testCovariance.trace(), training.mean().isZero(0.0) && test.mean().isZero(0.0));
+    if (!result.fitted()) {
+        clearFit(result);
+        return result;
+    }
     const auto start = std::chrono::steady_clock::now();
     const EigenPairs pairs = leadingEigenpairs(training.covariance(), result.components, true, eigenOptionsOf(options));
     result.eigenMethod = pairs.method;
@@ -183,7 +229,8 @@ SpectrumResult heldOutSpectrumOfCovariances(const CovarianceAccumulator& trainin
     result.explainedVarianceRatio = result.eigenvalues / result.totalVariance;
     result.eigenSeconds = secondsSince(start);
     result.heldOut = true;
-    fitExponent(result, options, name);
+    AlphaFit fit;
+    fitExponent(result, options, fit);
     return result;
 }
 
@@ -214,11 +261,23 @@ SpectrumResult crossValidatedSpectrum(io::MatrixSource& first, io::MatrixSource&
     // Against the first repeat's total variance: the share of it that the second repeat reproduces.
     const Eigen::MatrixXd centred = a.rowwise() - a.colwise().mean();
     describe(result, plan, plan.samples, components, centred.squaredNorm() / static_cast<double>(plan.samples - 1),
-             first.name());
+             a.isZero(0.0));
+    requireFitted(result, first.name());
     result.eigenvalues = cv.eigenvalues;
     result.explainedVarianceRatio = result.eigenvalues / result.totalVariance;
     result.heldOut = true;
-    fitExponent(result, options, first.name());
+    AlphaFit fit;
+    fitExponent(result, options, fit);
+    requireFitted(result, first.name());
+    return result;
+}
+
+SpectrumResult unusableSpectrum(const SpectrumPlan& plan, std::int64_t samples, const std::string& status) {
+    SpectrumResult result;
+    describe(result, plan, samples, std::min(plan.components, samples), 0.0, false);
+    result.status = status;
+    result.totalVariance = std::numeric_limits<double>::quiet_NaN();
+    clearFit(result);
     return result;
 }
 
@@ -260,6 +319,7 @@ SpectrumResult analyzeSpectrum(io::MatrixSource& source, const SpectrumOptions& 
     if (cancel) cancel->throwIfCancelled();
     CovarianceSpectrum spectrum = spectrumOfCovariance(accumulator, plan, options, source.name());
     SpectrumResult& result = spectrum.result;
+    requireFitted(result, source.name());
     result.covarianceSeconds = covarianceSeconds;
     const double projectStart = readShare + kEigenShare;
     report(progress, projectStart);

@@ -48,10 +48,24 @@ struct SpectrumResult {
     int fitHi = 0;
     EigenMethod eigenMethod = EigenMethod::Dense;
     std::vector<std::string> warnings;       ///< e.g. a shortened fit range
+    /// Empty when alpha was fitted. Otherwise why this spectrum has no exponent (alpha, its interval and R^2 are NaN),
+    /// as "KIND: reason with the numbers behind it", KIND one of kDegenerateKinds: a result to report, not an error.
+    std::string status;
     double covarianceSeconds = 0;            ///< wall time reading the source and accumulating the covariance
     double eigenSeconds = 0;                 ///< wall time of the eigensolver
     double bootstrapSeconds = 0;             ///< wall time of the projection pass and the resamples
+
+    /// True when alpha was fitted (status is empty).
+    bool fitted() const { return status.empty(); }
 };
+
+/// The kinds of spectrum that have no exponent, as SpectrumResult::status begins: "dead" (every kept unit is 0 for
+/// every sample), "constant" (every kept unit constant, total variance 0), "collapsed" (fewer meaningful eigenvalues
+/// than the fit range needs), "non-finite" (the activations hold NaN or Inf), "unfitted" (the estimator failed).
+inline constexpr const char* kDegenerateKinds[] = {"dead", "constant", "collapsed", "non-finite", "unfitted"};
+
+/// The kind of a status ("collapsed" for "collapsed: 4 of 128 ..."); "" for an empty status.
+std::string statusKind(const std::string& status);
 
 /// Methods: the smallest stride s with ceil(features / s) < maxFeatures. Throws InputError if maxFeatures < 2.
 std::int64_t featureStride(std::int64_t features, std::int64_t maxFeatures);
@@ -71,9 +85,9 @@ SpectrumPlan planSpectrum(std::int64_t samples, std::int64_t features, const Spe
                           const std::string& name);
 
 /// The spectrum of an accumulated covariance (of the plan's kept features) and its power-law fit. When the options
-/// ask for a bootstrap, `bootstrapBasis` holds the leading eigenvectors (kept features x dims) that the samples must
-/// be projected on (after subtracting `mean`) for addBootstrapInterval(). Throws InputError (naming `name`) if
-/// every feature is constant or too few components exist for the fit.
+/// ask for a bootstrap and alpha was fitted, `bootstrapBasis` holds the leading eigenvectors (kept features x dims)
+/// that the samples must be projected on (after subtracting `mean`) for addBootstrapInterval(). A spectrum without
+/// variance or with too few meaningful eigenvalues for the fit is a result with result.status set (no basis).
 struct CovarianceSpectrum {
     SpectrumResult result;
     Eigen::MatrixXd bootstrapBasis;
@@ -99,6 +113,10 @@ SpectrumResult heldOutSpectrumOfCovariances(const CovarianceAccumulator& trainin
 SpectrumResult crossValidatedSpectrum(io::MatrixSource& first, io::MatrixSource& second,
                                       const SpectrumOptions& options);
 
+/// A result with the plan's shape and no spectrum (eigenvalues all 0, alpha NaN), for a layer whose data could not
+/// be used: `status` as SpectrumResult::status (e.g. "non-finite: ...").
+SpectrumResult unusableSpectrum(const SpectrumPlan& plan, std::int64_t samples, const std::string& status);
+
 /// Sets result.alphaCiLo/alphaCiHi from `scores` (samples x dims: every sample minus the mean, times the
 /// bootstrapBasis). Throws Cancelled if cancelled.
 void addBootstrapInterval(SpectrumResult& result, const Eigen::Ref<const Eigen::MatrixXf>& scores,
@@ -107,8 +125,8 @@ void addBootstrapInterval(SpectrumResult& result, const Eigen::Ref<const Eigen::
 
 /// Runs the whole analysis on `source` (read once for the spectrum, a second time to project onto the leading
 /// eigenvectors when bootstrapping). progress receives fractions in [0, 1]; cancel is polled between blocks.
-/// Throws InputError for unusable data or options (too few samples, constant features, NaN in the source),
-/// Cancelled if cancelled.
+/// Throws InputError for unusable data or options (too few samples, NaN in the source), and, since one matrix is all
+/// the user asked about, for a spectrum without an exponent (the message is its status); Cancelled if cancelled.
 SpectrumResult analyzeSpectrum(io::MatrixSource& source, const SpectrumOptions& options,
                                const ProgressCallback& progress = {}, const CancelToken* cancel = nullptr);
 

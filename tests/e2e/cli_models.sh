@@ -49,6 +49,23 @@ if command -v pdfinfo >/dev/null; then
   check "the report has each run's spectrum, alpha vs depth and 4 coding plots" bash -c \
     "pdfinfo '$work/report.pdf' | grep -Eq '^Pages: +7$'"
 fi
+# A sweep with a broken run (a truncated model) and a vanished one: the others are analysed and reported, the two
+# are named at the end, and the exit status says that not everything could be analysed.
+broken="$work/broken"
+cp -r "$runs" "$broken"
+cp -r "$broken/dropout-0.5" "$broken/dropout-0.9"
+rm -f "$broken"/dropout-0.9/analysis-*.json
+head -c 1000 "$runs/dropout-0.5/model.pt" >"$broken/dropout-0.9/model.pt"
+sed -i 's/"runs": *\[/"runs": [{"dropout": 0.9, "directory": "dropout-0.9"}, {"dropout": 0.95, "directory": "gone"},/' \
+  "$broken/sweep.json"
+check "a sweep with broken runs exits 2 after analysing the rest" expect_exit 2 "$CLI" analyze --sweep "$broken" \
+  --dataset fashion-mnist --samples 100 --bootstrap 0 --projections 20 --quiet
+check "the good runs are in the sweep table" grep -q "D=0 .*D=0.5" "$work/out"
+check "the end names both broken runs" bash -c "tail -3 '$work/err' | grep -q '2 of 4 runs could not be analysed' && \
+  tail -2 '$work/err' | grep -q 'dropout-0.9: .*model.pt' && tail -2 '$work/err' | grep -q 'gone: .*manifest.json'"
+check "a report of the broken sweep still has the good runs" expect_exit 0 "$CLI" report --sweep "$broken" \
+  --pdf "$work/broken.pdf"
+check "the report names the runs it left out" bash -c "grep -q 'dropout-0.9' '$work/err' && grep -q 'gone' '$work/err'"
 check "a report into a missing folder exits 2" expect_exit 2 "$CLI" report --sweep "$runs" --pdf "$work/none/r.pdf"
 check "the report's target is named" one_line_naming "r.pdf"
 check "a report of a folder that is no sweep exits 2" expect_exit 2 "$CLI" report --sweep "$work" --pdf "$work/x.pdf"

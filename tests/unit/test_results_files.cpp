@@ -14,6 +14,7 @@
 #include "core/results/layer_table.h"
 #include <cmath>
 #include <sstream>
+#include <nlohmann/json.hpp>
 #include "core/results/sweep_folder.h"
 #include "core/spectrum/spectrum_analysis.h"
 
@@ -104,8 +105,14 @@ TEST(SweepFolder, ReadsTheRunsInDropoutOrderAndNamesBadFiles) {
     } catch (const InputError& error) {
         EXPECT_NE(std::string(error.what()).find("sweep.json"), std::string::npos) << error.what();
     }
-    writeText(dir / "sweep.json", R"({"runs": [{"dropout": 0.4, "directory": "missing"}]})");
-    EXPECT_THROW(results::readSweepFolder(dir.string()), InputError);
+    // A run whose folder is gone is reported with its problem, beside the usable ones.
+    writeText(dir / "sweep.json", R"({"runs": [{"dropout": 0.4, "directory": "missing"},
+                                               {"dropout": 0.0, "directory": "dropout-0"}]})");
+    const auto withMissing = results::readSweepFolder(dir.string());
+    ASSERT_EQ(withMissing.size(), 2u);
+    EXPECT_TRUE(withMissing[0].problem.empty()) << withMissing[0].problem;
+    EXPECT_NE(withMissing[1].problem.find("missing/manifest.json"), std::string::npos) << withMissing[1].problem;
+    EXPECT_FALSE(withMissing[1].finished);
     writeText(dir / "sweep.json", "{\"runs\": [");
     EXPECT_THROW(results::readSweepFolder(dir.string()), InputError);
     fs::remove_all(dir);
@@ -176,9 +183,51 @@ TEST(LayerTable, OneRowPerLayerWithEmptyFieldsForWhatIsMissing) {
     EXPECT_FALSE(std::getline(lines, extra));
     EXPECT_EQ(header, "depth,layer,shape,n_features,stride,alpha,alpha_ci_lo,alpha_ci_hi,alpha_r2,estimator,action_mean,"
                       "action_sd,explained_variance_stimulus,explained_variance_latent,eq4_expected_action,"
-                      "eq3_capacity_bits");
-    EXPECT_EQ(first, "2,\"block,1 \"\"relu\"\"\",8x14x14,1568,1,-1.25,,,0.5,huber,,,,,,");
-    EXPECT_EQ(second, "2,fc,128,1568,1,-1.25,-1.5,-1,0.5,mle,2.5,0.125,0.25,0.75,,100");
+                      "eq3_capacity_bits,status");
+    EXPECT_EQ(first, "2,\"block,1 \"\"relu\"\"\",8x14x14,1568,1,-1.25,,,0.5,huber,,,,,,,ok");
+    EXPECT_EQ(second, "2,fc,128,1568,1,-1.25,-1.5,-1,0.5,mle,2.5,0.125,0.25,0.75,,100,ok");
+
+    // A layer without an exponent: empty numbers and its status, quoted where it has commas.
+    capture::LayerSpectrum collapsed = plain;
+    collapsed.layer.name = "late";
+    collapsed.spectrum.alpha = std::nan("");
+    collapsed.spectrum.alphaRSquared = std::nan("");
+    collapsed.spectrum.status = "collapsed: 4 of 128 components, needs 12";
+    const std::string collapsedCsv = results::layerTableCsv({collapsed});
+    EXPECT_NE(collapsedCsv.find("\n2,late,8x14x14,1568,1,,,,,huber,,,,,,,\"collapsed: 4 of 128 components, needs 12\"\n"),
+              std::string::npos) << collapsedCsv;
+}
+
+TEST(LayerReportReader, ALayerWithoutExponentIsNullWithItsStatus) {
+    // Four live directions among 60 units: the fit range 10:50 cannot be met, which is a result of the layer.
+    const Eigen::MatrixXf live = data::powerLawActivations(300, 4, -1.0, 3);
+    Eigen::MatrixXf data = Eigen::MatrixXf::Zero(300, 60);
+    data.leftCols(4) = live;
+    spectrum::SpectrumOptions options;
+    options.bootstrapResamples = 0;
+    capture::LayerSpectrum entry;
+    entry.layer.name = "late";
+    entry.layer.shape = {60};
+    spectrum::CovarianceAccumulator accumulator(60);
+    accumulator.add(data.cast<double>());
+    entry.spectrum = spectrum::spectrumOfCovariance(
+        accumulator, spectrum::planSpectrum(300, 60, options, "late"), options, "late").result;
+    ASSERT_FALSE(entry.spectrum.fitted());
+
+    const std::string json = results::layerSpectraJson("m", "d", 300, {entry});
+    const nlohmann::json parsed = nlohmann::json::parse(json);
+    EXPECT_TRUE(parsed["layers"][0]["alpha"].is_null());
+    EXPECT_EQ(parsed["layers"][0]["status"].get<std::string>().rfind("collapsed: ", 0), 0u);
+    const results::LayerReport report = results::parseLayerReport(json, "mem");
+    EXPECT_EQ(report.layers[0].spectrum.status, entry.spectrum.status);
+    EXPECT_TRUE(std::isnan(report.layers[0].spectrum.alpha));
+
+    // A file from before statuses: a fitted layer reads as ok, one without alpha says the file holds none.
+    const results::LayerReport old = results::parseLayerReport(
+        R"({"layers": [{"name": "a", "depth": 0, "alpha": -1.1, "eigenvalues": [1, 0.5]},
+                       {"name": "b", "depth": 1, "alpha": null, "eigenvalues": [1, 0.5]}]})", "old.json");
+    EXPECT_TRUE(old.layers[0].spectrum.fitted());
+    EXPECT_EQ(old.layers[1].spectrum.status.rfind("unfitted: ", 0), 0u) << old.layers[1].spectrum.status;
 }
 
 TEST(LayerReportReader, ErrorsNameTheSourceAndTheByte) {

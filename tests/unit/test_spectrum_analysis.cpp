@@ -208,3 +208,63 @@ TEST(SpectrumAnalysis, ReportsProgressAndHonoursCancel) {
 }
 
 } // namespace
+
+namespace {
+
+codescope::spectrum::SpectrumResult spectrumOfData(const Eigen::MatrixXd& data, const SpectrumOptions& options) {
+    codescope::spectrum::CovarianceAccumulator accumulator(data.cols());
+    accumulator.add(data);
+    const auto plan = codescope::spectrum::planSpectrum(data.rows(), data.cols(), options, "layer");
+    return codescope::spectrum::spectrumOfCovariance(accumulator, plan, options, "layer").result;
+}
+
+} // namespace
+
+// In a model, a layer whose spectrum cannot be fitted is a result with its reason, not an error (the single-matrix
+// analyzeSpectrum above still throws): dead units, constant units, and a rank below the fit range.
+TEST(SpectrumAnalysis, DegenerateLayersGetAStatusInsteadOfAnError) {
+    SpectrumOptions options;
+    options.bootstrapResamples = 50;
+
+    const auto dead = spectrumOfData(Eigen::MatrixXd::Zero(100, 128), options);
+    EXPECT_FALSE(dead.fitted());
+    EXPECT_EQ(dead.status.rfind("dead: every one of the 128 kept units is 0 for all 100 samples", 0), 0u) << dead.status;
+    EXPECT_EQ(codescope::spectrum::statusKind(dead.status), "dead");
+    EXPECT_TRUE(std::isnan(dead.alpha));
+    EXPECT_TRUE(std::isnan(dead.alphaCiLo));
+    EXPECT_EQ(dead.eigenvalues.size(), 100);
+    EXPECT_TRUE(dead.eigenvalues.isZero(0.0));
+
+    const auto constant = spectrumOfData(Eigen::MatrixXd::Constant(100, 128, 0.5), options);
+    EXPECT_EQ(constant.status.rfind("constant: ", 0), 0u) << constant.status;
+
+    // 4 live units of 128 (the rest 0): rank 4, while the range 10:50 needs 12 meaningful eigenvalues.
+    Eigen::MatrixXd four = Eigen::MatrixXd::Zero(500, 128);
+    four.leftCols(4) = gaussian(500, 4, 3);
+    const auto collapsed = spectrumOfData(four, options);
+    EXPECT_EQ(collapsed.status.rfind("collapsed: ", 0), 0u) << collapsed.status;
+    EXPECT_NE(collapsed.status.find("4 of 128 components"), std::string::npos) << collapsed.status;
+    EXPECT_NE(collapsed.status.find("needs at least 12"), std::string::npos) << collapsed.status;
+    EXPECT_TRUE(std::isnan(collapsed.alpha));
+    // Its eigenvalues are still the spectrum: 4 positive, the rest numerically 0.
+    EXPECT_GT(collapsed.eigenvalues[3], 0.1);
+    EXPECT_LT(collapsed.eigenvalues[4], 1e-10);
+
+    // Twelve meaningful eigenvalues are enough for a (shortened) fit with a warning, not a status.
+    Eigen::MatrixXd twelve = Eigen::MatrixXd::Zero(500, 128);
+    twelve.leftCols(12) = gaussian(500, 12, 4);
+    const auto shortened = spectrumOfData(twelve, options);
+    EXPECT_TRUE(shortened.fitted()) << shortened.status;
+    EXPECT_TRUE(std::isfinite(shortened.alpha));
+    EXPECT_EQ(shortened.fitHi, 12);
+}
+
+TEST(SpectrumAnalysis, AnUnusableLayerKeepsItsShape) {
+    const auto plan = codescope::spectrum::planSpectrum(300, 1000, SpectrumOptions{}, "layer");
+    const auto result = codescope::spectrum::unusableSpectrum(plan, 300, "non-finite: NaN in sample 7");
+    EXPECT_EQ(result.features, 1000);
+    EXPECT_EQ(result.featuresUsed, 1000);
+    EXPECT_EQ(result.components, 300);
+    EXPECT_EQ(result.status, "non-finite: NaN in sample 7");
+    EXPECT_TRUE(std::isnan(result.alpha));
+}
