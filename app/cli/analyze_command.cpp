@@ -123,9 +123,10 @@ void printReport(const results::LayerReport& report, bool fromCache) {
         if (const auto& c = entry.coding) {
             std::snprintf(action, sizeof action, "%.3g (%.2g)", c->actionMean, c->actionSd);
             std::snprintf(r2, sizeof r2, "%.3f", c->stimulusR2Mean);
+            // Eqs. 3-4 need alpha: a layer without one leaves them out rather than calling them divergent.
             if (c->eq4ExpectedAction) std::snprintf(eq4, sizeof eq4, "%.4g", *c->eq4ExpectedAction);
-            else std::snprintf(eq4, sizeof eq4, "diverges");
-            std::snprintf(eq3, sizeof eq3, "%.1f", c->eq3CapacityBits / 1000.0);
+            else if (r.fitted()) std::snprintf(eq4, sizeof eq4, "diverges");
+            if (std::isfinite(c->eq3CapacityBits)) std::snprintf(eq3, sizeof eq3, "%.1f", c->eq3CapacityBits / 1000.0);
         }
         // A layer without an exponent shows the kind of its status where alpha would be.
         char alpha[24];

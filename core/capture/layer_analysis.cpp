@@ -332,8 +332,15 @@ void addLayerCoding(models::CapturableModel& model, const data::Preprocessing& p
                     std::vector<LayerSpectrum>& layers, const CodingOptions& options,
                     const ProgressCallback& progress, const CancelToken* cancel) {
     if (options.projections < 1 || layers.empty()) return;
-    const data::MovingDotStimulus dot =
-        movingDotForInput(preprocessing.channels, preprocessing.height, preprocessing.width, options.frames);
+    data::MovingDotStimulus dot;
+    try {
+        dot = movingDotForInput(preprocessing.channels, preprocessing.height, preprocessing.width, options.frames);
+    } catch (const InputError& error) {
+        // An input too small for the stimulus leaves every layer without its record; the spectra stand.
+        for (LayerSpectrum& entry : layers)
+            entry.spectrum.warnings.push_back(std::string("no coding record: ") + error.what());
+        return;
+    }
     const data::ImageBatch frames = data::preprocess(dot.frames, preprocessing);
     const Eigen::MatrixXd pixels =
         Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(

@@ -2,12 +2,12 @@
 """Fixtures for degenerate layers (tests/e2e/cli_degenerate.sh, tests/unit/test_degenerate_layers.cpp): a traced
 model whose ReLU layers are healthy, dead, or nearly dead, and a layer that overflows to Inf.
 
-  collapsing_traced.pt   torch.jit.trace of Collapsing on 1 x 1 x 8 x 8 input. Layers (module paths):
-                           relu_live  ReLU(Linear(64, 128)(x)), random weights: a full spectrum
-                           relu_dead  ReLU(Linear(64, 128)(x) - 1000): 0 for every input in [0, 1]
-                           relu_four  ReLU of a Linear(64, 128) whose rows 4.. are 0 with bias -1: 4 live units of 128
+  collapsing_traced.pt   torch.jit.trace of Collapsing on 1 x 1 x 16 x 16 input. Layers (module paths):
+                           relu_live  ReLU(Linear(256, 128)(x)), random weights: a full spectrum
+                           relu_dead  ReLU(Linear(256, 128)(x) - 1000): 0 for every input in [0, 1]
+                           relu_four  ReLU of a Linear(256, 128) whose rows 4.. are 0 with bias -1: 4 live units of 128
                            overflow   x * 1e30 * 1e30 in float32: Inf wherever a pixel is > 0
-  images.npy             200 x 1 x 8 x 8 float32 uniform [0, 1) images (seed 0)
+  images.npy             200 x 1 x 16 x 16 float32 uniform [0, 1) images (seed 0)
   expected.json          per ReLU layer, the number of units live on at least one image and the rank of the
                          centred activations (numpy), computed here independently of Codescope
 
@@ -31,11 +31,11 @@ class Overflow(nn.Module):
 class Collapsing(nn.Module):
     def __init__(self):
         super().__init__()
-        self.fc_live = nn.Linear(64, 128)
+        self.fc_live = nn.Linear(256, 128)
         self.relu_live = nn.ReLU()
-        self.fc_dead = nn.Linear(64, 128)
+        self.fc_dead = nn.Linear(256, 128)
         self.relu_dead = nn.ReLU()
-        self.fc_four = nn.Linear(64, 128)
+        self.fc_four = nn.Linear(256, 128)
         self.relu_four = nn.ReLU()
         self.overflow = Overflow()
         with torch.no_grad():
@@ -57,7 +57,7 @@ def main():
     os.makedirs(HERE, exist_ok=True)
     torch.manual_seed(0)
     model = Collapsing().eval()
-    images = np.random.default_rng(0).random((200, 1, 8, 8), dtype=np.float32)
+    images = np.random.default_rng(0).random((200, 1, 16, 16), dtype=np.float32)
     np.save(os.path.join(HERE, "images.npy"), images)
     traced = torch.jit.trace(model, torch.from_numpy(images[:2]))
     traced.save(os.path.join(HERE, "collapsing_traced.pt"))
