@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Codescope builds and runs with (see shared TOOLCHAIN.md). Safe to re-run:
-# it asks apt only for what is missing.
+# Installs the Debian 12 packages Codescope builds and runs with. Safe to re-run: it asks apt only for what is missing.
 set -euo pipefail
 
 packages=(
