@@ -53,7 +53,7 @@ int runReportCommand(const std::vector<std::string>& args) {
         if (!read.ok()) throw InputError(read.error.toStdString());
         for (const QString& skipped : read.skipped)
             std::fprintf(stderr, "warning: skipped %s\n", skipped.toUtf8().constData());
-        session.setSweep(std::move(read.runs), read.folder);
+        session.setSweep(std::move(read.runs), read.folder, 0, read.skipped); // the report names the runs left out
     } else {
         gui::AnalysisReadResult read = gui::readAnalysisFile(QString::fromStdString(cl.text("analysis")));
         if (!read.ok()) throw InputError(read.error.message().toStdString());

@@ -267,29 +267,48 @@ void runDemo(const std::string& folder, const AnalysisProgressCallback& progress
                                     if (progress) progress(kTrainingShare * p.fraction, p.samplesPerSecond);
                                 },
                                 cancel);
-    const std::vector<results::SweepRun> runs = results::readSweepFolder(folder);
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-        // A run that cannot be analysed is left without analysis: the sweep view names it with its reason.
-        if (!runs[i].problem.empty()) continue;
+    std::vector<std::string> usable;
+    for (const results::SweepRun& run : results::readSweepFolder(folder))
+        if (run.problem.empty()) usable.push_back(run.directory);
+    // A run that cannot be analysed is left without analysis: the sweep view names it and offers to analyse it,
+    // showing why it fails.
+    analyseSweepRuns(
+        usable,
+        [&](double fraction, double samplesPerSecond) {
+            if (progress) progress(kTrainingShare + (1 - kTrainingShare) * fraction, samplesPerSecond);
+        },
+        cancel);
+}
+
+std::vector<std::string> analyseSweepRuns(const std::vector<std::string>& runFolders,
+                                          const AnalysisProgressCallback& progress, const CancelToken* cancel) {
+    std::vector<std::string> failures;
+    for (std::size_t i = 0; i < runFolders.size(); ++i) {
         capture::ModelAnalysisRequest request;
-        request.model.path = runs[i].directory;
+        request.model.path = runFolders[i];
         request.model.isRun = true;
-        // The defaults of `codescope-cli analyze --sweep DIR --dataset fashion-mnist`, so the CLI and the app share
-        // the cache.
+        // The defaults of `codescope-cli analyze --sweep DIR --dataset fashion-mnist` (the dataset is the request's
+        // default), so the CLI and the app share the cache.
         request.capture.samples = 1000;
         request.capture.spectrum.bootstrapResamples = 200;
-        const double start = kTrainingShare + (1 - kTrainingShare) * static_cast<double>(i) / runs.size();
+        const double start = static_cast<double>(i) / static_cast<double>(runFolders.size());
         try {
             capture::analyzeModelCached(
                 request,
                 [&](const capture::CaptureProgress& p) {
-                    if (progress) progress(start + (1 - kTrainingShare) * p.fraction / runs.size(), p.samplesPerSecond);
+                    if (progress)
+                        progress(start + p.fraction / static_cast<double>(runFolders.size()), p.samplesPerSecond);
                 },
                 cancel);
-        } catch (const InputError&) {
-            continue; // the run stays unanalysed and the sweep view offers to analyse it, showing why it fails
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const std::exception& error) { // InputError, or a library's own error from a damaged model
+            const std::string message = error.what();
+            failures.push_back(std::filesystem::path(runFolders[i]).filename().string() + ": " +
+                               message.substr(0, message.find('\n')));
         }
     }
+    return failures;
 }
 
 } // namespace codescope::gui

@@ -103,6 +103,13 @@ QString demoSweepFolder();
 /// is instant). Progress covers both stages (training about 90%). Throws InputError, Cancelled.
 void runDemo(const std::string& folder, const AnalysisProgressCallback& progress, const CancelToken* cancel);
 
+/// Analyses each run folder in `runFolders` (runs of a sweep without an analysis) as `codescope-cli analyze --sweep
+/// DIR --dataset fashion-mnist` does by default, each cached beside its run (analysis_cache.h), so that the CLI and the
+/// app share them. A run that fails is named in the result as "NAME: reason" (one line) and the others go on; empty
+/// when every run was analysed. Progress covers all runs. Slow: call it on a worker thread. Throws Cancelled.
+std::vector<std::string> analyseSweepRuns(const std::vector<std::string>& runFolders,
+                                          const AnalysisProgressCallback& progress, const CancelToken* cancel);
+
 /// Where the language demo's tiny LM lives: the app's data folder/demo-tiny-lm.
 QString languageDemoFolder();
 

@@ -43,6 +43,28 @@ bool AnalysisJobRunner::startDemo(const QString& folder) {
                   });
 }
 
+bool AnalysisJobRunner::startSweepAnalysis(const QString& folder, const QStringList& runFolders) {
+    std::vector<std::string> runs;
+    for (const QString& run : runFolders)
+        runs.push_back(run.toStdString());
+    const QString description = runFolders.size() == 1
+                                    ? tr("Analysing %1 of sweep %2 on Fashion-MNIST")
+                                          .arg(QFileInfo(runFolders.front()).fileName(), QFileInfo(folder).fileName())
+                                    : tr("Analysing %1 runs of sweep %2 on Fashion-MNIST")
+                                          .arg(runFolders.size())
+                                          .arg(QFileInfo(folder).fileName());
+    return launch(description,
+                  [this, folder, runs](const AnalysisProgressCallback& progress, const CancelToken* cancel) {
+                      const std::vector<std::string> failed = analyseSweepRuns(runs, progress, cancel);
+                      QStringList failures;
+                      for (const std::string& failure : failed)
+                          failures << QString::fromStdString(failure);
+                      const int analysed = static_cast<int>(runs.size() - failed.size());
+                      return std::function<void()>(
+                          [this, folder, failures, analysed] { Q_EMIT sweepAnalysed(folder, failures, analysed); });
+                  });
+}
+
 bool AnalysisJobRunner::startLanguageDemo(const QString& folder, const LanguageDemoOptions& options) {
     return launch(tr("Language demo: training the tiny transformer LM and analysing it on GPL-3's text"),
                   [this, folder, options](const AnalysisProgressCallback& progress, const CancelToken* cancel) {

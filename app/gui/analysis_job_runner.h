@@ -4,6 +4,7 @@
 // with the signals the job panel and the main window listen to.
 #include <QElapsedTimer>
 #include <QObject>
+#include <QStringList>
 
 #include "app/gui/analysis.h"
 #include "app/gui/analysis_job.h"
@@ -24,6 +25,9 @@ public:
     /// Starts the demo (runDemo: train the default sweep into `folder` or reuse it, analyse every run); it ends with
     /// demoFinished(folder). False if a job is already running.
     bool startDemo(const QString& folder);
+    /// Analyses the run folders `runFolders` of the sweep in `folder` (analyseSweepRuns: those without an analysis);
+    /// it ends with sweepAnalysed(folder, failures) even when some runs failed. False if a job is already running.
+    bool startSweepAnalysis(const QString& folder, const QStringList& runFolders);
     /// Starts the language demo (runLanguageDemo: train the tiny LM into `folder` or reuse it, analyse GPL-3's text);
     /// it ends with finished(analysis) like an analysis. False if a job is already running.
     bool startLanguageDemo(const QString& folder, const LanguageDemoOptions& options = {});
@@ -42,6 +46,9 @@ Q_SIGNALS:
     void finished(const codescope::gui::Analysis& analysis);
     /// The demo's sweep is trained and analysed in `folder`.
     void demoFinished(const QString& folder);
+    /// The runs of the sweep in `folder` given to startSweepAnalysis() were analysed, but for `failures` ("NAME:
+    /// reason"); `analysed` of them succeeded.
+    void sweepAnalysed(const QString& folder, const QStringList& failures, int analysed);
     /// The eigenfilters of one layer (result.modelSpecPath, datasetSpec and layer say of which analysis and layer).
     void eigenfiltersFinished(const codescope::gui::EigenfilterResult& result);
     /// One line saying what went wrong, ready for a dialog.

@@ -10,6 +10,7 @@ void AnalysisSession::setAnalysis(Analysis analysis) {
     if (!m_runs.empty()) {
         // A single analysis replaces the sweep.
         m_runs.clear();
+        m_skipped.clear();
         m_sweepFolder.clear();
         m_currentRun = -1;
         Q_EMIT sweepChanged();
@@ -22,8 +23,10 @@ void AnalysisSession::setAnalysis(Analysis analysis) {
     Q_EMIT selectionChanged(m_selected);
 }
 
-void AnalysisSession::setSweep(std::vector<SweepRunAnalysis> runs, QString folder, int initialRun) {
+void AnalysisSession::setSweep(std::vector<SweepRunAnalysis> runs, QString folder, int initialRun,
+                               QStringList skipped) {
     m_runs = std::move(runs);
+    m_skipped = m_runs.empty() ? QStringList() : std::move(skipped);
     m_sweepFolder = std::move(folder);
     m_currentRun = -1;
     Q_EMIT sweepChanged();

@@ -23,10 +23,13 @@ public:
     void setSourcePath(const QString& path);
 
     /// Opens a sweep: its runs stay in memory, so moving between them (the dropout slider) redraws without reading
-    /// or computing anything. Shows the run at `initialRun` (clamped). An empty list closes the sweep.
-    void setSweep(std::vector<SweepRunAnalysis> runs, QString folder, int initialRun = 0);
+    /// or computing anything. Shows the run at `initialRun` (clamped). An empty list closes the sweep. `skipped`: the
+    /// sweep's runs that are not shown, "NAME: reason" (SweepReadResult::skipped), for the report to name.
+    void setSweep(std::vector<SweepRunAnalysis> runs, QString folder, int initialRun = 0, QStringList skipped = {});
     bool hasSweep() const { return !m_runs.empty(); }
     const std::vector<SweepRunAnalysis>& sweepRuns() const { return m_runs; }
+    /// The sweep's runs left out, "NAME: reason"; empty without a sweep.
+    const QStringList& sweepSkipped() const { return m_skipped; }
     QString sweepFolder() const { return m_sweepFolder; }
     int currentRun() const { return m_currentRun; }
     /// Shows run `index` of the sweep, keeping the selected layers that it also has. Ignores bad indices.
@@ -46,6 +49,7 @@ private:
     bool m_hasAnalysis = false;
     QStringList m_selected;
     std::vector<SweepRunAnalysis> m_runs;
+    QStringList m_skipped;
     QString m_sweepFolder;
     int m_currentRun = -1;
 };

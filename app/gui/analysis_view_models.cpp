@@ -1,9 +1,36 @@
 #include "app/gui/analysis_view_models.h"
 
 #include <QObject>
+#include <QStringList>
 #include <cmath>
+#include <limits>
 
 namespace codescope::gui {
+
+QString noAlphaReason(const capture::LayerSpectrum& layer) {
+    const spectrum::SpectrumResult& r = layer.spectrum;
+    if (!r.fitted()) return QString::fromStdString(r.status);
+    if (!std::isfinite(r.alpha)) return QObject::tr("unfitted: no α in this analysis");
+    return {};
+}
+
+QString layersWithoutAlphaText(const Analysis& analysis, int maxNames) {
+    QStringList names;
+    int count = 0;
+    for (const capture::LayerSpectrum& entry : analysis.layers) {
+        const QString reason = noAlphaReason(entry);
+        if (reason.isEmpty()) continue;
+        if (count++ < maxNames)
+            names << QObject::tr("%1 (%2)").arg(QString::fromStdString(entry.layer.name),
+                                                QString::fromStdString(spectrum::statusKind(reason.toStdString())));
+    }
+    if (count == 0) return {};
+    if (count > maxNames) names << QObject::tr("%1 more").arg(count - maxNames);
+    return (count == 1 ? QObject::tr("%1 of %2 layers has no α: %3") : QObject::tr("%1 of %2 layers have no α: %3"))
+        .arg(count)
+        .arg(analysis.layers.size())
+        .arg(names.join(QStringLiteral(", ")));
+}
 
 std::vector<widgets::SpectrumSeries> spectrumSeriesOf(const Analysis& analysis) {
     std::vector<widgets::SpectrumSeries> series;
@@ -20,6 +47,7 @@ std::vector<widgets::SpectrumSeries> spectrumSeriesOf(const Analysis& analysis) 
         const bool fitted = std::isfinite(r.alpha) && std::isfinite(r.intercept);
         s.fitLo = fitted ? r.fitLo : 0;
         s.fitHi = fitted ? r.fitHi : 0;
+        s.status = QString::fromStdString(r.status);
         series.push_back(std::move(s));
     }
     return series;
@@ -30,13 +58,18 @@ widgets::AlphaDepthSeries alphaDepthSeriesOf(const Analysis& analysis, const QSt
     run.runLabel = runLabel;
     run.dropout = dropout;
     for (const capture::LayerSpectrum& entry : analysis.layers) {
-        if (!std::isfinite(entry.spectrum.alpha)) continue; // a layer whose fit failed has no point to draw
         widgets::AlphaDepthPoint p;
         p.depth = entry.layer.depth;
         p.layerName = QString::fromStdString(entry.layer.name);
-        p.alpha = entry.spectrum.alpha;
-        p.lo = entry.spectrum.alphaCiLo;
-        p.hi = entry.spectrum.alphaCiHi;
+        p.missing = noAlphaReason(entry);
+        // A layer without an exponent is a gap in its run's line, marked with its reason, not a point.
+        if (!p.missing.isEmpty()) {
+            p.alpha = std::numeric_limits<double>::quiet_NaN();
+        } else {
+            p.alpha = entry.spectrum.alpha;
+            p.lo = entry.spectrum.alphaCiLo;
+            p.hi = entry.spectrum.alphaCiHi;
+        }
         run.points.push_back(p);
     }
     return run;
@@ -120,7 +153,13 @@ widgets::AlphaDepthSeries codingSeriesOf(const Analysis& analysis, CodingPlot pl
         const double sd = action ? c.actionSd : c.stimulusR2Sd;
         p.lo = p.alpha - sd;
         p.hi = p.alpha + sd;
-        if (!std::isfinite(p.depth) || !std::isfinite(p.alpha)) continue;
+        if (!std::isfinite(p.depth) && !std::isfinite(p.alpha)) continue; // nowhere to mark it
+        if (!std::isfinite(p.depth) || !std::isfinite(p.alpha)) {
+            // Marked on the edge of the axis it lacks, with why: alpha's status where alpha is the missing value.
+            const QString noAlpha = noAlphaReason(entry);
+            p.missing = !noAlpha.isEmpty() ? noAlpha : QObject::tr("the coding record holds no value");
+            p.lo = p.hi = std::numeric_limits<double>::quiet_NaN();
+        }
         run.points.push_back(p);
     }
     return run;

@@ -12,10 +12,19 @@
 
 namespace codescope::gui {
 
-/// One series per layer, in the analysis's (depth) order.
+/// Why `layer` has no power-law exponent (its status, e.g. "dead: ..."); empty when alpha was fitted.
+QString noAlphaReason(const capture::LayerSpectrum& layer);
+
+/// The layers of `analysis` without an exponent in one short phrase for a caption: "2 of 9 layers have no α:
+/// conv3.relu (dead), fc2 (collapsed)", the kind of each one's status, at most `maxNames` named and the rest
+/// counted; empty when every layer has one.
+QString layersWithoutAlphaText(const Analysis& analysis, int maxNames = 5);
+
+/// One series per layer, in the analysis's (depth) order; a layer without an exponent carries its status.
 std::vector<widgets::SpectrumSeries> spectrumSeriesOf(const Analysis& analysis);
 
-/// The analysis as one run of the alpha-vs-depth view; `dropout` colours it among other runs (NaN: unknown).
+/// The analysis as one run of the alpha-vs-depth view; `dropout` colours it among other runs (NaN: unknown). A
+/// layer without an exponent is a point without alpha that carries its status (a gap in the line, marked).
 widgets::AlphaDepthSeries alphaDepthSeriesOf(const Analysis& analysis, const QString& runLabel,
                                              double dropout = std::numeric_limits<double>::quiet_NaN());
 
@@ -34,7 +43,8 @@ widgets::RunPlotAxes codingPlotAxes(CodingPlot plot);
 /// A short name ("action-depth") for file names, and a tab title.
 QString codingPlotName(CodingPlot plot);
 QString codingPlotTabTitle(CodingPlot plot);
-/// One run's points of `plot`: the layers with a coding record (layers without one are left out).
+/// One run's points of `plot`: the layers with a coding record (layers without one are left out). A layer whose
+/// x or y has no value (action against alpha for a layer without alpha) is a point without it, with the reason.
 widgets::AlphaDepthSeries codingSeriesOf(const Analysis& analysis, CodingPlot plot, const QString& runLabel,
                                          double dropout = std::numeric_limits<double>::quiet_NaN());
 /// The 3-D view's curves (Fig. 4b) of the named layers that have kept curves, in depth order, at most `maxLayers`:

@@ -147,21 +147,51 @@ QString AnalysisViews::currentFigureName() const {
     return QStringLiteral("alpha-depth");
 }
 
+namespace {
+
+/// " Left out: NAME: reason; ..." for a sweep with runs that are not shown, else "".
+QString leftOutRunsText(const AnalysisSession& session) {
+    if (!session.hasSweep() || session.sweepSkipped().isEmpty()) return {};
+    return QObject::tr(" Left out: %1.").arg(session.sweepSkipped().join(QStringLiteral("; ")));
+}
+
+/// " 2 of 9 layers have no α: ...`how`." for the current analysis or, in a sweep, for each run that has such layers;
+/// "" when every layer has an exponent.
+QString noAlphaText(const AnalysisSession& session, bool wholeSweep, const QString& how) {
+    QStringList parts;
+    if (wholeSweep && session.hasSweep()) {
+        for (const SweepRunAnalysis& run : session.sweepRuns())
+            if (const QString text = layersWithoutAlphaText(run.analysis); !text.isEmpty())
+                parts << QObject::tr("%1: %2").arg(run.runName, text);
+    } else if (const QString text = layersWithoutAlphaText(session.analysis()); !text.isEmpty()) {
+        parts << text;
+    }
+    if (parts.isEmpty()) return {};
+    return QStringLiteral(" %1%2.").arg(parts.join(QStringLiteral("; ")), how);
+}
+
+} // namespace
+
 std::vector<widgets::ReportPage> AnalysisViews::reportPages() const {
-    const QString source = m_session->hasSweep() ? tr("Sweep %1 (%2 runs, greens by dropout rate)")
-                                                       .arg(QFileInfo(m_session->sweepFolder()).fileName())
-                                                       .arg(m_session->sweepRuns().size())
-                                                 : analysisTitle(m_session->analysis());
+    const std::size_t shown = m_session->sweepRuns().size();
+    const std::size_t listed = shown + static_cast<std::size_t>(m_session->sweepSkipped().size());
+    const QString runs = listed == shown ? tr("%1 runs").arg(shown) : tr("%1 of %2 runs").arg(shown).arg(listed);
+    const QString source = m_session->hasSweep() ? tr("Sweep %1 (%2, greens by dropout rate).%3")
+                                                       .arg(QFileInfo(m_session->sweepFolder()).fileName(), runs,
+                                                            leftOutRunsText(*m_session))
+                                                 : analysisTitle(m_session->analysis()) + QStringLiteral(".");
+    const QString noAlphaHere = noAlphaText(*m_session, false, {});
+    const QString noAlphaAnyRun = noAlphaText(*m_session, true, tr(" (gaps in the lines, marked ◇)"));
     std::vector<widgets::ReportPage> pages = {
         {m_spectrum, tr("Figure 1"),
-         tr("%1. Eigenvalues of the activation covariance against component index on log-log axes, one curve per "
+         tr("%1 Eigenvalues of the activation covariance against component index on log-log axes, one curve per "
             "layer, light grey for shallow and dark for deep layers; dashed: power-law (Huber) fit over the fit "
-            "range of the selected layers.")
-             .arg(source)},
+            "range of the selected layers.%2")
+             .arg(source, noAlphaHere)},
         {m_alphaDepth, tr("Figure 2"),
-         tr("%1. Exponent α of each layer's eigenspectrum against its depth, error bars the bootstrap 95% "
-            "confidence interval; dashed: α = −1.")
-             .arg(source)},
+         tr("%1 Exponent α of each layer's eigenspectrum against its depth, error bars the bootstrap 95% "
+            "confidence interval; dashed: α = −1.%2")
+             .arg(source, noAlphaAnyRun)},
     };
     if (!hasCodingRecords(m_session->analysis())) return pages;
     const std::vector<CodingPlot> plots = allCodingPlots();
@@ -174,7 +204,9 @@ std::vector<widgets::ReportPage> AnalysisViews::reportPages() const {
         tr("Explained stimulus variance against the mean action of the projections."),
     };
     for (std::size_t i = 0; i < plots.size(); ++i)
-        pages.push_back({m_coding[i], tr("Figure %1").arg(i + 3), QStringLiteral("%1. %2").arg(source, captions[i])});
+        pages.push_back({m_coding[i], tr("Figure %1").arg(i + 3),
+                         QStringLiteral("%1 %2%3").arg(
+                             source, captions[i], plots[i] == CodingPlot::ActionByAlpha ? noAlphaAnyRun : QString())});
     return pages;
 }
 

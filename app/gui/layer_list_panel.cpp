@@ -1,5 +1,6 @@
 #include "app/gui/layer_list_panel.h"
 
+#include <QFont>
 #include <QHeaderView>
 #include <QLabel>
 #include <QTreeWidget>
@@ -7,6 +8,7 @@
 #include <cmath>
 
 #include "app/gui/analysis_session.h"
+#include "app/gui/analysis_view_models.h"
 
 namespace codescope::gui {
 
@@ -64,7 +66,18 @@ void LayerListPanel::fill() {
         item->setText(DepthColumn, QString::number(entry.layer.depth));
         item->setText(NameColumn, QString::fromStdString(entry.layer.name));
         item->setText(ShapeColumn, shapeText(entry.layer.shape));
-        item->setText(AlphaColumn, std::isfinite(r.alpha) ? QString::number(r.alpha, 'f', 3) : tr("—"));
+        // A layer without an exponent is a result too: the kind of its status where alpha would be, the reason in
+        // the tooltip.
+        const QString noAlpha = noAlphaReason(entry);
+        item->setText(AlphaColumn, noAlpha.isEmpty()
+                                       ? QString::number(r.alpha, 'f', 3)
+                                       : QString::fromStdString(spectrum::statusKind(noAlpha.toStdString())));
+        if (!noAlpha.isEmpty()) {
+            QFont italic = item->font(AlphaColumn);
+            italic.setItalic(true);
+            item->setFont(AlphaColumn, italic);
+            item->setForeground(AlphaColumn, m_tree->palette().color(QPalette::PlaceholderText));
+        }
         item->setText(IntervalColumn, std::isfinite(r.alphaCiLo) && std::isfinite(r.alphaCiHi)
                                           ? tr("[%1, %2]").arg(r.alphaCiLo, 0, 'f', 3).arg(r.alphaCiHi, 0, 'f', 3)
                                           : tr("—"));
@@ -79,10 +92,12 @@ void LayerListPanel::fill() {
                             .arg(r.eigenvalues.size())
                             .arg(r.fitLo)
                             .arg(r.fitHi)};
+        if (!noAlpha.isEmpty()) tip << tr("no α: %1").arg(noAlpha);
         for (const std::string& warning : r.warnings)
             tip << tr("warning: %1").arg(QString::fromStdString(warning));
         for (int column = 0; column < ColumnCount; ++column)
             item->setToolTip(column, tip.join('\n'));
+        if (!noAlpha.isEmpty()) item->setToolTip(AlphaColumn, tr("No α: %1").arg(noAlpha));
     }
     m_updating = false;
 }

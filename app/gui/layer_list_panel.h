@@ -1,6 +1,6 @@
 #pragma once
-// The analysed layers in depth order (depth, name, output shape, alpha with its 95% CI); the user's selection here
-// drives every view through the session.
+// The analysed layers in depth order (depth, name, output shape, alpha with its 95% CI, or for a layer without alpha
+// the kind of its status with the reason as tooltip); the user's selection here drives every view through the session.
 #include <QWidget>
 
 class QTreeWidget;

@@ -8,13 +8,15 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMetaObject>
 #include <QMimeData>
 #include <QPointer>
-#include <QThreadPool>
+#include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QThreadPool>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -28,6 +30,7 @@
 #include "app/gui/open_model_dialog.h"
 #include "app/gui/recent_files.h"
 #include "app/gui/start_page.h"
+#include "app/gui/sweep_issues_bar.h"
 #include "app/gui/sweep_loader.h"
 #include "widgets/controls/dropout_slider.h"
 
@@ -41,7 +44,8 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_session(new AnalysisSession(this)), m_jobs(new AnalysisJobRunner(this)),
       m_recent(new RecentFiles(this)), m_startPage(new StartPage(m_recent)), m_layerList(new LayerListPanel(m_session)),
       m_views(new AnalysisViews(m_session, m_jobs)), m_jobPanel(new JobPanel), m_workspace(new QSplitter),
-      m_pages(new QStackedWidget), m_dropoutSlider(new widgets::DropoutSlider), m_exports(new ExportController(this, statusBar(), m_session, m_views)) {
+      m_pages(new QStackedWidget), m_dropoutSlider(new widgets::DropoutSlider), m_sweepIssues(new SweepIssuesBar),
+      m_exports(new ExportController(this, statusBar(), m_session, m_views)) {
     setWindowTitle(tr("Codescope"));
     setAcceptDrops(true);
     resize(1280, 800);
@@ -51,6 +55,7 @@ MainWindow::MainWindow(QWidget* parent)
     auto* figuresLayout = new QVBoxLayout(figures);
     figuresLayout->setContentsMargins(0, 0, 0, 0);
     figuresLayout->setSpacing(0);
+    figuresLayout->addWidget(m_sweepIssues);
     figuresLayout->addWidget(m_dropoutSlider);
     figuresLayout->addWidget(m_views, 1);
     m_workspace->addWidget(figures);
@@ -72,7 +77,13 @@ MainWindow::MainWindow(QWidget* parent)
         std::vector<double> rates;
         for (const SweepRunAnalysis& run : m_session->sweepRuns()) rates.push_back(run.dropout);
         m_dropoutSlider->setRates(rates, std::max(0, m_session->currentRun()));
+        if (!m_session->hasSweep()) {
+            m_sweepIssues->clear();
+            m_unanalysedRuns.clear();
+        }
     });
+    connect(m_sweepIssues, &SweepIssuesBar::analyseRequested, this,
+            [this] { analyseMissingRuns(m_session->sweepFolder(), m_unanalysedRuns); });
     connect(m_session, &AnalysisSession::currentRunChanged, m_dropoutSlider, &widgets::DropoutSlider::setCurrentIndex);
     connect(m_dropoutSlider, &widgets::DropoutSlider::currentIndexChanged, m_session, &AnalysisSession::setCurrentRun);
     connect(m_startPage, &StartPage::openAnalysisRequested, this, &MainWindow::chooseAnalysisFile);
@@ -102,6 +113,7 @@ MainWindow::MainWindow(QWidget* parent)
         statusBar()->showMessage(message, kStatusMs);
         updateActions();
     });
+    connect(m_jobs, &AnalysisJobRunner::sweepAnalysed, this, &MainWindow::sweepAnalysed);
     connect(m_jobs, &AnalysisJobRunner::failed, this, &MainWindow::jobFailed);
     connect(m_jobs, &AnalysisJobRunner::cancelled, this, &MainWindow::jobCancelled);
 
@@ -324,6 +336,13 @@ void MainWindow::openSweepFolder(const QString& folder) {
 }
 
 void MainWindow::showSweep(SweepReadResult read) {
+    if (!read.ok() && read.runs.empty() && !read.unanalysed.isEmpty()) {
+        offerToAnalyseSweep(read);
+        statusBar()->showMessage(tr("No run of %1 is analysed yet").arg(QDir::toNativeSeparators(read.folder)),
+                                 kStatusMs);
+        Q_EMIT sweepOpened(false);
+        return;
+    }
     if (!read.ok()) {
         showErrorDialog(this, tr("Cannot open sweep"), read.error,
                         tr("Train a sweep with “codescope-cli train --out DIR”, analyse it with “codescope-cli "
@@ -333,11 +352,60 @@ void MainWindow::showSweep(SweepReadResult read) {
         return;
     }
     const std::size_t runs = read.runs.size();
-    m_session->setSweep(std::move(read.runs), read.folder);
-    QString message = tr("Opened sweep %1: %2 runs").arg(QDir::toNativeSeparators(read.folder)).arg(runs);
-    if (!read.skipped.isEmpty()) message += tr(" (skipped: %1)").arg(read.skipped.join(QStringLiteral("; ")));
-    statusBar()->showMessage(message, kStatusMs);
+    const int listed = static_cast<int>(runs) + static_cast<int>(read.skipped.size());
+    m_session->setSweep(std::move(read.runs), read.folder, 0, read.skipped);
+    // Every listed run is accounted for: the ones without an analysis are named above the figures.
+    m_unanalysedRuns = read.unanalysed;
+    m_sweepIssues->showSkipped(listed, read.skipped, static_cast<int>(read.unanalysed.size()));
+    m_sweepIssues->setAnalyseEnabled(!m_jobs->isRunning());
+    statusBar()->showMessage(
+        tr("Opened sweep %1: %2 of %3 runs analysed").arg(QDir::toNativeSeparators(read.folder)).arg(runs).arg(listed),
+        kStatusMs);
     Q_EMIT sweepOpened(true);
+}
+
+void MainWindow::offerToAnalyseSweep(const SweepReadResult& read) {
+    QString message = read.error;
+    if (!read.skipped.isEmpty()) message += QStringLiteral("\n\n") + read.skipped.join(QStringLiteral("\n"));
+    QMessageBox* box = showErrorDialog(
+        this, tr("Sweep not analysed yet"), message,
+        tr("Analyse the runs here, in the background (the same analysis as “codescope-cli analyze --sweep DIR "
+           "--dataset fashion-mnist”, sharing its cache), then the sweep opens."));
+    QPushButton* analyse = box->addButton(
+        read.unanalysed.size() == 1 ? tr("Analyse the run") : tr("Analyse %1 runs").arg(read.unanalysed.size()),
+        QMessageBox::AcceptRole);
+    analyse->setObjectName("analyseSweepRuns");
+    box->setDefaultButton(analyse);
+    const QString folder = read.folder;
+    const QStringList runs = read.unanalysed;
+    connect(analyse, &QPushButton::clicked, this, [this, folder, runs] { analyseMissingRuns(folder, runs); });
+}
+
+bool MainWindow::analyseMissingRuns(const QString& folder, const QStringList& runFolders) {
+    if (runFolders.isEmpty()) return false;
+    if (!m_jobs->startSweepAnalysis(folder, runFolders)) {
+        statusBar()->showMessage(tr("A job is already running; cancel it first."), kStatusMs);
+        return false;
+    }
+    updateActions();
+    return true;
+}
+
+void MainWindow::sweepAnalysed(const QString& folder, const QStringList& failures, int analysed) {
+    const QString message = tr("Analysed %1 of %2 runs in %3 s")
+                                .arg(analysed)
+                                .arg(analysed + failures.size())
+                                .arg(m_jobs->elapsedSeconds(), 0, 'f', 0);
+    m_jobPanel->showProgress(1.0, 0);
+    m_jobPanel->jobEnded(message);
+    statusBar()->showMessage(message, kStatusMs);
+    updateActions();
+    // One failed run does not stop the others: each failure is named, and the sweep reopens with what was analysed.
+    if (!failures.isEmpty())
+        showErrorDialog(this, tr("Some runs could not be analysed"), failures.join(QStringLiteral("\n")),
+                        tr("Check each run's folder (its model.pt and manifest.json), or retrain the run with "
+                           "“codescope-cli train”. The runs that were analysed are kept."));
+    if (analysed > 0) openSweepFolder(folder);
 }
 
 void MainWindow::openPath(const QString& path) {
@@ -392,6 +460,7 @@ void MainWindow::updateActions() {
     m_exportTable->setEnabled(hasAnalysis);
     m_saveAnalysis->setEnabled(hasAnalysis);
     m_analyseModel->setEnabled(!m_jobs->isRunning());
+    m_sweepIssues->setAnalyseEnabled(!m_jobs->isRunning());
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

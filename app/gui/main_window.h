@@ -30,6 +30,7 @@ class LayerListPanel;
 class OpenModelDialog;
 class RecentFiles;
 class StartPage;
+class SweepIssuesBar;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -49,6 +50,10 @@ public:
     void openPath(const QString& path);
     /// Reads the sweep in `folder` on a worker thread, then shows it with the dropout slider (sweepOpened(ok)).
     void openSweepFolder(const QString& folder);
+    /// Analyses the run folders `runFolders` of the sweep in `folder` in the background (what "Analyse missing runs"
+    /// does), shows an error dialog naming each run that failed, and reopens the sweep when any run was analysed.
+    /// False if a job is already running.
+    bool analyseMissingRuns(const QString& folder, const QStringList& runFolders);
     /// The embedded default: trains the default sweep into `folder` (default: demoSweepFolder()) on the worker, or
     /// reuses it, analyses it and opens it. False if a job is already running.
     bool startDemo(const QString& folder = {});
@@ -70,6 +75,8 @@ public:
     RecentFiles* recentFiles() const { return m_recent; }
     StartPage* startPage() const { return m_startPage; }
     widgets::DropoutSlider* dropoutSlider() const { return m_dropoutSlider; }
+    /// Above the figures while a sweep is open: its runs without an analysis, and the button to analyse them.
+    SweepIssuesBar* sweepIssues() const { return m_sweepIssues; }
 
 Q_SIGNALS:
     /// After openSweepFolder(): whether the sweep is now shown.
@@ -93,6 +100,8 @@ private:
     void jobFinished(const codescope::gui::Analysis& analysis);
     void jobFailed(const QString& message);
     void jobCancelled();
+    void sweepAnalysed(const QString& folder, const QStringList& failures, int analysed);
+    void offerToAnalyseSweep(const SweepReadResult& read);
     void updateActions();
 
     AnalysisSession* m_session;
@@ -105,6 +114,8 @@ private:
     QSplitter* m_workspace;
     QStackedWidget* m_pages;
     widgets::DropoutSlider* m_dropoutSlider;
+    SweepIssuesBar* m_sweepIssues;
+    QStringList m_unanalysedRuns; ///< run folders of the open sweep without an analysis that could be analysed now
     ExportController* m_exports;
     QMenu* m_recentMenu = nullptr;
     std::optional<SessionState> m_pendingSession; ///< being restored: applied once its file or sweep is open

@@ -34,9 +34,14 @@ ReportPages::ReportPages(const AnalysisSession& session, const AnalysisViews& vi
         addProjectionPage(session, views);
         return;
     }
-    m_title = QObject::tr("Codescope report — sweep %1 (%2 runs)")
-                  .arg(QFileInfo(session.sweepFolder()).fileName())
-                  .arg(session.sweepRuns().size());
+    m_title = session.sweepSkipped().isEmpty()
+                  ? QObject::tr("Codescope report — sweep %1 (%2 runs)")
+                        .arg(QFileInfo(session.sweepFolder()).fileName())
+                        .arg(session.sweepRuns().size())
+                  : QObject::tr("Codescope report — sweep %1 (%2 of %3 runs analysed)")
+                        .arg(QFileInfo(session.sweepFolder()).fileName())
+                        .arg(session.sweepRuns().size())
+                        .arg(session.sweepRuns().size() + static_cast<std::size_t>(session.sweepSkipped().size()));
     int figure = 1;
     for (const SweepRunAnalysis& run : session.sweepRuns()) {
         auto view = std::make_unique<widgets::SpectrumView>();
@@ -44,12 +49,14 @@ ReportPages::ReportPages(const AnalysisSession& session, const AnalysisViews& vi
         view->setSeries(spectrumSeriesOf(run.analysis));
         view->setTitle(QObject::tr("PCA eigenspectrum per layer, dropout %1").arg(run.dropout, 0, 'g', 3),
                        analysisTitle(run.analysis));
+        const QString noAlpha = layersWithoutAlphaText(run.analysis);
         m_pages.push_back({view.get(), QObject::tr("Figure %1").arg(figure++),
                            QObject::tr("%1, dropout %2. Eigenvalues of the activation covariance against component "
                                        "index on log-log axes, one curve per layer, light grey for shallow and dark "
-                                       "for deep layers.")
+                                       "for deep layers.%3")
                                .arg(run.runName)
-                               .arg(run.dropout, 0, 'g', 3)});
+                               .arg(run.dropout, 0, 'g', 3)
+                               .arg(noAlpha.isEmpty() ? QString() : QStringLiteral(" %1.").arg(noAlpha))});
         m_runSpectra.push_back(std::move(view));
     }
     // The views' own pages after the first (its spectrum is the current run's, already among the pages above).

@@ -2,6 +2,7 @@
 // legend and hover read-outs, checked on the Qt Charts objects themselves.
 #include <QChart>
 #include <QChartView>
+#include <QDir>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -49,6 +50,10 @@ bool shown(QWidget& view) {
     return QTest::qWaitForWindowExposed(&view);
 }
 
+void saveArtifact(QWidget& view, const QString& name) {
+    view.grab().save(QDir(codescope::guitest::artifactsDir()).filePath(name));
+}
+
 bool inLegend(QChart* chart, QAbstractSeries* series) {
     const QList<QLegendMarker*> markers = chart->legend()->markers(series);
     return !markers.isEmpty() && markers.front()->isVisible();
@@ -69,6 +74,17 @@ AlphaDepthSeries run(const QString& label, double dropout, double shift) {
         }
         r.points.push_back(p);
     }
+    return r;
+}
+
+/// run() with the depth-7 layer dead: no alpha, only its reason.
+AlphaDepthSeries runWithDeadLayer() {
+    AlphaDepthSeries r = run("run-a", 0.1, 0.0);
+    for (AlphaDepthPoint& p : r.points)
+        if (p.depth == 7) {
+            p.alpha = p.lo = p.hi = std::nan("");
+            p.missing = QStringLiteral("dead: every kept unit is 0 for every sample");
+        }
     return r;
 }
 
@@ -301,6 +317,147 @@ private Q_SLOTS:
         QVERIFY(view.readoutText().contains("95% CI"));
         view.showReadoutNear(view.chart()->mapToPosition(line->at(3), line));
         QVERIFY(view.readoutText().contains("no confidence interval"));
+    }
+
+    void lineSegmentsBreakAtPointsWithoutAValue() {
+        AlphaDepthSeries r;
+        for (int depth = 1; depth <= 5; ++depth) {
+            AlphaDepthPoint p;
+            p.depth = depth;
+            p.alpha = -depth;
+            if (depth == 3 || depth == 5) {
+                p.alpha = std::nan("");
+                p.missing = QStringLiteral("collapsed: 4 of 128 eigenvalues");
+            }
+            r.points.push_back(p);
+        }
+        AlphaDepthPoint noX; // e.g. action against alpha for a layer without alpha: no place on the line
+        noX.depth = std::nan("");
+        noX.alpha = 2;
+        noX.missing = QStringLiteral("dead");
+        r.points.insert(r.points.begin() + 1, noX);
+        const std::vector<QList<QPointF>> pieces = lineSegments(r);
+        QCOMPARE(pieces.size(), std::size_t(2)); // 1-2 | 4 (the trailing gap at 5 starts no piece)
+        QCOMPARE(pieces[0], (QList<QPointF>{QPointF(1, -1), QPointF(2, -2)}));
+        QCOMPARE(pieces[1], (QList<QPointF>{QPointF(4, -4)}));
+        QVERIFY(!hasValue(r.points[1]));
+        QVERIFY(!hasInterval(r.points[1]));
+        QCOMPARE(lineSegments(AlphaDepthSeries{}).size(), std::size_t(1));
+    }
+
+    void alphaDepthLayerWithoutAlphaIsAGapAndAMarkedPoint() {
+        AlphaDepthView view;
+        const AlphaDepthSeries r = runWithDeadLayer();
+        view.setSeries({r});
+        QVERIFY(shown(view));
+        // The line is not drawn across depth 7: 1-4 in the named run line, 10 in a continuation.
+        QLineSeries* line = view.runLines()[0];
+        QCOMPARE(line->count(), 2);
+        QCOMPARE(line->at(1).x(), 4.0);
+        QCOMPARE(view.lineContinuations().size(), std::size_t(1));
+        QLineSeries* rest = view.lineContinuations().front();
+        QCOMPARE(rest->count(), 1);
+        QCOMPARE(rest->at(0).x(), 10.0);
+        QCOMPARE(rest->pen().color(), line->pen().color());
+        QVERIFY(inLegend(view.chart(), line));
+        QVERIFY(!inLegend(view.chart(), rest));
+        // No error bar for it either.
+        QCOMPARE(view.errorBars().size(), std::size_t(2));
+
+        // A hollow marker at its depth, below every alpha but inside the plot.
+        QCOMPARE(view.missingMarkers().size(), std::size_t(1));
+        QScatterSeries* marker = view.missingMarkers()[0];
+        QVERIFY(marker);
+        QCOMPARE(marker->count(), 1);
+        QCOMPARE(marker->at(0).x(), 7.0);
+        auto* yAxis = qobject_cast<QValueAxis*>(view.chart()->axes(Qt::Vertical).front());
+        for (const AlphaDepthPoint& p : r.points)
+            if (hasValue(p)) QVERIFY(marker->at(0).y() < (hasInterval(p) ? p.lo : p.alpha));
+        QVERIFY(marker->at(0).y() < -1.0); // below the reference too: it is not a value
+        QVERIFY(marker->at(0).y() > yAxis->min());
+        QCOMPARE(marker->brush().color(), QColor(Qt::white)); // hollow
+        QCOMPARE(marker->pen().color(), line->pen().color());
+        QVERIFY(inLegend(view.chart(), marker));
+        QVERIFY(marker->name().contains("no α"));
+
+        // The read-out gives the reason; the selection rings the marker.
+        view.showReadoutNear(view.chart()->mapToPosition(marker->at(0), marker));
+        QVERIFY2(view.readoutText().contains("layer7"), qPrintable(view.readoutText()));
+        QVERIFY(view.readoutText().contains("no α: dead: every kept unit is 0"));
+        view.setSelectedLayers({"layer7"});
+        QCOMPARE(view.selectionMarkers()->count(), 1);
+        QCOMPARE(view.selectionMarkers()->at(0), marker->at(0));
+        saveArtifact(view, "alpha_depth_dead_layer.png");
+    }
+
+    void aPointWithoutXIsMarkedOnTheLeftEdge() {
+        AlphaDepthView view;
+        RunPlotAxes axes = alphaDepthAxes();
+        axes.integerX = false;
+        axes.connectInXOrder = false;
+        axes.xName = QStringLiteral("α");
+        axes.yName = QStringLiteral("action");
+        axes.reference = std::nan("");
+        view.setAxes(axes);
+        AlphaDepthSeries r;
+        r.runLabel = QStringLiteral("run");
+        for (double alpha : {-1.2, -0.9, -0.7}) {
+            AlphaDepthPoint p;
+            p.depth = alpha;
+            p.alpha = 3 + alpha;
+            p.layerName = QStringLiteral("l%1").arg(alpha);
+            r.points.push_back(p);
+        }
+        AlphaDepthPoint dead;
+        dead.depth = std::nan("");
+        dead.alpha = 0.5;
+        dead.layerName = QStringLiteral("dead-layer");
+        dead.missing = QStringLiteral("dead: every kept unit is 0");
+        r.points.insert(r.points.begin(), dead); // sorted last, whatever its place
+        view.setSeries({r});
+        QVERIFY(shown(view));
+        QCOMPARE(view.series()[0].points.back().layerName, QStringLiteral("dead-layer"));
+        QCOMPARE(view.runLines()[0]->count(), 3); // no gap: it has no place in x
+        QScatterSeries* marker = view.missingMarkers()[0];
+        QVERIFY(marker);
+        QCOMPARE(marker->at(0).y(), 0.5);
+        QVERIFY(marker->at(0).x() < -1.2);
+        QVERIFY(marker->at(0).x() > qobject_cast<QValueAxis*>(view.chart()->axes(Qt::Horizontal).front())->min());
+        view.showReadoutNear(view.chart()->mapToPosition(marker->at(0), marker));
+        QVERIFY2(view.readoutText().contains("no α: dead"), qPrintable(view.readoutText()));
+    }
+
+    void spectrumOfADeadLayerIsANoteWithItsReason() {
+        SpectrumSeries dead;
+        dead.layerName = QStringLiteral("dead.relu");
+        dead.depth = 3;
+        dead.eigenvalues.assign(40, 0.0);
+        dead.status = QStringLiteral("dead: every kept unit is 0 for every sample");
+        SpectrumView view;
+        view.setSeries({dead});
+        QVERIFY(shown(view));
+        QVERIFY2(view.noteText().contains("dead.relu: no spectrum to draw (dead: every kept unit is 0"),
+                 qPrintable(view.noteText()));
+        QVERIFY(view.noteText().contains("No layer has a spectrum"));
+        const QList<QLineSeries*> curve = linesNamed(view.chart(), {"dead.relu"});
+        QCOMPARE(curve.front()->count(), 0);
+        QVERIFY(!inLegend(view.chart(), curve.front()));
+        saveArtifact(view, "spectrum_dead_layer.png");
+
+        // Beside layers with a spectrum: those are drawn, the dead one named; a selected collapsed one has no fit.
+        SpectrumSeries collapsed = powerLaw("collapsed.relu", 2, -1, 0, 6);
+        collapsed.alpha = std::nan("");
+        collapsed.fitLo = collapsed.fitHi = 0;
+        collapsed.status = QStringLiteral("collapsed: 6 of 128 eigenvalues above round-off, the fit needs 50");
+        view.setSeries({powerLaw("a", 1, -1, 0), collapsed, dead});
+        QVERIFY(view.noteText().contains("dead.relu"));
+        QVERIFY(!view.noteText().contains("No layer"));
+        QVERIFY(!view.noteText().contains("collapsed.relu")); // drawn; not selected
+        view.setSelectedLayers({"collapsed.relu"});
+        QVERIFY2(view.noteText().contains("collapsed.relu: no power-law fit (collapsed: 6 of 128"),
+                 qPrintable(view.noteText()));
+        view.setSeries({powerLaw("a", 1, -1, 0)});
+        QCOMPARE(view.noteText(), QString());
     }
 };
 

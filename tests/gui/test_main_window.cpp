@@ -23,6 +23,7 @@
 #include "app/gui/main_window.h"
 #include "app/gui/recent_files.h"
 #include "app/gui/start_page.h"
+#include "app/gui/sweep_issues_bar.h"
 #include "tests/gui/gui_test_registry.h"
 #include "tests/gui/open_analysis.h"
 #include "tests/gui/pdf_inspection.h"
@@ -173,6 +174,7 @@ private Q_SLOTS:
         AnalysisSession* session = m_window->session();
         QCOMPARE(session->sweepRuns().size(), std::size_t(2));
         QCOMPARE(session->sweepRuns()[1].dropout, 0.6);
+        QVERIFY(!m_window->sweepIssues()->isVisible()); // every run is analysed
         widgets::DropoutSlider* slider = m_window->dropoutSlider();
         QVERIFY(slider->isVisible());
         QCOMPARE(slider->rates().size(), std::size_t(2));
@@ -261,8 +263,79 @@ private Q_SLOTS:
         QVERIFY2(dialogs.front()->text().contains("analyze --sweep") ||
                      dialogs.front()->informativeText().contains("analyze --sweep"),
                  qPrintable(dialogs.front()->text()));
-        dialogs.front()->close();
+        QVERIFY2(dialogs.front()->text().contains("dropout-0: no analysis yet"), qPrintable(dialogs.front()->text()));
         QVERIFY(m_window->isShowingStartPage()); // nothing else changed
+
+        // The dialog offers to analyse the runs here. This run has no model: its analysis fails, and says why.
+        auto* analyse = dialogs.front()->findChild<QPushButton*>("analyseSweepRuns");
+        QVERIFY(analyse);
+        QSignalSpy analysed(m_window->jobRunner(), &AnalysisJobRunner::sweepAnalysed);
+        analyse->click();
+        QVERIFY(analysed.wait(60000));
+        QCOMPARE(analysed.first().at(2).toInt(), 0);
+        QTRY_COMPARE(errorDialogs(m_window.get()).size(), 1);
+        const QMessageBox* failure = errorDialogs(m_window.get()).front();
+        QVERIFY2(failure->text().startsWith("dropout-0: ") && failure->text().contains("model.pt"),
+                 qPrintable(failure->text()));
+        QVERIFY(m_window->isShowingStartPage()); // nothing was analysed: nothing to open
+    }
+
+    void aSweepNamesItsRunsWithoutAnalysis() {
+        // The fixture sweep's two analysed runs, a run that has no analysis yet (its manifest but no model) and a
+        // listed run whose folder is missing.
+        QTemporaryDir dir;
+        const QDir fixtureSweep(QDir(guitest::testDataDir()).filePath("sweep"));
+        for (const QString& run : {QStringLiteral("dropout-0"), QStringLiteral("dropout-0.6")}) {
+            QVERIFY(QDir(dir.path()).mkpath(run));
+            for (const QFileInfo& file : QDir(fixtureSweep.filePath(run)).entryInfoList(QDir::Files))
+                QVERIFY(QFile::copy(file.absoluteFilePath(), QDir(dir.path()).filePath(run + "/" + file.fileName())));
+        }
+        QVERIFY(QDir(dir.path()).mkpath("dropout-0.3"));
+        QVERIFY(
+            QFile::copy(fixtureSweep.filePath("dropout-0/manifest.json"), dir.filePath("dropout-0.3/manifest.json")));
+        {
+            QFile sweep(dir.filePath("sweep.json"));
+            QVERIFY(sweep.open(QIODevice::WriteOnly));
+            sweep.write(
+                R"({"runs": [{"dropout": 0, "directory": "dropout-0"}, {"dropout": 0.3, "directory": "dropout-0.3"},
+                        {"dropout": 0.6, "directory": "dropout-0.6"}, {"dropout": 0.9, "directory": "dropout-0.9"}]})");
+        }
+        QSignalSpy opened(m_window.get(), &MainWindow::sweepOpened);
+        m_window->openPath(dir.path());
+        QVERIFY(opened.wait(10000));
+        QCOMPARE(opened.first().first().toBool(), true);
+        QCOMPARE(m_window->session()->sweepRuns().size(), std::size_t(2));
+        QVERIFY(errorDialogs(m_window.get()).isEmpty());
+
+        // The window names both runs that are not shown, and why, above the figures.
+        SweepIssuesBar* issues = m_window->sweepIssues();
+        QVERIFY(issues->isVisible());
+        const QString text = issues->text();
+        QVERIFY2(text.startsWith("2 of 4 runs have no analysis"), qPrintable(text));
+        QVERIFY2(text.contains("dropout-0.3: no analysis yet"), qPrintable(text));
+        QVERIFY2(text.contains("dropout-0.9: "), qPrintable(text));
+        QVERIFY(m_window->findChild<SweepIssuesBar*>("sweepIssues") == issues);
+        QVERIFY(issues->analyseButton()->isVisible()); // dropout-0.3 can be analysed now; dropout-0.9 cannot
+        QVERIFY(issues->analyseButton()->text().contains("missing run"));
+        QCOMPARE(m_window->session()->sweepSkipped().size(), 2);
+        saveScreenshot(m_window.get(), "window_sweep_with_missing_runs.png");
+
+        // Analysing it fails (no model): the error names the run, the sweep stays open with its two runs.
+        QSignalSpy analysed(m_window->jobRunner(), &AnalysisJobRunner::sweepAnalysed);
+        issues->analyseButton()->click();
+        QVERIFY(m_window->jobRunner()->isRunning() || !analysed.isEmpty());
+        QVERIFY(analysed.count() == 1 || analysed.wait(60000));
+        QCOMPARE(analysed.first().at(1).toStringList().size(), 1);
+        QTRY_COMPARE(errorDialogs(m_window.get()).size(), 1);
+        QVERIFY(errorDialogs(m_window.get()).front()->text().startsWith("dropout-0.3: "));
+        QCOMPARE(m_window->session()->sweepRuns().size(), std::size_t(2));
+        QVERIFY(issues->isVisible());
+        QVERIFY(issues->analyseButton()->isEnabled()); // the job is over: it can be tried again
+
+        // A single analysis closes the sweep and its bar.
+        errorDialogs(m_window.get()).front()->accept();
+        QVERIFY(guitest::openAnalysisAndWait(*m_window, fixture()));
+        QVERIFY(!issues->isVisible());
     }
 
     void exportsFiguresAndTheReport() {

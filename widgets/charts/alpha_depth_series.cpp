@@ -7,7 +7,24 @@
 namespace codescope::widgets {
 
 bool hasInterval(const AlphaDepthPoint& point) {
-    return std::isfinite(point.lo) && std::isfinite(point.hi);
+    return hasValue(point) && std::isfinite(point.lo) && std::isfinite(point.hi);
+}
+
+bool hasValue(const AlphaDepthPoint& point) {
+    return point.missing.isEmpty() && std::isfinite(point.depth) && std::isfinite(point.alpha);
+}
+
+std::vector<QList<QPointF>> lineSegments(const AlphaDepthSeries& run) {
+    std::vector<QList<QPointF>> segments(1);
+    for (const AlphaDepthPoint& p : run.points) {
+        if (hasValue(p)) {
+            segments.back().append(QPointF(p.depth, p.alpha));
+        } else if (std::isfinite(p.depth) && !segments.back().isEmpty()) {
+            segments.emplace_back();
+        }
+    }
+    if (segments.size() > 1 && segments.back().isEmpty()) segments.pop_back();
+    return segments;
 }
 
 QList<QPointF> errorBarPolyline(const AlphaDepthPoint& point, double capHalfWidth) {

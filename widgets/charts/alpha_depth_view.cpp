@@ -19,6 +19,12 @@ namespace {
 
 constexpr double kHoverRadiusPixels = 14;
 
+// The length of [lo, hi] to scale a margin by; for a single value, a fifth of its size (or 1 at 0).
+double spanOf(double lo, double hi) {
+    if (hi > lo) return hi - lo;
+    return hi != 0 ? 0.2 * std::abs(hi) : 1.0;
+}
+
 QString intervalText(const AlphaDepthPoint& p, const RunPlotAxes& axes) {
     if (!hasInterval(p)) return QObject::tr("no confidence interval");
     return QObject::tr("%1 [%2, %3]").arg(axes.intervalName).arg(p.lo, 0, 'g', 4).arg(p.hi, 0, 'g', 4);
@@ -46,9 +52,13 @@ AlphaDepthView::AlphaDepthView(QWidget* parent)
 }
 
 void AlphaDepthView::setSeries(std::vector<AlphaDepthSeries> series) {
+    // Points without an x position (NaN) go last: NaN compares false with everything, which is no ordering.
+    const auto key = [](const AlphaDepthPoint& p) {
+        return std::isfinite(p.depth) ? p.depth : std::numeric_limits<double>::infinity();
+    };
     for (AlphaDepthSeries& run : series)
         std::stable_sort(run.points.begin(), run.points.end(),
-                         [](const AlphaDepthPoint& a, const AlphaDepthPoint& b) { return a.depth < b.depth; });
+                         [&key](const AlphaDepthPoint& a, const AlphaDepthPoint& b) { return key(a) < key(b); });
     m_series = std::move(series);
     rebuild();
 }
@@ -70,7 +80,9 @@ void AlphaDepthView::setSelectedLayers(const QStringList& layerNames) {
 void AlphaDepthView::rebuild() {
     m_chart->removeAllSeries(); // deletes them
     m_runLines.clear();
+    m_continuations.clear();
     m_runPoints.clear();
+    m_missingMarkers.clear();
     m_errorBars.clear();
 
     double xMin = std::numeric_limits<double>::infinity(), xMax = -xMin;
@@ -78,23 +90,35 @@ void AlphaDepthView::rebuild() {
     double yMin = hasReference ? m_axes.reference : std::numeric_limits<double>::infinity();
     double yMax = hasReference ? m_axes.reference : -std::numeric_limits<double>::infinity();
     double dropoutMin = std::numeric_limits<double>::infinity(), dropoutMax = -dropoutMin;
+    bool missingX = false, missingY = false;
     for (const AlphaDepthSeries& run : m_series) {
         if (std::isfinite(run.dropout)) {
             dropoutMin = std::min(dropoutMin, run.dropout);
             dropoutMax = std::max(dropoutMax, run.dropout);
         }
         for (const AlphaDepthPoint& p : run.points) {
-            xMin = std::min(xMin, p.depth);
-            xMax = std::max(xMax, p.depth);
-            for (double value : {p.alpha, p.lo, p.hi})
+            if (std::isfinite(p.depth)) {
+                xMin = std::min(xMin, p.depth);
+                xMax = std::max(xMax, p.depth);
+            }
+            const bool interval = hasInterval(p);
+            for (double value : {p.alpha, interval ? p.lo : p.alpha, interval ? p.hi : p.alpha})
                 if (std::isfinite(value)) {
                     yMin = std::min(yMin, value);
                     yMax = std::max(yMax, value);
                 }
+            missingX = missingX || (!std::isfinite(p.depth) && std::isfinite(p.alpha));
+            missingY = missingY || (std::isfinite(p.depth) && !std::isfinite(p.alpha));
         }
     }
     if (!std::isfinite(xMin)) xMin = 0, xMax = 10;
     if (!std::isfinite(yMin)) yMin = 0, yMax = 1;
+    // Points without a value sit in a band beyond the data along the axis they lack, so that they neither hide data
+    // nor read as values.
+    m_edgeX = xMin - (m_axes.integerX ? 1.0 : 0.08 * spanOf(xMin, xMax));
+    m_edgeY = yMin - 0.12 * spanOf(yMin, yMax);
+    if (missingX) xMin = m_edgeX;
+    if (missingY) yMin = m_edgeY;
     const double xPad = m_axes.integerX ? std::max(0.5, 0.04 * (xMax - xMin)) : std::max(1e-9, 0.05 * (xMax - xMin));
     xMin -= xPad;
     xMax += xPad;
@@ -149,27 +173,31 @@ void AlphaDepthView::rebuild() {
             m_errorBars.push_back(series);
         }
     }
+    bool missingNamed = false;
     for (const AlphaDepthSeries& run : m_series) {
         auto* line = new QLineSeries;
         const QString name = std::isfinite(run.dropout) && !m_axes.shadeName.isEmpty()
                                  ? tr("%1 (%2 %3)").arg(run.runLabel, m_axes.shadeName).arg(run.dropout, 0, 'g', 3)
                                  : run.runLabel;
         line->setName(name);
-        for (const AlphaDepthPoint& p : run.points)
-            line->append(p.depth, p.alpha);
+        const std::vector<QList<QPointF>> pieces = lineSegments(run);
         QColor colour = dropoutGreen(run.dropout, dropoutMin, dropoutMax);
         QPen pen(colour);
         pen.setWidthF(m_axes.connectInXOrder ? 2.2 : 0.8);
         if (run.pointsOnly) {
             // The line stays (the read-out maps points through it) but draws nothing; a scatter draws the markers,
             // outlined in white so that they read over the curves beneath.
+            QList<QPointF> all;
+            for (const QList<QPointF>& piece : pieces)
+                all += piece;
+            line->replace(all);
             line->setPen(Qt::NoPen);
             line->setPointsVisible(false);
             attachSeries(m_chart, line, {m_xAxis, m_yAxis});
             hideFromLegend(m_chart, line);
             auto* points = new QScatterSeries;
             points->setName(name);
-            points->replace(line->points());
+            points->replace(all);
             points->setMarkerShape(QScatterSeries::MarkerShapeCircle);
             points->setMarkerSize(11);
             points->setColor(colour);
@@ -177,14 +205,53 @@ void AlphaDepthView::rebuild() {
             attachSeries(m_chart, points, {m_xAxis, m_yAxis});
             m_runLines.push_back(line);
             m_runPoints.push_back(points);
+        } else {
+            // A layer without a value breaks the line: one series per unbroken piece, the first named.
+            for (std::size_t i = 0; i < pieces.size(); ++i) {
+                QLineSeries* piece = i == 0 ? line : new QLineSeries;
+                piece->replace(pieces[i]);
+                piece->setPen(pen);
+                piece->setPointsVisible(!run.lineOnly);
+                piece->setMarkerSize(8);
+                attachSeries(m_chart, piece, {m_xAxis, m_yAxis});
+                if (i > 0) {
+                    hideFromLegend(m_chart, piece);
+                    m_continuations.push_back(piece);
+                }
+            }
+            m_runLines.push_back(line);
+            m_runPoints.push_back(nullptr);
+        }
+
+        QList<QPointF> missing;
+        bool lacksX = false;
+        for (const AlphaDepthPoint& p : run.points) {
+            const QPointF at = drawnPosition(p);
+            if (hasValue(p) || !std::isfinite(at.x()) || !std::isfinite(at.y())) continue;
+            if (missing.isEmpty()) lacksX = !std::isfinite(p.depth);
+            missing.append(at);
+        }
+        if (missing.isEmpty()) {
+            m_missingMarkers.push_back(nullptr);
             continue;
         }
-        line->setPen(pen);
-        line->setPointsVisible(!run.lineOnly);
-        line->setMarkerSize(8);
-        attachSeries(m_chart, line, {m_xAxis, m_yAxis});
-        m_runLines.push_back(line);
-        m_runPoints.push_back(nullptr);
+        // Hollow, in the run's colour: a layer of this run that has no value, not a value of 0.
+        auto* markers = new QScatterSeries;
+        markers->replace(missing);
+        markers->setMarkerShape(QScatterSeries::MarkerShapeRotatedRectangle);
+        markers->setMarkerSize(12);
+        markers->setBrush(Qt::white);
+        QPen outline(colour);
+        outline.setWidthF(2);
+        markers->setPen(outline);
+        attachSeries(m_chart, markers, {m_xAxis, m_yAxis});
+        if (missingNamed) {
+            hideFromLegend(m_chart, markers);
+        } else {
+            markers->setName(tr("no %1 (point at ◇ for why)").arg(lacksX ? m_axes.xName : m_axes.yName));
+            missingNamed = true;
+        }
+        m_missingMarkers.push_back(markers);
     }
 
     m_selection = new QScatterSeries;
@@ -206,11 +273,19 @@ void AlphaDepthView::rebuild() {
     clearReadout();
 }
 
+QPointF AlphaDepthView::drawnPosition(const AlphaDepthPoint& point) const {
+    const bool hasX = std::isfinite(point.depth), hasY = std::isfinite(point.alpha);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    return QPointF(hasX ? point.depth : (hasY ? m_edgeX : nan), hasY ? point.alpha : (hasX ? m_edgeY : nan));
+}
+
 void AlphaDepthView::rebuildSelection() {
     QList<QPointF> ringed;
     for (const AlphaDepthSeries& run : m_series)
-        for (const AlphaDepthPoint& p : run.points)
-            if (m_selected.contains(p.layerName)) ringed.append(QPointF(p.depth, p.alpha));
+        for (const AlphaDepthPoint& p : run.points) {
+            const QPointF at = drawnPosition(p);
+            if (m_selected.contains(p.layerName) && std::isfinite(at.x()) && std::isfinite(at.y())) ringed.append(at);
+        }
     m_selection->replace(ringed);
 }
 
@@ -220,7 +295,9 @@ void AlphaDepthView::showReadoutNear(QPointF position) {
     double bestDistance = kHoverRadiusPixels * kHoverRadiusPixels;
     for (std::size_t r = 0; r < m_series.size(); ++r)
         for (const AlphaDepthPoint& p : m_series[r].points) {
-            const QPointF pixel = m_chart->mapToPosition(QPointF(p.depth, p.alpha), m_runLines[r]);
+            const QPointF at = drawnPosition(p);
+            if (!std::isfinite(at.x()) || !std::isfinite(at.y())) continue;
+            const QPointF pixel = m_chart->mapToPosition(at, m_runLines[r]);
             const double dx = pixel.x() - position.x(), dy = pixel.y() - position.y();
             if (dx * dx + dy * dy <= bestDistance) {
                 bestDistance = dx * dx + dy * dy;
@@ -232,13 +309,22 @@ void AlphaDepthView::showReadoutNear(QPointF position) {
         clearReadout();
         return;
     }
+    m_marker->replace({drawnPosition(*best)});
+    if (!hasValue(*best)) {
+        const bool hasX = std::isfinite(best->depth);
+        const QString known = hasX ? tr("%1 %2").arg(m_axes.xName).arg(best->depth, 0, 'g', 6)
+                                   : tr("%1 = %2").arg(m_axes.yName).arg(best->alpha, 0, 'g', 4);
+        const QString reason = best->missing.isEmpty() ? tr("no value") : best->missing;
+        setReadoutText(tr("%1   ·   %2 (%3)   ·   no %4: %5")
+                           .arg(bestRun->runLabel, best->layerName, known, hasX ? m_axes.yName : m_axes.xName, reason));
+        return;
+    }
     setReadoutText(tr("%1   ·   %2 (%3 %4)   ·   %5 = %6, %7")
-                           .arg(bestRun->runLabel, best->layerName, m_axes.xName)
-                           .arg(best->depth, 0, 'g', 6)
-                           .arg(m_axes.yName)
-                           .arg(best->alpha, 0, 'g', 4)
-                           .arg(intervalText(*best, m_axes)));
-    m_marker->replace({QPointF(best->depth, best->alpha)});
+                       .arg(bestRun->runLabel, best->layerName, m_axes.xName)
+                       .arg(best->depth, 0, 'g', 6)
+                       .arg(m_axes.yName)
+                       .arg(best->alpha, 0, 'g', 4)
+                       .arg(intervalText(*best, m_axes)));
 }
 
 void AlphaDepthView::clearReadout() {

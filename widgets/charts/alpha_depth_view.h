@@ -2,6 +2,8 @@
 // Fig. 3c / 6b: the power-law exponent alpha against layer depth, one line per run in shades of green by dropout
 // rate (light = low, dark = high), 95% bootstrap confidence intervals as error bars, and the dashed reference at
 // alpha = -1 (the critical exponent of the paper). Selected layers are ringed; the mouse reads out the nearest point.
+// A layer without a value (AlphaDepthPoint::missing) breaks its run's line and is a hollow diamond in a band along
+// the edge of the axis it lacks (below the data for a missing alpha), whose read-out gives the reason.
 #include <QStringList>
 #include <vector>
 
@@ -31,9 +33,17 @@ public:
     const RunPlotAxes& axes() const { return m_axes; }
 
     const std::vector<AlphaDepthSeries>& series() const { return m_series; }
-    /// One line per run, parallel to series(). A points-only run's line holds its points but draws nothing and has
-    /// no legend entry: its markers are in runPoints().
+    /// One line per run, parallel to series(): its first unbroken piece (lineSegments()), which carries the legend
+    /// entry; the pieces after a gap are in lineContinuations(). A points-only run's line holds all its points but
+    /// draws nothing and has no legend entry: its markers are in runPoints().
     const std::vector<QLineSeries*>& runLines() const { return m_runLines; }
+    /// The further pieces of lines broken by points without a value, runs in order: unnamed, drawn as their run.
+    const std::vector<QLineSeries*>& lineContinuations() const { return m_continuations; }
+    /// The hollow markers of each run's points without a value, parallel to series(); null for a run without any.
+    /// The first carries one legend entry for all.
+    const std::vector<QScatterSeries*>& missingMarkers() const { return m_missingMarkers; }
+    /// Where a point is drawn: (depth, alpha), or on the edge band of the axis it has no value on.
+    QPointF drawnPosition(const AlphaDepthPoint& point) const;
     /// The markers of each points-only run (AlphaDepthSeries::pointsOnly), parallel to series(); null for a line.
     const std::vector<QScatterSeries*>& runPoints() const { return m_runPoints; }
     /// One polyline per point with an interval, runs in order.
@@ -56,7 +66,11 @@ private:
     QValueAxis* m_yAxis;
     QLineSeries* m_reference = nullptr;
     std::vector<QLineSeries*> m_runLines;
+    std::vector<QLineSeries*> m_continuations;
     std::vector<QScatterSeries*> m_runPoints;
+    std::vector<QScatterSeries*> m_missingMarkers;
+    double m_edgeX = 0; ///< where points without an x value are drawn (left of the data)
+    double m_edgeY = 0; ///< where points without a y value are drawn (below the data)
     std::vector<QLineSeries*> m_errorBars;
     QScatterSeries* m_selection = nullptr;
     QScatterSeries* m_marker = nullptr;

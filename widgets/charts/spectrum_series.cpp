@@ -8,6 +8,12 @@ double fittedEigenvalue(const SpectrumSeries& series, double k) {
     return std::exp(series.intercept) * std::pow(k, series.alpha);
 }
 
+bool hasDrawableSpectrum(const SpectrumSeries& series) {
+    for (double value : series.eigenvalues)
+        if (value > 0 && std::isfinite(value)) return true;
+    return false;
+}
+
 QPointF LogLogFrame::toPixel(double x, double y) const {
     const double u = (std::log(x) - std::log(xMin)) / (std::log(xMax) - std::log(xMin));
     const double v = (std::log(y) - std::log(yMin)) / (std::log(yMax) - std::log(yMin));

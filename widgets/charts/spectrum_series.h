@@ -16,7 +16,14 @@ struct SpectrumSeries {
     double intercept = 0;            ///< natural-log intercept of that fit
     int fitLo = 0;                   ///< first fitted component, 1-based (0 = no fit to draw)
     int fitHi = 0;                   ///< last fitted component, 1-based, inclusive
+    /// Why the layer has no exponent, e.g. "dead: every kept unit is 0 for every sample" (then no fit is drawn);
+    /// empty when alpha was fitted.
+    QString status;
 };
+
+/// True when the series has an eigenvalue a log axis can show (positive and finite): a dead or constant layer has
+/// none, and the view names it in a note instead of drawing an empty curve.
+bool hasDrawableSpectrum(const SpectrumSeries& series);
 
 /// The fitted power law at component k: exp(intercept) * k^alpha.
 double fittedEigenvalue(const SpectrumSeries& series, double k);

@@ -2,6 +2,7 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QGraphicsTextItem>
 #include <QLabel>
 #include <QLegend>
 #include <QLegendMarker>
@@ -25,12 +26,13 @@ constexpr double kHoverRadiusPixels = 14;
 // Eigenvalues this far below the largest are round-off of a rank-deficient covariance (fewer samples or active units
 // than features), not signal: the y axis stops there so that they do not squash the spectrum into a corner.
 constexpr double kRoundOffFloor = 1e-9;
+constexpr int kNoteLines = 8; // more layers than this are counted, not named
 
 } // namespace
 
 SpectrumView::SpectrumView(QWidget* parent)
-    : ChartFigure(QStringLiteral("spectrumReadout"), parent),
-      m_xAxis(new QLogValueAxis), m_yAxis(new QLogValueAxis) {
+    : ChartFigure(QStringLiteral("spectrumReadout"), parent), m_xAxis(new QLogValueAxis), m_yAxis(new QLogValueAxis),
+      m_note(new QGraphicsTextItem(m_chart)) {
     setTitle(tr("PCA eigenspectrum per layer"));
     // Units: k is a count; eigenvalues are variances of the layer's activations along principal axes.
     m_xAxis->setTitleText(tr("principal component k"));
@@ -42,6 +44,12 @@ SpectrumView::SpectrumView(QWidget* parent)
     }
     m_chart->addAxis(m_xAxis, Qt::AlignBottom);
     m_chart->addAxis(m_yAxis, Qt::AlignLeft);
+
+    m_note->setObjectName(QStringLiteral("spectrumNote"));
+    m_note->setDefaultTextColor(QColor(90, 90, 90));
+    m_note->setZValue(10); // over the curves and the grid
+    m_note->setVisible(false);
+    connect(m_chart, &QChart::plotAreaChanged, this, &SpectrumView::placeNote);
 
     clearReadout();
     updateAxes();
@@ -59,6 +67,7 @@ void SpectrumView::setSeries(std::vector<SpectrumSeries> series) {
     rebuildCurves();
     rebuildFits();
     updateAxes();
+    updateNote();
     clearReadout();
 }
 
@@ -72,6 +81,7 @@ void SpectrumView::setSelectedLayers(const QStringList& layerNames) {
         m_curves[i]->setPen(pen);
     }
     rebuildFits();
+    updateNote();
 }
 
 void SpectrumView::rebuildCurves() {
@@ -99,6 +109,7 @@ void SpectrumView::rebuildCurves() {
         pen.setWidthF(m_selected.contains(s.layerName) ? kSelectedCurveWidth : kCurveWidth);
         curve->setPen(pen);
         attachSeries(m_chart, curve, {m_xAxis, m_yAxis});
+        if (points.isEmpty()) hideFromLegend(m_chart, curve); // named in the note instead
         m_curves.push_back(curve);
     }
     // The hovered point: last, so that it is drawn on top of the curves.
@@ -151,6 +162,43 @@ void SpectrumView::updateAxes() {
     m_xAxis->setLabelFormat(x.labelFormat);
     m_yAxis->setRange(y.min, y.max);
     m_yAxis->setLabelFormat(y.labelFormat);
+}
+
+void SpectrumView::updateNote() {
+    QStringList lines;
+    int undrawn = 0;
+    for (const SpectrumSeries& s : m_series) {
+        const bool drawn = hasDrawableSpectrum(s);
+        if (drawn && (s.status.isEmpty() || !m_selected.contains(s.layerName))) continue;
+        undrawn += drawn ? 0 : 1;
+        const QString reason = s.status.isEmpty() ? tr("no positive eigenvalue") : s.status;
+        lines
+            << (drawn ? tr("%1: no power-law fit (%2)") : tr("%1: no spectrum to draw (%2)")).arg(s.layerName, reason);
+    }
+    if (lines.size() > kNoteLines) {
+        const qsizetype more = lines.size() - kNoteLines;
+        lines = lines.mid(0, kNoteLines);
+        lines << tr("… and %1 more").arg(more);
+    }
+    if (!m_series.empty() && undrawn == static_cast<int>(m_series.size()))
+        lines.prepend(tr("No layer has a spectrum to draw on log axes:"));
+    QStringList html;
+    for (const QString& line : lines)
+        html << line.toHtmlEscaped();
+    m_note->setHtml(html.join(QStringLiteral("<br>")));
+    m_note->setVisible(!lines.isEmpty());
+    placeNote();
+}
+
+void SpectrumView::placeNote() {
+    // Bottom left of the plot, where the curves of a decaying spectrum leave room, wrapped to the plot's width.
+    const QRectF plot = m_chart->plotArea();
+    m_note->setTextWidth(std::max(120.0, plot.width() - 24));
+    m_note->setPos(plot.left() + 12, std::max(plot.top(), plot.bottom() - 8 - m_note->boundingRect().height()));
+}
+
+QString SpectrumView::noteText() const {
+    return m_note->isVisible() ? m_note->toPlainText() : QString();
 }
 
 void SpectrumView::showReadoutNear(QPointF position) {

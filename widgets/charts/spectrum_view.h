@@ -1,7 +1,8 @@
 #pragma once
 // Fig. 3b: PCA eigenvalue against component index on log-log axes, one grey curve per layer (light = shallow,
 // dark = deep), the dashed power-law (Huber) fit over the fit range for the selected layers, and a read-out of the
-// data point under the mouse.
+// data point under the mouse. A layer without a spectrum (a dead or constant one: every eigenvalue 0) has nothing to
+// draw on log axes: a note in the plot names it with its reason, as it does a selected layer drawn without a fit.
 #include <QStringList>
 #include <vector>
 
@@ -10,6 +11,7 @@
 
 class QChart;
 class QChartView;
+class QGraphicsTextItem;
 class QLabel;
 class QLineSeries;
 class QLogValueAxis;
@@ -30,12 +32,17 @@ public:
     /// The series as drawn, in depth order.
     const std::vector<SpectrumSeries>& series() const { return m_series; }
     QStringList selectedLayers() const { return m_selected; }
+    /// The note in the plot, as plain text: the layers without a spectrum to draw and the selected layers without a
+    /// fit, each with its reason; empty (and hidden) when every layer is drawn as asked.
+    QString noteText() const;
     void showReadoutNear(QPointF position) override;
 
 private:
     void rebuildCurves();
     void rebuildFits();
     void updateAxes();
+    void updateNote();
+    void placeNote();
     void clearReadout() override;
 
     std::vector<SpectrumSeries> m_series;
@@ -45,6 +52,7 @@ private:
     std::vector<QLineSeries*> m_curves; // parallel to m_series
     std::vector<QLineSeries*> m_fits;
     QScatterSeries* m_marker = nullptr; // the hovered point
+    QGraphicsTextItem* m_note;          // in the chart's scene, so that exports show it too
 };
 
 } // namespace codescope::widgets
