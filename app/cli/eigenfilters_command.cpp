@@ -63,9 +63,12 @@ int runEigenfiltersCommand(const std::vector<std::string>& args) {
     options.maxFeatures = cl.integer("max-features", options.maxFeatures, 2, 1000000);
     options.memoryBudgetBytes = cl.integer("memory-budget", 2048, 16, 1 << 22) << 20;
 
-    models::LoadedModel loaded = models::openModel(modelSpec(cl));
-    const data::Preprocessing preprocessing = preprocessingFor(cl, loaded);
+    // The data set first: a model whose input size is free (a ResNet-VAE state_dict) takes the images' size.
     const std::unique_ptr<data::ImageDataset> dataset = data::openDataset(cl.text("dataset"));
+    models::ModelSpec spec = modelSpec(cl);
+    spec.dataShape = {dataset->channels(), dataset->height(), dataset->width()};
+    models::LoadedModel loaded = models::openModel(spec);
+    const data::Preprocessing preprocessing = preprocessingFor(cl, loaded);
     const bool showProgress = !cl.has("quiet") && ::isatty(STDERR_FILENO);
     const capture::LayerEigenfilters result = capture::layerEigenfilters(
         *loaded.model, *dataset, preprocessing, cl.text("layer"), options, [&](double fraction) {

@@ -42,9 +42,8 @@ void analyzeTokens(const ModelAnalysisRequest& request, models::LoadedModel& loa
     result.report.samples = result.report.layers.front().spectrum.samples; // token positions
 }
 
-void analyzeImages(const ModelAnalysisRequest& request, models::LoadedModel& loaded, ModelAnalysis& result,
-                   const CaptureProgressCallback& progress, const CancelToken* cancel) {
-    const std::unique_ptr<data::ImageDataset> dataset = data::openDataset(request.dataset);
+void analyzeImages(const ModelAnalysisRequest& request, const data::ImageDataset* dataset, models::LoadedModel& loaded,
+                   ModelAnalysis& result, const CaptureProgressCallback& progress, const CancelToken* cancel) {
     const data::Preprocessing preprocessing =
         request.preprocessing ? request.preprocessing(loaded) : models::inputPreprocessing(loaded);
     result.report.layers = analyzeLayers(*loaded.model, *dataset, preprocessing, parseLayerList(request.layers),
@@ -108,12 +107,18 @@ ModelAnalysis analyzeModelCached(const ModelAnalysisRequest& request, const Capt
         const std::int64_t context = language::requestedContextLength(tokenDataSpec(request));
         modelSpec.contextLength = context > 0 ? context : language::kDefaultContextLength;
     }
+    // The data set first: a model whose input size is free (a ResNet-VAE state_dict) takes the images' size.
+    std::unique_ptr<data::ImageDataset> dataset;
+    if (!modelSpec.takesTokens) {
+        dataset = data::openDataset(request.dataset);
+        modelSpec.dataShape = {dataset->channels(), dataset->height(), dataset->width()};
+    }
     models::LoadedModel loaded = models::openModel(modelSpec);
     if (cancel) cancel->throwIfCancelled();
     if (loaded.takesTokens)
         analyzeTokens(request, loaded, result, progress, cancel);
     else
-        analyzeImages(request, loaded, result, progress, cancel);
+        analyzeImages(request, dataset.get(), loaded, result, progress, cancel);
     if (!result.cachePath.empty()) {
         try {
             io::writeFileAtomically(result.cachePath,

@@ -4,6 +4,8 @@
 
 #include "core/common/input_error.h"
 #include "core/models/resnet_vae.h"
+#include "core/models/resnet_vae_state_dict.h"
+#include "core/models/state_dict_io.h"
 #include "core/models/tiny_lm.h"
 #include "core/models/torchscript_model.h"
 
@@ -28,6 +30,13 @@ LoadedModel openModel(const ModelSpec& spec) {
         }
         ResNetVaeConfig config;
         loaded.model = openResNetVaeRun(spec.path, &config);
+        loaded.inputShape = {config.inputChannels, config.inputSize, config.inputSize};
+        return loaded;
+    }
+    if (isTorchSaveArchive(spec.path)) {
+        ResNetVaeConfig config;
+        loaded.model = openResNetVaeStateDict(spec.path, spec.inputShape, spec.dataShape, &config);
+        if (spec.takesTokens) throw InputError(spec.path + ": its ResNet-VAE takes images, not token ids");
         loaded.inputShape = {config.inputChannels, config.inputSize, config.inputSize};
         return loaded;
     }

@@ -1,6 +1,7 @@
 #pragma once
-// One entry point for the models a user points Codescope at: a TorchScript file of their own, or a run trained by
-// Codescope (the paper's ResNet-VAE family, or the tiny byte-level LM).
+// One entry point for the models a user points Codescope at: a TorchScript file of their own, a PyTorch state_dict of
+// the paper's ResNet-VAE (resnet_vae_state_dict.h), or a run trained by Codescope (the paper's ResNet-VAE family, or
+// the tiny byte-level LM).
 #include <ATen/core/Tensor.h>
 #include <cstdint>
 #include <memory>
@@ -13,11 +14,14 @@
 namespace codescope::models {
 
 struct ModelSpec {
-    std::string path; ///< a TorchScript file, or a run folder when isRun
+    std::string path; ///< a TorchScript file or a torch.save state_dict, or a run folder when isRun
     bool isRun = false;
     std::vector<std::int64_t> inputShape; ///< C, H, W of one sample; empty = the run's own, or 3 x 224 x 224
     bool takesTokens = false;             ///< a TorchScript language model: its forward takes int64 ids B x T
     std::int64_t contextLength = 0;       ///< T of a token model (TorchScript: required when takesTokens)
+    /// C, H, W of the images the model will be run on, where the caller knows them: a model whose input size is free
+    /// (a ResNet-VAE state_dict) takes its H x W from them when inputShape is empty. Empty = unknown.
+    std::vector<std::int64_t> dataShape = {}; // "= {}": specs brace-initialised without it need no change
 };
 
 struct LoadedModel {
@@ -31,8 +35,11 @@ struct LoadedModel {
 };
 
 /// Opens the model. A run folder is dispatched on its manifest's "model": "tiny-lm" opens the tiny LM (a token
-/// model), anything else the ResNet-VAE. Throws InputError naming the path and the problem (missing, corrupt,
-/// unfinished run, a token TorchScript model without a context length, ...).
+/// model), anything else the ResNet-VAE. A file is a state_dict if it is a torch.save archive without TorchScript
+/// code (isTorchSaveArchive), opened as the ResNet-VAE its keys describe (openResNetVaeStateDict: its input size from
+/// inputShape, dataShape or the paper's 224), else TorchScript. Throws InputError naming the path and the problem
+/// (missing, corrupt, unfinished run, a state_dict of another model, a token TorchScript model without a context
+/// length, ...).
 LoadedModel openModel(const ModelSpec& spec);
 
 /// The images a model takes: resized to its input shape with its channel count, no normalisation.

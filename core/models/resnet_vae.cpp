@@ -51,6 +51,7 @@ ResNetVaeConfig resnetVaeSmallConfig() {
     config.inputSize = 28;
     config.widthDivisor = 8;
     config.hidden = 128;
+    config.hidden2 = 128;
     config.latent = 32;
     return config;
 }
@@ -71,13 +72,14 @@ void validateConfig(const ResNetVaeConfig& c) {
     if (c.inputChannels < 1) fail("inputChannels must be at least 1");
     if (c.inputSize < 8) fail("inputSize must be at least 8 pixels");
     if (c.widthDivisor < 1 || 64 % c.widthDivisor != 0) fail("widthDivisor must divide 64");
-    if (c.hidden < 1 || c.latent < 1) fail("hidden and latent must be positive");
+    if (c.hidden < 1 || c.hidden2 < 1 || c.latent < 1) fail("hidden, hidden2 and latent must be positive");
 }
 
 std::string configToJson(const ResNetVaeConfig& c) {
-    const nlohmann::ordered_json json = {{"dropout", c.dropout},      {"input_channels", c.inputChannels},
-                                         {"input_size", c.inputSize}, {"width_divisor", c.widthDivisor},
-                                         {"hidden", c.hidden},        {"latent", c.latent}};
+    nlohmann::ordered_json json = {{"dropout", c.dropout},      {"input_channels", c.inputChannels},
+                                   {"input_size", c.inputSize}, {"width_divisor", c.widthDivisor},
+                                   {"hidden", c.hidden},        {"latent", c.latent}};
+    if (c.hidden2 != c.hidden) json["hidden2"] = c.hidden2;
     return json.dump();
 }
 
@@ -90,6 +92,7 @@ ResNetVaeConfig configFromJson(const std::string& text, const std::string& sourc
         c.inputSize = json.at("input_size").get<std::int64_t>();
         c.widthDivisor = json.at("width_divisor").get<std::int64_t>();
         c.hidden = json.at("hidden").get<std::int64_t>();
+        c.hidden2 = json.value("hidden2", c.hidden);
         c.latent = json.at("latent").get<std::int64_t>();
     } catch (const nlohmann::json::exception& error) {
         throw InputError(sourceName + ": bad ResNet-VAE model config: " + error.what());
@@ -161,18 +164,18 @@ ResNetVaeImpl::ResNetVaeImpl(const ResNetVaeConfig& config) : m_config(config) {
     }
     resnet->push_back(torch::nn::AdaptiveAvgPool2d(torch::nn::AdaptiveAvgPool2dOptions({1, 1})));
 
-    const std::int64_t h = config.hidden;
-    m_fc1 = register_module("fc1", torch::nn::Linear(widths[3], h));
-    m_bn1 = register_module("bn1", torch::nn::BatchNorm1d(torch::nn::BatchNormOptions(h).momentum(kSlowMomentum)));
-    m_fc2 = register_module("fc2", torch::nn::Linear(h, h));
-    m_bn2 = register_module("bn2", torch::nn::BatchNorm1d(torch::nn::BatchNormOptions(h).momentum(kSlowMomentum)));
-    m_fc3Mu = register_module("fc3_mu", torch::nn::Linear(h, config.latent));
-    m_fc3Logvar = register_module("fc3_logvar", torch::nn::Linear(h, config.latent));
+    const std::int64_t h1 = config.hidden, h2 = config.hidden2;
+    m_fc1 = register_module("fc1", torch::nn::Linear(widths[3], h1));
+    m_bn1 = register_module("bn1", torch::nn::BatchNorm1d(torch::nn::BatchNormOptions(h1).momentum(kSlowMomentum)));
+    m_fc2 = register_module("fc2", torch::nn::Linear(h1, h2));
+    m_bn2 = register_module("bn2", torch::nn::BatchNorm1d(torch::nn::BatchNormOptions(h2).momentum(kSlowMomentum)));
+    m_fc3Mu = register_module("fc3_mu", torch::nn::Linear(h2, config.latent));
+    m_fc3Logvar = register_module("fc3_logvar", torch::nn::Linear(h2, config.latent));
 
     const std::int64_t seedFeatures = kDecoderChannels[0] * kDecoderSeed * kDecoderSeed;
-    m_fc4 = register_module("fc4", torch::nn::Linear(config.latent, h));
-    m_fcBn4 = register_module("fc_bn4", torch::nn::BatchNorm1d(h));
-    m_fc5 = register_module("fc5", torch::nn::Linear(h, seedFeatures));
+    m_fc4 = register_module("fc4", torch::nn::Linear(config.latent, h2));
+    m_fcBn4 = register_module("fc_bn4", torch::nn::BatchNorm1d(h2));
+    m_fc5 = register_module("fc5", torch::nn::Linear(h2, seedFeatures));
     m_fcBn5 = register_module("fc_bn5", torch::nn::BatchNorm1d(seedFeatures));
     register_module("relu", torch::nn::ReLU());
 

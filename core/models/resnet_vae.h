@@ -5,7 +5,8 @@
 // Layout (the public "ResNet-VAE"): a ResNet-18 encoder in torchvision's layout without its fc
 //   resnet.0 conv1, resnet.1 bn1, resnet.2 relu, resnet.3 maxpool, resnet.4..7 = layer1..layer4 (BasicBlocks with
 //   conv1, bn1, relu, conv2, bn2, downsample.0/1), resnet.8 avgpool,
-// then fc1 + bn1 + ReLU, fc2 + bn2 + ReLU, fc3_mu / fc3_logvar; the decoder fc4 + fc_bn4 + ReLU, fc5 + fc_bn5 + ReLU,
+// then fc1 + bn1 + ReLU (hidden units), fc2 + bn2 + ReLU (hidden2 units), fc3_mu / fc3_logvar; the decoder fc4 (hidden2
+// units) + fc_bn4 + ReLU, fc5 + fc_bn5 + ReLU,
 // a 64 x 4 x 4 view, convTrans6 (64->32), convTrans7 (32->8), convTrans8 (8->C) (ConvTranspose2d kernel 3 stride 2,
 // BatchNorm2d, ReLU / ReLU / Sigmoid) and a bilinear resize to the input size.
 //
@@ -37,7 +38,8 @@ struct ResNetVaeConfig {
     std::int64_t inputChannels = 3; ///< channels of the input and of the reconstruction
     std::int64_t inputSize = 224;   ///< height = width of the input and of the reconstruction, pixels
     std::int64_t widthDivisor = 1;  ///< ResNet widths are 64/d, 128/d, 256/d, 512/d; 1 = paper (torchvision's)
-    std::int64_t hidden = 1024;     ///< units of fc1, fc2 and fc4
+    std::int64_t hidden = 1024;     ///< units of fc1 (the public code's fc_hidden1)
+    std::int64_t hidden2 = 1024;    ///< units of fc2 and fc4 (fc_hidden2; the paper: "two ... layers with 1024 units")
     std::int64_t latent = 256;      ///< dimensions of mu and logvar
 };
 
@@ -52,9 +54,11 @@ ResNetVaeConfig resnetVaeConfigByName(const std::string& name);
 std::vector<std::string> resnetVaeModelNames();
 /// Throws InputError if a field is out of range (dropout outside [0, 1), widths not divisible, input < 8 pixels ...).
 void validateConfig(const ResNetVaeConfig& config);
-/// The config as a JSON object: {"dropout", "input_channels", "input_size", "width_divisor", "hidden", "latent"}.
+/// The config as a JSON object: {"dropout", "input_channels", "input_size", "width_divisor", "hidden", "latent"},
+/// and "hidden2" only where it differs from "hidden" (so runs written before it existed keep their identity).
 std::string configToJson(const ResNetVaeConfig& config);
-/// Parses configToJson's object. Throws InputError "<sourceName>: ..." for bad JSON, a missing field or a bad value.
+/// Parses configToJson's object ("hidden2" absent: equal to "hidden"). Throws InputError "<sourceName>: ..." for bad
+/// JSON, a missing field or a bad value.
 ResNetVaeConfig configFromJson(const std::string& json, const std::string& sourceName);
 
 // The ResNet-VAE's recorder (models::ActivationRecorder, recording_model.h) gets each ReLU's output (before its

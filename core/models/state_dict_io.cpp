@@ -309,16 +309,28 @@ StateDict readStateDict(const std::string& path) {
     return out;
 }
 
-void loadStateDict(torch::nn::Module& module, const StateDict& entries, const std::string& sourceName) {
-    const StateDict targets = stateDict(module);
+bool isTorchSaveArchive(const std::string& path) {
+    if (!std::ifstream(path, std::ios::binary)) return false;
+    try {
+        caffe2::serialize::PyTorchStreamReader zip(path);
+        if (!zip.hasRecord("data.pkl") || zip.hasRecord("constants.pkl")) return false;
+        for (const std::string& record : zip.getAllRecords())
+            if (record.rfind("code/", 0) == 0) return false;
+        return true;
+    } catch (const std::exception&) {
+        return false; // not a zip (or a damaged one): whoever opens it next reports why
+    }
+}
+
+std::string stateDictMismatch(const torch::nn::Module& module, const StateDict& entries) {
     std::map<std::string, const at::Tensor*> given;
     for (const auto& [name, tensor] : entries)
         given[name] = &tensor;
 
     std::vector<std::string> missing, misShaped, unexpected;
-    std::map<std::string, bool> known;
-    for (const auto& [name, target] : targets) {
-        known[name] = true;
+    std::set<std::string> known;
+    for (const auto& [name, target] : stateDict(module)) {
+        known.insert(name);
         const auto found = given.find(name);
         if (found == given.end())
             missing.push_back(name);
@@ -329,17 +341,22 @@ void loadStateDict(torch::nn::Module& module, const StateDict& entries, const st
     for (const auto& [name, tensor] : entries)
         if (!known.count(name)) unexpected.push_back(name);
 
-    if (!missing.empty() || !unexpected.empty() || !misShaped.empty()) {
-        std::string message = sourceName + ": state_dict does not fit the model:";
-        std::string separator = " ";
-        if (!missing.empty()) message += separator + nameList("missing keys", missing), separator = "; ";
-        if (!unexpected.empty()) message += separator + nameList("unexpected keys", unexpected), separator = "; ";
-        if (!misShaped.empty()) message += separator + nameList("mis-shaped keys", misShaped);
-        throw InputError(message);
-    }
+    std::string message, separator;
+    if (!missing.empty()) message += separator + nameList("missing keys", missing), separator = "; ";
+    if (!unexpected.empty()) message += separator + nameList("unexpected keys", unexpected), separator = "; ";
+    if (!misShaped.empty()) message += separator + nameList("mis-shaped keys", misShaped);
+    return message;
+}
+
+void loadStateDict(torch::nn::Module& module, const StateDict& entries, const std::string& sourceName) {
+    const std::string mismatch = stateDictMismatch(module, entries);
+    if (!mismatch.empty()) throw InputError(sourceName + ": state_dict does not fit the model: " + mismatch);
     // Checked everything first, so a failed load leaves the module as it was.
+    std::map<std::string, const at::Tensor*> given;
+    for (const auto& [name, tensor] : entries)
+        given[name] = &tensor;
     torch::NoGradGuard noGrad;
-    for (const auto& [name, target] : targets) {
+    for (const auto& [name, target] : stateDict(module)) {
         at::Tensor mutableTarget = target;
         mutableTarget.copy_(*given.at(name));
     }

@@ -26,9 +26,18 @@ StateDict stateDict(const torch::nn::Module& module);
 /// be read, is not a torch.save zip (corrupt, truncated), or does not hold a dict of string -> tensor.
 StateDict readStateDict(const std::string& path);
 
+/// Whether `path` is a torch.save zip archive (data.pkl and its tensors) rather than a TorchScript archive (which
+/// also holds constants.pkl and code/): a state_dict or other pickled data, weights without the code of a model.
+/// Reads only the zip directory; false for anything else (missing, not a zip, TorchScript).
+bool isTorchSaveArchive(const std::string& path);
+
+/// How `entries` fail to fit the module's parameters and buffers: "missing keys ...; unexpected keys ...; mis-shaped
+/// keys K [given] (model [expected])" (at most 5 names of each, then "and N more"), or "" when they fit.
+std::string stateDictMismatch(const torch::nn::Module& module, const StateDict& entries);
+
 /// Copies `entries` into the module's parameters and buffers (dtypes converted to the module's), all or nothing.
-/// Throws InputError, one line starting with `sourceName`, naming the missing keys, the unexpected keys and the keys
-/// whose shapes differ (at most 5 names of each, then "and N more"); the module is unchanged then.
+/// Throws InputError "<sourceName>: state_dict does not fit the model: <stateDictMismatch>", one line; the module is
+/// unchanged then.
 void loadStateDict(torch::nn::Module& module, const StateDict& entries, const std::string& sourceName);
 
 /// readStateDict(path) then loadStateDict(module, ..., path).

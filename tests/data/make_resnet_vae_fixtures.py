@@ -30,7 +30,6 @@ import sys
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import torchvision
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "resnet_vae")
 
@@ -83,6 +82,7 @@ def narrow_resnet18(in_channels, width_divisor, p):
 
 def torchvision_resnet18(in_channels, p):
     """The paper's encoder: torchvision's resnet18 (fc removed), every ReLU followed by dropout."""
+    import torchvision  # here, so that make_resnet_vae_state_dict_fixtures.py can use this file with torch alone
     resnet = torchvision.models.resnet18(weights=None)
     if in_channels != 3:
         resnet.conv1 = nn.Conv2d(in_channels, 64, 7, 2, 3, bias=False)

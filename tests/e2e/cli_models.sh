@@ -107,6 +107,13 @@ check "the unknown layer is named" one_line_naming "resnet.99"
 check "a model that rejects the input exits 2" expect_exit 2 "$CLI" layers --model "$TESTDATA/torchscript/mlp_traced.pt" \
   --input-shape 1,8,8
 check "the rejecting model is named" one_line_naming "mlp_traced.pt"
+check "layers --model takes a ResNet-VAE state_dict" expect_exit 0 "$CLI" layers \
+  --model "$TESTDATA/resnet_vae/small_state_dict.pt"
+check "its 23 ReLU layers at resnet-vae-small's size" grep -q "23 layers (input 1x28x28)" "$work/out"
+check "another model's state_dict exits 2" expect_exit 2 "$CLI" layers \
+  --model "$TESTDATA/resnet_vae/unrelated_state_dict.pt"
+check "the state_dict is named on one line" one_line_naming "unrelated_state_dict.pt"
+check "the line says how to export TorchScript" grep -qF "torch.jit.trace(model.eval(), example)" "$work/err"
 head -c 2000 "$runs/dropout-0/model.pt" >"$runs/dropout-0/model.pt.cut" && mv "$runs/dropout-0/model.pt.cut" \
   "$runs/dropout-0/model.pt"
 check "a truncated model exits 2" expect_exit 2 "$CLI" analyze --run "$runs/dropout-0" --dataset fashion-mnist

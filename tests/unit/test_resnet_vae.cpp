@@ -14,10 +14,11 @@
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
 
-#include "tests/unit/support/test_files.h"
 #include "core/common/input_error.h"
 #include "core/models/resnet_vae.h"
 #include "core/models/state_dict_io.h"
+#include "tests/unit/support/resnet_vae_fixtures.h"
+#include "tests/unit/support/test_files.h"
 
 namespace fs = std::filesystem;
 using namespace codescope;
@@ -25,17 +26,10 @@ using namespace codescope::models;
 
 namespace {
 
-const std::string kFixtures = std::string(CODESCOPE_TEST_DATA_DIR) + "/resnet_vae/";
-
-nlohmann::json readJson(const std::string& path) {
-    std::ifstream in(path);
-    EXPECT_TRUE(in) << path;
-    return nlohmann::json::parse(in);
-}
-
-std::vector<std::int64_t> shapeOf(const at::Tensor& t) {
-    return {t.sizes().begin(), t.sizes().end()};
-}
+const std::string kFixtures = test::kResNetVaeFixtures;
+using test::maxAbsDiff;
+using test::readJson;
+using test::shapeOf;
 
 void expectKeysEqual(const StateDict& actual, const std::string& jsonPath) {
     const nlohmann::json expected = readJson(jsonPath);
@@ -48,10 +42,6 @@ void expectKeysEqual(const StateDict& actual, const std::string& jsonPath) {
 
 std::map<std::string, at::Tensor> asMap(const StateDict& entries) {
     return {entries.begin(), entries.end()};
-}
-
-double maxAbsDiff(const at::Tensor& a, const at::Tensor& b) {
-    return (a - b).abs().max().item<double>();
 }
 
 using codescope::test::errorOf;
@@ -104,6 +94,26 @@ TEST(ResNetVae, ConfigByNameAndValidation) {
     EXPECT_EQ(parsed.widthDivisor, small.widthDivisor);
     EXPECT_EQ(parsed.latent, small.latent);
     EXPECT_DOUBLE_EQ(parsed.dropout, small.dropout);
+}
+
+TEST(ResNetVae, Hidden2IsWrittenWhereItDiffersFromHidden) {
+    // Runs written before hidden2 existed have no "hidden2": fc2 and fc4 were hidden wide, and their JSON is unchanged.
+    const ResNetVaeConfig small = resnetVaeSmallConfig();
+    EXPECT_EQ(configToJson(small).find("hidden2"), std::string::npos);
+    EXPECT_EQ(configFromJson(configToJson(small), "old run").hidden2, small.hidden);
+    ResNetVaeConfig authors = resnetVaeConfig(); // the public code's fc_hidden1 = 1024, fc_hidden2 = 768
+    authors.hidden2 = 768;
+    EXPECT_EQ(configFromJson(configToJson(authors), "test").hidden2, 768);
+    ResNetVae model(authors);
+    std::map<std::string, std::vector<std::int64_t>> shapes;
+    for (const auto& [name, tensor] : stateDict(*model))
+        shapes[name] = shapeOf(tensor);
+    EXPECT_EQ(shapes["fc2.weight"], (std::vector<std::int64_t>{768, 1024}));
+    EXPECT_EQ(shapes["fc3_mu.weight"], (std::vector<std::int64_t>{256, 768}));
+    EXPECT_EQ(shapes["fc4.weight"], (std::vector<std::int64_t>{768, 256}));
+    EXPECT_EQ(shapes["fc5.weight"], (std::vector<std::int64_t>{1024, 768}));
+    authors.hidden2 = 0;
+    EXPECT_NE(errorOf([&] { validateConfig(authors); }).find("hidden2"), std::string::npos);
 }
 
 TEST(ResNetVae, SmallModelForwardEqualsPyTorch) {
