@@ -4,7 +4,6 @@
 
 #include <ATen/ops/empty.h>
 #include <Eigen/Core>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cmath>
@@ -23,6 +22,7 @@
 #include "core/common/input_error.h"
 #include "core/io/npy_reader.h"
 #include "core/models/torchscript_model.h"
+#include "tests/unit/support/test_files.h"
 
 namespace {
 
@@ -85,18 +85,6 @@ public:
 private:
     fs::path m_path;
 };
-
-void gunzip(const std::string& source, const std::string& destination) {
-    gzFile in = gzopen(source.c_str(), "rb");
-    if (!in) throw std::runtime_error("cannot open " + source);
-    std::ofstream out(destination, std::ios::binary);
-    std::vector<char> buffer(1 << 20);
-    int read = 0;
-    while ((read = gzread(in, buffer.data(), static_cast<unsigned>(buffer.size()))) > 0)
-        out.write(buffer.data(), read);
-    gzclose(in);
-    if (read < 0 || !out) throw std::runtime_error("cannot decompress " + source);
-}
 
 /// The expected layers and the fixed input written by the fixture script for one model ("mlp", "resnet18").
 struct Expected {
@@ -228,7 +216,7 @@ protected:
         std::unique_ptr<CapturableModel>& model = s_models[GetParam()];
         if (!model) {
             const std::string path = s_dir->file(GetParam());
-            gunzip(kDir + "/" + GetParam() + ".gz", path);
+            codescope::test::gunzip(kDir + "/" + GetParam() + ".gz", path);
             model = loadTorchScriptModel(path);
         }
         return *model;

@@ -1,12 +1,15 @@
 #pragma once
 // What many unit tests need around files and errors: a folder of their own for the files they write, raw byte
-// writes, and the one-line message of the InputError a call throws.
+// writes, gzip-compressed fixtures unpacked, and the one-line message of the InputError a call throws.
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "core/common/input_error.h"
 
@@ -18,6 +21,20 @@ inline void writeBytes(const std::string& path, const std::string& bytes) {
     if (!parent.empty()) std::filesystem::create_directories(parent);
     std::ofstream out(path, std::ios::binary);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+/// Decompresses the gzip file `source` into `destination` (the fixtures keep large models compressed). Throws
+/// std::runtime_error if either cannot be opened or the data is corrupt.
+inline void gunzip(const std::string& source, const std::string& destination) {
+    gzFile in = gzopen(source.c_str(), "rb");
+    if (!in) throw std::runtime_error("cannot open " + source);
+    std::ofstream out(destination, std::ios::binary);
+    std::vector<char> buffer(1 << 20);
+    int read = 0;
+    while ((read = gzread(in, buffer.data(), static_cast<unsigned>(buffer.size()))) > 0)
+        out.write(buffer.data(), read);
+    gzclose(in);
+    if (read < 0 || !out) throw std::runtime_error("cannot decompress " + source);
 }
 
 /// The message of the InputError that `work` throws; a test failure (and "") if it throws none.
