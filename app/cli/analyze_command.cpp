@@ -33,7 +33,8 @@ that calls it) and each submodule's output, with the shape of one sample's activ
 options:
   --model FILE          a TorchScript file (torch.jit.trace or torch.jit.script output)
   --run DIR             a run trained by `codescope-cli train` (its model and input shape come from the run)
-  --input-shape C,H,W   the model's input for one sample [3,224,224 for --model]
+  --input-shape C,H,W   the model's input for one sample; without it a --model is listed at 3,224,224 (no data set
+                        here to take the shape from; analyze and eigenfilters use their data set's own)
   --context T           the model is a language model taking T token ids per sequence (a tiny-lm run knows its own)
 )";
 
@@ -61,7 +62,8 @@ options:
   --context T           tokens per sequence (0: the run's own, the .npy's T, or 64)           [0]
   --samples N           use the first N images or token sequences (0: all)                   [1000]
   --layers LIST         auto (every ReLU output, else every GELU) or comma-separated layer names [auto]
-  --input-shape C,H,W   the model's input; images are resized and their channels matched     [3,224,224]
+  --input-shape C,H,W   a --model's input; images are resized and their channels matched (with a note on stderr)
+                        [the data set's own C,H,W; a --run always takes its own]
   --normalize KIND      none | imagenet (mean/std per channel after scaling to [0, 1])       [none]
   --batch N             images per forward pass (0: from the memory budget)                 [0]
   --memory-budget MIB   covariances + one batch of activations                               [2048]
@@ -147,7 +149,6 @@ results::LayerReport analyzeOne(const AnalysisJob& job, const models::ModelSpec&
     request.dataset = job.cl.text("dataset");
     if (hasTokenData(job.cl)) request.tokens = tokenDataSpec(job.cl);
     request.layers = job.cl.text("layers", "auto");
-    request.inputShape = job.cl.text("input-shape");
     request.normalize = job.cl.text("normalize", "none");
     request.capture = job.options;
     request.coding = job.coding;
@@ -162,6 +163,7 @@ results::LayerReport analyzeOne(const AnalysisJob& job, const models::ModelSpec&
             if (p.fraction >= 1.0) std::fprintf(stderr, "\r%40s\r", "");
             std::fflush(stderr);
         });
+    printInputNote(analysis.inputNote);
     if (!analysis.cacheWarning.empty()) std::fprintf(stderr, "warning: %s\n", analysis.cacheWarning.c_str());
     printReport(analysis.report, analysis.fromCache);
     return analysis.report;

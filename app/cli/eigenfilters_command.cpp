@@ -27,7 +27,8 @@ for its spectrum. Images and activations are held in memory (double): samples x 
 options:
   --model FILE          a TorchScript file
   --run DIR             a run trained by `codescope-cli train`
-  --input-shape C,H,W   the model's input (for --model)                                     [3,224,224]
+  --input-shape C,H,W   a --model's input; images are resized and their channels matched (with a note on stderr)
+                        [the data set's own C,H,W; a --run always takes its own]
   --normalize KIND      none | imagenet                                                     [none]
   --dataset SPEC        fashion-mnist[:PATH] | cifar10:PATH | images:PATH | npy:PATH        [required]
   --layer NAME          the layer (see `codescope-cli layers`)                              [required]
@@ -63,12 +64,13 @@ int runEigenfiltersCommand(const std::vector<std::string>& args) {
     options.maxFeatures = cl.integer("max-features", options.maxFeatures, 2, 1000000);
     options.memoryBudgetBytes = cl.integer("memory-budget", 2048, 16, 1 << 22) << 20;
 
-    // The data set first: a model whose input size is free (a ResNet-VAE state_dict) takes the images' size.
+    // The data set before the model: a --model without --input-shape is fed the data at its own shape.
     const std::unique_ptr<data::ImageDataset> dataset = data::openDataset(cl.text("dataset"));
     models::ModelSpec spec = modelSpec(cl);
-    spec.dataShape = {dataset->channels(), dataset->height(), dataset->width()};
+    spec.dataShape = dataset->shape();
     models::LoadedModel loaded = models::openModel(spec);
     const data::Preprocessing preprocessing = preprocessingFor(cl, loaded);
+    printInputNote(data::inputChangeNote(dataset->shape(), loaded.inputShape));
     const bool showProgress = !cl.has("quiet") && ::isatty(STDERR_FILENO);
     const capture::LayerEigenfilters result = capture::layerEigenfilters(
         *loaded.model, *dataset, preprocessing, cl.text("layer"), options, [&](double fraction) {

@@ -1,5 +1,6 @@
 #include "app/cli/model_options.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
@@ -69,10 +70,8 @@ data::Preprocessing preprocessingFor(const CommandLine& cl, const models::Loaded
     return preprocessing;
 }
 
-std::string shapeText(const std::vector<std::int64_t>& shape) {
-    std::string text;
-    for (std::size_t i = 0; i < shape.size(); ++i) text += (i ? "x" : "") + std::to_string(shape[i]);
-    return text;
+void printInputNote(const std::string& note) {
+    if (!note.empty()) std::fprintf(stderr, "note: %s\n", note.c_str());
 }
 
 } // namespace codescope::cli

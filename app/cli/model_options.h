@@ -17,8 +17,9 @@ extern const std::vector<std::string> kModelValueOptions; // model, run, input-s
 /// The options of a language model's token data (--text FILE, --tokenizer DIR, --context T).
 extern const std::vector<std::string> kTokenValueOptions;
 
-/// --model FILE or --run DIR (exactly one), with --input-shape C,H,W. A model given token data (--text, --context,
-/// or --dataset tokens:FILE.npy) takes token ids. Throws UsageError.
+/// --model FILE or --run DIR (exactly one), with --input-shape C,H,W. Without it models::imageInputShape decides, from
+/// dataShape, which a caller with image data sets once it has opened them. A model given token data (--text,
+/// --context, or --dataset tokens:FILE.npy) takes token ids. Throws UsageError.
 models::ModelSpec modelSpec(const CommandLine& cl);
 
 /// The token data the options name: --dataset tokens:FILE.npy or --text FILE with --tokenizer DIR, cut into
@@ -32,7 +33,9 @@ bool hasTokenData(const CommandLine& cl);
 /// Throws UsageError for another --normalize.
 data::Preprocessing preprocessingFor(const CommandLine& cl, const models::LoadedModel& loaded);
 
-/// "1x28x28".
-std::string shapeText(const std::vector<std::int64_t>& shape);
+/// Prints "note: NOTE" on stderr (data::inputChangeNote: how images are changed to fit the model); nothing when empty.
+void printInputNote(const std::string& note);
+
+using data::shapeText; // "1x28x28"
 
 } // namespace codescope::cli

@@ -22,7 +22,7 @@ namespace codescope::gui {
 struct AnalysisRequest {
     std::string modelPath; ///< a TorchScript file, or a run folder when isRun
     bool isRun = false;
-    std::vector<std::int64_t> inputShape;  ///< C, H, W of one sample; empty = the run's own, or 3 x 224 x 224
+    std::vector<std::int64_t> inputShape;  ///< C, H, W of one sample; empty = the run's own, or the data set's
     std::string dataset = "fashion-mnist"; ///< a data set spec, see data::openDataset
     std::int64_t samples = 1000;           ///< images from the start of the data set; 0 = all
     std::vector<std::string> layers;       ///< layer names; empty = every ReLU output

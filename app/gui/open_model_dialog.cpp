@@ -56,7 +56,7 @@ OpenModelDialog::OpenModelDialog(QWidget* parent)
     m_samples->setValue(1000);
     m_samples->setSpecialValueText(tr("all"));
     m_samples->setSuffix(tr(" images"));
-    m_inputShape->setPlaceholderText(tr("C,H,W — empty: the run's own, or 3,224,224"));
+    m_inputShape->setPlaceholderText(tr("C,H,W — empty: the run's own, or the data set's"));
     m_inputShape->setToolTip(tr("Images are resized and their channels matched to this (e.g. 1,28,28 for a "
                                 "Fashion-MNIST model)"));
     m_layers->setPlaceholderText(tr("auto: every ReLU output (a transformer's: every GELU)"));

@@ -3,7 +3,9 @@
 #include <filesystem>
 #include <sstream>
 
+#include "core/common/input_error.h"
 #include "core/data/image_dataset.h"
+#include "core/data/image_preprocessing.h"
 #include "core/io/atomic_file.h"
 #include "core/models/resnet_vae.h"
 
@@ -42,21 +44,22 @@ void analyzeTokens(const ModelAnalysisRequest& request, models::LoadedModel& loa
     result.report.samples = result.report.layers.front().spectrum.samples; // token positions
 }
 
-void analyzeImages(const ModelAnalysisRequest& request, const data::ImageDataset* dataset, models::LoadedModel& loaded,
+void analyzeImages(const ModelAnalysisRequest& request, const data::ImageDataset& dataset, models::LoadedModel& loaded,
                    ModelAnalysis& result, const CaptureProgressCallback& progress, const CancelToken* cancel) {
     const data::Preprocessing preprocessing =
         request.preprocessing ? request.preprocessing(loaded) : models::inputPreprocessing(loaded);
-    result.report.layers = analyzeLayers(*loaded.model, *dataset, preprocessing, parseLayerList(request.layers),
+    result.report.layers = analyzeLayers(*loaded.model, dataset, preprocessing, parseLayerList(request.layers),
                                          request.capture, progress, cancel);
     addLayerCoding(*loaded.model, preprocessing, result.report.layers, request.coding, {}, cancel);
     result.report.model = loaded.model->name();
-    result.report.dataset = dataset->name();
+    result.report.dataset = dataset.name();
     result.report.samples = result.report.layers.front().spectrum.samples; // images
 }
 
 } // namespace
 
-results::AnalysisSettings cacheSettings(const ModelAnalysisRequest& request) {
+results::AnalysisSettings cacheSettings(const ModelAnalysisRequest& request,
+                                        const std::vector<std::int64_t>& inputShape) {
     results::AnalysisSettings settings;
     settings.dataset = request.dataset;
     if (usesTokenData(request)) {
@@ -65,7 +68,7 @@ results::AnalysisSettings cacheSettings(const ModelAnalysisRequest& request) {
                            " context:" + std::to_string(tokens.contextLength);
     }
     settings.layers = request.layers;
-    settings.inputShape = request.inputShape;
+    settings.inputShape = data::shapeText(inputShape);
     settings.normalize = request.normalize;
     settings.samples = request.capture.samples;
     settings.fitLo = request.capture.spectrum.fitLo;
@@ -85,11 +88,23 @@ results::AnalysisSettings cacheSettings(const ModelAnalysisRequest& request) {
 ModelAnalysis analyzeModelCached(const ModelAnalysisRequest& request, const CaptureProgressCallback& progress,
                                  const CancelToken* cancel) {
     ModelAnalysis result;
-    const models::ModelSpec& spec = request.model;
+    models::ModelSpec spec = request.model;
+    std::unique_ptr<data::ImageDataset> dataset;
+    if (usesTokenData(request)) {
+        spec.takesTokens = true;
+        const std::int64_t context = language::requestedContextLength(tokenDataSpec(request));
+        spec.contextLength = context > 0 ? context : language::kDefaultContextLength;
+    } else {
+        // Before the model: a TorchScript model has no input shape of its own and is fed the data at its own.
+        dataset = data::openDataset(request.dataset);
+        spec.dataShape = dataset->shape();
+    }
+    const std::vector<std::int64_t> inputShape = models::imageInputShape(spec);
+    if (dataset && !inputShape.empty()) result.inputNote = data::inputChangeNote(dataset->shape(), inputShape);
     if (request.useCache && spec.isRun) {
         const std::string key = results::analysisCacheKey(
             results::fileDigest((std::filesystem::path(spec.path) / models::kRunModelFile).string()),
-            cacheSettings(request));
+            cacheSettings(request, inputShape));
         result.cachePath = results::analysisCachePath(spec.path, key);
         if (results::findCachedAnalysis(spec.path, key)) {
             try {
@@ -101,24 +116,14 @@ ModelAnalysis analyzeModelCached(const ModelAnalysisRequest& request, const Capt
             }
         }
     }
-    models::ModelSpec modelSpec = spec;
-    if (usesTokenData(request)) {
-        modelSpec.takesTokens = true;
-        const std::int64_t context = language::requestedContextLength(tokenDataSpec(request));
-        modelSpec.contextLength = context > 0 ? context : language::kDefaultContextLength;
-    }
-    // The data set first: a model whose input size is free (a ResNet-VAE state_dict) takes the images' size.
-    std::unique_ptr<data::ImageDataset> dataset;
-    if (!modelSpec.takesTokens) {
-        dataset = data::openDataset(request.dataset);
-        modelSpec.dataShape = {dataset->channels(), dataset->height(), dataset->width()};
-    }
-    models::LoadedModel loaded = models::openModel(modelSpec);
+    models::LoadedModel loaded = models::openModel(spec);
     if (cancel) cancel->throwIfCancelled();
     if (loaded.takesTokens)
         analyzeTokens(request, loaded, result, progress, cancel);
+    else if (dataset)
+        analyzeImages(request, *dataset, loaded, result, progress, cancel);
     else
-        analyzeImages(request, dataset.get(), loaded, result, progress, cancel);
+        throw InputError(spec.path + ": this model takes images, not token data");
     if (!result.cachePath.empty()) {
         try {
             io::writeFileAtomically(result.cachePath,

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/data/image_batch.h"
 
@@ -19,6 +20,9 @@ public:
     virtual std::int64_t height() const = 0;
     virtual std::int64_t width() const = 0;
     virtual std::string name() const = 0; // for messages, e.g. the path
+    /// {channels(), height(), width()}: the data set's own shape of one image, known once it is open (headers only,
+    /// no pixels read). A TorchScript model is fed images of this shape unless the user gives another.
+    std::vector<std::int64_t> shape() const { return {channels(), height(), width()}; }
     /// Images [first, first+count) scaled to [0,1]. Thread-safe for concurrent calls (workers read in parallel).
     /// Throws InputError naming the file and problem (truncated, corrupt) and std::out_of_range for a bad range.
     virtual ImageBatch read(std::int64_t first, std::int64_t count) const = 0;

@@ -147,4 +147,24 @@ ImageBatch preprocess(const ImageBatch& in, const Preprocessing& p) {
     return out;
 }
 
+std::string inputChangeNote(const std::vector<std::int64_t>& from, const std::vector<std::int64_t>& to) {
+    if (from.size() != 3 || to.size() != 3)
+        throw std::invalid_argument("inputChangeNote: shapes must be C, H, W, got " + shapeText(from) + " and " +
+                                    shapeText(to));
+    if (from == to) return {};
+    const bool resized = from[1] != to[1] || from[2] != to[2];
+    std::string how = "the model's input";
+    if (from[0] == 1 && to[0] == 3) how += "; the grey channel replicated";
+    if (from[0] == 3 && to[0] == 1) how += "; made grey by luma";
+    return std::string("images are ") + (resized ? "resized" : "converted") + " from " + shapeText(from) + " to " +
+           shapeText(to) + " (" + how + ")";
+}
+
+std::string shapeText(const std::vector<std::int64_t>& shape) {
+    std::string text;
+    for (std::size_t i = 0; i < shape.size(); ++i)
+        text += (i ? "x" : "") + std::to_string(shape[i]);
+    return text;
+}
+
 } // namespace codescope::data

@@ -1,6 +1,7 @@
 #pragma once
 // Turns a data set's images into what a model expects: its input size, channel count and normalisation.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/data/image_batch.h"
@@ -27,5 +28,15 @@ inline constexpr float kLumaWeights[3] = {0.299f, 0.587f, 0.114f};
 /// in's sizes are not positive (count may be 0), the channel change is neither of the above, mean and std are not
 /// both empty or both p.channels long, or a std is not positive and finite.
 ImageBatch preprocess(const ImageBatch& in, const Preprocessing& p);
+
+/// One line saying how preprocess changes images of shape `from` (C, H, W: the data set's) into the model's input
+/// `to` (C, H, W), so that a run at another size than the data's is never silent: e.g. "images are resized from
+/// 1x28x28 to 3x224x224 (the model's input; the grey channel replicated)". Empty when the two shapes are equal
+/// (normalisation is not mentioned: only the user asks for it). Throws std::invalid_argument unless both have 3
+/// entries.
+std::string inputChangeNote(const std::vector<std::int64_t>& from, const std::vector<std::int64_t>& to);
+
+/// "1x28x28": a shape as messages and tables write it.
+std::string shapeText(const std::vector<std::int64_t>& shape);
 
 } // namespace codescope::data

@@ -1,8 +1,10 @@
 #include "core/models/model_loader.h"
 
 #include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
 
 #include "core/common/input_error.h"
+#include "core/models/recording_model.h"
 #include "core/models/resnet_vae.h"
 #include "core/models/resnet_vae_state_dict.h"
 #include "core/models/state_dict_io.h"
@@ -12,9 +14,25 @@
 namespace codescope::models {
 
 namespace {
-// ImageNet-sized RGB: what most TorchScript vision models a researcher exports expect.
+// ImageNet-sized RGB: what most TorchScript vision models a researcher exports expect. Only for a model given no
+// data (listing its layers): with data, the data's own shape is the honest default.
 const std::vector<std::int64_t> kDefaultInputShape = {3, 224, 224};
+
+std::vector<std::int64_t> runInputShape(const ResNetVaeConfig& config) {
+    return {config.inputChannels, config.inputSize, config.inputSize};
+}
 } // namespace
+
+std::vector<std::int64_t> imageInputShape(const ModelSpec& spec) {
+    if (spec.isRun) {
+        const nlohmann::json manifest = readFinishedRunManifest(spec.path);
+        if (manifest.value("model", std::string()) == kTinyLmModelName) return {};
+        return runInputShape(configFromJson(manifest["model_config"].dump(), spec.path + "/" + kRunManifestFile));
+    }
+    if (spec.takesTokens) return {};
+    if (!spec.inputShape.empty()) return spec.inputShape;
+    return spec.dataShape.empty() ? kDefaultInputShape : spec.dataShape;
+}
 
 LoadedModel openModel(const ModelSpec& spec) {
     LoadedModel loaded;
@@ -30,7 +48,7 @@ LoadedModel openModel(const ModelSpec& spec) {
         }
         ResNetVaeConfig config;
         loaded.model = openResNetVaeRun(spec.path, &config);
-        loaded.inputShape = {config.inputChannels, config.inputSize, config.inputSize};
+        loaded.inputShape = runInputShape(config);
         return loaded;
     }
     if (isTorchSaveArchive(spec.path)) {
@@ -48,7 +66,7 @@ LoadedModel openModel(const ModelSpec& spec) {
         loaded.contextLength = spec.contextLength;
         return loaded;
     }
-    loaded.inputShape = spec.inputShape.empty() ? kDefaultInputShape : spec.inputShape;
+    loaded.inputShape = imageInputShape(spec);
     return loaded;
 }
 

@@ -16,11 +16,12 @@ namespace codescope::models {
 struct ModelSpec {
     std::string path; ///< a TorchScript file or a torch.save state_dict, or a run folder when isRun
     bool isRun = false;
-    std::vector<std::int64_t> inputShape; ///< C, H, W of one sample; empty = the run's own, or 3 x 224 x 224
+    std::vector<std::int64_t> inputShape; ///< C, H, W of one sample as the user gives it; empty: see imageInputShape
     bool takesTokens = false;             ///< a TorchScript language model: its forward takes int64 ids B x T
     std::int64_t contextLength = 0;       ///< T of a token model (TorchScript: required when takesTokens)
-    /// C, H, W of the images the model will be run on, where the caller knows them: a model whose input size is free
-    /// (a ResNet-VAE state_dict) takes its H x W from them when inputShape is empty. Empty = unknown.
+    /// C, H, W of one image of the data the model will run on (data::ImageDataset::shape()); empty when unknown
+    /// (listing layers). A TorchScript model takes this shape when inputShape is empty; a model whose input size is
+    /// free (a ResNet-VAE state_dict) takes its H x W from it.
     std::vector<std::int64_t> dataShape = {}; // "= {}": specs brace-initialised without it need no change
 };
 
@@ -33,6 +34,12 @@ struct LoadedModel {
     std::int64_t vocabularySize = 0; ///< ids lie in [0, vocabularySize); 0 = unknown (a TorchScript model)
     bool byteTokens = false;         ///< tiny-lm: token id = byte value of UTF-8 text, no tokenizer
 };
+
+/// C, H, W of one image as openModel gives the model, read without loading it: a ResNet-VAE run's own (its
+/// manifest's; spec.inputShape does not apply to a run), else spec.inputShape, else spec.dataShape (the data at its
+/// own size), else 3 x 224 x 224 (ImageNet-sized RGB, when there is no data to go by). Empty for a token model (a
+/// tiny-lm run, or spec.takesTokens). Throws InputError naming the manifest of a run folder that has none readable.
+std::vector<std::int64_t> imageInputShape(const ModelSpec& spec);
 
 /// Opens the model. A run folder is dispatched on its manifest's "model": "tiny-lm" opens the tiny LM (a token
 /// model), anything else the ResNet-VAE. A file is a state_dict if it is a torch.save archive without TorchScript

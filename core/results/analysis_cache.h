@@ -12,7 +12,7 @@ namespace codescope::results {
 struct AnalysisSettings {
     std::string dataset;          ///< the data set spec as given (e.g. "fashion-mnist")
     std::string layers = "auto";  ///< the layer list as given
-    std::string inputShape;       ///< "C,H,W" or empty (the run's own)
+    std::string inputShape;       ///< the C x H x W the model ran at ("1x28x28"), empty for token data
     std::string normalize = "none";
     std::int64_t samples = 0;
     int fitLo = 0, fitHi = 0;

@@ -138,6 +138,9 @@ def write_npys():
     np.save(path("npy", "i4_nhw.npy"), np.zeros((2, 2, 2), np.int32))
     np.save(path("npy", "f32_2d.npy"), np.zeros((2, 4), np.float32))
     np.save(path("npy", "f32_zero.npy"), np.zeros((0, 2, 2), np.float32))
+    # CIFAR-sized colour images for the tests that a model is fed a data set at its own shape (test_model_input_shape,
+    # tests/e2e/cli_input_shape.sh); seeded noise, so that every layer's activations vary across the images.
+    np.save(path("npy", "u8_rgb32.npy"), np.random.default_rng(32).integers(0, 256, (16, 3, 32, 32), dtype=np.uint8))
 
 
 # --- Reference outputs of PyTorch's bilinear resize (align_corners=False, no antialiasing).

@@ -142,7 +142,7 @@ TEST(TorchScriptLanguageModel, LibraryActivationModulesAreTheGeluLayerNotTheOpsI
 
 TEST(TorchScriptLanguageModel, CaptureEqualsForwardHooks) {
     const nlohmann::json expected = readJson(kDir + "/lm_expected.json");
-    const auto model = codescope::models::openModel({kDir + "/lm_traced.pt", false, {}, true, 8}).model;
+    const auto model = codescope::models::openModel({kDir + "/lm_traced.pt", false, {}, {}, true, 8}).model;
     const at::Tensor ids = fixtureIds(expected);
     std::vector<std::string> names;
     for (const auto& layer : expected["layers"])
@@ -286,7 +286,7 @@ TEST(TinyLmTraining, LossFallsAndTheRunFolderRoundTrips) {
     EXPECT_EQ(manifest["validation_loss"].size(), 4u);
     EXPECT_DOUBLE_EQ(manifest["final_validation_loss"].get<double>(), run.history.back().validationLoss);
 
-    const models::LoadedModel loaded = models::openModel({out, true, {}, false, 0});
+    const models::LoadedModel loaded = models::openModel({out, true, {}, {}, false, 0});
     EXPECT_TRUE(loaded.takesTokens);
     EXPECT_TRUE(loaded.byteTokens);
     EXPECT_EQ(loaded.contextLength, 32);

@@ -1,6 +1,6 @@
 #pragma once
 // What many unit tests need around files and errors: a folder of their own for the files they write, raw byte
-// writes, gzip fixtures, and the one-line message of the InputError a call throws.
+// writes, gzip-compressed fixtures unpacked, and the one-line message of the InputError a call throws.
 #include <gtest/gtest.h>
 #include <zlib.h>
 
@@ -23,7 +23,8 @@ inline void writeBytes(const std::string& path, const std::string& bytes) {
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
-/// Decompresses the gzip file `source` (a fixture kept small in the repository) into `destination`.
+/// Decompresses the gzip file `source` into `destination` (the fixtures keep large models compressed). Throws
+/// std::runtime_error if either cannot be opened or the data is corrupt.
 inline void gunzip(const std::string& source, const std::string& destination) {
     gzFile in = gzopen(source.c_str(), "rb");
     if (!in) throw std::runtime_error("cannot open " + source);
