@@ -59,7 +59,7 @@ class AnalysisJobTest : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         // The data set is a declared dependency (dataset-fashion-mnist); its absence is a failure, not a skip.
-        QVERIFY2(QFile::exists(kFashionMnist), "install dataset-fashion-mnist (see TOOLCHAIN.md)");
+        QVERIFY2(QFile::exists(kFashionMnist), "install dataset-fashion-mnist (scripts/install-deps.sh)");
     }
 
     void inputShapesParse() {

@@ -1,6 +1,6 @@
 #pragma once
 // The bridge between Qt 6 and VTK's renderer: a QOpenGLWidget hosting a vtkGenericOpenGLRenderWindow. Debian 12's VTK
-// Qt module (QVTKOpenGLNativeWidget) is built against Qt 5 and cannot be linked into this Qt 6 program (TOOLCHAIN.md),
+// Qt module (QVTKOpenGLNativeWidget) is built against Qt 5 and cannot be linked into this Qt 6 program,
 // so VTK renders into its own framebuffer inside paintGL() and blits into the widget's. Left-button drags rotate
 // (trackball camera; Shift pans, Ctrl spins), the middle button pans and the wheel zooms: those events go to a
 // vtkGenericRenderWindowInteractor. The right button is left to the widget's context menu. Drawing happens on the GUI
