@@ -96,7 +96,7 @@ nlohmann::json readFinishedRunManifest(const std::string& runDir) {
     nlohmann::json manifest = readRunManifest(runDir);
     if (!manifest.value("finished", false))
         throw InputError(manifestPath + ": the run is not finished (re-run its train command to complete it)");
-    if (!manifest.contains("model_config")) throw InputError(manifestPath + ": no model_config");
+    if (!manifest.contains("model_config")) throw InputError(manifestPath + ": no model_config, so the run does not say which model it trained");
     return manifest;
 }
 

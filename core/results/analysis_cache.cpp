@@ -33,7 +33,7 @@ std::string hex(std::uint64_t value) {
 
 std::string fileDigest(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path + ": cannot read it to key the analysis cache");
+    if (!in) throw InputError(path + ": cannot read the file (missing or not readable)");
     std::uint64_t hash = kFnvOffset;
     std::vector<char> buffer(1 << 20);
     while (in) {

@@ -266,7 +266,8 @@ private Q_SLOTS:
         QVERIFY2(dialogs.front()->text().contains("dropout-0: no analysis yet"), qPrintable(dialogs.front()->text()));
         QVERIFY(m_window->isShowingStartPage()); // nothing else changed
 
-        // The dialog offers to analyse the runs here. This run has no model: its analysis fails, and says why.
+        // The dialog offers to analyse the runs here. This run's manifest names no model: its analysis fails, and
+        // says why.
         auto* analyse = dialogs.front()->findChild<QPushButton*>("analyseSweepRuns");
         QVERIFY(analyse);
         QSignalSpy analysed(m_window->jobRunner(), &AnalysisJobRunner::sweepAnalysed);
@@ -275,7 +276,8 @@ private Q_SLOTS:
         QCOMPARE(analysed.first().at(2).toInt(), 0);
         QTRY_COMPARE(errorDialogs(m_window.get()).size(), 1);
         const QMessageBox* failure = errorDialogs(m_window.get()).front();
-        QVERIFY2(failure->text().startsWith("dropout-0: ") && failure->text().contains("model.pt"),
+        QVERIFY2(failure->text().startsWith("dropout-0: ") && failure->text().contains("manifest.json") &&
+                     failure->text().contains("model_config"),
                  qPrintable(failure->text()));
         QVERIFY(m_window->isShowingStartPage()); // nothing was analysed: nothing to open
     }
