@@ -1,25 +1,21 @@
 #include "app/cli/analyze_command.h"
 
 #include <cmath>
-#include <filesystem>
-#include <optional>
 #include <cstdio>
-#include <sstream>
+#include <set>
 #include <unistd.h>
 
+#include "app/cli/analysis_request_flags.h"
 #include "app/cli/command_line.h"
 #include "app/cli/model_options.h"
-#include "core/capture/layer_analysis.h"
-#include "core/capture/model_analysis.h"
 #include "core/io/atomic_file.h"
-#include "core/models/model_loader.h"
-#include "core/results/analysis_cache.h"
+#include "core/pipeline/layer_jobs.h"
+#include "core/pipeline/model_analysis.h"
+#include "core/pipeline/sweep_analysis.h"
 #include "core/results/layer_issues.h"
-#include "core/results/layer_report.h"
 #include "core/results/layer_report_reader.h"
 #include "core/results/layer_table.h"
 #include "core/results/sweep_folder.h"
-#include "core/models/resnet_vae.h"
 
 namespace codescope::cli {
 
@@ -60,7 +56,7 @@ options:
   --tokenizer DIR       the model's GPT-2 BPE tokenizer: DIR/vocab.json and DIR/merges.txt (not needed for a
                         byte-level tiny-lm run)
   --context T           tokens per sequence (0: the run's own, the .npy's T, or 64)           [0]
-  --samples N           use the first N images or token sequences (0: all)                   [1000]
+  --samples N           use the first N images or token sequences (0: all)                   [{samples}]
   --layers LIST         auto (every ReLU output, else every GELU) or comma-separated layer names [auto]
   --input-shape C,H,W   a --model's input; images are resized and their channels matched (with a note on stderr)
                         [the data set's own C,H,W; a --run always takes its own]
@@ -77,7 +73,7 @@ options:
                         (in the JSON: "alpha_estimators", "fit_range_table")
   --no-cache            recompute even if the run folder holds this analysis (runs are cached in
                         RUN/analysis-KEY.json, KEY covering the model file and every setting)
-  --projections K       random projections per layer for the coding record (0: none)        [1000]
+  --projections K       random projections per layer for the coding record (0: none)        [{projections}]
   --frames N            moving-dot frames over one period                                    [100]
   --bits B              bits per unit in eq. 3's capacity C = m x B                          [32]
   --json FILE           per layer: name, depth, n_features, stride, alpha, alpha_ci95, eigenvalues, and the
@@ -88,23 +84,6 @@ options:
 
 exit status: 0 success, 2 bad input or usage (one-line error on stderr).
 )";
-
-spectrum::AlphaEstimator parseEstimator(const std::string& name) {
-    try {
-        return spectrum::parseAlphaEstimator(name);
-    } catch (const InputError&) {
-        throw UsageError("--estimator must be huber, wls or mle, got '" + name + "'");
-    }
-}
-
-
-struct AnalysisJob {
-    const CommandLine& cl;
-    capture::CaptureOptions options;
-    capture::CodingOptions coding;
-    results::ReportOptions reportOptions;
-    bool useCache;
-};
 
 std::string formatRate(double rate) {
     char text[32];
@@ -117,7 +96,7 @@ void printReport(const results::LayerReport& report, bool fromCache) {
                 static_cast<long long>(report.samples), fromCache ? ", cached" : "");
     std::printf("  %5s  %-28s %9s %6s %8s  %-17s %19s %7s %9s %10s\n", "depth", "layer", "features", "stride",
                 "alpha", "95% CI", "action mean (sd)", "R2 dot", "eq.4", "eq.3 kbit");
-    for (const capture::LayerSpectrum& entry : report.layers) {
+    for (const results::LayerSpectrum& entry : report.layers) {
         const spectrum::SpectrumResult& r = entry.spectrum;
         char ci[48] = "-";
         if (std::isfinite(r.alphaCiLo)) std::snprintf(ci, sizeof ci, "[%.3f, %.3f]", r.alphaCiLo, r.alphaCiHi);
@@ -143,34 +122,20 @@ void printReport(const results::LayerReport& report, bool fromCache) {
 }
 
 // One model: from the cache beside a run when it holds this exact analysis, else computed (and cached for a run).
-results::LayerReport analyzeOne(const AnalysisJob& job, const models::ModelSpec& spec) {
-    capture::ModelAnalysisRequest request;
-    request.model = spec;
-    request.dataset = job.cl.text("dataset");
-    if (hasTokenData(job.cl)) request.tokens = tokenDataSpec(job.cl);
-    request.layers = job.cl.text("layers", "auto");
-    request.normalize = job.cl.text("normalize", "none");
-    request.capture = job.options;
-    request.coding = job.coding;
-    request.report = job.reportOptions;
-    request.useCache = job.useCache;
-    request.preprocessing = [&](const models::LoadedModel& loaded) { return preprocessingFor(job.cl, loaded); };
-    const bool showProgress = !job.cl.has("quiet") && ::isatty(STDERR_FILENO);
-    const capture::ModelAnalysis analysis =
-        capture::analyzeModelCached(request, [&](const capture::CaptureProgress& p) {
+pipeline::ModelAnalysis analyzeOne(const pipeline::AnalysisRequest& request, pipeline::CacheUse cache, bool quiet) {
+    const bool showProgress = !quiet && ::isatty(STDERR_FILENO);
+    pipeline::ModelAnalysis analysis =
+        pipeline::analyzeModel(request, cache, [&](double fraction, double samplesPerSecond) {
             if (!showProgress) return;
-            std::fprintf(stderr, "\r  %5.1f%%  %8.1f samples/s", 100.0 * p.fraction, p.samplesPerSecond);
-            if (p.fraction >= 1.0) std::fprintf(stderr, "\r%40s\r", "");
+            std::fprintf(stderr, "\r  %5.1f%%  %8.1f samples/s", 100.0 * fraction, samplesPerSecond);
+            if (fraction >= 1.0) std::fprintf(stderr, "\r%40s\r", "");
             std::fflush(stderr);
         });
     printInputNote(analysis.inputNote);
     if (!analysis.cacheWarning.empty()) std::fprintf(stderr, "warning: %s\n", analysis.cacheWarning.c_str());
     printReport(analysis.report, analysis.fromCache);
-    return analysis.report;
+    return analysis;
 }
-
-// The first line of an error message (a library's own errors can run to a backtrace).
-std::string oneLine(const std::string& message) { return message.substr(0, message.find('\n')); }
 
 // alpha by depth, one column per analysed run; a layer without an exponent shows its status kind.
 void printSweepAlphaTable(const std::vector<const results::SweepRun*>& runs,
@@ -198,11 +163,9 @@ int runLayersCommand(const std::vector<std::string>& args) {
         std::fputs(kLayersHelp, stdout);
         return 0;
     }
-    models::LoadedModel loaded = models::openModel(modelSpec(cl));
-    const std::vector<models::LayerInfo> layers = loaded.model->discoverLayers(models::exampleInput(loaded));
-    const std::string input = loaded.takesTokens ? std::to_string(loaded.contextLength) + " token ids"
-                                                 : shapeText(loaded.inputShape);
-    std::printf("%s: %zu layers (input %s)\n", loaded.model->name().c_str(), layers.size(), input.c_str());
+    const pipeline::LayerListing listing = pipeline::listLayers(modelSpec(cl));
+    const std::vector<models::LayerInfo>& layers = listing.layers;
+    std::printf("%s: %zu layers (input %s)\n", listing.model.c_str(), layers.size(), listing.input.c_str());
     std::printf("  %5s  %-40s %-14s %-16s %10s\n", "depth", "name", "kind", "output shape", "features");
     for (const models::LayerInfo& layer : layers)
         std::printf("  %5d  %-40s %-14s %-16s %10lld\n", layer.depth, layer.name.c_str(), layer.kind.c_str(),
@@ -211,82 +174,66 @@ int runLayersCommand(const std::vector<std::string>& args) {
 }
 
 int runAnalyzeCommand(const std::vector<std::string>& args) {
-    const CommandLine cl(args,
-                         {"model", "run", "dataset", "samples", "layers", "input-shape", "normalize", "batch",
-                          "memory-budget", "fit-range", "max-components", "max-features", "bootstrap", "seed", "json",
-                          "projections", "frames", "bits", "sweep", "estimator", "spectrum", "csv", "text",
-                          "tokenizer", "context"},
-                         {"quiet", "help", "no-cache", "robustness"});
+    std::set<std::string> valueOptions = {"json", "csv", "sweep"};
+    for (const auto* list : {&kAnalysisValueOptions, &kModelValueOptions, &kTokenValueOptions})
+        valueOptions.insert(list->begin(), list->end());
+    const CommandLine cl(args, valueOptions, {"quiet", "help", "no-cache", "robustness"});
     if (cl.has("help")) {
-        std::fputs(kAnalyzeHelp, stdout);
+        std::fputs(withPaperDefaults(kAnalyzeHelp).c_str(), stdout);
         return 0;
     }
     if (!cl.has("dataset") && !cl.has("text"))
         throw UsageError("analyze needs --dataset SPEC or --text FILE (see codescope-cli analyze --help)");
-    capture::CaptureOptions options;
-    options.samples = cl.integer("samples", 1000, 0, INT64_MAX);
-    options.batchSize = cl.integer("batch", 0, 0, 100000);
-    options.memoryBudgetBytes = cl.integer("memory-budget", 2048, 64, 1 << 22) << 20;
-    const auto [lo, hi] = cl.range("fit-range", {options.spectrum.fitLo, options.spectrum.fitHi});
-    options.spectrum.fitLo = lo;
-    options.spectrum.fitHi = hi;
-    options.spectrum.maxComponents = cl.integer("max-components", options.spectrum.maxComponents, 1, 1000000);
-    options.spectrum.maxFeatures = cl.integer("max-features", options.spectrum.maxFeatures, 2, 1000000);
-    options.spectrum.bootstrapResamples = static_cast<int>(cl.integer("bootstrap", 200, 0, 100000));
-    options.spectrum.seed = static_cast<std::uint64_t>(cl.integer("seed", 0, 0, INT64_MAX));
-    options.spectrum.estimator = parseEstimator(cl.text("estimator", "huber"));
-    capture::CodingOptions coding;
-    coding.projections = static_cast<int>(cl.integer("projections", coding.projections, 0, 1000000));
-    coding.frames = static_cast<int>(cl.integer("frames", coding.frames, 5, 100000));
-    coding.bitsPerUnit = static_cast<double>(cl.integer("bits", 32, 1, 1024));
-    coding.seed = options.spectrum.seed;
-
     if (cl.has("sweep") && (cl.has("model") || cl.has("run")))
         throw UsageError("give --sweep DIR or one of --model/--run, not both");
-    const std::string spectrumKind = cl.text("spectrum", "pca");
-    if (spectrumKind != "pca" && spectrumKind != "cvpca")
-        throw UsageError("--spectrum must be pca or cvpca, got '" + spectrumKind + "'");
-    options.heldOutSpectrum = spectrumKind == "cvpca";
-    results::ReportOptions reportOptions;
-    reportOptions.robustness = cl.has("robustness");
-
-    const AnalysisJob job{cl, options, coding, reportOptions, !cl.has("no-cache")};
+    const pipeline::AnalysisRequest request = analysisRequestFromFlags(cl, !cl.has("sweep"));
+    const pipeline::CacheUse cache = cl.has("no-cache") ? pipeline::CacheUse::Off : pipeline::CacheUse::ReadWrite;
+    const bool quiet = cl.has("quiet");
     if (!cl.has("sweep")) {
-        const results::LayerReport report = analyzeOne(job, modelSpec(cl));
+        const pipeline::ModelAnalysis analysis = analyzeOne(request, cache, quiet);
         if (cl.has("json"))
-            io::writeFileAtomically(cl.text("json"), results::layerSpectraJson(report.model, report.dataset,
-                                                                               report.samples, report.layers,
-                                                                               reportOptions));
-        if (cl.has("csv")) io::writeFileAtomically(cl.text("csv"), results::layerTableCsv(report.layers));
+            io::writeFileAtomically(cl.text("json"), pipeline::analysisJson(analysis.report, analysis.request));
+        if (cl.has("csv")) io::writeFileAtomically(cl.text("csv"), results::layerTableCsv(analysis.report.layers));
         return 0;
     }
     if (cl.has("json") || cl.has("csv"))
         throw UsageError("--json and --csv are for one model; a sweep caches each run's analysis in its folder");
     const std::vector<results::SweepRun> runs = results::readSweepFolder(cl.text("sweep"));
+    for (const results::SweepRun& run : runs)
+        if (run.problem.empty() && !run.finished)
+            std::fprintf(stderr, "warning: run %s has not finished training; analysing its last model\n",
+                         run.name.c_str());
     // A run that cannot be analysed (a corrupt or missing model, a failed load) is named at the end; the others go on.
+    const bool showProgress = !quiet && ::isatty(STDERR_FILENO);
+    const std::vector<pipeline::SweepRunAnalysis> outcomes = pipeline::analyzeSweepRuns(
+        runs, request, cache,
+        [&](double fraction, double samplesPerSecond) {
+            if (!showProgress) return;
+            std::fprintf(stderr, "\r  %5.1f%%  %8.1f samples/s", 100.0 * fraction, samplesPerSecond);
+            std::fflush(stderr);
+        },
+        nullptr,
+        [&](const pipeline::SweepRunAnalysis& outcome) {
+            if (showProgress) std::fprintf(stderr, "\r%40s\r", "");
+            if (!outcome.analysis) {
+                std::fprintf(stderr, "error: run %s not analysed: %s\n", outcome.run.name.c_str(),
+                             outcome.failure.c_str());
+                return;
+            }
+            printInputNote(outcome.analysis->inputNote);
+            if (!outcome.analysis->cacheWarning.empty())
+                std::fprintf(stderr, "warning: %s\n", outcome.analysis->cacheWarning.c_str());
+            printReport(outcome.analysis->report, outcome.analysis->fromCache);
+        });
     std::vector<const results::SweepRun*> analysed;
     std::vector<results::LayerReport> reports;
     std::vector<std::string> failures;
-    for (const results::SweepRun& run : runs) {
-        if (!run.problem.empty()) {
-            failures.push_back(run.name + ": " + run.problem);
-            std::fprintf(stderr, "error: run %s not analysed: %s\n", run.name.c_str(), run.problem.c_str());
-            continue;
-        }
-        if (!run.finished)
-            std::fprintf(stderr, "warning: run %s has not finished training; analysing its last model\n",
-                         run.name.c_str());
-        models::ModelSpec spec;
-        spec.path = run.directory;
-        spec.isRun = true;
-        try {
-            reports.push_back(analyzeOne(job, spec));
-            analysed.push_back(&run);
-        } catch (const Cancelled&) {
-            throw;
-        } catch (const std::exception& error) { // InputError, or a library's own error from a damaged model
-            failures.push_back(run.name + ": " + oneLine(error.what()));
-            std::fprintf(stderr, "error: run %s not analysed: %s\n", run.name.c_str(), oneLine(error.what()).c_str());
+    for (const pipeline::SweepRunAnalysis& outcome : outcomes) {
+        if (outcome.analysis) {
+            analysed.push_back(&outcome.run);
+            reports.push_back(outcome.analysis->report);
+        } else {
+            failures.push_back(outcome.run.name + ": " + outcome.failure);
         }
     }
     if (!reports.empty()) printSweepAlphaTable(analysed, reports);
@@ -294,7 +241,6 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
     std::fprintf(stderr, "%zu of %zu runs could not be analysed:\n", failures.size(), runs.size());
     for (const std::string& failure : failures) std::fprintf(stderr, "  %s\n", failure.c_str());
     return 2;
-    return 0;
 }
 
 } // namespace codescope::cli

@@ -4,10 +4,11 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "app/cli/analysis_request_flags.h"
 #include "app/cli/command_line.h"
 #include "app/cli/model_options.h"
 #include "core/capture/layer_eigenfilters.h"
-#include "core/data/image_dataset.h"
+#include "core/pipeline/layer_jobs.h"
 #include "core/io/atomic_file.h"
 #include "core/io/image_grid_png.h"
 #include "core/io/npy_writer.h"
@@ -32,7 +33,7 @@ options:
   --normalize KIND      none | imagenet                                                     [none]
   --dataset SPEC        fashion-mnist[:PATH] | cifar10:PATH | images:PATH | npy:PATH        [required]
   --layer NAME          the layer (see `codescope-cli layers`)                              [required]
-  --samples N           images from the start of the data set (0: all)                      [1000]
+  --samples N           images from the start of the data set (0: all)                      [{samples}]
   --components N        leading components                                                  [16]
   --max-features N      stride rule: keep every s-th unit so that fewer than N remain       [5000]
   --memory-budget MIB   images + activations held                                           [2048]
@@ -53,36 +54,35 @@ int runEigenfiltersCommand(const std::vector<std::string>& args) {
                          "json"});
     const CommandLine cl(args, valueOptions, {"quiet", "help"});
     if (cl.has("help")) {
-        std::fputs(kHelp, stdout);
+        std::fputs(withPaperDefaults(kHelp).c_str(), stdout);
         return 0;
     }
     if (!cl.has("dataset")) throw UsageError("eigenfilters needs --dataset SPEC");
     if (!cl.has("layer")) throw UsageError("eigenfilters needs --layer NAME (see codescope-cli layers)");
     capture::EigenfilterOptions options;
-    options.samples = cl.integer("samples", options.samples, 0, INT64_MAX);
     options.components = cl.integer("components", options.components, 1, 100000);
     options.maxFeatures = cl.integer("max-features", options.maxFeatures, 2, 1000000);
     options.memoryBudgetBytes = cl.integer("memory-budget", 2048, 16, 1 << 22) << 20;
 
-    // The data set before the model: a --model without --input-shape is fed the data at its own shape.
-    const std::unique_ptr<data::ImageDataset> dataset = data::openDataset(cl.text("dataset"));
-    models::ModelSpec spec = modelSpec(cl);
-    spec.dataShape = dataset->shape();
-    models::LoadedModel loaded = models::openModel(spec);
-    const data::Preprocessing preprocessing = preprocessingFor(cl, loaded);
-    printInputNote(data::inputChangeNote(dataset->shape(), loaded.inputShape));
+    pipeline::AnalysisRequest request;
+    request.model = modelSpec(cl);
+    request.data.images = cl.text("dataset");
+    request.normalization = normalizationOption(cl);
+    request.samples = cl.integer("samples", request.samples, 0, INT64_MAX);
     const bool showProgress = !cl.has("quiet") && ::isatty(STDERR_FILENO);
-    const capture::LayerEigenfilters result = capture::layerEigenfilters(
-        *loaded.model, *dataset, preprocessing, cl.text("layer"), options, [&](double fraction) {
+    const pipeline::EigenfilterRun run =
+        pipeline::layerEigenfiltersOf(request, cl.text("layer"), options, [&](double fraction) {
             if (!showProgress) return;
             std::fprintf(stderr, "\r  %5.1f%%", 100.0 * fraction);
             if (fraction >= 1.0) std::fprintf(stderr, "\r%20s\r", "");
             std::fflush(stderr);
         });
+    printInputNote(run.inputNote);
+    const capture::LayerEigenfilters& result = run.filters;
 
     const projection::Eigenfilters& f = result.filters;
     std::printf("%s, layer %s: %lld eigenfilters of a %s input from %lld images (%lld units, stride %lld)\n",
-                loaded.model->name().c_str(), result.layer.c_str(), static_cast<long long>(f.filters.rows()),
+                run.model.c_str(), result.layer.c_str(), static_cast<long long>(f.filters.rows()),
                 shapeText({result.channels, result.height, result.width}).c_str(),
                 static_cast<long long>(result.samples), static_cast<long long>(result.features),
                 static_cast<long long>(result.stride));
@@ -98,8 +98,8 @@ int runEigenfiltersCommand(const std::vector<std::string>& args) {
         io::writeImageGridPng(cl.text("png"), f.filters, result.channels, result.height, result.width);
     if (cl.has("json")) {
         nlohmann::json json;
-        json["model"] = loaded.model->name();
-        json["dataset"] = dataset->name();
+        json["model"] = run.model;
+        json["dataset"] = run.dataset;
         json["layer"] = result.layer;
         json["input_shape"] = {result.channels, result.height, result.width};
         json["samples"] = result.samples;

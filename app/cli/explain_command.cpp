@@ -11,6 +11,7 @@
 #include "core/explain/explanation_score.h"
 #include "core/io/atomic_file.h"
 #include "core/language/record_collection.h"
+#include "core/pipeline/layer_jobs.h"
 
 namespace codescope::cli {
 
@@ -117,7 +118,7 @@ int runExplainCommand(const std::vector<std::string>& args) {
     options.seed = static_cast<std::uint64_t>(cl.integer("seed", 0, 0, INT64_MAX));
     if (options.neurons + options.projections == 0) throw UsageError("--neurons and --projections are both 0");
 
-    const LanguageInputs inputs = openLanguageInputs(cl);
+    const pipeline::AnalysisRequest request = languageRequestFromFlags(cl);
     const bool showProgress = !cl.has("quiet") && ::isatty(STDERR_FILENO);
     auto progressLine = [&](const char* what) {
         return [=](double fraction) {
@@ -127,10 +128,10 @@ int runExplainCommand(const std::vector<std::string>& args) {
             std::fflush(stderr);
         };
     };
-    const std::vector<language::UnitRecords> units = language::collectActivationRecords(
-        *inputs.loaded.model, inputs.data, inputs.layers, options, progressLine("records"));
-    std::printf("%s on %s: %zu units in %zu layers\n", inputs.loaded.model->name().c_str(),
-                inputs.data.description.c_str(), units.size(), inputs.layers.size());
+    const pipeline::ActivationRecordRun run = pipeline::activationRecordsOf(request, options, progressLine("records"));
+    const std::vector<language::UnitRecords>& units = run.units;
+    std::printf("%s on %s: %zu units in %zu layers\n", run.model.c_str(), run.data.c_str(), units.size(),
+                run.layers.size());
     if (cl.has("records")) io::writeFileAtomically(cl.text("records"), language::unitRecordsJson(units));
     if (!endpoint) {
         std::fprintf(stderr, "note: %s; wrote the activation records only\n",

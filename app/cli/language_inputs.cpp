@@ -1,8 +1,7 @@
 #include "app/cli/language_inputs.h"
 
+#include "app/cli/analysis_request_flags.h"
 #include "app/cli/model_options.h"
-#include "core/capture/layer_analysis.h"
-#include "core/capture/model_analysis.h"
 
 namespace codescope::cli {
 
@@ -18,24 +17,16 @@ const char* const kLanguageOptionsHelp = R"(  --model FILE          a TorchScrip
   --layers LIST         auto (every ReLU output, else every GELU: a transformer's MLPs) or names [auto]
 )";
 
-LanguageInputs openLanguageInputs(const CommandLine& cl) {
+pipeline::AnalysisRequest languageRequestFromFlags(const CommandLine& cl) {
     if (!cl.has("text") && !cl.has("dataset"))
         throw UsageError("a language model needs --text FILE or --dataset tokens:FILE.npy");
-    models::ModelSpec spec = modelSpec(cl);
-    spec.takesTokens = true;
-    const std::int64_t context = language::requestedContextLength(tokenDataSpec(cl));
-    spec.contextLength = context > 0 ? context : language::kDefaultContextLength;
-    LanguageInputs inputs;
-    inputs.loaded = models::openModel(spec);
-    inputs.data = language::openTokenData(tokenDataSpec(cl), inputs.loaded);
-    inputs.layers = capture::parseLayerList(cl.text("layers", "auto"));
-    if (inputs.layers.empty()) {
-        const at::Tensor example =
-            capture::tokenInputs(inputs.data.sequences)->batch(0, std::min<std::int64_t>(2, inputs.data.sequences.count()));
-        for (const models::LayerInfo& layer : capture::defaultLayers(inputs.loaded.model->discoverLayers(example)))
-            inputs.layers.push_back(layer.name);
-    }
-    return inputs;
+    pipeline::AnalysisRequest request;
+    request.model = modelSpec(cl);
+    request.data.kind = pipeline::DataKind::Tokens;
+    request.data.images.clear();
+    request.data.tokens = tokenDataSpec(cl);
+    request.layers = layersOption(cl);
+    return request;
 }
 
 } // namespace codescope::cli

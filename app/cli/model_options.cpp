@@ -55,19 +55,11 @@ language::TokenDataSpec tokenDataSpec(const CommandLine& cl) {
     return spec;
 }
 
-data::Preprocessing preprocessingFor(const CommandLine& cl, const models::LoadedModel& loaded) {
+data::Normalization normalizationOption(const CommandLine& cl) {
     const std::string normalize = cl.text("normalize", "none");
-    if (normalize != "none" && normalize != "imagenet")
-        throw UsageError("--normalize must be none or imagenet, got '" + normalize + "'");
-    data::Preprocessing preprocessing = models::inputPreprocessing(loaded);
-    if (normalize == "imagenet") {
-        const std::vector<float> mean = {0.485f, 0.456f, 0.406f};
-        const std::vector<float> stddev = {0.229f, 0.224f, 0.225f};
-        const auto used = std::min<std::int64_t>(3, preprocessing.channels);
-        preprocessing.mean.assign(mean.begin(), mean.begin() + used);
-        preprocessing.std.assign(stddev.begin(), stddev.begin() + used);
-    }
-    return preprocessing;
+    if (normalize == "none") return data::Normalization::None;
+    if (normalize == "imagenet") return data::Normalization::ImageNet;
+    throw UsageError("--normalize must be none or imagenet, got '" + normalize + "'");
 }
 
 void printInputNote(const std::string& note) {

@@ -7,7 +7,7 @@
 #include "app/cli/command_line.h"
 #include "core/data/image_preprocessing.h"
 #include "core/language/token_data.h"
-#include "core/models/model_loader.h"
+#include "core/models/model_spec.h"
 
 namespace codescope::cli {
 
@@ -29,9 +29,8 @@ language::TokenDataSpec tokenDataSpec(const CommandLine& cl);
 /// True when the options name token data (a language model's input).
 bool hasTokenData(const CommandLine& cl);
 
-/// The loaded model's input shape, with --normalize none|imagenet (per-channel mean/std after scaling to [0, 1]).
-/// Throws UsageError for another --normalize.
-data::Preprocessing preprocessingFor(const CommandLine& cl, const models::LoadedModel& loaded);
+/// --normalize none|imagenet (per-channel mean/std after scaling to [0, 1]). Throws UsageError for another value.
+data::Normalization normalizationOption(const CommandLine& cl);
 
 /// Prints "note: NOTE" on stderr (data::inputChangeNote: how images are changed to fit the model); nothing when empty.
 void printInputNote(const std::string& note);

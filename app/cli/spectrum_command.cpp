@@ -5,6 +5,7 @@
 #include <iostream>
 #include <unistd.h>
 
+#include "app/cli/analysis_request_flags.h"
 #include "app/cli/command_line.h"
 #include "core/data/synthetic_activations.h"
 #include "core/io/atomic_file.h"
@@ -22,10 +23,10 @@ precision while the file is streamed, and alpha is the slope of a Huber regressi
 
 options:
   --input FILE            .npy file, 2-D, float32 or float64, C or Fortran order (rows = samples)   [required]
-  --fit-range LO:HI       1-based components of the power-law fit                                   [10:50]
-  --max-components N      at most N PCA components                                                 [1000]
-  --max-features N        stride the features so that fewer than N are kept                         [8000]
-  --bootstrap N           resamples for the 95% confidence interval of alpha (0: none)              [200]
+  --fit-range LO:HI       1-based components of the power-law fit                                   [{fit_range}]
+  --max-components N      at most N PCA components                                                 [{max_components}]
+  --max-features N        stride the features so that fewer than N are kept                         [{max_features}]
+  --bootstrap N           resamples for the 95% confidence interval of alpha (0: none)              [{bootstrap}]
   --seed N                seed of the bootstrap and the randomized eigensolver                       [0]
   --estimator NAME        alpha by huber (the paper's), wls (weights 1/k) or mle (discrete power law)  [huber]
   --repeat FILE           a second recording of the same samples (same shape, rows paired): the cvPCA
@@ -48,7 +49,7 @@ options:
   --samples N      rows     [4000]
   --features N     columns  [400]
   --exponent X     the generating power-law exponent [-1.0]
-  --bootstrap N    resamples for the confidence interval [200]
+  --bootstrap N    resamples for the confidence interval [{bootstrap}]
   --seed N         seed [0]
   --json FILE, --csv FILE, --quiet, --help  as for `spectrum`
 )";
@@ -144,7 +145,7 @@ std::set<std::string> with(std::set<std::string> options, const std::set<std::st
 int runSpectrumCommand(const std::vector<std::string>& args) {
     const CommandLine cl(args, with(kCommonOptions, {"input", "repeat"}), {"quiet", "help"});
     if (cl.has("help")) {
-        std::fputs(kSpectrumHelp, stdout);
+        std::fputs(withPaperDefaults(kSpectrumHelp).c_str(), stdout);
         return 0;
     }
     if (!cl.has("input")) throw UsageError("spectrum needs --input FILE.npy (see codescope-cli spectrum --help)");
@@ -157,7 +158,7 @@ int runSpectrumCommand(const std::vector<std::string>& args) {
 int runDemoCommand(const std::vector<std::string>& args) {
     const CommandLine cl(args, with(kCommonOptions, {"samples", "features", "exponent"}), {"quiet", "help"});
     if (cl.has("help")) {
-        std::fputs(kDemoHelp, stdout);
+        std::fputs(withPaperDefaults(kDemoHelp).c_str(), stdout);
         return 0;
     }
     const auto samples = cl.integer("samples", 4000, 2, 10000000);

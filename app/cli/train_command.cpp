@@ -11,6 +11,7 @@
 
 #include "app/cli/command_line.h"
 #include "core/common/input_error.h"
+#include "core/common/paper_defaults.h"
 #include "core/common/job_control.h"
 #include "core/training/tiny_lm_training.h"
 #include "core/training/vae_training.h"
@@ -19,7 +20,7 @@ namespace codescope::cli {
 
 namespace {
 
-const std::vector<double> kPaperDropouts = {0, 0.2, 0.4, 0.6, 0.8}; // Fig. 6: 0% to 80%
+const std::vector<double> kPaperDropouts(paper::kDropoutRates.begin(), paper::kDropoutRates.end());
 
 // Ctrl-C asks the sweep to stop at the next batch; the last finished epoch's checkpoint stays and a re-run resumes.
 CancelToken g_cancel;

@@ -11,7 +11,7 @@
 #include "app/cli/offscreen_qt.h"
 #include "core/io/atomic_file.h"
 #include "core/language/token_html.h"
-#include "core/language/model_trajectories.h"
+#include "core/pipeline/layer_jobs.h"
 #include "widgets/export/figure_export.h"
 
 namespace codescope::cli {
@@ -80,18 +80,17 @@ int runTrajectoriesCommand(const std::vector<std::string>& args) {
     const std::int64_t first = cl.integer("sequence", 0, 0, INT64_MAX);
     const std::int64_t joined = cl.integer("sequences", 1, 1, 4096);
 
-    const LanguageInputs inputs = openLanguageInputs(cl);
-    const std::vector<language::LayerTokenTrajectories> layers = language::modelTokenTrajectories(
-        *inputs.loaded.model, inputs.data, inputs.layers, first, joined, options);
-    std::printf("%s on %s: %lld tokens, %d random projections per layer\n", inputs.loaded.model->name().c_str(),
-                inputs.data.description.c_str(), static_cast<long long>(joined * inputs.data.sequences.contextLength),
-                options.draws);
+    const pipeline::TokenTrajectoryRun run =
+        pipeline::tokenTrajectoriesOf(languageRequestFromFlags(cl), first, joined, options);
+    const std::vector<language::LayerTokenTrajectories>& layers = run.layers;
+    std::printf("%s on %s: %lld tokens, %d random projections per layer\n", run.model.c_str(), run.data.c_str(),
+                static_cast<long long>(run.tokens), options.draws);
     std::printf("  %5s  %-28s %12s %12s %12s\n", "depth", "layer", "action mean", "action sd", "lowest");
     for (const language::LayerTokenTrajectories& layer : layers)
         std::printf("  %5d  %-28s %12.4g %12.4g %12.4g\n", layer.depth, layer.layer.c_str(), layer.meanAction,
                     layer.sdAction, layer.lowestAction.front().action);
     if (cl.has("json")) io::writeFileAtomically(cl.text("json"), trajectoriesJson(layers));
-    const std::string html = language::tokenTrajectoriesHtml(layers, inputs.loaded.model->name(), inputs.data.description);
+    const std::string html = language::tokenTrajectoriesHtml(layers, run.model, run.data);
     if (cl.has("html")) io::writeFileAtomically(cl.text("html"), html);
     if (cl.has("pdf")) {
         const OffscreenQtApplication qt; // QTextDocument needs a Qt application

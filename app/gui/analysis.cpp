@@ -2,7 +2,9 @@
 
 #include <QFileInfo>
 
+#include "core/common/input_error.h"
 #include "core/language/token_data.h"
+#include "core/pipeline/model_analysis.h"
 
 namespace codescope::gui {
 
@@ -12,23 +14,29 @@ Analysis analysisOfReport(results::LayerReport report) {
     analysis.dataset = std::move(report.dataset);
     analysis.samples = report.samples;
     analysis.layers = std::move(report.layers);
+    try {
+        analysis.request = pipeline::recordedRequest(report, "the analysis");
+    } catch (const InputError&) {
+        // A request this version cannot read only costs the per-layer jobs: the spectra are still shown.
+    }
     return analysis;
 }
 
-bool isLanguageAnalysis(const Analysis& analysis) {
-    // A report read from JSON only has the data set's description, which for tokens starts the same way.
-    for (const std::string* spec : {&analysis.datasetSpec, &analysis.dataset})
-        if (language::isTokenDatasetSpec(*spec)) return true;
-    return false;
+std::string reopenKey(const Analysis& analysis) {
+    if (!analysis.request) return {};
+    return analysis.request->model.path + "\n" + pipeline::dataSpecText(analysis.request->data);
 }
 
 QString analysisTitle(const Analysis& analysis) {
     // A path is shortened to its file name; names like "tiny_cnn.pt (fixture)" that are not paths stay as they are.
     const QString model = QFileInfo(QString::fromStdString(analysis.model)).fileName();
     QString dataset = QString::fromStdString(analysis.dataset);
-    if (isLanguageAnalysis(analysis)) dataset = dataset.section(' ', 0, 0).section(':', 1);
+    // Token data's description starts with its spec ("text:FILE ..."); a file without a request is titled by it.
+    const bool tokens =
+        analysis.request ? isLanguageAnalysis(analysis) : language::isTokenDatasetSpec(analysis.dataset);
+    if (tokens) dataset = dataset.section(' ', 0, 0).section(':', 1);
     if (dataset.contains('/')) dataset = QFileInfo(dataset).fileName();
-    const QString samples = isLanguageAnalysis(analysis) ? QObject::tr("%1 tokens") : QObject::tr("%1 images");
+    const QString samples = tokens ? QObject::tr("%1 tokens") : QObject::tr("%1 images");
     return QObject::tr("%1 on %2 (%3)")
         .arg(model.isEmpty() ? QObject::tr("unnamed model") : model, dataset.isEmpty() ? QObject::tr("?") : dataset,
              samples.arg(analysis.samples));

@@ -5,10 +5,12 @@
 #include <QMetaType>
 #include <QString>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "core/capture/layer_spectrum.h"
+#include "core/pipeline/analysis_request.h"
+#include "core/results/layer_spectrum.h"
 #include "core/results/layer_report_reader.h"
 
 namespace codescope::gui {
@@ -18,30 +20,31 @@ struct Analysis {
     std::string model;   ///< the model's path or name, as the report names it
     std::string dataset; ///< the data set's name, as the report names it
     std::int64_t samples = 0;
-    std::vector<capture::LayerSpectrum> layers; ///< depth order
+    std::vector<results::LayerSpectrum> layers; ///< depth order
 
-    // How to reopen the model and the data set (for jobs on one layer, such as its eigenfilters). Filled by the app
-    // when it runs an analysis or opens a sweep's run; empty for an analysis read from a JSON file, which names its
-    // model and data set only for people.
-    std::string modelSpecPath;            ///< a TorchScript file, or a run folder when modelIsRun
-    bool modelIsRun = false;
-    std::vector<std::int64_t> inputShape; ///< C, H, W; empty = the run's own
-    std::string datasetSpec;              ///< a data set spec for data::openDataset, e.g. "fashion-mnist", or a
-                                          ///< language model's "text:FILE" / "tokens:FILE.npy"
-    std::string tokenizerDir;             ///< a language model's tokenizer folder ("" for byte-level or ids)
-    std::int64_t contextLength = 0;       ///< a language model's tokens per sequence; 0 = its own
+    /// The request that made it (pipeline::AnalysisRequest: model, data set, every setting): how to reopen its model
+    /// and data for the jobs on one layer, and what the "How this was made" texts show. Every result file records
+    /// it; nullopt for a file of an older version that does not.
+    std::optional<pipeline::AnalysisRequest> request;
 };
 
-/// An analysis showing `report` (the CLI's JSON or a computed one); how to reopen its model is left empty.
+/// An analysis showing `report` (the CLI's JSON or a computed one), with the request it records (none when the file
+/// records none, or one the program cannot read: the spectra are shown all the same).
 Analysis analysisOfReport(results::LayerReport report);
 
-/// Whether `analysis` is of a language model over tokens (its data set spec names text or token ids).
-bool isLanguageAnalysis(const Analysis& analysis);
-
-/// Whether `analysis` says how to reopen its model and data set (modelSpecPath and datasetSpec are set).
-inline bool canReopenModel(const Analysis& analysis) {
-    return !analysis.modelSpecPath.empty() && !analysis.datasetSpec.empty();
+/// Whether `analysis` is of a language model over tokens (its request says so).
+inline bool isLanguageAnalysis(const Analysis& analysis) {
+    return analysis.request && pipeline::usesTokenData(*analysis.request);
 }
+
+/// Whether `analysis` says how to reopen its model and data set (it records its request, with a model path).
+inline bool canReopenModel(const Analysis& analysis) {
+    return analysis.request && !analysis.request->model.path.empty();
+}
+
+/// "MODEL_PATH\nDATA_SPEC": which model and data an analysis was computed from, to tell the per-layer jobs of two
+/// analyses apart; empty when it records no request.
+std::string reopenKey(const Analysis& analysis);
 
 /// "model on dataset (N images)", with file names shortened to their last component.
 QString analysisTitle(const Analysis& analysis);

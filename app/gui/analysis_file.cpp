@@ -11,6 +11,7 @@
 
 #include "core/results/layer_report.h"
 #include "core/results/layer_report_reader.h"
+#include "core/pipeline/model_analysis.h"
 
 namespace codescope::gui {
 
@@ -20,32 +21,28 @@ namespace {
 // not one of ours and would only stall the app.
 constexpr qint64 kMaxFileBytes = qint64(512) << 20;
 
-// How to reopen the model and its data (for the jobs on one layer: eigenfilters, token trajectories), kept beside
-// the report's own fields under a key the CLI's reader ignores.
-constexpr const char* kReopenKey = "codescope_app_reopen";
+// Files written by the app before results recorded their request kept how to reopen the model under this key.
+constexpr const char* kLegacyReopenKey = "codescope_app_reopen";
 
-nlohmann::json reopenJson(const Analysis& analysis) {
-    return {{"model", analysis.modelSpecPath},     {"model_is_run", analysis.modelIsRun},
-            {"input_shape", analysis.inputShape},  {"dataset", analysis.datasetSpec},
-            {"tokenizer", analysis.tokenizerDir},  {"context_length", analysis.contextLength}};
-}
-
-// Fills the reopen fields from `text` where it has them; an analysis without (the CLI's) stays as it is.
-void readReopen(const std::string& text, Analysis& analysis) {
+// An older app file's reopen block as a request (its model and data set; every other setting unknown, so the
+// defaults). A file with a request of its own, or without the block, is left as it is.
+void readLegacyReopen(const std::string& text, Analysis& analysis) {
+    if (analysis.request) return;
     const nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
-    if (json.is_discarded() || !json.is_object() || !json.contains(kReopenKey)) return;
-    const nlohmann::json& reopen = json[kReopenKey];
+    if (json.is_discarded() || !json.is_object() || !json.contains(kLegacyReopenKey)) return;
+    const nlohmann::json& reopen = json[kLegacyReopenKey];
     try {
-        analysis.modelSpecPath = reopen.value("model", std::string());
-        analysis.modelIsRun = reopen.value("model_is_run", false);
-        analysis.inputShape = reopen.value("input_shape", std::vector<std::int64_t>{});
-        analysis.datasetSpec = reopen.value("dataset", std::string());
-        analysis.tokenizerDir = reopen.value("tokenizer", std::string());
-        analysis.contextLength = reopen.value("context_length", std::int64_t{0});
+        pipeline::AnalysisRequest request;
+        request.model.path = reopen.value("model", std::string());
+        request.model.isRun = reopen.value("model_is_run", false);
+        request.model.inputShape = reopen.value("input_shape", std::vector<std::int64_t>{});
+        request.data = pipeline::dataRequestFromSpec(reopen.value("dataset", std::string()),
+                                                     reopen.value("tokenizer", std::string()),
+                                                     reopen.value("context_length", std::int64_t{0}));
+        request.samples = analysis.samples;
+        if (!request.model.path.empty()) analysis.request = std::move(request);
     } catch (const nlohmann::json::exception&) {
         // A damaged reopen block only costs the per-layer jobs: the spectra are still shown.
-        analysis.modelSpecPath.clear();
-        analysis.datasetSpec.clear();
     }
 }
 
@@ -63,7 +60,7 @@ AnalysisReadResult parseAnalysisJson(const std::string& text, const QString& pat
     try {
         Analysis analysis = analysisOfReport(results::parseLayerReport(text, path.toStdString()));
         analysis.sourcePath = path;
-        readReopen(text, analysis);
+        readLegacyReopen(text, analysis);
         result.analysis = std::move(analysis);
     } catch (const results::LayerReportError& error) {
         result.error.offset = error.byteOffset();
@@ -98,12 +95,15 @@ AnalysisReadResult readAnalysisFile(const QString& path) {
 }
 
 QString writeAnalysisFile(const Analysis& analysis, const QString& path) {
-    std::string json = results::layerSpectraJson(analysis.model, analysis.dataset, analysis.samples, analysis.layers);
-    if (!analysis.modelSpecPath.empty()) {
-        nlohmann::json withReopen = nlohmann::json::parse(json);
-        withReopen[kReopenKey] = reopenJson(analysis);
-        json = withReopen.dump(1) + "\n";
-    }
+    results::LayerReport report;
+    report.model = analysis.model;
+    report.dataset = analysis.dataset;
+    report.samples = analysis.samples;
+    report.layers = analysis.layers;
+    // The request travels with the layers, so the file reopens, re-runs and compares like any other result.
+    const std::string json = analysis.request ? pipeline::analysisJson(report, *analysis.request)
+                                              : results::layerSpectraJson(report.model, report.dataset,
+                                                                          report.samples, report.layers);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) return QObject::tr("%1: cannot write (%2)").arg(path, file.errorString());
     file.write(json.data(), static_cast<qint64>(json.size()));

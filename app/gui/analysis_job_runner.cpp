@@ -25,10 +25,10 @@ double AnalysisJobRunner::elapsedSeconds() const {
     return m_clock.isValid() ? m_clock.elapsed() / 1000.0 : 0.0;
 }
 
-bool AnalysisJobRunner::start(const AnalysisRequest& request) {
+bool AnalysisJobRunner::start(const pipeline::AnalysisRequest& request) {
     const QString description = tr("Analysing %1 on %2")
-                                    .arg(QFileInfo(QString::fromStdString(request.modelPath)).fileName(),
-                                         QString::fromStdString(request.dataset));
+                                    .arg(QFileInfo(QString::fromStdString(request.model.path)).fileName(),
+                                         QString::fromStdString(pipeline::dataSpecText(request.data)));
     return launch(description, [this, request](const AnalysisProgressCallback& progress, const CancelToken* cancel) {
         auto analysis = std::make_shared<Analysis>(runAnalysis(request, progress, cancel));
         return std::function<void()>([this, analysis] { Q_EMIT finished(*analysis); });
@@ -36,7 +36,7 @@ bool AnalysisJobRunner::start(const AnalysisRequest& request) {
 }
 
 bool AnalysisJobRunner::startDemo(const QString& folder) {
-    return launch(tr("Demo: training the dropout sweep (5 runs) and analysing it"),
+    return launch(tr("Demo: training the dropout sweep (%1 runs) and analysing it").arg(paper::kDropoutRates.size()),
                   [this, folder](const AnalysisProgressCallback& progress, const CancelToken* cancel) {
                       runDemo(folder.toStdString(), progress, cancel);
                       return std::function<void()>([this, folder] { Q_EMIT demoFinished(folder); });
@@ -69,7 +69,7 @@ bool AnalysisJobRunner::startLanguageDemo(const QString& folder, const LanguageD
     return launch(tr("Language demo: training the tiny transformer LM and analysing it on GPL-3's text"),
                   [this, folder, options](const AnalysisProgressCallback& progress, const CancelToken* cancel) {
                       auto analysis = std::make_shared<Analysis>(
-                          runLanguageDemo(folder.toStdString(), options, progress, cancel));
+                          gui::runLanguageDemo(folder.toStdString(), options, progress, cancel));
                       return std::function<void()>([this, analysis] { Q_EMIT finished(*analysis); });
                   });
 }
@@ -78,7 +78,7 @@ bool AnalysisJobRunner::startEigenfilters(const Analysis& analysis, const QStrin
     const QString description = tr("Eigenfilters of %1 (%2 components) in %3")
                                     .arg(layer)
                                     .arg(components)
-                                    .arg(QFileInfo(QString::fromStdString(analysis.modelSpecPath)).fileName());
+                                    .arg(QString::fromStdString(analysis.model));
     return launch(description, [this, analysis, layer = layer.toStdString(), components](
                                    const AnalysisProgressCallback& progress, const CancelToken* cancel) {
         auto result = std::make_shared<EigenfilterResult>(runEigenfilters(analysis, layer, components, progress, cancel));

@@ -21,7 +21,7 @@ public:
 
     bool isRunning() const;
     /// Starts `request` on the worker thread; false (and nothing started) if a job is already running.
-    bool start(const AnalysisRequest& request);
+    bool start(const pipeline::AnalysisRequest& request);
     /// Starts the demo (runDemo: train the default sweep into `folder` or reuse it, analyse every run); it ends with
     /// demoFinished(folder). False if a job is already running.
     bool startDemo(const QString& folder);
@@ -49,7 +49,7 @@ Q_SIGNALS:
     /// The runs of the sweep in `folder` given to startSweepAnalysis() were analysed, but for `failures` ("NAME:
     /// reason"); `analysed` of them succeeded.
     void sweepAnalysed(const QString& folder, const QStringList& failures, int analysed);
-    /// The eigenfilters of one layer (result.modelSpecPath, datasetSpec and layer say of which analysis and layer).
+    /// The eigenfilters of one layer (result.analysisKey and layer say of which analysis and layer).
     void eigenfiltersFinished(const codescope::gui::EigenfilterResult& result);
     /// One line saying what went wrong, ready for a dialog.
     void failed(const QString& message);

@@ -41,7 +41,7 @@ void AnalysisSession::setCurrentRun(int index) {
     m_analysis = m_runs[static_cast<std::size_t>(index)].analysis;
     m_hasAnalysis = true;
     QStringList kept;
-    for (const capture::LayerSpectrum& entry : m_analysis.layers)
+    for (const results::LayerSpectrum& entry : m_analysis.layers)
         if (previous.contains(QString::fromStdString(entry.layer.name)))
             kept << QString::fromStdString(entry.layer.name);
     if (kept.isEmpty() && !m_analysis.layers.empty()) kept << QString::fromStdString(m_analysis.layers.front().layer.name);
@@ -57,7 +57,7 @@ void AnalysisSession::setSourcePath(const QString& path) {
 
 void AnalysisSession::setSelectedLayers(const QStringList& layerNames) {
     QStringList kept;
-    for (const capture::LayerSpectrum& entry : m_analysis.layers) {
+    for (const results::LayerSpectrum& entry : m_analysis.layers) {
         const QString name = QString::fromStdString(entry.layer.name);
         if (layerNames.contains(name)) kept << name;
     }

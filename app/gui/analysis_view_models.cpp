@@ -7,7 +7,7 @@
 
 namespace codescope::gui {
 
-QString noAlphaReason(const capture::LayerSpectrum& layer) {
+QString noAlphaReason(const results::LayerSpectrum& layer) {
     const spectrum::SpectrumResult& r = layer.spectrum;
     if (!r.fitted()) return QString::fromStdString(r.status);
     if (!std::isfinite(r.alpha)) return QObject::tr("unfitted: no α in this analysis");
@@ -17,7 +17,7 @@ QString noAlphaReason(const capture::LayerSpectrum& layer) {
 QString layersWithoutAlphaText(const Analysis& analysis, int maxNames) {
     QStringList names;
     int count = 0;
-    for (const capture::LayerSpectrum& entry : analysis.layers) {
+    for (const results::LayerSpectrum& entry : analysis.layers) {
         const QString reason = noAlphaReason(entry);
         if (reason.isEmpty()) continue;
         if (count++ < maxNames)
@@ -35,7 +35,7 @@ QString layersWithoutAlphaText(const Analysis& analysis, int maxNames) {
 std::vector<widgets::SpectrumSeries> spectrumSeriesOf(const Analysis& analysis) {
     std::vector<widgets::SpectrumSeries> series;
     series.reserve(analysis.layers.size());
-    for (const capture::LayerSpectrum& entry : analysis.layers) {
+    for (const results::LayerSpectrum& entry : analysis.layers) {
         const spectrum::SpectrumResult& r = entry.spectrum;
         widgets::SpectrumSeries s;
         s.layerName = QString::fromStdString(entry.layer.name);
@@ -57,7 +57,7 @@ widgets::AlphaDepthSeries alphaDepthSeriesOf(const Analysis& analysis, const QSt
     widgets::AlphaDepthSeries run;
     run.runLabel = runLabel;
     run.dropout = dropout;
-    for (const capture::LayerSpectrum& entry : analysis.layers) {
+    for (const results::LayerSpectrum& entry : analysis.layers) {
         widgets::AlphaDepthPoint p;
         p.depth = entry.layer.depth;
         p.layerName = QString::fromStdString(entry.layer.name);
@@ -140,9 +140,9 @@ widgets::AlphaDepthSeries codingSeriesOf(const Analysis& analysis, CodingPlot pl
     widgets::AlphaDepthSeries run;
     run.runLabel = runLabel;
     run.dropout = dropout;
-    for (const capture::LayerSpectrum& entry : analysis.layers) {
+    for (const results::LayerSpectrum& entry : analysis.layers) {
         if (!entry.coding) continue;
-        const capture::LayerCoding& c = *entry.coding;
+        const results::LayerCoding& c = *entry.coding;
         widgets::AlphaDepthPoint p;
         p.layerName = QString::fromStdString(entry.layer.name);
         const bool byDepth = plot == CodingPlot::ActionByDepth || plot == CodingPlot::ExplainedVarianceByDepth;
@@ -168,7 +168,7 @@ widgets::AlphaDepthSeries codingSeriesOf(const Analysis& analysis, CodingPlot pl
 std::vector<widgets::ProjectionCurves> projectionCurvesOf(const Analysis& analysis, const QStringList& layers,
                                                           std::size_t maxLayers) {
     std::vector<widgets::ProjectionCurves> views;
-    for (const capture::LayerSpectrum& entry : analysis.layers) {
+    for (const results::LayerSpectrum& entry : analysis.layers) {
         if (views.size() >= maxLayers) break;
         const QString name = QString::fromStdString(entry.layer.name);
         if (!layers.contains(name) || !entry.coding || entry.coding->curves.cols() < 3) continue;
@@ -190,7 +190,7 @@ std::vector<widgets::ProjectionCurves> projectionCurvesOf(const Analysis& analys
 }
 
 bool hasCodingRecords(const Analysis& analysis) {
-    for (const capture::LayerSpectrum& entry : analysis.layers)
+    for (const results::LayerSpectrum& entry : analysis.layers)
         if (entry.coding) return true;
     return false;
 }

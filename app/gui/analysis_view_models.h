@@ -13,7 +13,7 @@
 namespace codescope::gui {
 
 /// Why `layer` has no power-law exponent (its status, e.g. "dead: ..."); empty when alpha was fitted.
-QString noAlphaReason(const capture::LayerSpectrum& layer);
+QString noAlphaReason(const results::LayerSpectrum& layer);
 
 /// The layers of `analysis` without an exponent in one short phrase for a caption: "2 of 9 layers have no α:
 /// conv3.relu (dead), fc2 (collapsed)", the kind of each one's status, at most `maxNames` named and the rest

@@ -73,13 +73,13 @@ QString EigenfilterPane::currentLayer() const {
     return m_session->hasAnalysis() && !selected.isEmpty() ? selected.front() : QString();
 }
 
-QString EigenfilterPane::cacheKey(const std::string& model, const std::string& dataset, const std::string& layer) {
-    return QString::fromStdString(model + '\n' + dataset + '\n' + layer);
+QString EigenfilterPane::cacheKey(const std::string& analysisKey, const std::string& layer) {
+    return QString::fromStdString(analysisKey + '\n' + layer);
 }
 
 bool EigenfilterPane::hasCached(const QString& layer) const {
     const Analysis& analysis = m_session->analysis();
-    return m_cache.count(cacheKey(analysis.modelSpecPath, analysis.datasetSpec, layer.toStdString())) > 0;
+    return m_cache.count(cacheKey(reopenKey(analysis), layer.toStdString())) > 0;
 }
 
 bool EigenfilterPane::compute() {
@@ -91,7 +91,7 @@ bool EigenfilterPane::compute() {
 }
 
 void EigenfilterPane::store(const EigenfilterResult& result) {
-    m_cache[cacheKey(result.modelSpecPath, result.datasetSpec, result.layer)] = result;
+    m_cache[cacheKey(result.analysisKey, result.layer)] = result;
     m_shownKey.clear(); // a recomputed layer is drawn again
     refresh();
 }
@@ -119,7 +119,7 @@ void EigenfilterPane::refresh() {
                                                  .arg(layer)
                                            : reason);
 
-    const QString key = cacheKey(analysis.modelSpecPath, analysis.datasetSpec, layer.toStdString());
+    const QString key = cacheKey(reopenKey(analysis), layer.toStdString());
     const auto cached = m_cache.find(key);
     if (layer.isEmpty() || cached == m_cache.end()) {
         m_shownKey.clear();

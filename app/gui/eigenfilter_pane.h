@@ -41,7 +41,7 @@ public:
 private:
     void refresh();
     void store(const EigenfilterResult& result);
-    static QString cacheKey(const std::string& model, const std::string& dataset, const std::string& layer);
+    static QString cacheKey(const std::string& analysisKey, const std::string& layer);
 
     AnalysisSession* m_session;
     AnalysisJobRunner* m_jobs;

@@ -90,7 +90,7 @@ void ExplanationPane::useEndpointCompute() {
     if (m_pane->isRunning()) return;
     const Analysis analysis = m_session->analysis();
     std::vector<std::string> layers;
-    for (const capture::LayerSpectrum& layer : analysis.layers) layers.push_back(layer.layer.name);
+    for (const results::LayerSpectrum& layer : analysis.layers) layers.push_back(layer.layer.name);
     const bool language = m_session->hasAnalysis() && isLanguageAnalysis(analysis) && canReopenModel(analysis);
     QString description;
     try {

@@ -60,7 +60,7 @@ LayerListPanel::LayerListPanel(AnalysisSession* session, QWidget* parent)
 void LayerListPanel::fill() {
     m_updating = true;
     m_tree->clear();
-    for (const capture::LayerSpectrum& entry : m_session->analysis().layers) {
+    for (const results::LayerSpectrum& entry : m_session->analysis().layers) {
         const spectrum::SpectrumResult& r = entry.spectrum;
         auto* item = new QTreeWidgetItem(m_tree);
         item->setText(DepthColumn, QString::number(entry.layer.depth));

@@ -229,7 +229,7 @@ void MainWindow::showAnalysisFile(int request, const QString& path, AnalysisRead
     Q_EMIT analysisOpened(path, true);
 }
 
-bool MainWindow::startAnalysis(const AnalysisRequest& request) {
+bool MainWindow::startAnalysis(const pipeline::AnalysisRequest& request) {
     if (!m_jobs->start(request)) {
         statusBar()->showMessage(tr("An analysis is already running; cancel it first."), kStatusMs);
         return false;

@@ -44,7 +44,7 @@ public:
     void openAnalysisFile(const QString& path);
     /// Starts a capture in the background (what "Analyse a model" does once its dialog is accepted); false if a
     /// job is already running.
-    bool startAnalysis(const AnalysisRequest& request);
+    bool startAnalysis(const pipeline::AnalysisRequest& request);
     /// What a path given on the command line or dropped on the window does: a .json is opened as an analysis,
     /// anything else is taken for a model and offered in the "Analyse a model" dialog.
     void openPath(const QString& path);

@@ -12,13 +12,17 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <limits>
 
 namespace codescope::gui {
 
 OpenModelDialog::OpenModelDialog(QWidget* parent)
     : QDialog(parent), m_model(new QLineEdit), m_isRun(new QCheckBox(tr("This is a run folder trained by Codescope"))),
       m_dataset(new QComboBox), m_samples(new QSpinBox), m_inputShape(new QLineEdit), m_layers(new QLineEdit),
-      m_tokenizer(new QLineEdit), m_context(new QSpinBox), m_bootstrap(new QSpinBox), m_error(new QLabel) {
+      m_tokenizer(new QLineEdit), m_context(new QSpinBox), m_bootstrap(new QSpinBox), m_fitLo(new QSpinBox), m_fitHi(new QSpinBox),
+      m_estimator(new QComboBox), m_spectrum(new QComboBox), m_normalize(new QComboBox), m_seed(new QSpinBox),
+      m_error(new QLabel) {
+    const pipeline::AnalysisRequest defaults; // the paper's, as the CLI's
     setWindowTitle(tr("Analyse a model"));
     setObjectName("openModelDialog");
 
@@ -32,6 +36,12 @@ OpenModelDialog::OpenModelDialog(QWidget* parent)
     m_bootstrap->setObjectName("bootstrap");
     m_tokenizer->setObjectName("tokenizer");
     m_context->setObjectName("context");
+    m_fitLo->setObjectName("fitLo");
+    m_fitHi->setObjectName("fitHi");
+    m_estimator->setObjectName("estimator");
+    m_spectrum->setObjectName("spectrumKind");
+    m_normalize->setObjectName("normalize");
+    m_seed->setObjectName("seed");
     m_model->setPlaceholderText(tr("TorchScript file (.pt) or run folder"));
     auto* browseButton = new QPushButton(tr("Browse…"));
     auto* modelRow = new QHBoxLayout;
@@ -53,7 +63,7 @@ OpenModelDialog::OpenModelDialog(QWidget* parent)
     m_context->setToolTip(tr("Tokens per sequence for a language model; every token is one sample"));
 
     m_samples->setRange(0, 10000000);
-    m_samples->setValue(1000);
+    m_samples->setValue(static_cast<int>(defaults.samples));
     m_samples->setSpecialValueText(tr("all"));
     m_samples->setSuffix(tr(" images"));
     m_inputShape->setPlaceholderText(tr("C,H,W — empty: the run's own, or the data set's"));
@@ -61,9 +71,33 @@ OpenModelDialog::OpenModelDialog(QWidget* parent)
                                 "Fashion-MNIST model)"));
     m_layers->setPlaceholderText(tr("auto: every ReLU output (a transformer's: every GELU)"));
     m_bootstrap->setRange(0, 10000);
-    m_bootstrap->setValue(200);
+    m_bootstrap->setValue(defaults.spectrum.bootstrapResamples);
     m_bootstrap->setSpecialValueText(tr("none"));
     m_bootstrap->setToolTip(tr("Bootstrap resamples for the 95% confidence interval of α"));
+    for (QSpinBox* end : {m_fitLo, m_fitHi}) end->setRange(1, 100000);
+    m_fitLo->setValue(defaults.spectrum.fitLo);
+    m_fitHi->setValue(defaults.spectrum.fitHi);
+    m_fitLo->setToolTip(tr("The power law is fitted to components lo..hi (1-based; the paper's 10..50)"));
+    auto* fitRow = new QHBoxLayout;
+    fitRow->addWidget(m_fitLo);
+    fitRow->addWidget(new QLabel(tr("to")));
+    fitRow->addWidget(m_fitHi);
+    fitRow->addStretch(1);
+    for (spectrum::AlphaEstimator estimator : spectrum::allAlphaEstimators())
+        m_estimator->addItem(QString::fromStdString(spectrum::alphaEstimatorName(estimator)));
+    m_estimator->setCurrentText(QString::fromStdString(spectrum::alphaEstimatorName(defaults.spectrum.estimator)));
+    m_estimator->setToolTip(tr("huber: the paper's; wls: weights 1/k (Stringer et al. 2019); mle: discrete power "
+                               "law on ranks"));
+    m_spectrum->addItems({QStringLiteral("pca"), QStringLiteral("cvpca")});
+    m_spectrum->setCurrentText(defaults.heldOutSpectrum ? QStringLiteral("cvpca") : QStringLiteral("pca"));
+    m_spectrum->setToolTip(tr("pca: the paper's; cvpca: directions from one half of the samples, variances from the "
+                              "other (no confidence interval)"));
+    m_normalize->addItems({QStringLiteral("none"), QStringLiteral("imagenet")});
+    m_normalize->setCurrentText(QString::fromStdString(pipeline::normalizationName(defaults.normalization)));
+    m_normalize->setToolTip(tr("imagenet: per-channel mean and std after scaling to [0, 1]"));
+    m_seed->setRange(0, std::numeric_limits<int>::max());
+    m_seed->setValue(static_cast<int>(defaults.spectrum.seed));
+    m_seed->setToolTip(tr("Seeds the bootstrap, the randomized eigensolver and the random projections"));
 
     m_error->setObjectName("dialogError");
     m_error->setStyleSheet(QStringLiteral("color: #b00020"));
@@ -79,7 +113,12 @@ OpenModelDialog::OpenModelDialog(QWidget* parent)
     form->addRow(tr("Layers:"), m_layers);
     form->addRow(tr("Tokenizer:"), m_tokenizer);
     form->addRow(tr("Context:"), m_context);
+    form->addRow(tr("Normalisation:"), m_normalize);
+    form->addRow(tr("Fit range:"), fitRow);
+    form->addRow(tr("Estimator:"), m_estimator);
+    form->addRow(tr("Spectrum:"), m_spectrum);
     form->addRow(tr("Bootstrap:"), m_bootstrap);
+    form->addRow(tr("Seed:"), m_seed);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Analyse"));
     auto* layout = new QVBoxLayout(this);
@@ -106,7 +145,7 @@ void OpenModelDialog::browse() {
     if (!path.isEmpty()) m_model->setText(path);
 }
 
-QString OpenModelDialog::readFields(AnalysisRequest& request) const {
+QString OpenModelDialog::readFields(pipeline::AnalysisRequest& request) const {
     const QString model = m_model->text().trimmed();
     if (model.isEmpty()) return tr("Choose a model file.");
     const QFileInfo info(model);
@@ -119,15 +158,23 @@ QString OpenModelDialog::readFields(AnalysisRequest& request) const {
     const QString dataset = m_dataset->currentText().trimmed();
     if (dataset.isEmpty() || dataset.endsWith(':')) return tr("Complete the data set, e.g. cifar10:/path/to/folder.");
 
-    request = AnalysisRequest{};
-    request.modelPath = model.toStdString();
-    request.isRun = m_isRun->isChecked();
-    request.inputShape = *shape;
-    request.dataset = dataset.toStdString();
+    if (m_fitHi->value() <= m_fitLo->value()) return tr("The fit range must end after it starts.");
+
+    request = pipeline::AnalysisRequest{};
+    request.model.path = model.toStdString();
+    request.model.isRun = m_isRun->isChecked();
+    request.model.inputShape = *shape;
+    request.data = pipeline::dataRequestFromSpec(dataset.toStdString(), m_tokenizer->text().trimmed().toStdString(),
+                                                 m_context->value());
+    request.normalization = pipeline::parseNormalization(m_normalize->currentText().toStdString());
     request.samples = m_samples->value();
-    request.bootstrapResamples = m_bootstrap->value();
-    request.tokenizer = m_tokenizer->text().trimmed().toStdString();
-    request.contextLength = m_context->value();
+    request.spectrum.fitLo = m_fitLo->value();
+    request.spectrum.fitHi = m_fitHi->value();
+    request.spectrum.estimator = spectrum::parseAlphaEstimator(m_estimator->currentText().toStdString());
+    request.heldOutSpectrum = m_spectrum->currentText() == QStringLiteral("cvpca");
+    request.spectrum.bootstrapResamples = m_bootstrap->value();
+    request.spectrum.seed = static_cast<std::uint64_t>(m_seed->value());
+    request.coding.seed = request.spectrum.seed;
     const QString layers = m_layers->text().trimmed();
     if (!layers.isEmpty() && layers != QStringLiteral("auto"))
         for (const QString& name : layers.split(',', Qt::SkipEmptyParts))

@@ -1,9 +1,11 @@
 #pragma once
 // "Analyse a model": which model, which data set (Fashion-MNIST by default), how many images, the model's input
-// shape and the bootstrap size; the choices of `codescope-cli analyze`.
+// shape, normalisation, and the spectrum's settings (fit range, estimator, PCA or cvPCA, bootstrap, seed); the
+// choices of `codescope-cli analyze`, made into the same pipeline::pipeline::AnalysisRequest with the same defaults.
 #include <QDialog>
 
 #include "app/gui/analysis_job.h"
+#include "core/pipeline/analysis_request.h"
 
 class QCheckBox;
 class QComboBox;
@@ -21,14 +23,14 @@ public:
     /// Prefills the model field (e.g. from a dropped file).
     void setModelPath(const QString& path);
     /// The request as entered; valid once the dialog was accepted.
-    AnalysisRequest request() const { return m_request; }
+    pipeline::AnalysisRequest request() const { return m_request; }
 
     void accept() override;
 
 private:
     void browse();
     /// The request from the fields, or an error message for the first bad field.
-    QString readFields(AnalysisRequest& request) const;
+    QString readFields(pipeline::AnalysisRequest& request) const;
 
     QLineEdit* m_model;
     QCheckBox* m_isRun;
@@ -39,8 +41,14 @@ private:
     QLineEdit* m_tokenizer;
     QSpinBox* m_context;
     QSpinBox* m_bootstrap;
+    QSpinBox* m_fitLo;
+    QSpinBox* m_fitHi;
+    QComboBox* m_estimator;
+    QComboBox* m_spectrum;
+    QComboBox* m_normalize;
+    QSpinBox* m_seed;
     QLabel* m_error;
-    AnalysisRequest m_request;
+    pipeline::AnalysisRequest m_request;
 };
 
 } // namespace codescope::gui

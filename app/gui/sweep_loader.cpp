@@ -44,13 +44,9 @@ SweepReadResult readSweep(const QString& folder) {
             continue;
         }
         Analysis& analysis = *read.analysis;
-        // A sweep's run reopens from its folder (its own input shape); its cached analysis names the data set by
-        // file, so only the sweep's own data set (Fashion-MNIST's test split) is known as a spec.
-        analysis.modelSpecPath = run.directory;
-        analysis.modelIsRun = true;
-        if (analysis.dataset.find("fashion-mnist") != std::string::npos ||
-            analysis.dataset.find("t10k-images") != std::string::npos)
-            analysis.datasetSpec = "fashion-mnist";
+        // The cached analysis records its request; the run reopens from its folder where the sweep is now (the sweep
+        // may have been moved since it was analysed).
+        if (analysis.request) analysis.request->model.path = run.directory;
         result.runs.push_back({run.dropout, name, std::move(analysis)});
     }
     if (result.runs.empty())

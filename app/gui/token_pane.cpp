@@ -17,8 +17,6 @@ namespace codescope::gui {
 
 namespace {
 
-std::string analysisKey(const Analysis& analysis) { return analysis.modelSpecPath + "\n" + analysis.datasetSpec; }
-
 QSpinBox* spinBox(int min, int max, int value, const QString& tip) {
     auto* box = new QSpinBox;
     box->setRange(min, max);
@@ -86,11 +84,11 @@ void TokenPane::refresh() {
     if (!usable) {
         m_hint->setText(tr("Token trajectories are for language models: analyse one with File > Analyse a model, "
                            "data set text:FILE (with its tokenizer folder) or tokens:FILE.npy, or a tiny-lm run."));
-    } else if (m_hint->text().isEmpty() || m_shownFor != analysisKey(analysis)) {
+    } else if (m_hint->text().isEmpty() || m_shownFor != reopenKey(analysis)) {
         m_hint->setText(tr("Layers %1: press Compute for their lowest-action random projections over the sequence.")
                             .arg(m_session->selectedLayers().join(QStringLiteral(", "))));
     }
-    if (m_shownFor != analysisKey(analysis)) {
+    if (m_shownFor != reopenKey(analysis)) {
         m_browser->clear();
         m_html.clear();
     }
@@ -112,7 +110,7 @@ bool TokenPane::compute() {
             runTokenTrajectories(analysis, layers, sequence, options, cancel));
         return std::function<void()>([this, result] {
             m_html = QString::fromStdString(result->html);
-            m_shownFor = result->modelSpecPath + "\n" + result->datasetSpec;
+            m_shownFor = result->analysisKey;
             m_browser->setHtml(m_html);
             m_hint->setText(tr("Sequence %1: the lowest-action projections of each layer first, then a typical one.")
                                 .arg(result->sequence));

@@ -9,7 +9,7 @@
 
 #include "core/capture/input_source.h"
 #include "core/capture/layer_coding.h"
-#include "core/capture/layer_spectrum.h"
+#include "core/results/layer_spectrum.h"
 #include "core/common/job_control.h"
 #include "core/data/image_batch.h"
 #include "core/data/image_dataset.h"

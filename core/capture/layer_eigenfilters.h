@@ -4,15 +4,19 @@
 #include <string>
 
 #include "core/common/job_control.h"
+#include "core/common/paper_defaults.h"
 #include "core/data/image_dataset.h"
 #include "core/data/image_preprocessing.h"
-#include "core/models/capturable_model.h"
 #include "core/projection/eigenfilters.h"
+
+namespace codescope::models {
+class CapturableModel; // models/capturable_model.h (LibTorch): only its .cpp needs the whole class
+}
 
 namespace codescope::capture {
 
 struct EigenfilterOptions {
-    std::int64_t samples = 1000;         ///< images from the start of the data set (0 = all)
+    std::int64_t samples = paper::kSamples; ///< images from the start of the data set (0 = all)
     Eigen::Index components = 16;        ///< N leading components
     std::int64_t maxFeatures = 5000;     ///< the Methods' stride rule on the layer's units, as for the spectrum
     std::int64_t batchSize = 64;

@@ -167,4 +167,17 @@ std::string shapeText(const std::vector<std::int64_t>& shape) {
     return text;
 }
 
+Preprocessing withNormalization(Preprocessing p, Normalization normalization) {
+    p.mean.clear();
+    p.std.clear();
+    if (normalization == Normalization::ImageNet) {
+        constexpr float kMean[] = {0.485f, 0.456f, 0.406f};
+        constexpr float kStd[] = {0.229f, 0.224f, 0.225f};
+        const auto used = static_cast<std::size_t>(std::clamp<std::int64_t>(p.channels, 0, 3));
+        p.mean.assign(kMean, kMean + used);
+        p.std.assign(kStd, kStd + used);
+    }
+    return p;
+}
+
 } // namespace codescope::data

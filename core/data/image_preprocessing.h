@@ -14,6 +14,13 @@ struct Preprocessing {
     std::vector<float> mean, std; // per output channel; empty = no normalisation
 };
 
+/// How images are normalised after scaling to [0, 1]: not at all, or with ImageNet's per-channel mean and std.
+enum class Normalization { None, ImageNet };
+
+/// `p` with `normalization`'s mean and std for its channels (ImageNet's first p.channels of R, G, B, torchvision's
+/// constants); None clears them.
+Preprocessing withNormalization(Preprocessing p, Normalization normalization);
+
 /// ITU-R BT.601 luma weights for R, G, B: how a colour image becomes one grey channel.
 inline constexpr float kLumaWeights[3] = {0.299f, 0.587f, 0.114f};
 

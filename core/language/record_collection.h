@@ -8,7 +8,10 @@
 #include "core/common/job_control.h"
 #include "core/language/activation_records.h"
 #include "core/language/token_data.h"
-#include "core/models/capturable_model.h"
+
+namespace codescope::models {
+class CapturableModel; // models/capturable_model.h (LibTorch): only its .cpp needs the whole class
+}
 
 namespace codescope::language {
 

@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "core/common/input_error.h"
@@ -44,16 +43,9 @@ std::string fileDigest(const std::string& path) {
     return hex(hash);
 }
 
-std::string analysisCacheKey(const std::string& modelDigest, const AnalysisSettings& s) {
-    // nlohmann's object keeps its keys sorted, so the text (and the key) does not depend on insertion order.
-    const nlohmann::json canonical = {
-        {"format", 1},           {"model", modelDigest},     {"dataset", s.dataset},
-        {"layers", s.layers},    {"input_shape", s.inputShape}, {"normalize", s.normalize},
-        {"samples", s.samples},  {"fit", {s.fitLo, s.fitHi}}, {"max_components", s.maxComponents},
-        {"max_features", s.maxFeatures}, {"bootstrap", s.bootstrap}, {"seed", s.seed},
-        {"projections", s.projections}, {"frames", s.frames}, {"bits", s.bitsPerUnit},
-        {"estimator", s.estimator}, {"spectrum", s.spectrum}};
-    const std::string text = canonical.dump();
+std::string analysisCacheKey(const std::string& modelDigest, const std::string& settingsText) {
+    // "format 2": keys made from the whole request (format 1 keyed a hand-kept list of settings).
+    const std::string text = "codescope-analysis-cache 2\n" + modelDigest + "\n" + settingsText;
     return hex(fnv1a(text.data(), text.size(), kFnvOffset));
 }
 

@@ -26,12 +26,12 @@ std::string warningKind(const std::string& warning) {
     return warning.substr(0, warning.find(':'));
 }
 
-std::vector<std::string> summarizeLayerIssues(const std::vector<capture::LayerSpectrum>& layers) {
+std::vector<std::string> summarizeLayerIssues(const std::vector<results::LayerSpectrum>& layers) {
     const std::string total = std::to_string(layers.size());
     std::vector<std::string> lines;
 
     std::vector<std::string> unfitted;
-    for (const capture::LayerSpectrum& entry : layers)
+    for (const results::LayerSpectrum& entry : layers)
         if (!entry.spectrum.fitted())
             unfitted.push_back(entry.layer.name + " (" + spectrum::statusKind(entry.spectrum.status) + ")");
     if (!unfitted.empty()) {
@@ -48,7 +48,7 @@ std::vector<std::string> summarizeLayerIssues(const std::vector<capture::LayerSp
         std::string first;
     };
     std::vector<Kind> kinds;
-    for (const capture::LayerSpectrum& entry : layers) {
+    for (const results::LayerSpectrum& entry : layers) {
         std::vector<std::string> seen; // a layer counts once per kind
         for (const std::string& warning : entry.spectrum.warnings) {
             const std::string kind = warningKind(warning);

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "core/capture/layer_spectrum.h"
+#include "core/results/layer_spectrum.h"
 
 namespace codescope::results {
 
@@ -17,6 +17,6 @@ std::string warningKind(const std::string& warning);
 /// is in the JSON's warnings", and, when any layer has no exponent, one line first: "no alpha in N of M layers:
 /// NAME (KIND), ...; each reason is in the JSON's status" (at most 5 names, then "and K more"). Empty when nothing
 /// is unusual.
-std::vector<std::string> summarizeLayerIssues(const std::vector<capture::LayerSpectrum>& layers);
+std::vector<std::string> summarizeLayerIssues(const std::vector<results::LayerSpectrum>& layers);
 
 } // namespace codescope::results

@@ -4,13 +4,14 @@
 
 #include "core/results/json_values.h"
 #include "core/common/input_error.h"
+#include "core/common/program_version.h"
 #include "core/spectrum/alpha_estimators.h"
 
 namespace codescope::results {
 
 namespace {
 
-nlohmann::json codingJson(const capture::LayerCoding& c) {
+nlohmann::json codingJson(const results::LayerCoding& c) {
     nlohmann::json json;
     json["units"] = c.units;
     json["frames"] = c.frames;
@@ -69,13 +70,16 @@ void addRobustness(nlohmann::json& layer, const spectrum::SpectrumResult& r) {
 } // namespace
 
 std::string layerSpectraJson(const std::string& model, const std::string& dataset, std::int64_t samples,
-                             const std::vector<capture::LayerSpectrum>& layers, const ReportOptions& options) {
+                             const std::vector<results::LayerSpectrum>& layers, const ReportOptions& options) {
     nlohmann::json json;
     json["model"] = model;
     json["dataset"] = dataset;
     json["samples"] = samples;
+    json["program"] = "codescope";
+    json["program_version"] = programVersion();
+    if (!options.requestJson.empty()) json["request"] = nlohmann::json::parse(options.requestJson);
     json["layers"] = nlohmann::json::array();
-    for (const capture::LayerSpectrum& entry : layers) {
+    for (const results::LayerSpectrum& entry : layers) {
         const spectrum::SpectrumResult& r = entry.spectrum;
         nlohmann::json layer;
         layer["name"] = entry.layer.name;

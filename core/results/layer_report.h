@@ -3,11 +3,11 @@
 #include <string>
 #include <vector>
 
-#include "core/capture/layer_spectrum.h"
+#include "core/results/layer_spectrum.h"
 
 namespace codescope::results {
 
-/// JSON object {"model", "dataset", "samples", "layers": [...]} with, per layer in depth order: name, depth, kind,
+/// JSON object {"model", "dataset", "samples", "program" ("codescope"), "program_version", "request" (when given), "layers": [...]} with, per layer in depth order: name, depth, kind,
 /// shape, n_features, stride, n_features_used, n_components, status ("ok", or why the layer has no exponent:
 /// SpectrumResult::status), alpha (null without exponent), intercept, alpha_ci95 ([lo, hi] or nulls),
 /// fit_range, estimator, alpha_r2, eigenvalues, alpha_bootstrap_bias, alpha_standard_error (null without bootstrap), warnings, and, when
@@ -16,12 +16,15 @@ namespace codescope::results {
 /// the pooled R^2, fractions), eq4_expected_action (1/2 zeta(-alpha) in units of lambda_1; null with eq4_note where
 /// alpha >= -1), eq4_finite_width_action, capacity_bits (m x bits), eq3_capacity_bits}.
 struct ReportOptions {
+    /// The analysis request that made the layers, as JSON text (pipeline::requestToJson), written whole under
+    /// "request"; empty writes none. Every file also names the program and its version.
+    std::string requestJson;
     /// Per layer, also "alpha_estimators": {huber|wls|mle: {alpha, r2, fit_range}} and "fit_range_table":
     /// [{lo, hi, alpha or null}] (Huber over lo in {5, 10, 20} x hi in {30, 50, 100}), from the layer's eigenvalues.
     bool robustness = false;
 };
 
 std::string layerSpectraJson(const std::string& model, const std::string& dataset, std::int64_t samples,
-                             const std::vector<capture::LayerSpectrum>& layers, const ReportOptions& options = {});
+                             const std::vector<results::LayerSpectrum>& layers, const ReportOptions& options = {});
 
 } // namespace codescope::results

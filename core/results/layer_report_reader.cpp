@@ -47,9 +47,9 @@ std::pair<double, double> meanAndSd(const nlohmann::json& json, const char* key,
     return {numberOrNaN(member(pair, "mean", where), where + key), numberOrNaN(member(pair, "sd", where), where + key)};
 }
 
-capture::LayerCoding readCoding(const nlohmann::json& json, const std::string& where) {
+results::LayerCoding readCoding(const nlohmann::json& json, const std::string& where) {
     if (!json.is_object()) throw SchemaError{where + "must be an object"};
-    capture::LayerCoding c;
+    results::LayerCoding c;
     c.units = integer(member(json, "units", where), where + "'units'");
     c.frames = static_cast<int>(integer(member(json, "frames", where), where + "'frames'"));
     c.projections = static_cast<int>(integer(member(json, "projections", where), where + "'projections'"));
@@ -84,10 +84,10 @@ capture::LayerCoding readCoding(const nlohmann::json& json, const std::string& w
     return c;
 }
 
-capture::LayerSpectrum readLayer(const nlohmann::json& json, std::size_t index) {
+results::LayerSpectrum readLayer(const nlohmann::json& json, std::size_t index) {
     if (!json.is_object()) throw SchemaError{"layer " + std::to_string(index + 1) + " is not an object"};
     std::string where = "layer " + std::to_string(index + 1) + ": ";
-    capture::LayerSpectrum entry;
+    results::LayerSpectrum entry;
     entry.layer.name = text(member(json, "name", where), where + "'name'");
     where = "layer " + std::to_string(index + 1) + " ('" + entry.layer.name + "'): ";
     entry.layer.depth = static_cast<int>(integer(member(json, "depth", where), where + "'depth'"));
@@ -177,15 +177,18 @@ LayerReport parseLayerReport(const std::string& text, const std::string& sourceN
         if (json.contains("model") && json["model"].is_string()) report.model = json["model"].get<std::string>();
         if (json.contains("dataset") && json["dataset"].is_string()) report.dataset = json["dataset"].get<std::string>();
         if (json.contains("samples")) report.samples = integer(json["samples"], "'samples'");
+        if (json.contains("request") && json["request"].is_object()) report.requestJson = json["request"].dump();
+        if (json.contains("program_version") && json["program_version"].is_string())
+            report.programVersion = json["program_version"].get<std::string>();
         const nlohmann::json& layers = json["layers"];
         if (!layers.is_array()) throw SchemaError{"'layers' must be an array"};
         if (layers.empty()) throw SchemaError{"the analysis has no layers"};
         for (std::size_t i = 0; i < layers.size(); ++i) report.layers.push_back(readLayer(layers[i], i));
         std::stable_sort(report.layers.begin(), report.layers.end(),
-                         [](const capture::LayerSpectrum& a, const capture::LayerSpectrum& b) {
+                         [](const results::LayerSpectrum& a, const results::LayerSpectrum& b) {
                              return a.layer.depth < b.layer.depth;
                          });
-        for (capture::LayerSpectrum& entry : report.layers) entry.spectrum.samples = report.samples;
+        for (results::LayerSpectrum& entry : report.layers) entry.spectrum.samples = report.samples;
         return report;
     } catch (const SchemaError& error) {
         throw LayerReportError(sourceName, -1, error.reason);

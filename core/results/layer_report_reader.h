@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/capture/layer_spectrum.h"
+#include "core/results/layer_spectrum.h"
 #include "core/common/input_error.h"
 
 namespace codescope::results {
@@ -13,7 +13,11 @@ namespace codescope::results {
 struct LayerReport {
     std::string model, dataset;
     std::int64_t samples = 0;
-    std::vector<capture::LayerSpectrum> layers; ///< depth order
+    std::vector<results::LayerSpectrum> layers; ///< depth order
+    /// How it was made: the analysis request as JSON text (pipeline::requestToJson; pipeline::recordedRequest reads
+    /// it) and the version of the program that made it. Both empty for a file written before results recorded them.
+    std::string requestJson;
+    std::string programVersion;
 };
 
 /// Why a report could not be read: the source, the byte where the JSON broke (-1 when not at one place), the reason.

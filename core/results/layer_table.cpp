@@ -25,11 +25,11 @@ std::string quoted(const std::string& field) {
 
 } // namespace
 
-std::string layerTableCsv(const std::vector<capture::LayerSpectrum>& layers) {
+std::string layerTableCsv(const std::vector<results::LayerSpectrum>& layers) {
     std::string csv = "depth,layer,shape,n_features,stride,alpha,alpha_ci_lo,alpha_ci_hi,alpha_r2,estimator,action_mean,"
                       "action_sd,explained_variance_stimulus,explained_variance_latent,eq4_expected_action,"
                       "eq3_capacity_bits,status\n";
-    for (const capture::LayerSpectrum& entry : layers) {
+    for (const results::LayerSpectrum& entry : layers) {
         const spectrum::SpectrumResult& r = entry.spectrum;
         std::string shape;
         for (std::size_t i = 0; i < entry.layer.shape.size(); ++i)

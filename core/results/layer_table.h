@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "core/capture/layer_spectrum.h"
+#include "core/results/layer_spectrum.h"
 
 namespace codescope::results {
 
@@ -13,6 +13,6 @@ namespace codescope::results {
 /// (status: "ok" or why the layer has no alpha, SpectrumResult::status); one row
 /// per layer in the given order. Shapes are written as 8x14x14; missing values (no bootstrap, no coding record, a
 /// divergent eq. 4) are empty fields. Layer names with a comma or a quote are quoted as RFC 4180 says.
-std::string layerTableCsv(const std::vector<capture::LayerSpectrum>& layers);
+std::string layerTableCsv(const std::vector<results::LayerSpectrum>& layers);
 
 } // namespace codescope::results

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/common/job_control.h"
+#include "core/common/paper_defaults.h"
 #include "core/io/matrix_source.h"
 #include "core/spectrum/alpha_estimators.h"
 #include "core/spectrum/covariance_accumulator.h"
@@ -15,11 +16,11 @@
 namespace codescope::spectrum {
 
 struct SpectrumOptions {
-    std::int64_t maxFeatures = 8000;    ///< Methods: keep every s-th feature so that the dimension is < this
-    std::int64_t maxComponents = 1000;  ///< Methods: at most 1000 PCA components
-    int fitLo = 10;                     ///< Methods: first 1-based component of the power-law fit
-    int fitHi = 50;                     ///< Methods: last 1-based component of the power-law fit (inclusive)
-    int bootstrapResamples = 200;       ///< 0 disables the confidence interval
+    std::int64_t maxFeatures = paper::kMaxFeatures;     ///< keep every s-th feature so that the dimension is < this
+    std::int64_t maxComponents = paper::kMaxComponents; ///< at most this many PCA components
+    int fitLo = paper::kFitLo;                          ///< first 1-based component of the power-law fit
+    int fitHi = paper::kFitHi;                          ///< last 1-based component of the power-law fit (inclusive)
+    int bootstrapResamples = paper::kBootstrapResamples; ///< 0 disables the confidence interval
     std::uint64_t seed = 0;             ///< seeds the bootstrap and the randomized eigensolver
     std::int64_t blockBytes = 64 << 20; ///< memory for one block of rows (double) read from the source
     EigenMethod eigenMethod = EigenMethod::Automatic;

@@ -104,24 +104,26 @@ private Q_SLOTS:
     void howToReopenTheModelSurvivesTheRoundTrip() {
         AnalysisReadResult read = readAnalysisFile(fixture());
         QVERIFY(read.ok());
-        QVERIFY(!canReopenModel(*read.analysis)); // the CLI's file names its model for people only
+        QVERIFY(!canReopenModel(*read.analysis)); // a file of an older version records no request
         Analysis analysis = *read.analysis;
-        analysis.modelSpecPath = "/runs/tiny-lm";
-        analysis.modelIsRun = true;
-        analysis.datasetSpec = "text:/corpus.txt";
-        analysis.tokenizerDir = "/tok";
-        analysis.contextLength = 32;
+        pipeline::AnalysisRequest request;
+        request.model.path = "/runs/tiny-lm";
+        request.model.isRun = true;
+        request.data = pipeline::dataRequestFromSpec("text:/corpus.txt", "/tok", 32);
+        request.spectrum.fitLo = 5;
+        analysis.request = request;
         QTemporaryDir dir;
         const QString path = dir.filePath("reopen.json");
         QCOMPARE(writeAnalysisFile(analysis, path), QString());
         const AnalysisReadResult again = readAnalysisFile(path);
         QVERIFY2(again.ok(), qPrintable(again.error.message()));
         QVERIFY(canReopenModel(*again.analysis));
-        QCOMPARE(again.analysis->modelSpecPath, std::string("/runs/tiny-lm"));
-        QVERIFY(again.analysis->modelIsRun);
-        QCOMPARE(again.analysis->datasetSpec, std::string("text:/corpus.txt"));
-        QCOMPARE(again.analysis->tokenizerDir, std::string("/tok"));
-        QCOMPARE(again.analysis->contextLength, std::int64_t(32));
+        QCOMPARE(again.analysis->request->model.path, std::string("/runs/tiny-lm"));
+        QVERIFY(again.analysis->request->model.isRun);
+        QCOMPARE(pipeline::dataSpecText(again.analysis->request->data), std::string("text:/corpus.txt"));
+        QCOMPARE(again.analysis->request->data.tokens.tokenizerDir, std::string("/tok"));
+        QCOMPARE(again.analysis->request->data.tokens.contextLength, std::int64_t(32));
+        QCOMPARE(again.analysis->request->spectrum.fitLo, 5);
         QVERIFY(isLanguageAnalysis(*again.analysis));
         // The core's reader (codescope-cli report) still reads the file.
         QFile file(path);
@@ -135,13 +137,13 @@ private Q_SLOTS:
         analysis.model = "m";
         analysis.dataset = "d";
         analysis.samples = 10;
-        capture::LayerSpectrum entry;
+        results::LayerSpectrum entry;
         entry.layer.name = "relu";
         entry.spectrum.eigenvalues = Eigen::VectorXd::LinSpaced(5, 5.0, 1.0);
         entry.spectrum.alpha = -1.5;
         entry.spectrum.alphaBootstrapBias = -0.02;
         entry.spectrum.alphaStandardError = 0.01;
-        capture::LayerCoding coding;
+        results::LayerCoding coding;
         coding.units = 7;
         coding.frames = 100;
         coding.projections = 1000;
@@ -180,11 +182,11 @@ private Q_SLOTS:
     void projectionCurvesFollowTheSelection() {
         Analysis analysis;
         for (int layer = 0; layer < 3; ++layer) {
-            capture::LayerSpectrum entry;
+            results::LayerSpectrum entry;
             entry.layer.name = "layer" + std::to_string(layer);
             entry.layer.depth = layer;
             if (layer != 1) { // the middle layer has no coding record
-                capture::LayerCoding coding;
+                results::LayerCoding coding;
                 coding.averageActivation = 0.5 * layer;
                 coding.curves = Eigen::MatrixXd::Random(40, 6); // 2 curves of 40 frames
                 entry.coding = coding;

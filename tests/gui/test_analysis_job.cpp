@@ -37,13 +37,13 @@ namespace {
 constexpr int kJobTimeoutMs = 240000;
 const char* const kFashionMnist = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz";
 
-AnalysisRequest tinyCnnRequest(std::int64_t samples, int bootstrap) {
-    AnalysisRequest request;
-    request.modelPath = QDir(guitest::testDataDir()).filePath("tiny_cnn.pt").toStdString();
-    request.inputShape = {1, 28, 28};
-    request.dataset = "fashion-mnist";
+pipeline::AnalysisRequest tinyCnnRequest(std::int64_t samples, int bootstrap) {
+    pipeline::AnalysisRequest request;
+    request.model.path = QDir(guitest::testDataDir()).filePath("tiny_cnn.pt").toStdString();
+    request.model.inputShape = {1, 28, 28};
+    request.data = pipeline::dataRequestFromSpec("fashion-mnist");
     request.samples = samples;
-    request.bootstrapResamples = bootstrap;
+    request.spectrum.bootstrapResamples = bootstrap;
     return request;
 }
 
@@ -104,7 +104,7 @@ private Q_SLOTS:
         QCOMPARE(analysis.layers.size(), std::size_t(3));
         QCOMPARE(analysis.samples, std::int64_t(600));
         QStringList names;
-        for (const capture::LayerSpectrum& entry : analysis.layers) {
+        for (const results::LayerSpectrum& entry : analysis.layers) {
             names << QString::fromStdString(entry.layer.name);
             QVERIFY(std::isfinite(entry.spectrum.alpha));
             QVERIFY(entry.spectrum.alpha < 0); // eigenvalues are sorted descending
@@ -164,8 +164,8 @@ private Q_SLOTS:
         QSignalSpy cancelled(jobs, &AnalysisJobRunner::cancelled);
         QSignalSpy finished(jobs, &AnalysisJobRunner::finished);
         // All 60000 training images with a large bootstrap: far longer than it takes to press Cancel.
-        AnalysisRequest longJob = tinyCnnRequest(0, 2000);
-        longJob.dataset = "fashion-mnist-train";
+        pipeline::AnalysisRequest longJob = tinyCnnRequest(0, 2000);
+        longJob.data.images = "fashion-mnist-train";
         QVERIFY(window.startAnalysis(longJob));
         QVERIFY(progressed.wait(kJobTimeoutMs));
         QVERIFY(window.jobPanel()->cancelButton()->isEnabled());
@@ -190,8 +190,8 @@ private Q_SLOTS:
             QVERIFY(file.open(QIODevice::WriteOnly));
             file.write("this is not a TorchScript archive");
         }
-        AnalysisRequest request = tinyCnnRequest(100, 0);
-        request.modelPath = broken.toStdString();
+        pipeline::AnalysisRequest request = tinyCnnRequest(100, 0);
+        request.model.path = broken.toStdString();
         QSignalSpy failed(window.jobRunner(), &AnalysisJobRunner::failed);
         QVERIFY(window.startAnalysis(request));
         QVERIFY(failed.wait(kJobTimeoutMs));
@@ -202,8 +202,8 @@ private Q_SLOTS:
         closeErrorDialogs(&window);
         QVERIFY(window.isShowingStartPage()); // nothing was open, nothing is
         // A model that rejects the data's shape fails the same way (a LibTorch error, not an InputError of ours).
-        AnalysisRequest wrongShape = tinyCnnRequest(100, 0);
-        wrongShape.inputShape = {3, 32, 32};
+        pipeline::AnalysisRequest wrongShape = tinyCnnRequest(100, 0);
+        wrongShape.model.inputShape = {3, 32, 32};
         QVERIFY(window.startAnalysis(wrongShape));
         QVERIFY(failed.wait(kJobTimeoutMs));
         closeErrorDialogs(&window);

@@ -27,7 +27,7 @@ const char* const kDead = "dead: every kept unit is 0 for every sample (64 units
 const char* const kCollapsed = "collapsed: 6 of 128 eigenvalues above round-off, the fit range needs 50";
 
 /// What the core makes of a layer without an exponent: its status, alpha and its interval NaN.
-void makeDegenerate(capture::LayerSpectrum& layer, const char* status, bool zeroSpectrum) {
+void makeDegenerate(results::LayerSpectrum& layer, const char* status, bool zeroSpectrum) {
     spectrum::SpectrumResult& r = layer.spectrum;
     r.status = status;
     r.alpha = r.alphaCiLo = r.alphaCiHi = r.intercept = r.alphaRSquared = kNaN;

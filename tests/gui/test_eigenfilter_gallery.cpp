@@ -165,21 +165,24 @@ private Q_SLOTS:
         QVERIFY(!pane->computeButton()->isEnabled());
         QVERIFY(pane->computeButton()->toolTip().contains("reopen"));
 
-        AnalysisRequest request;
-        request.modelPath = QDir(guitest::testDataDir()).filePath("tiny_cnn.pt").toStdString();
-        request.inputShape = {1, 28, 28};
-        request.dataset = "fashion-mnist";
+        pipeline::AnalysisRequest request;
+        request.model.path = QDir(guitest::testDataDir()).filePath("tiny_cnn.pt").toStdString();
+        request.model.inputShape = {1, 28, 28};
+        request.data = pipeline::dataRequestFromSpec("fashion-mnist");
         request.samples = 300;
-        request.bootstrapResamples = 0;
+        request.spectrum.bootstrapResamples = 0;
         AnalysisJobRunner* jobs = window.jobRunner();
         QSignalSpy analysed(jobs, &AnalysisJobRunner::finished);
         QVERIFY(window.startAnalysis(request));
         QVERIFY(!pane->computeButton()->isEnabled()); // a job is running
         QVERIFY(analysed.wait(kJobTimeoutMs));
         const Analysis& analysis = window.session()->analysis();
-        QCOMPARE(analysis.modelSpecPath, request.modelPath);
-        QCOMPARE(analysis.datasetSpec, std::string("fashion-mnist"));
-        QCOMPARE(analysis.inputShape, (std::vector<std::int64_t>{1, 28, 28}));
+        // The analysis records the request it ran: the dialog's settings reach the result through one type.
+        QVERIFY(analysis.request.has_value());
+        QCOMPARE(analysis.request->model.path, request.model.path);
+        QCOMPARE(pipeline::dataSpecText(analysis.request->data), std::string("fashion-mnist"));
+        QCOMPARE(analysis.request->model.inputShape, (std::vector<std::int64_t>{1, 28, 28}));
+        QCOMPARE(analysis.request->samples, std::int64_t(300));
 
         window.session()->setSelectedLayers({"relu2"});
         window.views()->setCurrentWidget(pane);

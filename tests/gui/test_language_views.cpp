@@ -84,9 +84,11 @@ private Q_SLOTS:
         Analysis analysis;
         analysis.model = "lm_traced.pt";
         analysis.dataset = "tokens:lm_tokens.npy context:8";
-        analysis.modelSpecPath = data.filePath("torchscript/lm_traced.pt").toStdString();
-        analysis.datasetSpec = "tokens:" + data.filePath("language/lm_tokens.npy").toStdString();
-        capture::LayerSpectrum layer;
+        pipeline::AnalysisRequest request;
+        request.model.path = data.filePath("torchscript/lm_traced.pt").toStdString();
+        request.data = pipeline::dataRequestFromSpec("tokens:" + data.filePath("language/lm_tokens.npy").toStdString());
+        analysis.request = request;
+        results::LayerSpectrum layer;
         layer.layer = {"blocks.1.mlp.gelu#1", "gelu", 17, {64}};
         analysis.layers.push_back(layer);
         AnalysisSession session;

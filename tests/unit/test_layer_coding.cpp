@@ -41,7 +41,7 @@ TEST(LayerCoding, ALayerCarryingTheLatentExplainsItFully) {
     const Eigen::MatrixXf layer = latentLayer(dot, 40);
     capture::CodingOptions options;
     options.projections = 200;
-    const capture::LayerCoding coding = capture::layerCoding(layer, framePixels(dot), dot, -2.0, options);
+    const results::LayerCoding coding = capture::layerCoding(layer, framePixels(dot), dot, -2.0, options);
     EXPECT_NEAR(coding.latentR2Mean, 1.0, 1e-6);
     EXPECT_LT(coding.latentR2Sd, 1e-6);
     EXPECT_GT(coding.stimulusR2Mean, 0.0);
@@ -72,7 +72,7 @@ TEST(LayerCoding, CurvesSurviveTheReport) {
     capture::CodingOptions options;
     options.projections = 12;
     options.keptCurves = 3;
-    capture::LayerSpectrum entry;
+    results::LayerSpectrum entry;
     entry.layer.name = "latent";
     entry.spectrum.eigenvalues = Eigen::VectorXd::Constant(3, 1.0);
     entry.coding = capture::layerCoding(latentLayer(dot, 10), framePixels(dot), dot, -1.5, options);
@@ -97,7 +97,7 @@ TEST(LayerCoding, ClosedFormsFollowTheExponent) {
     capture::CodingOptions options;
     options.projections = 10;
     options.bitsPerUnit = 16;
-    const capture::LayerCoding steep = capture::layerCoding(layer, framePixels(dot), dot, -2.0, options);
+    const results::LayerCoding steep = capture::layerCoding(layer, framePixels(dot), dot, -2.0, options);
     ASSERT_TRUE(steep.eq4ExpectedAction.has_value());
     EXPECT_NEAR(*steep.eq4ExpectedAction, M_PI * M_PI / 12.0, 1e-10); // 1/2 zeta(2)
     double finite = 0;
@@ -106,7 +106,7 @@ TEST(LayerCoding, ClosedFormsFollowTheExponent) {
     EXPECT_DOUBLE_EQ(steep.denseCapacityBits, 64 * 16.0);
     EXPECT_NEAR(steep.eq3CapacityBits, std::max(0.0, 64 * 16.0 - 2.0 * 64 * std::log2(64 / M_E)), 1e-9);
 
-    const capture::LayerCoding flat = capture::layerCoding(layer, framePixels(dot), dot, -0.5, options);
+    const results::LayerCoding flat = capture::layerCoding(layer, framePixels(dot), dot, -0.5, options);
     EXPECT_FALSE(flat.eq4ExpectedAction.has_value()) << "1/2 zeta(0.5) diverges: alpha >= -1";
     EXPECT_GT(flat.eq3CapacityBits, steep.eq3CapacityBits);
 }
@@ -130,9 +130,9 @@ TEST(LayerCoding, EveryResNetVaeLayerGetsItsRecord) {
     torch::manual_seed(3);
     models::ResNetVae vae(models::resnetVaeSmallConfig());
     auto model = models::makeCapturableResNetVae(vae, "small");
-    std::vector<capture::LayerSpectrum> layers;
+    std::vector<results::LayerSpectrum> layers;
     for (const char* name : {"resnet.2", "relu#4", "convTrans7.2"}) {
-        capture::LayerSpectrum entry;
+        results::LayerSpectrum entry;
         entry.layer.name = name;
         entry.spectrum.alpha = -1.5;
         layers.push_back(entry);

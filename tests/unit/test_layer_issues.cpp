@@ -7,8 +7,8 @@ using namespace codescope;
 
 namespace {
 
-capture::LayerSpectrum layer(const std::string& name, std::vector<std::string> warnings, std::string status = "") {
-    capture::LayerSpectrum entry;
+results::LayerSpectrum layer(const std::string& name, std::vector<std::string> warnings, std::string status = "") {
+    results::LayerSpectrum entry;
     entry.layer.name = name;
     entry.spectrum.warnings = std::move(warnings);
     entry.spectrum.status = std::move(status);
@@ -20,7 +20,7 @@ const std::string kBias = "alpha's finite-sample bias (bootstrap estimate -0.1) 
 } // namespace
 
 TEST(LayerIssues, OneLinePerKindWithItsCountAndFirstLayer) {
-    std::vector<capture::LayerSpectrum> layers;
+    std::vector<results::LayerSpectrum> layers;
     for (int i = 0; i < 23; ++i)
         layers.push_back(layer("relu#" + std::to_string(i), i % 2 == 0 ? std::vector<std::string>{kBias} : std::vector<std::string>{}));
     layers[3].spectrum.warnings.push_back("stride raised from 1 to 4 to fit the memory budget");
@@ -34,7 +34,7 @@ TEST(LayerIssues, OneLinePerKindWithItsCountAndFirstLayer) {
 }
 
 TEST(LayerIssues, LayersWithoutAlphaComeFirstByName) {
-    std::vector<capture::LayerSpectrum> layers = {layer("a", {}), layer("b", {}, "collapsed: 4 of 128"),
+    std::vector<results::LayerSpectrum> layers = {layer("a", {}), layer("b", {}, "collapsed: 4 of 128"),
                                                   layer("c", {"only 30 positive eigenvalues: fitted 10..30"}),
                                                   layer("d", {}, "dead: all 0")};
     for (int i = 0; i < 6; ++i) layers.push_back(layer("x" + std::to_string(i), {}, "dead: all 0"));

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "core/capture/model_analysis.h"
+#include "core/pipeline/model_analysis.h"
 #include "core/data/image_dataset.h"
 #include "core/data/image_preprocessing.h"
 #include "core/models/model_loader.h"
@@ -98,15 +98,15 @@ protected:
         delete s_dir;
     }
 
-    static codescope::capture::ModelAnalysisRequest request() {
-        codescope::capture::ModelAnalysisRequest r;
+    static codescope::pipeline::AnalysisRequest request() {
+        codescope::pipeline::AnalysisRequest r;
         r.model.path = *s_dir + "/resnet18.pt";
-        r.dataset = kRgb32;
-        r.capture.samples = 16;
-        r.capture.spectrum.fitLo = 1;
-        r.capture.spectrum.fitHi = 8;
-        r.capture.spectrum.maxFeatures = 64; // the feature counts are the point, not the spectra
-        r.capture.spectrum.bootstrapResamples = 0;
+        r.data.images = kRgb32;
+        r.samples = 16;
+        r.spectrum.fitLo = 1;
+        r.spectrum.fitHi = 8;
+        r.spectrum.maxFeatures = 64; // the feature counts are the point, not the spectra
+        r.spectrum.bootstrapResamples = 0;
         r.coding.projections = 0;
         return r;
     }
@@ -129,8 +129,9 @@ TEST_F(NativeShapeAnalysis, NpyImagesOfThreeByThirtyTwoRunAtThreeByThirtyTwo) {
         if (layer["kind"] == "relu") features[layer["name"].get<std::string>()] = count;
     }
 
-    const codescope::capture::ModelAnalysis analysis = codescope::capture::analyzeModelCached(request());
+    const codescope::pipeline::ModelAnalysis analysis = codescope::pipeline::analyzeModel(request());
     EXPECT_EQ(analysis.inputNote, "");
+    EXPECT_EQ(analysis.request.model.inputShape, (Shape{3, 32, 32})) << "the result records the shape used";
     ASSERT_EQ(analysis.report.layers.size(), features.size());
     for (const auto& entry : analysis.report.layers) {
         ASSERT_TRUE(features.count(entry.layer.name)) << entry.layer.name;
@@ -141,10 +142,10 @@ TEST_F(NativeShapeAnalysis, NpyImagesOfThreeByThirtyTwoRunAtThreeByThirtyTwo) {
 }
 
 TEST_F(NativeShapeAnalysis, AGivenShapeResizesWithANote) {
-    codescope::capture::ModelAnalysisRequest r = request();
+    codescope::pipeline::AnalysisRequest r = request();
     r.model.inputShape = {3, 40, 40};
-    r.layers = "relu,layer2.0.relu";
-    const codescope::capture::ModelAnalysis analysis = codescope::capture::analyzeModelCached(r);
+    r.layers = {"relu", "layer2.0.relu"};
+    const codescope::pipeline::ModelAnalysis analysis = codescope::pipeline::analyzeModel(r);
     EXPECT_EQ(analysis.inputNote, "images are resized from 3x32x32 to 3x40x40 (the model's input)");
     ASSERT_EQ(analysis.report.layers.size(), 2u);
     // conv1 (stride 2): 40 -> 20; maxpool: -> 10; layer2 (stride 2): -> 5.
@@ -153,10 +154,11 @@ TEST_F(NativeShapeAnalysis, AGivenShapeResizesWithANote) {
 }
 
 TEST(AnalysisCacheKey, SeesTheShapeUsed) {
-    const codescope::capture::ModelAnalysisRequest r;
-    EXPECT_EQ(codescope::capture::cacheSettings(r, {3, 32, 32}).inputShape, "3x32x32");
-    EXPECT_NE(codescope::results::analysisCacheKey("digest", codescope::capture::cacheSettings(r, {3, 32, 32})),
-              codescope::results::analysisCacheKey("digest", codescope::capture::cacheSettings(r, {3, 224, 224})));
+    codescope::pipeline::AnalysisRequest small, large;
+    small.model.inputShape = {3, 32, 32};
+    large.model.inputShape = {3, 224, 224};
+    EXPECT_NE(codescope::results::analysisCacheKey("digest", codescope::pipeline::resultDefiningText(small)),
+              codescope::results::analysisCacheKey("digest", codescope::pipeline::resultDefiningText(large)));
 }
 
 } // namespace

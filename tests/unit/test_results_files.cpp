@@ -2,19 +2,24 @@
 // changing it), the sweep folder reader, and the report JSON read back as written.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
 
 #include "core/common/input_error.h"
+#include "core/common/paper_defaults.h"
+#include "core/common/program_version.h"
 #include "core/data/synthetic_activations.h"
 #include "core/io/matrix_source.h"
+#include "core/pipeline/analysis_request.h"
+#include "core/pipeline/model_analysis.h"
 #include "core/results/analysis_cache.h"
 #include "core/results/layer_report.h"
 #include "core/results/layer_report_reader.h"
 #include "core/results/layer_table.h"
-#include <cmath>
-#include <sstream>
-#include <nlohmann/json.hpp>
 #include "core/results/sweep_folder.h"
 #include "core/spectrum/spectrum_analysis.h"
 
@@ -48,35 +53,118 @@ TEST(AnalysisCache, FileDigestIsFnv1a64) {
 }
 
 TEST(AnalysisCache, EverySettingAndTheModelChangeTheKey) {
-    results::AnalysisSettings base;
-    base.dataset = "fashion-mnist";
-    base.samples = 1000;
-    base.fitLo = 10;
-    base.fitHi = 50;
-    base.bootstrap = 200;
-    base.projections = 1000;
-    base.frames = 100;
-    base.bitsPerUnit = 32;
-    const std::string key = results::analysisCacheKey("0123456789abcdef", base);
+    const pipeline::AnalysisRequest base;
+    const std::string key = results::analysisCacheKey("0123456789abcdef", pipeline::resultDefiningText(base));
     EXPECT_EQ(key.size(), 16u);
-    EXPECT_EQ(key, results::analysisCacheKey("0123456789abcdef", base)) << "deterministic";
-    EXPECT_NE(key, results::analysisCacheKey("0123456789abcdee", base));
-    std::vector<results::AnalysisSettings> changed(12, base);
-    changed[0].dataset = "cifar10:x";
-    changed[1].layers = "relu";
-    changed[2].inputShape = "1,28,28";
-    changed[3].normalize = "imagenet";
+    EXPECT_EQ(key, results::analysisCacheKey("0123456789abcdef", pipeline::resultDefiningText(base)))
+        << "deterministic";
+    EXPECT_NE(key, results::analysisCacheKey("0123456789abcdee", pipeline::resultDefiningText(base)));
+    std::vector<pipeline::AnalysisRequest> changed(15, base);
+    changed[0].data.images = "cifar10:x";
+    changed[1].layers = {"relu"};
+    changed[2].model.inputShape = {1, 28, 28};
+    changed[3].normalization = pipeline::Normalization::ImageNet;
     changed[4].samples = 999;
-    changed[5].fitLo = 5;
-    changed[6].fitHi = 40;
-    changed[7].bootstrap = 0;
-    changed[8].seed = 1;
-    changed[9].projections = 10;
-    changed[10].bitsPerUnit = 16;
-    changed[11].estimator = "mle";
+    changed[5].spectrum.fitLo = 5;
+    changed[6].spectrum.fitHi = 40;
+    changed[7].spectrum.bootstrapResamples = 0;
+    changed[8].spectrum.seed = 1;
+    changed[9].coding.projections = 10;
+    changed[10].coding.bitsPerUnit = 16;
+    changed[11].spectrum.estimator = spectrum::AlphaEstimator::Mle;
+    changed[12].heldOutSpectrum = true;
+    changed[13].data = pipeline::dataRequestFromSpec("tokens:ids.npy"); // token data, not images
+    changed[14].spectrum.maxFeatures = 4000;
     for (std::size_t i = 0; i < changed.size(); ++i)
-        EXPECT_NE(key, results::analysisCacheKey("0123456789abcdef", changed[i])) << "setting " << i;
+        EXPECT_NE(key, results::analysisCacheKey("0123456789abcdef", pipeline::resultDefiningText(changed[i])))
+            << "setting " << i;
+    // Where the model lies and how it is batched do not change the result, so a moved sweep keeps its cache.
+    pipeline::AnalysisRequest moved = base;
+    moved.model.path = "/elsewhere/run";
+    moved.batchSize = 7;
+    EXPECT_EQ(key, results::analysisCacheKey("0123456789abcdef", pipeline::resultDefiningText(moved)));
     EXPECT_EQ(results::analysisCachePath("runs/r", key), "runs/r/analysis-" + key + ".json");
+}
+
+TEST(AnalysisRequest, RoundTripsThroughJsonWithEveryField) {
+    pipeline::AnalysisRequest r;
+    r.model.path = "runs/dropout-0.2";
+    r.model.isRun = true;
+    r.model.inputShape = {1, 28, 28};
+    r.layers = {"relu", "layer1.0.relu"};
+    r.normalization = pipeline::Normalization::ImageNet;
+    r.samples = 321;
+    r.batchSize = 17;
+    r.memoryBudgetBytes = std::int64_t(512) << 20;
+    r.spectrum.fitLo = 7;
+    r.spectrum.fitHi = 33;
+    r.spectrum.maxComponents = 400;
+    r.spectrum.maxFeatures = 3000;
+    r.spectrum.estimator = spectrum::AlphaEstimator::Wls;
+    r.spectrum.bootstrapResamples = 50;
+    r.spectrum.seed = 9;
+    r.heldOutSpectrum = true;
+    r.coding.projections = 20;
+    r.coding.frames = 40;
+    r.coding.bitsPerUnit = 8;
+    r.coding.seed = 9;
+    r.robustness = true;
+    const nlohmann::json json = pipeline::requestToJson(r);
+    const pipeline::AnalysisRequest back = pipeline::requestFromJson(json, "mem");
+    EXPECT_EQ(pipeline::requestToJson(back), json);
+    EXPECT_EQ(back.spectrum.fitLo, 7);
+    EXPECT_EQ(back.spectrum.fitHi, 33);
+    EXPECT_EQ(back.layers, r.layers);
+    EXPECT_EQ(json["spectrum"]["fit_range"], nlohmann::json::array({7, 33}));
+    EXPECT_EQ(json["memory_budget_mib"], 512);
+
+    pipeline::AnalysisRequest tokens;
+    tokens.data = pipeline::dataRequestFromSpec("text:corpus.txt", "tok", 32);
+    const pipeline::AnalysisRequest tokensBack = pipeline::requestFromJson(pipeline::requestToJson(tokens), "mem");
+    EXPECT_TRUE(pipeline::usesTokenData(tokensBack));
+    EXPECT_EQ(tokensBack.data.tokens.textFile, "corpus.txt");
+    EXPECT_EQ(tokensBack.data.tokens.tokenizerDir, "tok");
+    EXPECT_EQ(tokensBack.data.tokens.contextLength, 32);
+    EXPECT_EQ(pipeline::dataSpecText(tokensBack.data), "text:corpus.txt");
+}
+
+TEST(AnalysisRequest, AnOlderFileKeepsDefaultsAndAWrongTypeNamesTheField) {
+    const pipeline::AnalysisRequest old = pipeline::requestFromJson(nlohmann::json::object(), "old.json");
+    EXPECT_EQ(old.samples, paper::kSamples);
+    EXPECT_EQ(old.spectrum.fitLo, paper::kFitLo);
+    EXPECT_EQ(old.spectrum.bootstrapResamples, paper::kBootstrapResamples);
+    try {
+        pipeline::requestFromJson({{"samples", "many"}}, "bad.json");
+        FAIL() << "a string for samples was accepted";
+    } catch (const InputError& error) {
+        EXPECT_EQ(std::string(error.what()), "bad.json: request field 'samples' has the wrong type");
+    }
+    EXPECT_THROW(pipeline::requestFromJson({{"data", {{"kind", "sounds"}}}}, "bad.json"), InputError);
+    EXPECT_THROW(pipeline::requestFromJson({{"spectrum", {{"estimator", "median"}}}}, "bad.json"), InputError);
+}
+
+TEST(AnalysisRequest, EveryResultFileNamesItsRequestAndTheProgram) {
+    results::LayerReport report;
+    report.model = "m";
+    report.dataset = "d";
+    report.samples = 10;
+    results::LayerSpectrum layer;
+    layer.layer.name = "relu";
+    layer.spectrum.status = "dead: every unit is zero";
+    report.layers.push_back(layer);
+    pipeline::AnalysisRequest request;
+    request.spectrum.fitLo = 12;
+    const std::string text = pipeline::analysisJson(report, request);
+    const results::LayerReport read = results::parseLayerReport(text, "mem");
+    EXPECT_EQ(read.programVersion, programVersion());
+    const std::optional<pipeline::AnalysisRequest> recorded = pipeline::recordedRequest(read, "mem");
+    ASSERT_TRUE(recorded.has_value());
+    EXPECT_EQ(recorded->spectrum.fitLo, 12);
+    // A file written before results recorded their request says so by having none.
+    EXPECT_FALSE(pipeline::recordedRequest(results::parseLayerReport(
+                                               results::layerSpectraJson("m", "d", 10, report.layers), "old"),
+                                           "old")
+                     .has_value());
 }
 
 TEST(SweepFolder, ReadsTheRunsInDropoutOrderAndNamesBadFiles) {
@@ -124,7 +212,7 @@ TEST(LayerReportReader, ReadsBackWhatTheReportWrites) {
     spectrum::SpectrumOptions options;
     options.bootstrapResamples = 20;
     options.estimator = spectrum::AlphaEstimator::Wls;
-    capture::LayerSpectrum entry;
+    results::LayerSpectrum entry;
     entry.layer.name = "layer";
     entry.layer.depth = 3;
     entry.layer.shape = {80};
@@ -152,7 +240,7 @@ TEST(LayerReportReader, ReadsBackWhatTheReportWrites) {
 }
 
 TEST(LayerTable, OneRowPerLayerWithEmptyFieldsForWhatIsMissing) {
-    capture::LayerSpectrum plain;
+    results::LayerSpectrum plain;
     plain.layer.name = "block,1 \"relu\"";
     plain.layer.depth = 2;
     plain.layer.shape = {8, 14, 14};
@@ -161,13 +249,13 @@ TEST(LayerTable, OneRowPerLayerWithEmptyFieldsForWhatIsMissing) {
     plain.spectrum.alpha = -1.25;
     plain.spectrum.alphaCiLo = plain.spectrum.alphaCiHi = std::nan("");
     plain.spectrum.alphaRSquared = 0.5;
-    capture::LayerSpectrum coded = plain;
+    results::LayerSpectrum coded = plain;
     coded.layer.name = "fc";
     coded.layer.shape = {128};
     coded.spectrum.alphaCiLo = -1.5;
     coded.spectrum.alphaCiHi = -1.0;
     coded.spectrum.estimator = spectrum::AlphaEstimator::Mle;
-    capture::LayerCoding coding;
+    results::LayerCoding coding;
     coding.actionMean = 2.5;
     coding.actionSd = 0.125;
     coding.stimulusR2Mean = 0.25;
@@ -188,7 +276,7 @@ TEST(LayerTable, OneRowPerLayerWithEmptyFieldsForWhatIsMissing) {
     EXPECT_EQ(second, "2,fc,128,1568,1,-1.25,-1.5,-1,0.5,mle,2.5,0.125,0.25,0.75,,100,ok");
 
     // A layer without an exponent: empty numbers and its status, quoted where it has commas.
-    capture::LayerSpectrum collapsed = plain;
+    results::LayerSpectrum collapsed = plain;
     collapsed.layer.name = "late";
     collapsed.spectrum.alpha = std::nan("");
     collapsed.spectrum.alphaRSquared = std::nan("");
@@ -205,7 +293,7 @@ TEST(LayerReportReader, ALayerWithoutExponentIsNullWithItsStatus) {
     data.leftCols(4) = live;
     spectrum::SpectrumOptions options;
     options.bootstrapResamples = 0;
-    capture::LayerSpectrum entry;
+    results::LayerSpectrum entry;
     entry.layer.name = "late";
     entry.layer.shape = {60};
     spectrum::CovarianceAccumulator accumulator(60);

@@ -1,0 +1,131 @@
+#include "core/pipeline/model_analysis.h"
+
+#include <filesystem>
+
+#include "core/capture/layer_analysis.h"
+#include "core/common/input_error.h"
+#include "core/data/image_dataset.h"
+#include "core/data/image_preprocessing.h"
+#include "core/io/atomic_file.h"
+#include "core/language/token_data.h"
+#include "core/models/model_loader.h"
+#include "core/models/recording_model.h"
+#include "core/results/analysis_cache.h"
+#include "core/results/layer_report.h"
+
+namespace codescope::pipeline {
+
+namespace {
+
+capture::CaptureOptions captureOptions(const AnalysisRequest& request) {
+    capture::CaptureOptions options;
+    options.samples = request.samples;
+    options.batchSize = request.batchSize;
+    options.memoryBudgetBytes = request.memoryBudgetBytes;
+    options.spectrum = request.spectrum;
+    options.heldOutSpectrum = request.heldOutSpectrum;
+    return options;
+}
+
+models::ModelSpec modelSpecFor(const AnalysisRequest& request) {
+    models::ModelSpec spec = request.model;
+    if (usesTokenData(request)) {
+        spec.takesTokens = true;
+        const std::int64_t context = language::requestedContextLength(request.data.tokens);
+        spec.contextLength = context > 0 ? context : language::kDefaultContextLength;
+    }
+    return spec;
+}
+
+void analyzeTokens(const AnalysisRequest& request, models::LoadedModel& loaded, ModelAnalysis& result,
+                   const capture::CaptureProgressCallback& progress, const CancelToken* cancel) {
+    const language::TokenData tokens = language::openTokenData(request.data.tokens, loaded);
+    result.report.layers = capture::analyzeLayers(*loaded.model, *capture::tokenInputs(tokens.sequences),
+                                                  request.layers, captureOptions(request), progress, cancel);
+    result.report.dataset = tokens.description;
+}
+
+void analyzeImages(const AnalysisRequest& request, const data::ImageDataset& dataset, models::LoadedModel& loaded,
+                   ModelAnalysis& result, const capture::CaptureProgressCallback& progress,
+                   const CancelToken* cancel) {
+    const data::Preprocessing preprocessing =
+        data::withNormalization(models::inputPreprocessing(loaded), request.normalization);
+    result.report.layers = capture::analyzeLayers(*loaded.model, dataset, preprocessing, request.layers,
+                                                  captureOptions(request), progress, cancel);
+    capture::addLayerCoding(*loaded.model, preprocessing, result.report.layers, request.coding, {}, cancel);
+    result.report.dataset = dataset.name();
+}
+
+} // namespace
+
+std::optional<AnalysisRequest> recordedRequest(const results::LayerReport& report, const std::string& source) {
+    if (report.requestJson.empty()) return std::nullopt;
+    const nlohmann::json json = nlohmann::json::parse(report.requestJson, nullptr, false);
+    if (json.is_discarded()) throw InputError(source + ": its 'request' is not valid JSON");
+    return requestFromJson(json, source);
+}
+
+std::string analysisJson(const results::LayerReport& report, const AnalysisRequest& request) {
+    results::ReportOptions options;
+    options.robustness = request.robustness;
+    options.requestJson = requestToJson(request).dump();
+    return results::layerSpectraJson(report.model, report.dataset, report.samples, report.layers, options);
+}
+
+ModelAnalysis analyzeModel(const AnalysisRequest& request, CacheUse cache, const AnalysisProgress& progress,
+                           const CancelToken* cancel) {
+    ModelAnalysis result;
+    std::unique_ptr<data::ImageDataset> dataset;
+    // Before the model: a TorchScript model has no input shape of its own and is fed the data at its own.
+    if (!usesTokenData(request)) dataset = data::openDataset(request.data.images);
+    result.request = request;
+    models::ModelSpec spec = modelSpecFor(request);
+    if (dataset) {
+        spec.dataShape = dataset->shape();
+        result.request.model.inputShape = models::imageInputShape(spec);
+        result.inputNote = data::inputChangeNote(dataset->shape(), result.request.model.inputShape);
+    } else {
+        result.request.model.inputShape.clear();
+    }
+    if (cache == CacheUse::ReadWrite && spec.isRun) {
+        const std::string key = results::analysisCacheKey(
+            results::fileDigest((std::filesystem::path(spec.path) / models::kRunModelFile).string()),
+            resultDefiningText(result.request));
+        result.cachePath = results::analysisCachePath(spec.path, key);
+        if (results::findCachedAnalysis(spec.path, key)) {
+            try {
+                result.report = results::readLayerReport(result.cachePath);
+                result.report.requestJson = requestToJson(result.request).dump();
+                result.fromCache = true;
+                return result;
+            } catch (const InputError& error) {
+                result.cacheWarning = std::string("ignored a damaged cache (") + error.what() + ")";
+            }
+        }
+    }
+    models::LoadedModel loaded = models::openModel(spec);
+    if (cancel) cancel->throwIfCancelled();
+    const capture::CaptureProgressCallback captureProgress = [&](const capture::CaptureProgress& p) {
+        if (progress) progress(p.fraction, p.samplesPerSecond);
+    };
+    if (loaded.takesTokens)
+        analyzeTokens(result.request, loaded, result, captureProgress, cancel);
+    else if (dataset)
+        analyzeImages(result.request, *dataset, loaded, result, captureProgress, cancel);
+    else
+        throw InputError(spec.path + ": this model takes images, not token data");
+    result.report.model = loaded.model->name();
+    result.report.samples = result.report.layers.front().spectrum.samples; // images, or token positions
+    result.report.requestJson = requestToJson(result.request).dump();
+    if (!result.cachePath.empty()) {
+        try {
+            io::writeFileAtomically(result.cachePath, analysisJson(result.report, result.request));
+        } catch (const InputError& error) {
+            result.cacheWarning = std::string("could not cache the analysis (") + error.what() + ")";
+            result.cachePath.clear();
+        }
+    }
+    return result;
+}
+
+} // namespace codescope::pipeline
