@@ -87,6 +87,8 @@ ModelAnalysis analyzeModel(const AnalysisRequest& request, CacheUse cache, const
     } else {
         result.request.model.inputShape.clear();
     }
+    // The request as it runs, recorded in the result whether it is read from the cache or computed.
+    const std::string requestText = requestToJson(result.request).dump();
     if (cache == CacheUse::ReadWrite && spec.isRun) {
         const std::string key = results::analysisCacheKey(
             results::fileDigest((std::filesystem::path(spec.path) / models::kRunModelFile).string()),
@@ -95,7 +97,7 @@ ModelAnalysis analyzeModel(const AnalysisRequest& request, CacheUse cache, const
         if (results::findCachedAnalysis(spec.path, key)) {
             try {
                 result.report = results::readLayerReport(result.cachePath);
-                result.report.requestJson = requestToJson(result.request).dump();
+                result.report.requestJson = requestText;
                 result.fromCache = true;
                 return result;
             } catch (const InputError& error) {
@@ -116,7 +118,7 @@ ModelAnalysis analyzeModel(const AnalysisRequest& request, CacheUse cache, const
         throw InputError(spec.path + ": this model takes images, not token data");
     result.report.model = loaded.model->name();
     result.report.samples = result.report.layers.front().spectrum.samples; // images, or token positions
-    result.report.requestJson = requestToJson(result.request).dump();
+    result.report.requestJson = requestText;
     if (!result.cachePath.empty()) {
         try {
             io::writeFileAtomically(result.cachePath, analysisJson(result.report, result.request));
