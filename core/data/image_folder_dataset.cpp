@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/common/input_error.h"
+#include "core/io/input_file.h"
 
 // The one translation unit that compiles stb_image's implementation. Its code trips our warnings (-Wextra on
 // third-party C-style code); they are silenced here only, not for our own code. stbi_failure_reason() is thread-local
@@ -35,6 +36,63 @@ std::string shapeText(std::int64_t channels, std::int64_t height, std::int64_t w
     return std::to_string(channels) + " x " + std::to_string(height) + " x " + std::to_string(width);
 }
 
+// Limits on what an image's header may claim, checked before stb_image allocates for it. A decoded image of more
+// than 2^26 pixels (8192 x 8192) is no input for a layer analysis, and a PNG cannot hold more than about 10,000
+// pixels per byte of file (deflate's ratio is at most 1032:1, and 1-bit pixels pack 8 to a byte): a header that
+// claims more lies about the file.
+constexpr std::int64_t kMaxImagePixels = std::int64_t{1} << 26;
+constexpr std::int64_t kMaxPngPixelsPerByte = 10000;
+constexpr std::int64_t kMaxImageFileBytes = std::int64_t{256} << 20;
+
+// The header's claims checked against the limits above; `fileBytes` is the size of the whole file. Throws
+// InputError naming the file.
+void checkClaims(const std::string& file, int width, int height, bool png, std::int64_t fileBytes) {
+    const std::int64_t pixels = std::int64_t{width} * height;
+    if (pixels > kMaxImagePixels) {
+        throw InputError(io::oneLine(file) + ": image header claims " + std::to_string(width) + " x " +
+                         std::to_string(height) + " pixels, over the limit of " + std::to_string(kMaxImagePixels) +
+                         " (8192 x 8192)");
+    }
+    if (png && pixels > kMaxPngPixelsPerByte * fileBytes) {
+        throw InputError(io::oneLine(file) + ": PNG header claims " + std::to_string(width) + " x " +
+                         std::to_string(height) + " pixels, more than its " + std::to_string(fileBytes) +
+                         " bytes can hold: the header lies");
+    }
+}
+
+const stbi_uc* bytesOf(const std::string& bytes) {
+    return reinterpret_cast<const stbi_uc*>(bytes.data());
+}
+
+// The file's first `maxBytes` bytes (all of it if smaller), read through InputFile: a pipe or device is refused.
+std::string imageBytes(const io::InputFile& input, std::int64_t maxBytes) {
+    if (input.size() > kMaxImageFileBytes) {
+        throw InputError(io::oneLine(input.path()) + ": " + io::byteSizeText(input.size()) +
+                         " is too large for an image (at most " + io::byteSizeText(kMaxImageFileBytes) + ")");
+    }
+    std::string bytes(static_cast<std::size_t>(std::min(input.size(), maxBytes)), '\0');
+    input.read(0, reinterpret_cast<unsigned char*>(bytes.data()), bytes.size());
+    return bytes;
+}
+
+// stbi_info of the image at `file`, its header checked (checkClaims). Reads the header's first MiB only unless the
+// image's header runs longer (a JPEG with large metadata). `bytes`, if given, receives the whole file.
+void imageInfo(const std::string& file, int& width, int& height, int& components, std::string* bytes = nullptr) {
+    const io::InputFile input(file);
+    constexpr std::int64_t kHeaderBytes = std::int64_t{1} << 20;
+    std::string head = imageBytes(input, bytes ? kMaxImageFileBytes : kHeaderBytes);
+    auto info = [&] {
+        return stbi_info_from_memory(bytesOf(head), static_cast<int>(head.size()), &width, &height, &components);
+    };
+    if (info() == 0 && static_cast<std::int64_t>(head.size()) < input.size()) {
+        head = imageBytes(input, kMaxImageFileBytes);
+        info();
+    }
+    if (info() == 0) throw InputError(io::oneLine(file) + ": cannot decode image (" + stbi_failure_reason() + ")");
+    checkClaims(file, width, height, head.size() >= 4 && head.compare(1, 3, "PNG") == 0, input.size());
+    if (bytes) *bytes = std::move(head);
+}
+
 struct StbiFree {
     void operator()(stbi_uc* pixels) const { stbi_image_free(pixels); }
 };
@@ -60,9 +118,7 @@ ImageFolderDataset::ImageFolderDataset(const std::string& folder) : m_folder(fol
         int width = 0;
         int height = 0;
         int components = 0;
-        if (stbi_info(file.c_str(), &width, &height, &components) == 0) {
-            throw InputError(file + ": cannot decode image (" + stbi_failure_reason() + ")");
-        }
+        imageInfo(file, width, height, components);
         const int channels = channelsWithoutAlpha(components);
         if (file == m_files.front()) {
             m_channels = channels;
@@ -86,9 +142,18 @@ ImageBatch ImageFolderDataset::read(std::int64_t first, std::int64_t count) cons
         int width = 0;
         int height = 0;
         int components = 0;
-        const std::unique_ptr<stbi_uc, StbiFree> pixels(
-            stbi_load(file.c_str(), &width, &height, &components, static_cast<int>(m_channels)));
-        if (!pixels) throw InputError(file + ": cannot decode image (" + stbi_failure_reason() + ")");
+        // The header is checked again: the file may have been replaced since the folder was opened.
+        std::string bytes;
+        imageInfo(file, width, height, components, &bytes);
+        if (width != m_width || height != m_height) {
+            throw InputError(io::oneLine(file) + ": image is now " +
+                             shapeText(channelsWithoutAlpha(components), height, width) + " but was " +
+                             shapeText(m_channels, m_height, m_width) +
+                             " when the folder was opened; was the file replaced?");
+        }
+        const std::unique_ptr<stbi_uc, StbiFree> pixels(stbi_load_from_memory(
+            bytesOf(bytes), static_cast<int>(bytes.size()), &width, &height, &components, static_cast<int>(m_channels)));
+        if (!pixels) throw InputError(io::oneLine(file) + ": cannot decode image (" + stbi_failure_reason() + ")");
         if (width != m_width || height != m_height || channelsWithoutAlpha(components) != m_channels) {
             throw InputError(file + ": image is now " + shapeText(channelsWithoutAlpha(components), height, width) +
                              " but was " + shapeText(m_channels, m_height, m_width) +
