@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Seed corpora for the libFuzzer targets (fuzz/) and the hostile inputs of issue 16 as regression cases.
 
-tests/data/fuzz/<target>/ holds, per fuzz target, small valid inputs copied from the other fixtures (seeds: the
+tests/data/hostile/ holds the mutants too large to be seeds. tests/data/fuzz/<target>/ holds, per fuzz target, small valid inputs copied from the other fixtures (seeds: the
 fuzzer mutates them) and the hostile mutants that once crashed, hung or exhausted memory (hostile-*: each must now
 be refused in one line). scripts/run-tests.sh runs every target over its folder; tests/e2e/cli_hostile.sh feeds the
 mutants to codescope-cli. Only the standard library: no torch needed. Run from tests/data: python3 make_fuzz_seeds.py
@@ -17,12 +17,19 @@ import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "fuzz")
+HOSTILE = os.path.join(HERE, "hostile")
 
 
 def put(target, name, data):
     folder = os.path.join(OUT, target)
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, name), "wb") as f:
+        f.write(data)
+
+
+def put_hostile(name, data):
+    os.makedirs(HOSTILE, exist_ok=True)
+    with open(os.path.join(HOSTILE, name), "wb") as f:
         f.write(data)
 
 
@@ -72,8 +79,9 @@ def rebuilt_zip(source, replace):
 
 
 def main():
-    if os.path.isdir(OUT):
-        shutil.rmtree(OUT)
+    for folder in (OUT, HOSTILE):
+        if os.path.isdir(folder):
+            shutil.rmtree(folder)
 
     # --- .npy matrices
     for name in ["f32_c.npy", "f64_fortran.npy", "v2_f64_c.npy", "v3_f32_fortran.npy"]:
@@ -85,9 +93,9 @@ def main():
     # --- IDX
     put("idx", "t10k-images-idx3-ubyte", read("images/idx_raw/t10k-images-idx3-ubyte"))
     put("idx", "t10k-images-idx3-ubyte.gz", read("images/idx_gz/t10k-images-idx3-ubyte.gz"))
-    # A true header for 3,000,000 28 x 28 images of zeros, gzip-compressed to a few MB: only the images asked for
-    # may be inflated. Kept small here (300,000 images, 230 KB) so the repository stays light; same shape of attack.
-    count = 300000
+    # A true header for 3,000,000 28 x 28 images of zeros (2.35 GB), gzip-compressed to 2.3 MB: only the images
+    # asked for may be inflated. Too large for a fuzz seed, so it lives in hostile/ (tests/e2e/cli_hostile.sh).
+    count = 3000000
     header = struct.pack(">IIII", 0x803, count, 28, 28)
     stream = zlib.compressobj(9, zlib.DEFLATED, 31)
     body = stream.compress(header)
@@ -95,7 +103,10 @@ def main():
     for _ in range(count // 1000):
         body += stream.compress(zeros)
     body += stream.flush()
-    put("idx", "hostile-gzip-bomb-images-idx3-ubyte.gz", body)
+    put_hostile("gzip-bomb-images-idx3-ubyte.gz", body)
+    # Four channels, which no model's grey or RGB input can be made from.
+    put_hostile("four-channel-images.npy", npy("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 4, 5, 5), }",
+                                               bytes(range(200))))
     put("idx", "hostile-lying-dims-images-idx3-ubyte", struct.pack(">IIII", 0x803, 0x7FFFFFFF, 0x7FFFFFFF, 28) + bytes(100))
 
     # --- CIFAR-10
