@@ -12,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto& header = reader.header();
         const std::int64_t rows = std::min<std::int64_t>(header.rows, 4);
         std::vector<std::int64_t> columns;
-        for (std::int64_t c = 0; c < std::min<std::int64_t>(header.cols, 4); ++c) columns.push_back(c);
+        for (std::int64_t c = 0; c < std::min<std::int64_t>(header.cols, 4); ++c)
+            columns.push_back(c);
         Eigen::MatrixXd out(rows, static_cast<Eigen::Index>(columns.size()));
         reader.readRows(0, columns, out);
     } catch (const codescope::InputError&) {

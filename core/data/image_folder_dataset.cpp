@@ -151,8 +151,9 @@ ImageBatch ImageFolderDataset::read(std::int64_t first, std::int64_t count) cons
                              shapeText(m_channels, m_height, m_width) +
                              " when the folder was opened; was the file replaced?");
         }
-        const std::unique_ptr<stbi_uc, StbiFree> pixels(stbi_load_from_memory(
-            bytesOf(bytes), static_cast<int>(bytes.size()), &width, &height, &components, static_cast<int>(m_channels)));
+        const std::unique_ptr<stbi_uc, StbiFree> pixels(
+            stbi_load_from_memory(bytesOf(bytes), static_cast<int>(bytes.size()), &width, &height, &components,
+                                  static_cast<int>(m_channels)));
         if (!pixels) throw InputError(io::oneLine(file) + ": cannot decode image (" + stbi_failure_reason() + ")");
         if (width != m_width || height != m_height || channelsWithoutAlpha(components) != m_channels) {
             throw InputError(file + ": image is now " + shapeText(channelsWithoutAlpha(components), height, width) +

@@ -32,8 +32,7 @@ ImageBatch preprocess(const ImageBatch& in, const Preprocessing& p);
 /// Throws InputError "<datasetName>: its images have C channels but the model takes M (...)" unless preprocess can
 /// turn `datasetChannels`-channel images into `modelChannels`-channel ones (equal, 1 -> 3 or 3 -> 1): checked when a
 /// data set is paired with a model, so that the mismatch names the data instead of failing inside a batch.
-void checkChannelsConvertible(const std::string& datasetName, std::int64_t datasetChannels,
-                              std::int64_t modelChannels);
+void checkChannelsConvertible(const std::string& datasetName, std::int64_t datasetChannels, std::int64_t modelChannels);
 
 /// One line saying how preprocess changes images of shape `from` (C, H, W: the data set's) into the model's input
 /// `to` (C, H, W), so that a run at another size than the data's is never silent: e.g. "images are resized from

@@ -67,7 +67,7 @@ void NpyImageDataset::convert(const unsigned char* bytes, std::int64_t firstImag
             char large[32];
             std::snprintf(large, sizeof large, "%.3g", static_cast<double>(value));
             throw InputError(m_file.path() + ": value " +
-                             (std::isnan(value) ? "NaN"
+                             (std::isnan(value)   ? "NaN"
                               : std::isinf(value) ? (value > 0 ? "Inf" : "-Inf")
                                                   : std::string(large) + " (far outside any pixel range)") +
                              " at image " + std::to_string(firstImage + image) + ", channel " +

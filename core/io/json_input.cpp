@@ -93,7 +93,8 @@ std::string jsonTypeText(const nlohmann::json& value) {
 namespace {
 
 const nlohmann::json& field(const nlohmann::json& object, const char* key, const std::string& source) {
-    if (!object.is_object()) throw InputError(oneLine(source) + ": expected a JSON object, found " + jsonTypeText(object));
+    if (!object.is_object())
+        throw InputError(oneLine(source) + ": expected a JSON object, found " + jsonTypeText(object));
     const auto found = object.find(key);
     if (found == object.end()) throw InputError(oneLine(source) + ": '" + key + "' is missing");
     return *found;
@@ -113,7 +114,8 @@ std::int64_t jsonInteger(const nlohmann::json& object, const char* key, const st
     std::int64_t result = 0;
     if (value.is_number_unsigned()) { // nlohmann reads every non-negative integer as unsigned
         const auto u = value.get<std::uint64_t>();
-        inRange = max >= 0 && u <= static_cast<std::uint64_t>(max) && (min <= 0 || u >= static_cast<std::uint64_t>(min));
+        inRange =
+            max >= 0 && u <= static_cast<std::uint64_t>(max) && (min <= 0 || u >= static_cast<std::uint64_t>(min));
         result = static_cast<std::int64_t>(u);
     } else if (value.is_number_integer()) {
         result = value.get<std::int64_t>();
@@ -129,8 +131,9 @@ std::int64_t jsonInteger(const nlohmann::json& object, const char* key, const st
 double jsonNumber(const nlohmann::json& object, const char* key, const std::string& source, double min, double max) {
     const nlohmann::json& value = field(object, key, source);
     if (!value.is_number() || !(value.get<double>() >= min && value.get<double>() <= max)) {
-        throw InputError(oneLine(source) + ": '" + key + "' must be a number in [" + oneLine(nlohmann::json(min).dump()) +
-                         ", " + oneLine(nlohmann::json(max).dump()) + "], found " + shownValue(value));
+        throw InputError(oneLine(source) + ": '" + key + "' must be a number in [" +
+                         oneLine(nlohmann::json(min).dump()) + ", " + oneLine(nlohmann::json(max).dump()) +
+                         "], found " + shownValue(value));
     }
     return value.get<double>();
 }

@@ -15,9 +15,9 @@ namespace codescope::io {
 
 /// What a JSON input may hold.
 struct JsonLimits {
-    int maxDepth = 64;                         ///< nested objects and arrays
-    std::size_t maxStringBytes = 64 * 1024;    ///< one string or key, in bytes as written (escapes included)
-    std::int64_t maxFileBytes = 64 << 20;      ///< the whole file (readJsonFile only)
+    int maxDepth = 64;                      ///< nested objects and arrays
+    std::size_t maxStringBytes = 64 * 1024; ///< one string or key, in bytes as written (escapes included)
+    std::int64_t maxFileBytes = 64 << 20;   ///< the whole file (readJsonFile only)
 };
 
 /// A JSON input that cannot be used. what() is "SOURCE: not valid JSON (REASON)" or "SOURCE: byte N: REASON".

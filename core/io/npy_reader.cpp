@@ -656,7 +656,8 @@ void NpyMatrixReader::throwNonFinite(std::int64_t row, std::int64_t column, doub
         char text[32];
         std::snprintf(text, sizeof text, "%.3g", value);
         throw InputError(m_path + ": value " + text + " at row " + std::to_string(row) + ", column " +
-                         std::to_string(column) + " is too large to analyse (|value| > 1e100 overflows the "
+                         std::to_string(column) +
+                         " is too large to analyse (|value| > 1e100 overflows the "
                          "covariance; rescale the data) (rows are 0-based)");
     }
     const char* name = std::isnan(value) ? "NaN" : value > 0 ? "Inf" : "-Inf";

@@ -1,11 +1,11 @@
 #include "core/models/recording_model.h"
 
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
 #include <algorithm>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <ATen/core/grad_mode.h>
 
 #include "core/common/input_error.h"
 #include "core/io/input_file.h"

@@ -1,8 +1,8 @@
 #include "core/models/state_dict_io.h"
 
 #include <algorithm>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <set>
@@ -275,8 +275,10 @@ void checkFiniteWeights(const StateDict& weights, const std::string& source) {
         const std::int64_t index = bad[0].item<std::int64_t>();
         const double value = tensor.flatten()[index].item<double>();
         throw InputError(io::oneLine(source) + ": weight '" + io::oneLine(name, 200) + "' holds " +
-                         (std::isnan(value) ? "NaN" : value > 0 ? "Inf" : "-Inf") + " at element " +
-                         std::to_string(index) + " (0-based, of " + std::to_string(tensor.numel()) +
+                         (std::isnan(value) ? "NaN"
+                          : value > 0       ? "Inf"
+                                            : "-Inf") +
+                         " at element " + std::to_string(index) + " (0-based, of " + std::to_string(tensor.numel()) +
                          "): the model's outputs would be NaN");
     }
 }
@@ -318,11 +320,12 @@ StateDict readStateDict(const std::string& path) {
         unpickler.set_version(zip.version());
         value = unpickler.parse_ivalue();
     } catch (const c10::Error& error) {
-        throw InputError(io::oneLine(path) + ": not a readable torch.save file (corrupt or truncated?): " +
-                         torchErrorText(error));
+        throw InputError(io::oneLine(path) +
+                         ": not a readable torch.save file (corrupt or truncated?): " + torchErrorText(error));
     }
     if (!value.isGenericDict())
-        throw InputError(io::oneLine(path) + ": expected a state_dict (a dict of name -> tensor), found " + value.tagKind());
+        throw InputError(io::oneLine(path) + ": expected a state_dict (a dict of name -> tensor), found " +
+                         value.tagKind());
     StateDict out;
     for (const auto& entry : value.toGenericDict()) {
         if (entry.key().isString() && entry.key().toStringRef() == kBuildStateKey) continue;

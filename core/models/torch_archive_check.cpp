@@ -152,12 +152,12 @@ struct PickleValue {
 
 std::int64_t storageItemBytes(const std::string& global) {
     static const std::map<std::string, std::int64_t> kSizes = {
-        {"torch FloatStorage", 4},        {"torch DoubleStorage", 8},       {"torch HalfStorage", 2},
-        {"torch BFloat16Storage", 2},     {"torch LongStorage", 8},         {"torch IntStorage", 4},
-        {"torch ShortStorage", 2},        {"torch CharStorage", 1},         {"torch ByteStorage", 1},
-        {"torch BoolStorage", 1},         {"torch ComplexFloatStorage", 8}, {"torch ComplexDoubleStorage", 16},
-        {"torch QInt8Storage", 1},        {"torch QUInt8Storage", 1},       {"torch QInt32Storage", 4},
-        {"torch QUInt4x2Storage", 1},     {"torch QUInt2x4Storage", 1}};
+        {"torch FloatStorage", 4},    {"torch DoubleStorage", 8},       {"torch HalfStorage", 2},
+        {"torch BFloat16Storage", 2}, {"torch LongStorage", 8},         {"torch IntStorage", 4},
+        {"torch ShortStorage", 2},    {"torch CharStorage", 1},         {"torch ByteStorage", 1},
+        {"torch BoolStorage", 1},     {"torch ComplexFloatStorage", 8}, {"torch ComplexDoubleStorage", 16},
+        {"torch QInt8Storage", 1},    {"torch QUInt8Storage", 1},       {"torch QInt32Storage", 4},
+        {"torch QUInt4x2Storage", 1}, {"torch QUInt2x4Storage", 1}};
     const auto found = kSizes.find(global);
     return found == kSizes.end() ? -1 : found->second;
 }
@@ -210,7 +210,8 @@ private:
     // The values since the last MARK, which is removed.
     std::vector<PickleValue> popToMark() {
         std::size_t mark = m_stack.size();
-        while (mark > 0 && m_stack[mark - 1].kind != PickleValue::Kind::Mark) --mark;
+        while (mark > 0 && m_stack[mark - 1].kind != PickleValue::Kind::Mark)
+            --mark;
         if (mark == 0) fail("no MARK to return to");
         std::vector<PickleValue> items(std::make_move_iterator(m_stack.begin() + static_cast<std::ptrdiff_t>(mark)),
                                        std::make_move_iterator(m_stack.end()));
@@ -325,7 +326,8 @@ private:
 
     // _rebuild_tensor_v2(storage, offset, size, stride, ...) and _rebuild_qtensor: the view must lie in the storage.
     void checkRebuild(const PickleValue& args) {
-        if (args.kind != PickleValue::Kind::Tuple || args.items->size() < 4) fail("a tensor rebuilt from bad arguments");
+        if (args.kind != PickleValue::Kind::Tuple || args.items->size() < 4)
+            fail("a tensor rebuilt from bad arguments");
         const std::vector<PickleValue>& a = *args.items;
         const auto sizes = integers(a[2]);
         const auto strides = integers(a[3]);
@@ -381,37 +383,71 @@ private:
 
     void step(unsigned char code) {
         switch (code) {
-        case 0x80: take(1); break;                    // PROTO
-        case 0x95: take(8); break;                    // FRAME
-        case '(': pushMark(); break;
-        case ')': pushTuple({}); break;               // EMPTY_TUPLE
-        case 't': pushTuple(popToMark()); break;      // TUPLE
-        case 0x85: case 0x86: case 0x87: {            // TUPLE1..3
+        case 0x80:
+            take(1);
+            break; // PROTO
+        case 0x95:
+            take(8);
+            break; // FRAME
+        case '(':
+            pushMark();
+            break;
+        case ')':
+            pushTuple({});
+            break; // EMPTY_TUPLE
+        case 't':
+            pushTuple(popToMark());
+            break; // TUPLE
+        case 0x85:
+        case 0x86:
+        case 0x87: { // TUPLE1..3
             std::vector<PickleValue> items(static_cast<std::size_t>(code - 0x84));
-            for (auto item = items.rbegin(); item != items.rend(); ++item) *item = pop();
+            for (auto item = items.rbegin(); item != items.rend(); ++item)
+                *item = pop();
             pushTuple(std::move(items));
             break;
         }
-        case ']': case '}': pushOther(1); break;      // EMPTY_LIST, EMPTY_DICT
-        case 'l': case 'd': pushOther(deepest(popToMark()) + 1); break; // LIST, DICT
-        case 'a': extendTop({pop()}); break;          // APPEND
-        case 's': {                                   // SETITEM
+        case ']':
+        case '}':
+            pushOther(1);
+            break; // EMPTY_LIST, EMPTY_DICT
+        case 'l':
+        case 'd':
+            pushOther(deepest(popToMark()) + 1);
+            break; // LIST, DICT
+        case 'a':
+            extendTop({pop()});
+            break;  // APPEND
+        case 's': { // SETITEM
             PickleValue value = pop();
             PickleValue key = pop();
             extendTop({key, value});
             break;
         }
-        case 'e': case 'u': {                         // APPENDS, SETITEMS
+        case 'e':
+        case 'u': { // APPENDS, SETITEMS
             const std::vector<PickleValue> items = popToMark();
             extendTop(items);
             break;
         }
-        case 'b': extendTop({pop()}); break;          // BUILD
-        case 'N': case 0x88: case 0x89: pushOther(0); break; // NONE, NEWTRUE, NEWFALSE
-        case 'K': pushInteger(static_cast<std::int64_t>(unsignedArgument(1))); break;
-        case 'M': pushInteger(static_cast<std::int64_t>(unsignedArgument(2))); break;
-        case 'J': pushInteger(static_cast<std::int32_t>(static_cast<std::uint32_t>(unsignedArgument(4)))); break;
-        case 0x8a: {                                  // LONG1: n bytes, two's complement
+        case 'b':
+            extendTop({pop()});
+            break; // BUILD
+        case 'N':
+        case 0x88:
+        case 0x89:
+            pushOther(0);
+            break; // NONE, NEWTRUE, NEWFALSE
+        case 'K':
+            pushInteger(static_cast<std::int64_t>(unsignedArgument(1)));
+            break;
+        case 'M':
+            pushInteger(static_cast<std::int64_t>(unsignedArgument(2)));
+            break;
+        case 'J':
+            pushInteger(static_cast<std::int32_t>(static_cast<std::uint32_t>(unsignedArgument(4))));
+            break;
+        case 0x8a: { // LONG1: n bytes, two's complement
             const std::string bytes = take(unsignedArgument(1));
             if (bytes.size() > 8) {
                 pushOther(0);
@@ -423,19 +459,39 @@ private:
             pushInteger(static_cast<std::int64_t>(value));
             break;
         }
-        case 'G': take(8); pushOther(0); break;       // BINFLOAT
-        case 'X': pushString(take(unsignedArgument(4))); break;        // BINUNICODE
-        case 0x8c: pushString(take(unsignedArgument(1))); break;       // SHORT_BINUNICODE
-        case 0x8d: pushString(take(unsignedArgument(8))); break;       // BINUNICODE8
-        case 'U': case 'C': take(unsignedArgument(1)); pushOther(0); break; // SHORT_BINSTRING, SHORT_BINBYTES
-        case 'T': case 'B': take(unsignedArgument(4)); pushOther(0); break; // BINSTRING, BINBYTES
-        case 0x8e: take(unsignedArgument(8)); pushOther(0); break;     // BINBYTES8
-        case 'c': {                                   // GLOBAL
+        case 'G':
+            take(8);
+            pushOther(0);
+            break; // BINFLOAT
+        case 'X':
+            pushString(take(unsignedArgument(4)));
+            break; // BINUNICODE
+        case 0x8c:
+            pushString(take(unsignedArgument(1)));
+            break; // SHORT_BINUNICODE
+        case 0x8d:
+            pushString(take(unsignedArgument(8)));
+            break; // BINUNICODE8
+        case 'U':
+        case 'C':
+            take(unsignedArgument(1));
+            pushOther(0);
+            break; // SHORT_BINSTRING, SHORT_BINBYTES
+        case 'T':
+        case 'B':
+            take(unsignedArgument(4));
+            pushOther(0);
+            break; // BINSTRING, BINBYTES
+        case 0x8e:
+            take(unsignedArgument(8));
+            pushOther(0);
+            break;  // BINBYTES8
+        case 'c': { // GLOBAL
             const std::string module = line();
             pushGlobal(module, line());
             break;
         }
-        case 0x93: {                                  // STACK_GLOBAL
+        case 0x93: { // STACK_GLOBAL
             const PickleValue name = pop();
             const PickleValue module = pop();
             if (name.kind != PickleValue::Kind::String || module.kind != PickleValue::Kind::String)
@@ -443,22 +499,40 @@ private:
             pushGlobal(module.text, name.text);
             break;
         }
-        case 'R': reduce(); break;
-        case 0x81: {                                  // NEWOBJ: cls args -> obj
+        case 'R':
+            reduce();
+            break;
+        case 0x81: { // NEWOBJ: cls args -> obj
             const PickleValue args = pop();
             const PickleValue cls = pop();
             pushOther(std::max(args.depth, cls.depth) + 1);
             break;
         }
-        case 'Q': persistentLoad(); break;            // BINPERSID
-        case 'q': memoize(unsignedArgument(1)); break;                 // BINPUT
-        case 'r': memoize(unsignedArgument(4)); break;                 // LONG_BINPUT
-        case 0x94: memoize(m_memo.size()); break;                      // MEMOIZE
-        case 'h': recall(unsignedArgument(1)); break;                  // BINGET
-        case 'j': recall(unsignedArgument(4)); break;                  // LONG_BINGET
-        case '0': pop(); break;                       // POP
-        case '1': popToMark(); break;                 // POP_MARK
-        case '2': {                                   // DUP
+        case 'Q':
+            persistentLoad();
+            break; // BINPERSID
+        case 'q':
+            memoize(unsignedArgument(1));
+            break; // BINPUT
+        case 'r':
+            memoize(unsignedArgument(4));
+            break; // LONG_BINPUT
+        case 0x94:
+            memoize(m_memo.size());
+            break; // MEMOIZE
+        case 'h':
+            recall(unsignedArgument(1));
+            break; // BINGET
+        case 'j':
+            recall(unsignedArgument(4));
+            break; // LONG_BINGET
+        case '0':
+            pop();
+            break; // POP
+        case '1':
+            popToMark();
+            break;  // POP_MARK
+        case '2': { // DUP
             if (m_stack.empty()) fail("the stack runs empty");
             push(m_stack.back());
             break;

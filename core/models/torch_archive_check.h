@@ -14,7 +14,7 @@ namespace codescope::models {
 
 /// One stored record of the archive.
 struct TorchArchiveRecord {
-    std::string name;           ///< as in the zip ("model/data/0")
+    std::string name;            ///< as in the zip ("model/data/0")
     std::int64_t dataOffset = 0; ///< byte offset of its data in the file
     std::int64_t size = 0;       ///< bytes once read (uncompressed)
     std::int64_t storedSize = 0; ///< bytes in the file
@@ -23,8 +23,8 @@ struct TorchArchiveRecord {
 
 /// Reads the zip directory of the archive held in `bytes` of a file called `source` (for messages), checking every
 /// record against the file's real size: stored, or deflated within deflate's largest ratio (1032:1), local header
-/// and data inside the file, a stored record's two sizes equal. `readAt(offset, size)` returns `size` bytes at `offset` (the caller's file or buffer).
-/// Throws InputError "<source>: <problem>".
+/// and data inside the file, a stored record's two sizes equal. `readAt(offset, size)` returns `size` bytes at `offset`
+/// (the caller's file or buffer). Throws InputError "<source>: <problem>".
 std::vector<TorchArchiveRecord>
 readTorchArchiveDirectory(std::int64_t fileSize, const std::function<std::string(std::int64_t, std::int64_t)>& readAt,
                           const std::string& source);

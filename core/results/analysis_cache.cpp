@@ -1,8 +1,8 @@
 #include "core/results/analysis_cache.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <vector>
 

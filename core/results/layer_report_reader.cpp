@@ -97,8 +97,9 @@ capture::LayerSpectrum readLayer(const nlohmann::json& json, std::size_t index) 
     capture::LayerSpectrum entry;
     entry.layer.name = text(member(json, "name", where), where + "'name'");
     if (entry.layer.name.size() > kMaxLayerNameBytes)
-        throw SchemaError{where + "'name' is " + std::to_string(entry.layer.name.size()) + " characters long, over the " +
-                          std::to_string(kMaxLayerNameBytes) + " a layer name may have"};
+        throw SchemaError{where + "'name' is " + std::to_string(entry.layer.name.size()) +
+                          " characters long, over the " + std::to_string(kMaxLayerNameBytes) +
+                          " a layer name may have"};
     where = "layer " + std::to_string(index + 1) + " ('" + entry.layer.name + "'): ";
     entry.layer.depth = static_cast<int>(integer(member(json, "depth", where), where + "'depth'"));
     if (json.contains("kind")) entry.layer.kind = text(json["kind"], where + "'kind'");
@@ -165,7 +166,8 @@ capture::LayerSpectrum readLayer(const nlohmann::json& json, std::size_t index) 
 } // namespace
 
 LayerReportError::LayerReportError(std::string source, std::int64_t byteOffset, std::string reason)
-    : InputError(io::oneLine(source) + (byteOffset >= 0 ? ": byte " + std::to_string(byteOffset) : std::string()) + ": " + reason),
+    : InputError(io::oneLine(source) + (byteOffset >= 0 ? ": byte " + std::to_string(byteOffset) : std::string()) +
+                 ": " + reason),
       m_source(std::move(source)), m_offset(byteOffset), m_reason(std::move(reason)) {}
 
 LayerReport parseLayerReport(const std::string& text, const std::string& sourceName) {

@@ -19,8 +19,8 @@
 #include <torch/nn/utils/clip_grad.h>
 
 #include "core/common/input_error.h"
-#include "core/io/input_file.h"
 #include "core/io/atomic_file.h"
+#include "core/io/input_file.h"
 #include "core/models/state_dict_io.h"
 #include "core/models/tiny_lm.h"
 
