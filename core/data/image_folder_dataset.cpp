@@ -60,6 +60,40 @@ void checkClaims(const std::string& file, int width, int height, bool png, std::
     }
 }
 
+// stb_image 2.27 (Debian 12's) trusts a JPEG's Huffman table counts: a DHT segment whose 16 counts add up to more
+// than 256 writes past the table it fills (found by fuzz_image_file; upstream checks it from 2.28). Such a file is
+// refused before stb_image sees it. Walks the markers of `bytes` (which may be only the file's start), skipping
+// entropy-coded data byte by byte to the next marker, as a decoder does.
+void checkJpegHuffmanTables(const std::string& bytes, const std::string& file) {
+    const auto at = [&](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };
+    if (bytes.size() < 2 || at(0) != 0xFF || at(1) != 0xD8) return;
+    for (std::size_t pos = 2; pos + 4 <= bytes.size();) {
+        const unsigned char marker = at(pos + 1);
+        if (at(pos) != 0xFF || marker == 0xFF) {
+            ++pos; // entropy-coded data, or fill bytes before a marker
+        } else if (marker == 0x00 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) {
+            pos += 2; // a stuffed 0xFF, TEM, a restart marker or SOI: no length follows
+        } else if (marker == 0xD9) {
+            return; // end of image
+        } else {
+            const std::size_t end = std::min(bytes.size(), pos + 2 + (std::size_t{at(pos + 2)} << 8 | at(pos + 3)));
+            // A table cut off by the segment's or the file's end still counts: stb_image reads zeros past the end
+            // of the file and the bytes after the segment as if they were the table's.
+            for (std::size_t table = pos + 4; marker == 0xC4 && table < end;) {
+                std::size_t codes = 0;
+                for (std::size_t i = 1; i <= 16 && table + i < bytes.size(); ++i)
+                    codes += at(table + i);
+                if (codes > 256) {
+                    throw InputError(io::oneLine(file) + ": corrupt JPEG (a Huffman table of " + std::to_string(codes) +
+                                     " codes at byte " + std::to_string(table) + "; at most 256)");
+                }
+                table += 17 + codes;
+            }
+            pos = std::max(end, pos + 4);
+        }
+    }
+}
+
 const stbi_uc* bytesOf(const std::string& bytes) {
     return reinterpret_cast<const stbi_uc*>(bytes.data());
 }
@@ -81,11 +115,13 @@ void imageInfo(const std::string& file, int& width, int& height, int& components
     const io::InputFile input(file);
     constexpr std::int64_t kHeaderBytes = std::int64_t{1} << 20;
     std::string head = imageBytes(input, bytes ? kMaxImageFileBytes : kHeaderBytes);
+    checkJpegHuffmanTables(head, file);
     auto info = [&] {
         return stbi_info_from_memory(bytesOf(head), static_cast<int>(head.size()), &width, &height, &components);
     };
     if (info() == 0 && static_cast<std::int64_t>(head.size()) < input.size()) {
         head = imageBytes(input, kMaxImageFileBytes);
+        checkJpegHuffmanTables(head, file);
         info();
     }
     if (info() == 0) throw InputError(io::oneLine(file) + ": cannot decode image (" + stbi_failure_reason() + ")");

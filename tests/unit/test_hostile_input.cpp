@@ -219,6 +219,32 @@ TEST_F(HostileInput, ImageHeadersThatClaimTooMuchAreRefusedBeforeDecoding) {
     }
 }
 
+TEST_F(HostileInput, ImagesTheFuzzerFoundAreRefusedInOneLine) {
+    // fuzz_image_file's finds: Huffman tables of over 256 codes (stb_image 2.27 writes past its table), an empty IDAT.
+    int regressions = 0;
+    for (const auto& entry : fs::directory_iterator(kFuzz + "image_file")) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind("regression-", 0) != 0) continue;
+        ++regressions;
+        const fs::path folder = m_dir / name;
+        fs::create_directories(folder);
+        fs::copy_file(entry.path(), folder / name);
+        const std::string message = inputError([&] {
+            const data::ImageFolderDataset dataset(folder.string());
+            dataset.read(0, 1);
+        });
+        EXPECT_TRUE(refusedNaming(message, name, "")) << name;
+    }
+    EXPECT_EQ(regressions, 3);
+    EXPECT_NE(inputError([&] {
+                  const fs::path folder = m_dir / "huffman";
+                  fs::create_directories(folder);
+                  fs::copy_file(kFuzz + "image_file/regression-jpeg-huffman-count-overflow.jpg", folder / "a.jpg");
+                  data::ImageFolderDataset dataset(folder.string());
+              }).find("corrupt JPEG (a Huffman table of"),
+              std::string::npos);
+}
+
 TEST(HostileData, AGzipIdxIsInflatedOnlyAsFarAsItIsRead) {
     // 2.3 MB of gzip holding 3,000,000 images (2.35 GB): opening and reading the first images costs kilobytes.
     const data::IdxDataset dataset(kData + "/hostile/gzip-bomb-images-idx3-ubyte.gz");
