@@ -22,6 +22,8 @@ constexpr std::int64_t kMaxReserveBytes = std::int64_t{64} << 20;
 constexpr std::int64_t kInflateChunkBytes = std::int64_t{1} << 20;
 // A compressed images file holding more pixels than this is inflated as far as read() needs, not at construction.
 constexpr std::int64_t kEagerInflateBytes = std::int64_t{64} << 20;
+// deflate cannot expand its input by more than this (RFC 1951: 258 bytes from a 2-bit code, rounded up).
+constexpr std::int64_t kMaxDeflateRatio = 1032;
 
 } // namespace
 
@@ -48,6 +50,7 @@ public:
     IdxStream& operator=(const IdxStream&) = delete;
 
     bool compressed() const { return m_gz != nullptr; }
+    std::int64_t fileSize() const { return m_file->size(); }
     std::int64_t position() const { return m_position; }
     // Bytes left in a raw file; compressed streams do not know theirs.
     std::int64_t remainingRaw() const { return m_file->size() - m_position; }
@@ -209,6 +212,12 @@ IdxContents readIdx(const std::string& path, int rank, const char* what, bool lo
         }
         contents.file = stream->releaseFile();
         return contents;
+    }
+    // deflate expands its input at most 1032-fold: a gzip file cannot hold more pixels than that.
+    if (stream->compressed() && bytes / kMaxDeflateRatio > stream->fileSize()) {
+        throw InputError(path + ": IDX header declares " + dimsText(contents.dims) + " = " + std::to_string(bytes) +
+                         " bytes of " + what + " data, more than a gzip file of " +
+                         std::to_string(stream->fileSize()) + " bytes can hold: the header lies");
     }
     if (!loadRaw && bytes > kEagerInflateBytes) {
         contents.stream = std::move(stream);

@@ -66,8 +66,11 @@ void checkClaims(const std::string& file, int width, int height, bool png, std::
 // entropy-coded data byte by byte to the next marker, as a decoder does.
 void checkJpegHuffmanTables(const std::string& bytes, const std::string& file) {
     const auto at = [&](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };
-    if (bytes.size() < 2 || at(0) != 0xFF || at(1) != 0xD8) return;
-    for (std::size_t pos = 2; pos + 4 <= bytes.size();) {
+    // stb_image takes any number of 0xFF fill bytes before a marker, SOI included.
+    std::size_t start = 0;
+    while (start < bytes.size() && at(start) == 0xFF) ++start;
+    if (start == 0 || start >= bytes.size() || at(start) != 0xD8) return;
+    for (std::size_t pos = start + 1; pos + 4 <= bytes.size();) {
         const unsigned char marker = at(pos + 1);
         if (at(pos) != 0xFF || marker == 0xFF) {
             ++pos; // entropy-coded data, or fill bytes before a marker

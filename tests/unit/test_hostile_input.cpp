@@ -235,7 +235,7 @@ TEST_F(HostileInput, ImagesTheFuzzerFoundAreRefusedInOneLine) {
         });
         EXPECT_TRUE(refusedNaming(message, name, "")) << name;
     }
-    EXPECT_EQ(regressions, 3);
+    EXPECT_EQ(regressions, 4);
     EXPECT_NE(inputError([&] {
                   const fs::path folder = m_dir / "huffman";
                   fs::create_directories(folder);
