@@ -3,14 +3,13 @@
 
 tests/data/hostile/ holds the mutants too large to be seeds. tests/data/fuzz/<target>/ holds, per fuzz target, small valid inputs copied from the other fixtures (seeds: the
 fuzzer mutates them) and the hostile mutants that once crashed, hung or exhausted memory (hostile-*: each must now
-be refused in one line). scripts/run-tests.sh runs every target over its folder; tests/e2e/cli_hostile.sh feeds the
+be refused in one line), and regression-*: inputs the fuzzers found, kept as they are. scripts/run-tests.sh runs every target over its folder; tests/e2e/cli_hostile.sh feeds the
 mutants to codescope-cli. Only the standard library: no torch needed. Run from tests/data: python3 make_fuzz_seeds.py
 """
 import gzip
 import io
 import json
 import os
-import shutil
 import struct
 import zipfile
 import zlib
@@ -74,14 +73,19 @@ def rebuilt_zip(source, replace):
         for info in zin.infolist():
             data = zin.read(info.filename)
             new = replace(info.filename, data)
-            zout.writestr(info.filename, data if new is None else new)
+            # A fixed date keeps the output byte-identical from run to run.
+            zout.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), data if new is None else new)
     return out.getvalue()
 
 
 def main():
+    # Everything this script wrote before is rewritten; regression-* files (inputs the fuzzers found, committed with
+    # their fixes) are kept.
     for folder in (OUT, HOSTILE):
-        if os.path.isdir(folder):
-            shutil.rmtree(folder)
+        for root, _, files in os.walk(folder):
+            for name in files:
+                if not name.startswith("regression-"):
+                    os.remove(os.path.join(root, name))
 
     # --- .npy matrices
     for name in ["f32_c.npy", "f64_fortran.npy", "v2_f64_c.npy", "v3_f32_fortran.npy"]:
