@@ -7,3 +7,5 @@ bash scripts/build.sh
 # LibTorch's OpenMP workers spin while they wait; on a busy 2-core machine that starves the other test.
 export OMP_WAIT_POLICY=passive
 ctest --test-dir build --output-on-failure --parallel 2
+# The readers under libFuzzer with ASan + UBSan, a short run each (where clang is installed).
+bash scripts/run-fuzzers.sh

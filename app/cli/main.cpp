@@ -17,6 +17,7 @@
 #include "app/cli/train_command.h"
 #include "app/cli/trajectories_command.h"
 #include "core/common/input_error.h"
+#include "core/io/input_file.h"
 
 namespace {
 
@@ -43,9 +44,15 @@ Run `codescope-cli COMMAND --help` for a command's options.
   --version   the version
 )";
 
+// The one-line promise: whatever a message carries (a file name with a newline, a library's multi-line text), it
+// is printed as one line.
 int fail(const std::string& message) {
-    std::fprintf(stderr, "codescope-cli: error: %s\n", message.c_str());
+    std::fprintf(stderr, "codescope-cli: error: %s\n", codescope::io::oneLine(message).c_str());
     return 2;
+}
+
+bool contains(const std::string& text, const char* part) {
+    return text.find(part) != std::string::npos;
 }
 
 } // namespace
@@ -85,9 +92,17 @@ int main(int argc, char** argv) {
     } catch (const codescope::InputError& error) {
         return fail(error.what());
     } catch (const std::bad_alloc&) {
-        return fail("out of memory (try a smaller --max-features or --max-components)");
+        return fail("out of memory (for an analysis, try a smaller --max-features, --max-components or "
+                    "--memory-budget)");
     } catch (const std::exception& error) {
-        std::fprintf(stderr, "codescope-cli: internal error: %s\n", error.what());
+        const std::string what = error.what();
+        // LibTorch reports a failed allocation as its own error type, with a C++ backtrace.
+        if (contains(what, "DefaultCPUAllocator: can't allocate memory"))
+            return fail("out of memory (for an analysis, try a smaller --max-features, --max-components or "
+                        "--memory-budget)");
+        // A bug of ours; its first line only, so that a LibTorch backtrace does not flood the terminal.
+        std::fprintf(stderr, "codescope-cli: internal error: %s\n",
+                     codescope::io::oneLine(what.substr(0, what.find('\n'))).c_str());
         return 1;
     }
 }

@@ -4,6 +4,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "core/data/image_preprocessing.h"
+
 namespace codescope::capture {
 
 namespace {
@@ -53,6 +55,7 @@ private:
 } // namespace
 
 std::unique_ptr<InputSource> imageInputs(const data::ImageDataset& dataset, const data::Preprocessing& preprocessing) {
+    data::checkChannelsConvertible(dataset.name(), dataset.channels(), preprocessing.channels);
     return std::make_unique<ImageInputs>(dataset, preprocessing);
 }
 

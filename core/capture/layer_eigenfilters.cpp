@@ -15,6 +15,7 @@ LayerEigenfilters layerEigenfilters(models::CapturableModel& model, const data::
     const std::int64_t samples = options.samples > 0 ? std::min(options.samples, dataset.size()) : dataset.size();
     if (samples < 2) throw InputError(dataset.name() + ": eigenfilters need at least 2 images");
     if (options.batchSize < 1) throw InputError("eigenfilters: the batch size must be at least 1");
+    data::checkChannelsConvertible(dataset.name(), dataset.channels(), preprocessing.channels);
 
     LayerEigenfilters result;
     result.layer = layer;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "core/common/input_error.h"
@@ -19,6 +20,12 @@ constexpr int kLabelRank = 1;
 // A lying header must not make us allocate its claimed size up front; the buffer grows with the data actually read.
 constexpr std::int64_t kMaxReserveBytes = std::int64_t{64} << 20;
 constexpr std::int64_t kInflateChunkBytes = std::int64_t{1} << 20;
+// A compressed images file holding more pixels than this is inflated as far as read() needs, not at construction.
+constexpr std::int64_t kEagerInflateBytes = std::int64_t{64} << 20;
+// deflate cannot expand its input by more than this (RFC 1951: 258 bytes from a 2-bit code, rounded up).
+constexpr std::int64_t kMaxDeflateRatio = 1032;
+
+} // namespace
 
 // An IDX file read from its start, whether it is stored raw or gzip-compressed.
 class IdxStream {
@@ -28,7 +35,10 @@ public:
         const std::int64_t peek = std::min<std::int64_t>(m_file->size(), 2);
         m_file->read(0, start, static_cast<std::size_t>(peek));
         if (peek == 2 && start[0] == kGzipMagic[0] && start[1] == kGzipMagic[1]) {
-            m_gz = gzopen(path.c_str(), "rb");
+            // gzdopen on our own descriptor: the path is not opened a second time (it could be a pipe by now).
+            const int fd = ::dup(m_file->descriptor());
+            m_gz = fd >= 0 ? gzdopen(fd, "rb") : nullptr;
+            if (m_gz == nullptr && fd >= 0) ::close(fd);
             if (m_gz == nullptr) throw InputError(path + ": cannot open gzip stream");
             gzbuffer(m_gz, 1u << 17);
         }
@@ -40,6 +50,7 @@ public:
     IdxStream& operator=(const IdxStream&) = delete;
 
     bool compressed() const { return m_gz != nullptr; }
+    std::int64_t fileSize() const { return m_file->size(); }
     std::int64_t position() const { return m_position; }
     // Bytes left in a raw file; compressed streams do not know theirs.
     std::int64_t remainingRaw() const { return m_file->size() - m_position; }
@@ -91,6 +102,8 @@ private:
     bool m_cutOff = false;
 };
 
+namespace {
+
 std::string hex32(std::uint32_t value) {
     char text[11];
     std::snprintf(text, sizeof text, "0x%08X", value);
@@ -112,16 +125,47 @@ struct IdxContents {
     std::int64_t dataBytes = 0;
     std::vector<unsigned char> data;
     std::unique_ptr<ReadOnlyFile> file;
+    std::unique_ptr<IdxStream> stream; // a large compressed file, positioned at its pixels, still to be inflated
 };
+
+// Inflates `stream` until `data` holds `wanted` bytes (of the `total` the header declares); at the end of the data,
+// checks that nothing follows. Throws InputError "<path>: truncated: ..." when the stream ends first.
+void inflateTo(IdxStream& stream, std::vector<unsigned char>& data, std::int64_t wanted, std::int64_t total,
+               const std::string& declared, const std::vector<std::int64_t>& dims) {
+    const std::string& path = stream.path();
+    if (static_cast<std::int64_t>(data.capacity()) < wanted) {
+        // Geometric growth keeps sequential batches linear; never beyond what the header declares.
+        data.reserve(static_cast<std::size_t>(
+            std::min(total, std::max(wanted, 2 * static_cast<std::int64_t>(data.capacity())))));
+    }
+    while (static_cast<std::int64_t>(data.size()) < wanted) {
+        const std::int64_t have = static_cast<std::int64_t>(data.size());
+        const std::int64_t want = std::min(kInflateChunkBytes, wanted - have);
+        data.resize(static_cast<std::size_t>(have + want));
+        const std::int64_t got = stream.read(data.data() + have, want);
+        if (got < want) {
+            data.resize(static_cast<std::size_t>(have + got));
+            throw InputError(path + ": truncated: " + declared + ", found " + std::to_string(have + got) +
+                             (stream.streamCutOff() ? " (the gzip stream is cut off)" : ""));
+        }
+    }
+    if (static_cast<std::int64_t>(data.size()) == total) {
+        unsigned char extra = 0;
+        if (stream.read(&extra, 1) > 0) {
+            throw InputError(path + ": " + declared + " (" + dimsText(dims) +
+                             "), found more: the header does not match the file");
+        }
+    }
+}
 
 // `what` names the payload in messages: "image" or "label".
 IdxContents readIdx(const std::string& path, int rank, const char* what, bool loadRaw) {
-    IdxStream stream(path);
+    auto stream = std::make_unique<IdxStream>(path);
     const auto expectedMagic = static_cast<std::uint32_t>(kUnsignedByteType << 8 | rank);
     const std::string expected =
         hex32(expectedMagic) + (rank == kImageRank ? " (IDX uint8 images, N x H x W)" : " (IDX uint8 labels, N)");
     unsigned char header[4 + 4 * kImageRank] = {};
-    if (stream.read(header, 4) < 4) throw InputError(path + ": not an IDX file: shorter than the 4-byte magic");
+    if (stream->read(header, 4) < 4) throw InputError(path + ": not an IDX file: shorter than the 4-byte magic");
     const std::uint32_t magic =
         std::uint32_t{header[0]} << 24 | std::uint32_t{header[1]} << 16 | std::uint32_t{header[2]} << 8 | header[3];
     if (magic != expectedMagic) {
@@ -137,7 +181,7 @@ IdxContents readIdx(const std::string& path, int rank, const char* what, bool lo
         }
         throw InputError(path + ": bad magic number " + hex32(magic) + ", expected " + expected + hint);
     }
-    if (stream.read(header + 4, 4 * rank) < 4 * rank) {
+    if (stream->read(header + 4, 4 * rank) < 4 * rank) {
         throw InputError(path + ": truncated: the file ends inside the IDX header");
     }
     IdxContents contents;
@@ -155,36 +199,32 @@ IdxContents readIdx(const std::string& path, int rank, const char* what, bool lo
         }
         bytes *= dim;
     }
-    contents.dataOffset = stream.position();
+    contents.dataOffset = stream->position();
     contents.dataBytes = bytes;
     const std::string declared = "expected " + std::to_string(bytes) + " bytes of " + what + " data";
 
-    if (!stream.compressed() && !loadRaw) {
-        const std::int64_t held = stream.remainingRaw();
+    if (!stream->compressed() && !loadRaw) {
+        const std::int64_t held = stream->remainingRaw();
         if (held < bytes) throw InputError(path + ": truncated: " + declared + ", found " + std::to_string(held));
         if (held > bytes) {
             throw InputError(path + ": " + declared + " (" + dimsText(contents.dims) + "), found " +
                              std::to_string(held) + ": the header does not match the file");
         }
-        contents.file = stream.releaseFile();
+        contents.file = stream->releaseFile();
+        return contents;
+    }
+    // deflate expands its input at most 1032-fold: a gzip file cannot hold more pixels than that.
+    if (stream->compressed() && bytes / kMaxDeflateRatio > stream->fileSize()) {
+        throw InputError(path + ": IDX header declares " + dimsText(contents.dims) + " = " + std::to_string(bytes) +
+                         " bytes of " + what + " data, more than a gzip file of " +
+                         std::to_string(stream->fileSize()) + " bytes can hold: the header lies");
+    }
+    if (!loadRaw && bytes > kEagerInflateBytes) {
+        contents.stream = std::move(stream);
         return contents;
     }
     contents.data.reserve(static_cast<std::size_t>(std::min(bytes, kMaxReserveBytes)));
-    while (static_cast<std::int64_t>(contents.data.size()) < bytes) {
-        const std::int64_t have = static_cast<std::int64_t>(contents.data.size());
-        const std::int64_t want = std::min(kInflateChunkBytes, bytes - have);
-        contents.data.resize(static_cast<std::size_t>(have + want));
-        const std::int64_t got = stream.read(contents.data.data() + have, want);
-        if (got < want) {
-            throw InputError(path + ": truncated: " + declared + ", found " + std::to_string(have + got) +
-                             (stream.streamCutOff() ? " (the gzip stream is cut off)" : ""));
-        }
-    }
-    unsigned char extra = 0;
-    if (stream.read(&extra, 1) > 0) {
-        throw InputError(path + ": " + declared + " (" + dimsText(contents.dims) +
-                         "), found more: the header does not match the file");
-    }
+    inflateTo(*stream, contents.data, bytes, bytes, declared, contents.dims);
     return contents;
 }
 
@@ -211,6 +251,7 @@ IdxDataset::IdxDataset(const std::string& imagesPath, const std::string& labelsP
     m_dataOffset = images.dataOffset;
     m_file = std::move(images.file);
     m_pixels = std::move(images.data);
+    m_gz = std::move(images.stream);
     if (labelsPath.empty()) return;
     const IdxContents labels = readIdx(labelsPath, kLabelRank, "label", true);
     if (labels.dims[0] != m_count) {
@@ -219,6 +260,8 @@ IdxDataset::IdxDataset(const std::string& imagesPath, const std::string& labelsP
     }
     m_labels.assign(labels.data.begin(), labels.data.end());
 }
+
+IdxDataset::~IdxDataset() = default;
 
 ImageBatch IdxDataset::read(std::int64_t first, std::int64_t count) const {
     checkRange(first, count);
@@ -229,6 +272,13 @@ ImageBatch IdxDataset::read(std::int64_t first, std::int64_t count) const {
     if (m_file) {
         buffer.resize(static_cast<std::size_t>(count * imageBytes));
         m_file->read(m_dataOffset + first * imageBytes, buffer.data(), buffer.size());
+        bytes = buffer.data();
+    } else if (m_gz) {
+        std::lock_guard<std::mutex> lock(m_inflateMutex);
+        const std::int64_t total = m_count * imageBytes;
+        const std::string declared = "expected " + std::to_string(total) + " bytes of image data";
+        inflateTo(*m_gz, m_pixels, (first + count) * imageBytes, total, declared, {m_count, m_height, m_width});
+        buffer.assign(m_pixels.begin() + first * imageBytes, m_pixels.begin() + (first + count) * imageBytes);
         bytes = buffer.data();
     } else {
         bytes = m_pixels.data() + first * imageBytes;

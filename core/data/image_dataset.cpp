@@ -1,19 +1,12 @@
 #include "core/data/image_dataset.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
 #include <stdexcept>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <utility>
 
 #include "core/common/input_error.h"
 #include "core/data/cifar10_dataset.h"
 #include "core/data/idx_dataset.h"
 #include "core/data/image_folder_dataset.h"
 #include "core/data/npy_image_dataset.h"
-#include "core/io/npy_reader.h"
 
 namespace codescope::data {
 
@@ -34,47 +27,6 @@ ImageBatch ImageDataset::makeBatch(std::int64_t count) const {
     batch.pixels.assign(static_cast<std::size_t>(count * batch.imageSize()), 0.0f);
     batch.labels.assign(static_cast<std::size_t>(count), -1);
     return batch;
-}
-
-ReadOnlyFile::ReadOnlyFile(const std::string& path) : m_path(path) {
-    m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (m_fd < 0) throw InputError(path + ": cannot open for reading (" + std::strerror(errno) + ")");
-    struct stat info {};
-    std::string problem;
-    if (::fstat(m_fd, &info) != 0) {
-        problem = std::string("cannot stat (") + std::strerror(errno) + ")";
-    } else if (S_ISDIR(info.st_mode)) {
-        problem = "is a directory, not a file";
-    } else if (!S_ISREG(info.st_mode)) {
-        problem = "not a regular file (pipes and devices cannot be read)";
-    }
-    if (!problem.empty()) {
-        ::close(m_fd); // the destructor does not run when a constructor throws
-        m_fd = -1;
-        throw InputError(path + ": " + problem);
-    }
-    m_size = info.st_size;
-}
-
-ReadOnlyFile::~ReadOnlyFile() {
-    if (m_fd >= 0) ::close(m_fd);
-}
-
-ReadOnlyFile::ReadOnlyFile(ReadOnlyFile&& other) noexcept
-    : m_path(std::move(other.m_path)), m_fd(std::exchange(other.m_fd, -1)), m_size(other.m_size) {}
-
-ReadOnlyFile& ReadOnlyFile::operator=(ReadOnlyFile&& other) noexcept {
-    if (this != &other) {
-        if (m_fd >= 0) ::close(m_fd);
-        m_path = std::move(other.m_path);
-        m_fd = std::exchange(other.m_fd, -1);
-        m_size = other.m_size;
-    }
-    return *this;
-}
-
-void ReadOnlyFile::read(std::int64_t offset, unsigned char* destination, std::size_t size) const {
-    io::preadFully(m_fd, m_path, offset, destination, size);
 }
 
 std::unique_ptr<ImageDataset> openDataset(const std::string& spec) {

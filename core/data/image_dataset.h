@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/data/image_batch.h"
+#include "core/io/input_file.h"
 
 namespace codescope::data {
 
@@ -49,32 +50,8 @@ enum class DatasetSplit { Test, Train };
 /// Throws InputError for an unknown kind, a missing path, an empty folder, or a bad file.
 std::unique_ptr<ImageDataset> openDataset(const std::string& spec);
 
-/// A regular file opened read-only for positioned reads. pread never moves a shared file position, so any number of
-/// threads may read through one ReadOnlyFile at once; the data sets rely on that for their thread-safe read().
-class ReadOnlyFile {
-public:
-    /// Opens `path`. Throws InputError ("<path>: <problem>") if it is missing or unreadable, a directory, or not a
-    /// regular file (pipes and devices cannot be read at an offset).
-    explicit ReadOnlyFile(const std::string& path);
-    ~ReadOnlyFile();
-    ReadOnlyFile(const ReadOnlyFile&) = delete;
-    ReadOnlyFile& operator=(const ReadOnlyFile&) = delete;
-    /// A moved-from file holds no descriptor; only destruction and assignment are valid on it.
-    ReadOnlyFile(ReadOnlyFile&& other) noexcept;
-    ReadOnlyFile& operator=(ReadOnlyFile&& other) noexcept;
-
-    const std::string& path() const { return m_path; }
-    /// Size in bytes when the file was opened.
-    std::int64_t size() const { return m_size; }
-    int descriptor() const { return m_fd; }
-    /// Reads exactly `size` bytes at byte `offset`. Throws InputError naming the file on an I/O error or if the file
-    /// ends first (it was truncated after being opened).
-    void read(std::int64_t offset, unsigned char* destination, std::size_t size) const;
-
-private:
-    std::string m_path;
-    int m_fd = -1;
-    std::int64_t m_size = 0;
-};
+/// A regular file opened read-only for positioned reads (core/io/input_file.h): pipes, devices and folders are
+/// refused at open.
+using ReadOnlyFile = io::InputFile;
 
 } // namespace codescope::data

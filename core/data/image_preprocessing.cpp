@@ -5,6 +5,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/common/input_error.h"
+#include "core/io/input_file.h"
+
 namespace codescope::data {
 
 namespace {
@@ -48,6 +51,10 @@ void resizePlane(const float* in, std::int64_t inWidth, const std::vector<Linear
     }
 }
 
+bool channelsConvertible(std::int64_t from, std::int64_t to) {
+    return from == to || (from == 1 && to == 3) || (from == 3 && to == 1);
+}
+
 std::string shapeText(std::int64_t channels, std::int64_t height, std::int64_t width) {
     return std::to_string(channels) + " x " + std::to_string(height) + " x " + std::to_string(width);
 }
@@ -67,10 +74,8 @@ void validate(const ImageBatch& in, const Preprocessing& p) {
                                     shapeText(in.channels, in.height, in.width) + " need " +
                                     std::to_string(in.count * in.imageSize()));
     }
-    const bool sameChannels = in.channels == p.channels;
-    const bool greyToColour = in.channels == 1 && p.channels == 3;
-    const bool colourToGrey = in.channels == 3 && p.channels == 1;
-    if (!sameChannels && !greyToColour && !colourToGrey) {
+    const bool convertible = channelsConvertible(in.channels, p.channels);
+    if (!convertible) {
         throw std::invalid_argument("preprocess: cannot turn " + std::to_string(in.channels) + "-channel images into " +
                                     std::to_string(p.channels) + "-channel ones (only 1 -> 3, 3 -> 1 or unchanged)");
     }
@@ -145,6 +150,14 @@ ImageBatch preprocess(const ImageBatch& in, const Preprocessing& p) {
         }
     }
     return out;
+}
+
+void checkChannelsConvertible(const std::string& datasetName, std::int64_t datasetChannels,
+                              std::int64_t modelChannels) {
+    if (channelsConvertible(datasetChannels, modelChannels)) return;
+    throw InputError(io::oneLine(datasetName) + ": its images have " + std::to_string(datasetChannels) +
+                     " channels but the model takes " + std::to_string(modelChannels) +
+                     " (only grey <-> RGB, 1 <-> 3 channels, can be converted)");
 }
 
 std::string inputChangeNote(const std::vector<std::int64_t>& from, const std::vector<std::int64_t>& to) {

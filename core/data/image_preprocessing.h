@@ -36,6 +36,11 @@ inline constexpr float kLumaWeights[3] = {0.299f, 0.587f, 0.114f};
 /// both empty or both p.channels long, or a std is not positive and finite.
 ImageBatch preprocess(const ImageBatch& in, const Preprocessing& p);
 
+/// Throws InputError "<datasetName>: its images have C channels but the model takes M (...)" unless preprocess can
+/// turn `datasetChannels`-channel images into `modelChannels`-channel ones (equal, 1 -> 3 or 3 -> 1): checked when a
+/// data set is paired with a model, so that the mismatch names the data instead of failing inside a batch.
+void checkChannelsConvertible(const std::string& datasetName, std::int64_t datasetChannels, std::int64_t modelChannels);
+
 /// One line saying how preprocess changes images of shape `from` (C, H, W: the data set's) into the model's input
 /// `to` (C, H, W), so that a run at another size than the data's is never silent: e.g. "images are resized from
 /// 1x28x28 to 3x224x224 (the model's input; the grey channel replicated)". Empty when the two shapes are equal

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <vector>
@@ -20,6 +21,9 @@ namespace {
 // Reads are split into chunks of whole images of at most this many bytes, so a large request does not need a
 // second buffer as large as the batch itself.
 constexpr std::int64_t kMaxChunkBytes = std::int64_t{16} << 20;
+// Pixels are 0..1 (or a normalised or 0..255 float scale); a value beyond this is not an image, and fed to a model it
+// overflows the activations to Inf, where the error could no longer name the file.
+constexpr double kMaxPixelMagnitude = 1e6;
 
 } // namespace
 
@@ -56,14 +60,16 @@ void NpyImageDataset::convert(const unsigned char* bytes, std::int64_t firstImag
     for (std::int64_t i = 0; i < values; ++i) {
         T value;
         std::memcpy(&value, bytes + i * static_cast<std::int64_t>(sizeof(T)), sizeof(T));
-        if (!std::isfinite(value)) {
+        if (!(std::abs(static_cast<double>(value)) <= kMaxPixelMagnitude)) {
             const std::int64_t plane = m_height * m_width;
             const std::int64_t image = i / (m_channels * plane);
             const std::int64_t within = i % (m_channels * plane);
+            char large[32];
+            std::snprintf(large, sizeof large, "%.3g", static_cast<double>(value));
             throw InputError(m_file.path() + ": value " +
-                             (std::isnan(value) ? "NaN"
-                              : value > 0       ? "Inf"
-                                                : "-Inf") +
+                             (std::isnan(value)   ? "NaN"
+                              : std::isinf(value) ? (value > 0 ? "Inf" : "-Inf")
+                                                  : std::string(large) + " (far outside any pixel range)") +
                              " at image " + std::to_string(firstImage + image) + ", channel " +
                              std::to_string(within / plane) + ", row " + std::to_string(within % plane / m_width) +
                              ", column " + std::to_string(within % m_width) + " (0-based)");

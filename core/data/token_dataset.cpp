@@ -1,14 +1,10 @@
 #include "core/data/token_dataset.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
-#include <sys/stat.h>
 
 #include "core/common/input_error.h"
 #include "core/data/image_dataset.h"
+#include "core/io/input_file.h"
 #include "core/io/npy_reader.h"
 #include "core/text/bpe_tokenizer.h"
 
@@ -114,17 +110,10 @@ TokenSequences readTokenNpy(const std::string& path, std::int64_t contextLength,
 
 namespace {
 
-// The whole file, as bytes. Throws InputError naming it for a folder, a missing or an unreadable file.
+// The whole file, as bytes. Throws InputError naming it for a folder, a pipe or device, a missing or unreadable file,
+// or one too large: every token costs 8 bytes once encoded, so the cap keeps the ids within a few GiB.
 std::string readTextFile(const std::string& path) {
-    struct stat info {};
-    if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
-        throw InputError(path + ": is a directory, not a text file");
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path + ": cannot open for reading (" + std::strerror(errno) + ")");
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw InputError(path + ": read failed");
-    return text;
+    return io::readInputFile(path, std::int64_t{256} << 20, "a text to tokenise");
 }
 
 } // namespace

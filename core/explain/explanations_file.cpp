@@ -7,16 +7,13 @@
 #include <sstream>
 
 #include "core/common/input_error.h"
+#include "core/io/json_input.h"
 
 namespace codescope::explain {
 
 std::vector<UnitExplanation> readExplanationsJson(const std::string& path) {
-    std::ifstream file(path);
-    if (!file) throw InputError(path + ": cannot open the explanations file");
-    std::stringstream text;
-    text << file.rdbuf();
+    const nlohmann::json json = io::readJsonFile(path); // pipes, devices, deep nesting and huge files refused
     try {
-        const nlohmann::json json = nlohmann::json::parse(text.str());
         std::vector<UnitExplanation> units;
         for (const nlohmann::json& entry : json.at("units")) {
             UnitExplanation unit;

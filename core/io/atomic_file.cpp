@@ -10,16 +10,21 @@
 #include <vector>
 
 #include "core/common/input_error.h"
+#include "core/io/input_file.h"
 
 namespace codescope::io {
 
 namespace {
 std::string failure(const std::string& path, const char* what) {
-    return path + ": cannot " + what + " (" + std::strerror(errno) + ")";
+    return oneLine(path) + ": cannot " + what + " (" + std::strerror(errno) + ")";
 }
 } // namespace
 
 AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)) {
+    if (m_path.empty()) throw InputError("an empty output file name was given");
+    struct stat target {};
+    if (::stat(m_path.c_str(), &target) == 0 && S_ISDIR(target.st_mode))
+        throw InputError(oneLine(m_path) + ": is a directory, not a file to write");
     std::vector<char> templ(m_path.begin(), m_path.end());
     const std::string suffix = ".tmp.XXXXXX";
     templ.insert(templ.end(), suffix.begin(), suffix.end());

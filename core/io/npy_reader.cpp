@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <limits>
@@ -40,6 +41,15 @@ constexpr std::int64_t kMaxHeaderBytes = std::int64_t{1} << 20;
 constexpr std::int64_t kMaxChunkBytes = std::int64_t{32} << 20;
 // Values nested deeper than this are not something numpy writes; the bound keeps recursion off the stack's edge.
 constexpr int kMaxNesting = 16;
+
+// Values beyond this magnitude cannot be analysed: sums of their squares (a covariance) overflow double precision
+// long before an eigensolver sees them, which then fails without saying why. No float32 value comes near it.
+constexpr double kMaxUsableMagnitude = 1e100;
+
+// Finite and small enough to square and sum: false for NaN, +-Inf and values beyond kMaxUsableMagnitude.
+bool usable(double value) {
+    return std::abs(value) <= kMaxUsableMagnitude;
+}
 
 // Header text can hold anything; messages must stay on one line and short.
 std::string printable(const std::string& text) {
@@ -333,11 +343,11 @@ std::int64_t firstNonFinite(const unsigned char* bytes, std::int64_t count) {
         const std::int64_t end = std::min(count, start + kBlock);
         bool anyBad = false;
         for (std::int64_t i = start; i < end; ++i) {
-            anyBad |= !std::isfinite(loadLittleEndian<T>(bytes + i * sizeof(T)));
+            anyBad |= !usable(static_cast<double>(loadLittleEndian<T>(bytes + i * sizeof(T))));
         }
         if (!anyBad) continue;
         for (std::int64_t i = start; i < end; ++i) {
-            if (!std::isfinite(loadLittleEndian<T>(bytes + i * sizeof(T)))) return i;
+            if (!usable(static_cast<double>(loadLittleEndian<T>(bytes + i * sizeof(T))))) return i;
         }
     }
     return -1;
@@ -516,7 +526,8 @@ NpyHeader readHeader(int fd, const std::string& path) {
 } // namespace
 
 NpyMatrixReader::NpyMatrixReader(const std::string& path) : m_path(path) {
-    m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: a FIFO must not hang the open; readHeader refuses anything but a regular file.
+    m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (m_fd < 0) throw InputError(path + ": cannot open for reading (" + systemError() + ")");
     try {
         m_header = readHeader(m_fd, m_path);
@@ -641,6 +652,14 @@ void NpyMatrixReader::readRowsFortranOrder(std::int64_t firstRow, const std::vec
 }
 
 void NpyMatrixReader::throwNonFinite(std::int64_t row, std::int64_t column, double value) const {
+    if (std::isfinite(value)) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.3g", value);
+        throw InputError(m_path + ": value " + text + " at row " + std::to_string(row) + ", column " +
+                         std::to_string(column) +
+                         " is too large to analyse (|value| > 1e100 overflows the "
+                         "covariance; rescale the data) (rows are 0-based)");
+    }
     const char* name = std::isnan(value) ? "NaN" : value > 0 ? "Inf" : "-Inf";
     throw InputError(m_path + ": value " + name + " at row " + std::to_string(row) + ", column " +
                      std::to_string(column) + " (rows are 0-based)");

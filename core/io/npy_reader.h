@@ -85,7 +85,8 @@ public:
     const std::string& path() const;
 
     /// Reads rows [firstRow, firstRow + out.rows()) at the given 0-based column indices into out
-    /// (out.rows() x columns.size(), converted to double). Throws InputError on I/O failure or a NaN/Inf value,
+    /// (out.rows() x columns.size(), converted to double). Throws InputError on I/O failure, a NaN/Inf value or one
+    /// beyond 1e100 in magnitude (its square would overflow the covariance),
     /// naming the file and the first bad row (0-based) and column. In C order every value of the rows read is
     /// checked, not only the requested columns, so a bad value is reported whichever columns a caller picks.
     /// Throws std::invalid_argument if out.cols() != columns.size(), std::out_of_range if a row or column index

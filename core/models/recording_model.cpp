@@ -1,14 +1,15 @@
 #include "core/models/recording_model.h"
 
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
 #include <algorithm>
-#include <fstream>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
-#include <ATen/core/grad_mode.h>
 
 #include "core/common/input_error.h"
+#include "core/io/input_file.h"
+#include "core/io/json_input.h"
 #include "core/models/state_dict_io.h"
 
 namespace codescope::models {
@@ -80,15 +81,27 @@ std::unique_ptr<CapturableModel> makeRecordingModel(RecordingModelSpec spec) {
 
 nlohmann::json readRunManifest(const std::string& runDir) {
     const std::string manifestPath = runDir + "/" + kRunManifestFile;
-    std::ifstream in(manifestPath);
-    if (!in) throw InputError(manifestPath + ": cannot open the run manifest (is " + runDir + " a training run?)");
-    std::stringstream text;
-    text << in.rdbuf();
-    try {
-        return nlohmann::json::parse(text.str());
-    } catch (const nlohmann::json::exception& error) {
-        throw InputError(manifestPath + ": not valid JSON: " + error.what());
-    }
+    std::error_code ignored;
+    if (!std::filesystem::exists(manifestPath, ignored))
+        throw InputError(io::oneLine(manifestPath) + ": cannot open the run manifest (is " + io::oneLine(runDir) +
+                         " a training run?)");
+    // A manifest is a few kilobytes; the limits refuse a device, a pipe or a bomb of nested brackets in one line.
+    io::JsonLimits limits;
+    limits.maxFileBytes = std::int64_t{16} << 20;
+    nlohmann::json manifest = io::readJsonFile(manifestPath, limits);
+    // The fields that readers look up with json.value() are checked for their type here, once, so that a wrong
+    // type is reported against the file instead of escaping as a JSON library error.
+    const std::string source = io::oneLine(manifestPath);
+    if (!manifest.is_object())
+        throw InputError(source + ": expected a JSON object (a run manifest), found " + io::jsonTypeText(manifest));
+    const auto expect = [&](const char* key, bool ok, const char* type) {
+        if (manifest.contains(key) && !ok)
+            throw InputError(source + ": '" + key + "' must be " + type + ", found " + io::jsonTypeText(manifest[key]));
+    };
+    expect("finished", manifest.value("finished", nlohmann::json(false)).is_boolean(), "true or false");
+    expect("model", manifest.value("model", nlohmann::json("")).is_string(), "a string");
+    expect("model_config", manifest.value("model_config", nlohmann::json::object()).is_object(), "an object");
+    return manifest;
 }
 
 nlohmann::json readFinishedRunManifest(const std::string& runDir) {

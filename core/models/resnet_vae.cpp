@@ -10,6 +10,7 @@
 #include <torch/nn/modules/pooling.h>
 
 #include "core/common/input_error.h"
+#include "core/io/json_input.h"
 #include "core/models/state_dict_io.h"
 
 namespace codescope::models {
@@ -20,6 +21,10 @@ namespace {
 // grow to 39 x 39 before the bilinear resize.
 constexpr std::int64_t kDecoderChannels[] = {64, 32, 8};
 constexpr std::int64_t kDecoderSeed = 4;
+// Limits of a config read from a file (see configFromJson).
+constexpr std::int64_t kMaxInputChannels = 64;
+constexpr std::int64_t kMaxInputSize = 4096;
+constexpr std::int64_t kMaxUnits = 16384;
 // BatchNorm momenta of the public ResNet-VAE (fc_bn4/fc_bn5 and the ResNet keep PyTorch's default 0.1).
 constexpr double kSlowMomentum = 0.01;
 
@@ -84,19 +89,18 @@ std::string configToJson(const ResNetVaeConfig& c) {
 }
 
 ResNetVaeConfig configFromJson(const std::string& text, const std::string& sourceName) {
+    const std::string source = sourceName + " (model_config)";
+    const nlohmann::json json = io::parseJsonText(text, source);
     ResNetVaeConfig c;
-    try {
-        const nlohmann::json json = nlohmann::json::parse(text);
-        c.dropout = json.at("dropout").get<double>();
-        c.inputChannels = json.at("input_channels").get<std::int64_t>();
-        c.inputSize = json.at("input_size").get<std::int64_t>();
-        c.widthDivisor = json.at("width_divisor").get<std::int64_t>();
-        c.hidden = json.at("hidden").get<std::int64_t>();
-        c.hidden2 = json.value("hidden2", c.hidden);
-        c.latent = json.at("latent").get<std::int64_t>();
-    } catch (const nlohmann::json::exception& error) {
-        throw InputError(sourceName + ": bad ResNet-VAE model config: " + error.what());
-    }
+    // The upper bounds keep a damaged or hostile manifest from making LibTorch allocate terabytes; every model the
+    // paper and this program train is far inside them.
+    c.dropout = io::jsonNumber(json, "dropout", source, 0.0, 1.0);
+    c.inputChannels = io::jsonInteger(json, "input_channels", source, 1, kMaxInputChannels);
+    c.inputSize = io::jsonInteger(json, "input_size", source, 8, kMaxInputSize);
+    c.widthDivisor = io::jsonInteger(json, "width_divisor", source, 1, 64);
+    c.hidden = io::jsonInteger(json, "hidden", source, 1, kMaxUnits);
+    c.hidden2 = io::jsonInteger(json, "hidden2", source, 1, kMaxUnits, &c.hidden);
+    c.latent = io::jsonInteger(json, "latent", source, 1, kMaxUnits);
     try {
         validateConfig(c);
     } catch (const InputError& error) {
@@ -104,6 +108,15 @@ ResNetVaeConfig configFromJson(const std::string& text, const std::string& sourc
     }
     return c;
 }
+
+namespace {
+std::int64_t parameterCountLowerBound(const ResNetVaeConfig& c) {
+    const std::int64_t seedFeatures = kDecoderChannels[0] * kDecoderSeed * kDecoderSeed;
+    // The fully connected layers alone (fc1 .. fc5), which the size limits dominate.
+    return (512 / c.widthDivisor) * c.hidden + c.hidden * c.hidden2 + 3 * c.hidden2 * c.latent +
+           c.hidden2 * seedFeatures;
+}
+} // namespace
 
 BasicBlockImpl::BasicBlockImpl(std::int64_t inPlanes, std::int64_t planes, std::int64_t stride, double dropout)
     : m_dropout(dropout) {
@@ -279,6 +292,7 @@ std::unique_ptr<CapturableModel> openResNetVaeRun(const std::string& runDir, Res
     const std::string manifestPath = runDir + "/" + kRunManifestFile;
     const nlohmann::json manifest = readFinishedRunManifest(runDir);
     const ResNetVaeConfig modelConfig = configFromJson(manifest["model_config"].dump(), manifestPath);
+    checkWeightsFileHolds(runDir + "/" + kRunModelFile, parameterCountLowerBound(modelConfig), manifestPath);
     ResNetVae model(modelConfig);
     loadStateDict(*model, runDir + "/" + kRunModelFile);
     if (config) *config = modelConfig;

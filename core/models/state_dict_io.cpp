@@ -1,12 +1,13 @@
 #include "core/models/state_dict_io.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
 #include <sstream>
+#include <sys/stat.h>
 
 #include <ATen/ATen.h>
 #include <ATen/core/Dict.h>
@@ -19,6 +20,9 @@
 
 #include "core/common/input_error.h"
 #include "core/io/atomic_file.h"
+#include "core/io/input_file.h"
+#include "core/models/torch_archive_check.h"
+#include "core/models/torch_errors.h"
 
 namespace codescope::models {
 
@@ -249,13 +253,35 @@ std::string withPlainDicts(const std::string& program) {
     return out;
 }
 
-// The first line of a c10::Error: its message without LibTorch's C++ backtrace.
-std::string firstLine(const std::string& message) {
-    const std::size_t end = message.find('\n');
-    return end == std::string::npos ? message : message.substr(0, end);
+} // namespace
+
+void checkWeightsFileHolds(const std::string& path, std::int64_t parameters, const std::string& configSource) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return;
+    const std::int64_t needed = 2 * parameters;
+    if (info.st_size < needed) {
+        throw InputError(io::oneLine(path) + ": " + io::byteSizeText(info.st_size) + " cannot hold the " +
+                         std::to_string(parameters) + " weights that " + io::oneLine(configSource) +
+                         "'s model_config describes (at least " + io::byteSizeText(needed) +
+                         "): the config or the file is wrong");
+    }
 }
 
-} // namespace
+void checkFiniteWeights(const StateDict& weights, const std::string& source) {
+    for (const auto& [name, tensor] : weights) {
+        if (!tensor.is_floating_point() || tensor.numel() == 0) continue;
+        const at::Tensor bad = tensor.isfinite().logical_not().flatten().nonzero();
+        if (bad.size(0) == 0) continue;
+        const std::int64_t index = bad[0].item<std::int64_t>();
+        const double value = tensor.flatten()[index].item<double>();
+        throw InputError(io::oneLine(source) + ": weight '" + io::oneLine(name, 200) + "' holds " +
+                         (std::isnan(value) ? "NaN"
+                          : value > 0       ? "Inf"
+                                            : "-Inf") +
+                         " at element " + std::to_string(index) + " (0-based, of " + std::to_string(tensor.numel()) +
+                         "): the model's outputs would be NaN");
+    }
+}
 
 std::string tensorShapeText(at::IntArrayRef sizes) {
     std::ostringstream text;
@@ -273,7 +299,8 @@ StateDict stateDict(const torch::nn::Module& module) {
 }
 
 StateDict readStateDict(const std::string& path) {
-    if (!std::ifstream(path, std::ios::binary)) throw InputError(path + ": cannot open the state_dict file");
+    // Every storage and tensor view checked against the file before LibTorch trusts them (and a pipe refused).
+    checkTorchArchive(path);
     c10::IValue value;
     try {
         // What torch::pickle_load does (a torch.save zip: data.pkl + one record per storage), with the pickle
@@ -293,11 +320,12 @@ StateDict readStateDict(const std::string& path) {
         unpickler.set_version(zip.version());
         value = unpickler.parse_ivalue();
     } catch (const c10::Error& error) {
-        throw InputError(path + ": not a readable torch.save file (corrupt or truncated?): " +
-                         firstLine(error.what_without_backtrace()));
+        throw InputError(io::oneLine(path) +
+                         ": not a readable torch.save file (corrupt or truncated?): " + torchErrorText(error));
     }
     if (!value.isGenericDict())
-        throw InputError(path + ": expected a state_dict (a dict of name -> tensor), found " + value.tagKind());
+        throw InputError(io::oneLine(path) + ": expected a state_dict (a dict of name -> tensor), found " +
+                         value.tagKind());
     StateDict out;
     for (const auto& entry : value.toGenericDict()) {
         if (entry.key().isString() && entry.key().toStringRef() == kBuildStateKey) continue;
@@ -306,11 +334,16 @@ StateDict readStateDict(const std::string& path) {
                              entry.key().tagKind() + " -> " + entry.value().tagKind());
         out.emplace_back(entry.key().toStringRef(), entry.value().toTensor());
     }
+    checkFiniteWeights(out, path);
     return out;
 }
 
 bool isTorchSaveArchive(const std::string& path) {
-    if (!std::ifstream(path, std::ios::binary)) return false;
+    try {
+        io::checkInputFile(path); // a pipe would block PyTorchStreamReader's open
+    } catch (const InputError&) {
+        return false; // whoever opens it next reports why
+    }
     try {
         caffe2::serialize::PyTorchStreamReader zip(path);
         if (!zip.hasRecord("data.pkl") || zip.hasRecord("constants.pkl")) return false;

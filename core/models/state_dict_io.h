@@ -23,8 +23,14 @@ using StateDict = std::vector<std::pair<std::string, at::Tensor>>;
 StateDict stateDict(const torch::nn::Module& module);
 
 /// Reads a state_dict written by torch.save (or saveStateDict). Throws InputError naming `path` if the file cannot
-/// be read, is not a torch.save zip (corrupt, truncated), or does not hold a dict of string -> tensor.
+/// be read (a pipe or device included), is not a torch.save zip (corrupt, truncated), fails checkTorchArchive (a
+/// tensor outside its storage, a storage larger than its record), does not hold a dict of string -> tensor, or holds
+/// a NaN or infinite weight (checkFiniteWeights).
 StateDict readStateDict(const std::string& path);
+
+/// Throws InputError "<source>: weight 'NAME' holds NaN at element I ..." for the first floating-point tensor that
+/// holds a NaN or an infinity: such a model's activations are NaN, and the file is the place to say so.
+void checkFiniteWeights(const StateDict& weights, const std::string& source);
 
 /// Whether `path` is a torch.save zip archive (data.pkl and its tensors) rather than a TorchScript archive (which
 /// also holds constants.pkl and code/): a state_dict or other pickled data, weights without the code of a model.
@@ -46,6 +52,11 @@ void loadStateDict(torch::nn::Module& module, const std::string& path);
 /// The bytes of a torch.save zip holding stateDict(module) (a dict, in state_dict order; Python's torch.load gives a
 /// dict that load_state_dict accepts).
 std::string stateDictBytes(const torch::nn::Module& module);
+
+/// Throws InputError naming `path` and `configSource` if the file at `path` is too small to hold `parameters`
+/// weights at 2 bytes each (half precision, the smallest a state_dict stores): the config is checked against the
+/// file's real size before a model of that size is allocated. Does nothing for a missing file (its reader says so).
+void checkWeightsFileHolds(const std::string& path, std::int64_t parameters, const std::string& configSource);
 
 /// "[64,3,7,7]": a shape as messages print it.
 std::string tensorShapeText(at::IntArrayRef sizes);

@@ -9,6 +9,7 @@
 #include <torch/nn/init.h>
 
 #include "core/common/input_error.h"
+#include "core/io/json_input.h"
 #include "core/models/state_dict_io.h"
 
 namespace codescope::models {
@@ -46,19 +47,17 @@ std::string configToJson(const TinyLmConfig& c) {
 }
 
 TinyLmConfig tinyLmConfigFromJson(const std::string& text, const std::string& sourceName) {
+    const std::string source = sourceName + " (model_config)";
+    const nlohmann::json json = io::parseJsonText(text, source);
     TinyLmConfig c;
-    try {
-        const nlohmann::json json = nlohmann::json::parse(text);
-        c.vocabularySize = json.at("vocabulary_size").get<std::int64_t>();
-        c.contextLength = json.at("context_length").get<std::int64_t>();
-        c.dModel = json.at("d_model").get<std::int64_t>();
-        c.heads = json.at("heads").get<std::int64_t>();
-        c.blocks = json.at("blocks").get<std::int64_t>();
-        c.mlpRatio = json.at("mlp_ratio").get<std::int64_t>();
-        c.tiedHead = json.at("tied_head").get<bool>();
-    } catch (const nlohmann::json::exception& error) {
-        throw InputError(sourceName + ": bad tiny-lm config: " + error.what());
-    }
+    // Upper bounds: a damaged or hostile manifest must not make LibTorch allocate terabytes.
+    c.vocabularySize = io::jsonInteger(json, "vocabulary_size", source, 2, std::int64_t{1} << 20);
+    c.contextLength = io::jsonInteger(json, "context_length", source, 1, std::int64_t{1} << 16);
+    c.dModel = io::jsonInteger(json, "d_model", source, 1, 8192);
+    c.heads = io::jsonInteger(json, "heads", source, 1, 8192);
+    c.blocks = io::jsonInteger(json, "blocks", source, 1, 256);
+    c.mlpRatio = io::jsonInteger(json, "mlp_ratio", source, 1, 16);
+    c.tiedHead = io::jsonBool(json, "tied_head", source);
     try {
         validateConfig(c);
     } catch (const InputError& error) {
@@ -207,7 +206,12 @@ TinyLm loadTinyLmRun(const std::string& runDir) {
     const nlohmann::json manifest = readFinishedRunManifest(runDir);
     if (manifest.value("model", std::string()) != kTinyLmModelName)
         throw InputError(manifestPath + ": not a tiny-lm run (model '" + manifest.value("model", std::string()) + "')");
-    TinyLm model(tinyLmConfigFromJson(manifest["model_config"].dump(), manifestPath));
+    const TinyLmConfig config = tinyLmConfigFromJson(manifest["model_config"].dump(), manifestPath);
+    // Embeddings and each block's attention and MLP weights: what the file must hold at least.
+    const std::int64_t parameters = (config.vocabularySize + config.contextLength) * config.dModel +
+                                    config.blocks * (4 + 2 * config.mlpRatio) * config.dModel * config.dModel;
+    checkWeightsFileHolds(runDir + "/" + kRunModelFile, parameters, manifestPath);
+    TinyLm model(config);
     loadStateDict(*model, runDir + "/" + kRunModelFile);
     model->eval();
     return model;

@@ -27,6 +27,10 @@
 #include "core/models/torchscript_model.h"
 
 #include "core/common/input_error.h"
+#include "core/io/input_file.h"
+#include "core/models/state_dict_io.h"
+#include "core/models/torch_archive_check.h"
+#include "core/models/torch_errors.h"
 
 #include <ATen/core/grad_mode.h>
 #include <torch/csrc/jit/api/function_impl.h>
@@ -41,7 +45,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
@@ -107,7 +110,7 @@ std::string torchMessage(const std::exception& error) {
         if (message.compare(0, kPrefix.size(), kPrefix) == 0) message.erase(0, kPrefix.size());
         if (!message.empty()) text = message;
     }
-    return joinLines(text);
+    return translateTorchText(joinLines(text));
 }
 
 std::string shapeText(const at::Tensor& tensor) {
@@ -530,14 +533,28 @@ private:
 
 } // namespace
 
+namespace {
+/// The module's parameters and buffers, checked for NaN and Inf (see checkFiniteWeights).
+void checkModuleWeights(const torch::jit::Module& module, const std::string& path) {
+    StateDict weights;
+    for (const auto& parameter : module.named_parameters(/*recurse=*/true))
+        weights.emplace_back(parameter.name, parameter.value);
+    for (const auto& buffer : module.named_buffers(/*recurse=*/true))
+        weights.emplace_back(buffer.name, buffer.value);
+    checkFiniteWeights(weights, path);
+}
+} // namespace
+
 std::unique_ptr<CapturableModel> loadTorchScriptModel(const std::string& path) {
-    const std::string notArchive = path + ": not a TorchScript archive (";
-    {
-        // torch's own message for a missing file mentions fopen and errno codes; say it plainly.
-        std::ifstream file(path, std::ios::binary);
-        if (!file) throw InputError(notArchive + "cannot open: " + std::strerror(errno) + ")");
-        std::error_code ignored;
-        if (std::filesystem::is_directory(path, ignored)) throw InputError(notArchive + "it is a directory)");
+    const std::string notArchive = io::oneLine(path) + ": not a TorchScript archive (";
+    try {
+        // A pipe, a device or a folder is refused before LibTorch opens the path (it would block or read forever),
+        // and every storage and tensor view is checked against the archive's records: LibTorch does not.
+        checkTorchArchive(path);
+    } catch (const InputError& error) {
+        const std::string what = error.what();
+        const std::string prefix = io::oneLine(path) + ": ";
+        throw InputError(notArchive + (what.rfind(prefix, 0) == 0 ? what.substr(prefix.size()) : what) + ")");
     }
     torch::jit::Module module;
     try {
@@ -545,6 +562,7 @@ std::unique_ptr<CapturableModel> loadTorchScriptModel(const std::string& path) {
     } catch (const std::exception& error) {
         throw InputError(notArchive + torchMessage(error) + ")");
     }
+    checkModuleWeights(module, path);
     try {
         return std::make_unique<TorchScriptModel>(path, std::move(module));
     } catch (const InputError&) {

@@ -1,11 +1,12 @@
 #include "core/results/analysis_cache.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <vector>
 
 #include "core/common/input_error.h"
+#include "core/io/input_file.h"
 
 namespace codescope::results {
 
@@ -31,15 +32,15 @@ std::string hex(std::uint64_t value) {
 } // namespace
 
 std::string fileDigest(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path + ": cannot read the file (missing or not readable)");
+    const io::InputFile file(path); // a pipe or a device would never end
     std::uint64_t hash = kFnvOffset;
-    std::vector<char> buffer(1 << 20);
-    while (in) {
-        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-        hash = fnv1a(buffer.data(), static_cast<std::size_t>(in.gcount()), hash);
+    std::vector<unsigned char> buffer(1 << 20);
+    for (std::int64_t offset = 0; offset < file.size();) {
+        const auto size = static_cast<std::size_t>(std::min<std::int64_t>(file.size() - offset, buffer.size()));
+        file.read(offset, buffer.data(), size);
+        hash = fnv1a(reinterpret_cast<const char*>(buffer.data()), size, hash);
+        offset += static_cast<std::int64_t>(size);
     }
-    if (in.bad()) throw InputError(path + ": read error while keying the analysis cache");
     return hex(hash);
 }
 

@@ -2,15 +2,22 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <tuple>
+
+#include "core/io/input_file.h"
+#include "core/io/json_input.h"
 
 namespace codescope::results {
 
 namespace {
+
+// Layer names are module paths ("encoder.layers.11.mlp.fc1"); the report lays each one out in its charts, so a
+// name of megabytes would take minutes and gigabytes to draw.
+constexpr std::size_t kMaxLayerNameBytes = 1024;
+// An analysis of many layers with bootstrap intervals and coding records stays far below this.
+constexpr std::int64_t kMaxReportBytes = std::int64_t{512} << 20;
 
 /// A schema problem in layer `index` (or in the top level when index < 0).
 struct SchemaError {
@@ -89,6 +96,10 @@ results::LayerSpectrum readLayer(const nlohmann::json& json, std::size_t index) 
     std::string where = "layer " + std::to_string(index + 1) + ": ";
     results::LayerSpectrum entry;
     entry.layer.name = text(member(json, "name", where), where + "'name'");
+    if (entry.layer.name.size() > kMaxLayerNameBytes)
+        throw SchemaError{where + "'name' is " + std::to_string(entry.layer.name.size()) +
+                          " characters long, over the " + std::to_string(kMaxLayerNameBytes) +
+                          " a layer name may have"};
     where = "layer " + std::to_string(index + 1) + " ('" + entry.layer.name + "'): ";
     entry.layer.depth = static_cast<int>(integer(member(json, "depth", where), where + "'depth'"));
     if (json.contains("kind")) entry.layer.kind = text(json["kind"], where + "'kind'");
@@ -155,19 +166,18 @@ results::LayerSpectrum readLayer(const nlohmann::json& json, std::size_t index) 
 } // namespace
 
 LayerReportError::LayerReportError(std::string source, std::int64_t byteOffset, std::string reason)
-    : InputError(source + (byteOffset >= 0 ? ": byte " + std::to_string(byteOffset) : std::string()) + ": " + reason),
+    : InputError(io::oneLine(source) + (byteOffset >= 0 ? ": byte " + std::to_string(byteOffset) : std::string()) +
+                 ": " + reason),
       m_source(std::move(source)), m_offset(byteOffset), m_reason(std::move(reason)) {}
 
 LayerReport parseLayerReport(const std::string& text, const std::string& sourceName) {
     nlohmann::json json;
     try {
-        json = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& error) {
-        // nlohmann's what() repeats the position; its message after the last ": " is the reason.
-        const std::string what = error.what();
-        const std::size_t colon = what.rfind(": ");
-        throw LayerReportError(sourceName, static_cast<std::int64_t>(error.byte),
-                               "not valid JSON (" + (colon == std::string::npos ? what : what.substr(colon + 2)) + ")");
+        io::JsonLimits limits;
+        limits.maxFileBytes = kMaxReportBytes;
+        json = io::parseJsonText(text, sourceName, limits);
+    } catch (const io::JsonInputError& error) {
+        throw LayerReportError(error.source(), error.byteOffset(), error.reason());
     }
     try {
         if (!json.is_object() || !json.contains("layers"))
@@ -198,11 +208,16 @@ LayerReport parseLayerReport(const std::string& text, const std::string& sourceN
 }
 
 LayerReport readLayerReport(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw LayerReportError(path, -1, "cannot open it");
-    std::stringstream text;
-    text << in.rdbuf();
-    return parseLayerReport(text.str(), path);
+    std::string text;
+    try {
+        text = io::readInputFile(path, kMaxReportBytes, "an analysis file");
+    } catch (const InputError& error) {
+        // InputError's text starts with the path; LayerReportError adds it again.
+        const std::string what = error.what();
+        const std::string prefix = io::oneLine(path) + ": ";
+        throw LayerReportError(path, -1, what.rfind(prefix, 0) == 0 ? what.substr(prefix.size()) : what);
+    }
+    return parseLayerReport(text, path);
 }
 
 } // namespace codescope::results

@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "core/common/input_error.h"
+#include "core/io/json_input.h"
 
 namespace codescope::results {
 
@@ -14,16 +13,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// sweep.json and each run's manifest.json: a few kilobytes each.
 nlohmann::json readJsonFile(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw InputError(path + ": cannot open it");
-    std::stringstream text;
-    text << in.rdbuf();
-    try {
-        return nlohmann::json::parse(text.str());
-    } catch (const nlohmann::json::exception& error) {
-        throw InputError(path + ": not valid JSON (" + std::string(error.what()) + ")");
-    }
+    io::JsonLimits limits;
+    limits.maxFileBytes = std::int64_t{16} << 20;
+    return io::readJsonFile(path, limits);
 }
 
 } // namespace

@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <iterator>
 #include <limits>
 #include <mutex>
@@ -17,6 +16,8 @@
 #include <utility>
 
 #include "core/common/input_error.h"
+#include "core/io/input_file.h"
+#include "core/io/json_input.h"
 
 namespace codescope::text {
 
@@ -188,13 +189,11 @@ std::size_t pieceEnd(const std::string& text, std::size_t pos, const std::string
     return last > pos ? last : end;
 }
 
-std::string readWholeFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path + ": cannot open for reading (" + std::strerror(errno) + ")");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw InputError(path + ": read failed");
-    return text;
-}
+// GPT-2's vocab.json is 1 MB and merges.txt 450 KB; the largest published BPE vocabularies are some tens of MB.
+constexpr std::int64_t kMaxTokenizerFileBytes = std::int64_t{256} << 20;
+// Ids may skip a few numbers (removed or reserved tokens) but the id table is sized by the largest id: an id far
+// beyond the number of tokens would make it gigabytes for a file of kilobytes.
+constexpr std::int64_t kMaxSpareIds = std::int64_t{1} << 16;
 
 // A line of a file for a one-line message: control characters shown as '?', long lines cut.
 std::string shown(const std::string& text) {
@@ -377,9 +376,13 @@ BpeTokenizer BpeTokenizer::fromFiles(const std::string& vocabJsonPath, const std
     // vocab.json: {"token": id, ...}, tokens written in the byte alphabet above.
     nlohmann::json vocab;
     try {
-        vocab = nlohmann::json::parse(readWholeFile(vocabJsonPath));
-    } catch (const nlohmann::json::exception& error) {
-        throw InputError(vocabJsonPath + ": not valid JSON (" + error.what() + ")");
+        io::JsonLimits limits;
+        limits.maxDepth = 2; // {"token": id}: an object of numbers
+        limits.maxFileBytes = kMaxTokenizerFileBytes;
+        vocab = io::readJsonFile(vocabJsonPath, limits);
+    } catch (const io::JsonInputError& error) {
+        throw InputError(io::oneLine(vocabJsonPath) + ": " + error.reason() +
+                         (error.byteOffset() >= 0 ? " at byte " + std::to_string(error.byteOffset()) : std::string()));
     }
     if (!vocab.is_object() || vocab.empty()) {
         throw InputError(vocabJsonPath + ": expected a non-empty JSON object of token -> id");
@@ -402,6 +405,12 @@ BpeTokenizer BpeTokenizer::fromFiles(const std::string& vocabJsonPath, const std
         largestId = std::max(largestId, id);
         impl->symbolVocabId[static_cast<std::size_t>(intern(entry.key()))] = id;
     }
+    const auto tokens = static_cast<std::int64_t>(tokenOfId.size());
+    if (largestId >= tokens + kMaxSpareIds) {
+        throw InputError(io::oneLine(vocabJsonPath) + ": id " + std::to_string(largestId) + " is far beyond the " +
+                         std::to_string(tokens) + " tokens of the vocabulary (ids must be about 0 .. " +
+                         std::to_string(tokens - 1) + ", at most " + std::to_string(kMaxSpareIds) + " left unused)");
+    }
     impl->tokenBytes.resize(static_cast<std::size_t>(largestId + 1));
     impl->hasToken.assign(static_cast<std::size_t>(largestId + 1), 0);
     for (const auto& entry : tokenOfId) {
@@ -422,7 +431,7 @@ BpeTokenizer BpeTokenizer::fromFiles(const std::string& vocabJsonPath, const std
     }
 
     // merges.txt: an optional "#version" first line, then one "left right" pair per line, highest priority first.
-    const std::string merges = readWholeFile(mergesPath);
+    const std::string merges = io::readInputFile(mergesPath, kMaxTokenizerFileBytes, "a merges.txt");
     std::int32_t rank = 0;
     std::size_t lineNumber = 0;
     for (std::size_t start = 0; start < merges.size();) {

@@ -20,6 +20,7 @@
 
 #include "core/common/input_error.h"
 #include "core/io/atomic_file.h"
+#include "core/io/input_file.h"
 #include "core/models/state_dict_io.h"
 #include "core/models/tiny_lm.h"
 
@@ -174,13 +175,8 @@ std::vector<std::string> defaultCorpusFiles() {
 std::string readCorpus(const std::vector<std::string>& files) {
     std::string text;
     for (const std::string& file : files) {
-        std::ifstream in(file, std::ios::binary);
-        if (!in) throw InputError(file + ": cannot open the text file");
-        std::ostringstream contents;
-        contents << in.rdbuf();
-        if (in.bad()) throw InputError(file + ": cannot read the text file");
         if (!text.empty()) text += "\n\n";
-        text += contents.str();
+        text += io::readInputFile(file, std::int64_t{256} << 20, "a training text"); // pipes and devices refused
     }
     if (static_cast<std::int64_t>(text.size()) < kMinimumCorpusBytes)
         throw InputError((files.empty() ? std::string("the corpus") : files.front()) + ": the text has " +

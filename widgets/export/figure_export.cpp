@@ -60,6 +60,13 @@ private:
 /// Opens `path` through a QSaveFile, lets `write` fill it, and commits: the target is replaced only if everything
 /// was written. `write` returns an error message, or "" on success.
 ExportResult writeAtomically(const QString& path, const std::function<QString(QSaveFile&)>& write) {
+    if (path.isEmpty()) return {QObject::tr("an empty output file name was given")};
+    // QSaveFile writes a device or a pipe in place, and QPdfWriter ignores failed writes (a symlink to /dev/full
+    // would "succeed"): the output must be, or become, a regular file.
+    const QFileInfo target(path);
+    if (target.exists() && !target.isFile())
+        return {QObject::tr("%1: not a regular file (a folder, device or pipe cannot take the output)")
+                    .arg(target.absoluteFilePath())};
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return {QObject::tr("%1: cannot write (%2)").arg(QFileInfo(path).absoluteFilePath(), file.errorString())};
@@ -67,6 +74,11 @@ ExportResult writeAtomically(const QString& path, const std::function<QString(QS
     if (!error.isEmpty()) {
         file.cancelWriting();
         return {QObject::tr("%1: %2").arg(QFileInfo(path).absoluteFilePath(), error)};
+    }
+    if (file.error() != QFileDevice::NoError) {
+        const QString reason = file.errorString();
+        file.cancelWriting();
+        return {QObject::tr("%1: writing failed (%2)").arg(QFileInfo(path).absoluteFilePath(), reason)};
     }
     if (!file.commit())
         return {QObject::tr("%1: writing failed (%2)").arg(QFileInfo(path).absoluteFilePath(), file.errorString())};
