@@ -28,6 +28,7 @@ struct LayerJob {
     // in memory unless they alone overflow the budget (then in a temporary file).
     bool gram = false;
     bool spill = false;
+    bool singleProducts = false; // covariance side: float32 products, a float32 m x m workspace per accumulator
     std::unique_ptr<CovarianceAccumulator> accumulator;
     std::unique_ptr<CovarianceAccumulator> heldOut; // the second half's, for the held-out spectrum
     std::unique_ptr<spectrum::RowStore> rows;       // the Gram side's accumulator and heldOut
@@ -43,13 +44,13 @@ struct LayerJob {
     // Held through the data pass: the covariance(s), or the kept rows unless they go to a file.
     std::int64_t passBytes() const {
         if (gram) return spill ? 0 : rowBytes();
-        return (twoHalves ? 16 : 8) * kept() * kept();
+        return (twoHalves ? 2 : 1) * (singleProducts ? 12 : 8) * kept() * kept();
     }
     // Held on top while solving: the eigensolver's two copies of the covariance, or the Gram matrix, LAPACK's copy of
     // it and its eigenvectors.
     std::int64_t solveBytes() const {
         if (gram) return 24 * plan.samples * plan.samples;
-        return 2 * passBytes();
+        return 16 * (twoHalves ? 2 : 1) * kept() * kept();
     }
 
     void addFirst(const Eigen::Ref<const Eigen::MatrixXd>& block) {
@@ -144,6 +145,7 @@ std::vector<LayerJob> planLayers(const std::vector<models::LayerInfo>& layers, s
         LayerJob job;
         job.layer = layer;
         job.twoHalves = options.heldOutSpectrum;
+        job.singleProducts = options.spectrum.singlePrecisionProducts;
         auto choose = [&](const spectrum::SpectrumOptions& spectrumOptions) {
             job.plan = spectrum::planSpectrum(samples, layer.features(), spectrumOptions, layer.name);
             job.gram = spectrum::useGramSide(samples, job.kept(), spectrumOptions.side);
@@ -309,8 +311,10 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
                 if (options.heldOutSpectrum)
                     job.heldOutRows = std::make_unique<spectrum::RowStore>(samples - half, job.kept(), single, memory);
             } else {
-                job.accumulator = std::make_unique<CovarianceAccumulator>(job.kept());
-                if (options.heldOutSpectrum) job.heldOut = std::make_unique<CovarianceAccumulator>(job.kept());
+                const auto products = spectrum::covarianceProducts(options.spectrum);
+                job.accumulator = std::make_unique<CovarianceAccumulator>(job.kept(), products);
+                if (options.heldOutSpectrum)
+                    job.heldOut = std::make_unique<CovarianceAccumulator>(job.kept(), products);
             }
         }
         stream.forEach(cancel, [&](std::int64_t first, const at::Tensor& batch) {
@@ -355,6 +359,7 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
             resampledNames.push_back(jobs[i].layer.name);
             jobs[i].scores.resize(samples, jobs[i].spectrum.bootstrapBasis.cols());
         }
+        const auto projectionStart = std::chrono::steady_clock::now();
         stream.forEach(cancel, [&](std::int64_t first, const at::Tensor& batch) {
             const std::vector<at::Tensor> outputs = model.capture(batch, resampledNames);
             for (std::size_t g = 0; g < resampled.size(); ++g) {
@@ -365,8 +370,13 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
             }
             batchDone(batch);
         });
+        // The second pass (forward, capture and projection) is shared by the group's resampled layers.
+        const double projectionSeconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - projectionStart).count() /
+            static_cast<double>(resampled.size());
         for (std::size_t i : resampled) {
             LayerJob& job = jobs[i];
+            job.spectrum.result.bootstrapSeconds += projectionSeconds;
             spectrum::addBootstrapInterval(job.spectrum.result, job.scores, options.spectrum, {}, cancel);
             job.scores.resize(0, 0);
             report(static_cast<double>(samples) / resampled.size());

@@ -203,6 +203,11 @@ std::int64_t featureStride(std::int64_t features, std::int64_t maxFeatures) {
     return std::max<std::int64_t>(1, (features + maxFeatures - 2) / (maxFeatures - 1));
 }
 
+CovarianceAccumulator::Products covarianceProducts(const SpectrumOptions& options) {
+    return options.singlePrecisionProducts ? CovarianceAccumulator::Products::Single
+                                           : CovarianceAccumulator::Products::Double;
+}
+
 SpectrumPlan planSpectrum(std::int64_t samples, std::int64_t features, const SpectrumOptions& options,
                           const std::string& name) {
     validate(samples, features, options, name);
@@ -407,7 +412,7 @@ SpectrumResult analyzeSpectrum(io::MatrixSource& source, const SpectrumOptions& 
         spectrum = spectrumOfRows(rows, plan, options, source.name());
         spectrum.result.covarianceSeconds += readSeconds;
     } else {
-        CovarianceAccumulator accumulator(kept);
+        CovarianceAccumulator accumulator(kept, covarianceProducts(options));
         forEachBlock(source, plan.columns, blockRows, cancel, [&](std::int64_t first, const Eigen::MatrixXd& block) {
             accumulator.add(block);
             report(progress, readShare * static_cast<double>(first + block.rows()) / plan.samples);

@@ -28,14 +28,21 @@ TEST(SpectrumReference, MatchesScikitLearnOnEveryReferenceMatrix) {
     const nlohmann::json reference = loadReference();
     ASSERT_GE(reference.size(), 2u);
     // Both sides of the engine: the covariance (the reference matrices have more samples than features, so the
-    // automatic choice) and the Gram matrix of the rows, forced.
-    for (const auto side : {codescope::spectrum::SpectrumSide::Covariance, codescope::spectrum::SpectrumSide::Gram}) {
+    // automatic choice), with double and with float32 products, and the Gram matrix of the rows, forced.
+    struct Engine {
+        codescope::spectrum::SpectrumSide side;
+        bool singlePrecisionProducts;
+        const char* name;
+    };
+    for (const Engine& engine : {Engine{codescope::spectrum::SpectrumSide::Covariance, false, " (covariance side)"},
+                                 Engine{codescope::spectrum::SpectrumSide::Covariance, true, " (float32 products)"},
+                                 Engine{codescope::spectrum::SpectrumSide::Gram, false, " (Gram side)"}}) {
         for (const auto& [stem, expected] : reference.items()) {
-            SCOPED_TRACE(stem +
-                         (side == codescope::spectrum::SpectrumSide::Gram ? " (Gram side)" : " (covariance side)"));
+            SCOPED_TRACE(stem + engine.name);
             codescope::io::NpyMatrixSource source(referenceDir() + "/" + stem + ".npy");
             codescope::spectrum::SpectrumOptions options;
-            options.side = side;
+            options.side = engine.side;
+            options.singlePrecisionProducts = engine.singlePrecisionProducts;
             options.bootstrapResamples = 0;
             // A stride above 1 at the paper's limit of 8000 needs a matrix too big to commit, so that case lowers it.
             options.maxFeatures = expected.value("max_features", options.maxFeatures);
