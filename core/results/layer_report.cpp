@@ -100,6 +100,13 @@ std::string layerSpectraJson(const std::string& model, const std::string& datase
         layer["alpha_bootstrap_bias"] = numberOrNull(r.alphaBootstrapBias);
         layer["alpha_standard_error"] = numberOrNull(r.alphaStandardError);
         layer["warnings"] = r.warnings;
+        // Where the time went (wall seconds of this layer's phases; capture and the coding record are shared by all
+        // layers and not included), and which eigenproblem was solved: for benchmarks and the curious.
+        layer["side"] = r.gramSide ? "gram" : "covariance";
+        layer["seconds"] = {{"covariance_or_gram", r.covarianceSeconds},
+                            {"eigensolver", r.eigenSeconds},
+                            {"fit", r.fitSeconds},
+                            {"bootstrap", r.bootstrapSeconds}};
         if (entry.coding) layer["coding"] = codingJson(*entry.coding);
         json["layers"].push_back(std::move(layer));
     }
