@@ -5,7 +5,7 @@ The same model, inputs, layers and settings through
   Python   PyTorch forward hooks on every ReLU call, the Methods' strided columns, scikit-learn
            PCA(n_components=min(1000, n, m), svd_solver="randomized") and HuberRegressor over components 10..50;
   Codescope  codescope-cli analyze --model MODEL.pt --dataset npy:IMAGES.npy --input-shape C,H,W --bootstrap B
-and prints each side's time, their ratio, the phases of both (Codescope's from the "seconds" of its JSON: keeping the
+and prints each side's time, their ratio, the phases of both (Codescope's from the "timings" of its JSON: keeping the
 rows or the covariance, eigensolver, fit, bootstrap; the rest is loading, forward, capture and the coding record) and
 the largest difference in alpha between the two (randomized PCA's tail is a few per cent low, so alphas differ by up
 to a few hundredths).
@@ -176,7 +176,7 @@ def main():
     layers = report.get("layers", [])
     phases = {}
     for layer in layers:
-        for name, seconds in layer.get("seconds", {}).items():
+        for name, seconds in layer.get("timings", {}).items():
             phases[name] = phases.get(name, 0.0) + seconds
     if phases:
         sides = [layer.get("side") for layer in layers]
