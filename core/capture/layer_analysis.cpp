@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <future>
+#include <limits>
 #include <map>
 #include <memory>
 
@@ -22,15 +23,48 @@ struct LayerJob {
     spectrum::SpectrumPlan plan;
     std::string warning;
     std::string nonFinite; // set at the first NaN/Inf activation: the layer gets this status instead of a spectrum
+    bool twoHalves = false;
+    // The Gram side (fewer samples than kept features): the kept rows are stored instead of a covariance streamed,
+    // in memory unless they alone overflow the budget (then in a temporary file).
+    bool gram = false;
+    bool spill = false;
+    bool singleProducts = false; // covariance side: float32 products, a float32 m x m workspace per accumulator
     std::unique_ptr<CovarianceAccumulator> accumulator;
     std::unique_ptr<CovarianceAccumulator> heldOut; // the second half's, for the held-out spectrum
-    bool twoHalves = false;
+    std::unique_ptr<spectrum::RowStore> rows;       // the Gram side's accumulator and heldOut
+    std::unique_ptr<spectrum::RowStore> heldOutRows;
+    double accumulateSeconds = 0;
     spectrum::CovarianceSpectrum spectrum;
     Eigen::MatrixXf scores;
 
     std::int64_t kept() const { return static_cast<std::int64_t>(plan.columns.size()); }
-    // A covariance, plus the copies the eigensolver makes of it.
-    std::int64_t covarianceBytes() const { return (twoHalves ? 16 : 8) * kept() * kept(); }
+    std::int64_t rowBytes() const {
+        return spectrum::RowStore::bytesFor(plan.samples, kept(), spectrum::RowStore::Precision::Single);
+    }
+    // Held through the data pass: the covariance(s), or the kept rows unless they go to a file.
+    std::int64_t passBytes() const {
+        if (gram) return spill ? 0 : rowBytes();
+        return (twoHalves ? 2 : 1) * (singleProducts ? 12 : 8) * kept() * kept();
+    }
+    // Held on top while solving: the eigensolver's two copies of the covariance, or the Gram matrix, LAPACK's copy of
+    // it and its eigenvectors.
+    std::int64_t solveBytes() const {
+        if (gram) return 24 * plan.samples * plan.samples;
+        return 16 * (twoHalves ? 2 : 1) * kept() * kept();
+    }
+
+    void addFirst(const Eigen::Ref<const Eigen::MatrixXd>& block) {
+        if (gram)
+            rows->add(block);
+        else
+            accumulator->add(block);
+    }
+    void addSecond(const Eigen::Ref<const Eigen::MatrixXd>& block) {
+        if (gram)
+            heldOutRows->add(block);
+        else
+            heldOut->add(block);
+    }
 };
 
 at::Tensor toTensor(const data::ImageBatch& batch) {
@@ -48,7 +82,8 @@ void keptColumns(const at::Tensor& activations, const std::vector<std::int64_t>&
     block.resize(rows, static_cast<Eigen::Index>(columns.size()));
     for (std::int64_t i = 0; i < rows; ++i) {
         const float* row = values + i * width;
-        for (std::size_t j = 0; j < columns.size(); ++j) block(i, static_cast<Eigen::Index>(j)) = row[columns[j]];
+        for (std::size_t j = 0; j < columns.size(); ++j)
+            block(i, static_cast<Eigen::Index>(j)) = row[columns[j]];
     }
 }
 
@@ -61,7 +96,8 @@ void accumulateBatch(LayerJob& job, const at::Tensor& activations, std::int64_t 
     keptColumns(activations, job.plan.columns, block);
     if (!block.allFinite()) {
         Eigen::Index row = 0;
-        while (row < block.rows() && block.row(row).allFinite()) ++row;
+        while (row < block.rows() && block.row(row).allFinite())
+            ++row;
         job.nonFinite = "non-finite: the activations hold NaN or Inf (first in sample " +
                         std::to_string(firstRow + row + 1) + "); no spectrum";
         return;
@@ -76,9 +112,10 @@ public:
 
     // Calls visit(firstRow, batch) for consecutive batches of inputs, firstRow counting activation rows; the next
     // batch is read and preprocessed on a worker thread while the caller runs the model on the current one.
-    template <typename Visit>
-    void forEach(const CancelToken* cancel, Visit visit) {
-        auto load = [this](std::int64_t first) { return m_inputs.batch(first, std::min(m_batchSize, m_count - first)); };
+    template <typename Visit> void forEach(const CancelToken* cancel, Visit visit) {
+        auto load = [this](std::int64_t first) {
+            return m_inputs.batch(first, std::min(m_batchSize, m_count - first));
+        };
         std::future<at::Tensor> next = std::async(std::launch::async, load, std::int64_t{0});
         for (std::int64_t first = 0; first < m_count;) {
             at::Tensor batch = next.get();
@@ -99,7 +136,8 @@ private:
     std::int64_t m_batchSize;
 };
 
-// Plans each layer, widening the stride of any layer whose covariance alone would not fit `available` bytes.
+// Plans each layer and its side (covariance or Gram), widening the stride of any layer whose eigenproblem alone
+// would not fit `available` bytes; a Gram-side layer whose rows overflow what is left keeps them in a file.
 std::vector<LayerJob> planLayers(const std::vector<models::LayerInfo>& layers, std::int64_t samples,
                                  const CaptureOptions& options, std::int64_t available) {
     std::vector<LayerJob> jobs;
@@ -107,39 +145,67 @@ std::vector<LayerJob> planLayers(const std::vector<models::LayerInfo>& layers, s
         LayerJob job;
         job.layer = layer;
         job.twoHalves = options.heldOutSpectrum;
-        job.plan = spectrum::planSpectrum(samples, layer.features(), options.spectrum, layer.name);
-        // The eigensolver briefly holds two more copies of the covariance.
-        if (3 * job.covarianceBytes() > available) {
+        job.singleProducts = options.spectrum.singlePrecisionProducts;
+        auto choose = [&](const spectrum::SpectrumOptions& spectrumOptions) {
+            job.plan = spectrum::planSpectrum(samples, layer.features(), spectrumOptions, layer.name);
+            job.gram = spectrum::useGramSide(samples, job.kept(), spectrumOptions.side);
+        };
+        choose(options.spectrum);
+        if (job.passBytes() + job.solveBytes() > available && (!job.gram || job.solveBytes() > available)) {
             spectrum::SpectrumOptions narrower = options.spectrum;
             narrower.maxFeatures = std::max<std::int64_t>(2, static_cast<std::int64_t>(std::sqrt(available / 24.0)));
             const std::int64_t methodsStride = job.plan.stride;
-            job.plan = spectrum::planSpectrum(samples, layer.features(), narrower, layer.name);
+            choose(narrower);
             job.warning = "stride raised from " + std::to_string(methodsStride) + " to " +
                           std::to_string(job.plan.stride) + " to fit the memory budget";
         }
+        job.spill = job.gram && job.rowBytes() + job.solveBytes() > available;
         jobs.push_back(std::move(job));
     }
     return jobs;
 }
 
-// Consecutive layers (in depth order) whose covariances fit `available` bytes together: one data pass each.
+// Consecutive layers (in depth order) whose pass memory, plus the largest eigenproblem among them, fits `available`
+// bytes: one data pass each.
 std::vector<std::vector<std::size_t>> groupLayers(const std::vector<LayerJob>& jobs, std::int64_t available) {
     std::vector<std::vector<std::size_t>> groups;
     std::int64_t used = 0;
     std::int64_t largest = 0;
     for (std::size_t i = 0; i < jobs.size(); ++i) {
-        const std::int64_t bytes = jobs[i].covarianceBytes();
-        const std::int64_t newLargest = std::max(largest, bytes);
-        if (groups.empty() || used + bytes + 2 * newLargest > available) {
+        const std::int64_t bytes = jobs[i].passBytes();
+        const std::int64_t newLargest = std::max(largest, jobs[i].solveBytes());
+        if (groups.empty() || used + bytes + newLargest > available) {
             groups.emplace_back();
             used = 0;
             largest = 0;
         }
         groups.back().push_back(i);
         used += bytes;
-        largest = std::max(largest, bytes);
+        largest = std::max(largest, jobs[i].solveBytes());
     }
     return groups;
+}
+
+// The spectrum of a job whose pass is done, from its covariance(s) or its kept rows.
+void solveLayer(LayerJob& job, std::int64_t samples, const CaptureOptions& options, const std::string& where) {
+    if (!job.nonFinite.empty())
+        job.spectrum.result = spectrum::unusableSpectrum(job.plan, samples, job.nonFinite);
+    else if (options.heldOutSpectrum && job.gram)
+        job.spectrum.result =
+            spectrum::heldOutSpectrumOfRows(*job.rows, *job.heldOutRows, job.plan, options.spectrum, where);
+    else if (options.heldOutSpectrum)
+        job.spectrum.result =
+            spectrum::heldOutSpectrumOfCovariances(*job.accumulator, *job.heldOut, job.plan, options.spectrum, where);
+    else if (job.gram)
+        job.spectrum = spectrum::spectrumOfRows(*job.rows, job.plan, options.spectrum, where);
+    else
+        job.spectrum = spectrum::spectrumOfCovariance(*job.accumulator, job.plan, options.spectrum, where);
+    job.spectrum.result.covarianceSeconds += job.accumulateSeconds;
+    job.accumulator.reset();
+    job.heldOut.reset();
+    job.rows.reset();
+    job.heldOutRows.reset();
+    if (!job.warning.empty()) job.spectrum.result.warnings.push_back(job.warning);
 }
 
 } // namespace
@@ -166,8 +232,9 @@ std::vector<models::LayerInfo> chooseLayers(const std::vector<models::LayerInfo>
         chosen.push_back(*found);
     }
     std::sort(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return a.depth < b.depth; });
-    chosen.erase(std::unique(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return a.name == b.name; }),
-                 chosen.end());
+    chosen.erase(
+        std::unique(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return a.name == b.name; }),
+        chosen.end());
     return chosen;
 }
 
@@ -197,12 +264,14 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
     // A quarter of the budget holds one batch of activations (captured outputs, their double copies, and the
     // forward pass's own intermediates, estimated by every discovered layer's output); the rest the covariances.
     std::int64_t perInputBytes = 0;
-    for (const auto& layer : discovered) perInputBytes += 4 * layer.features() * perInput;
-    for (const auto& layer : layers) perInputBytes += 8 * layer.features() * perInput;
+    for (const auto& layer : discovered)
+        perInputBytes += 4 * layer.features() * perInput;
+    for (const auto& layer : layers)
+        perInputBytes += 8 * layer.features() * perInput;
     const std::int64_t batchSize =
         options.batchSize > 0 ? options.batchSize
-                              : std::clamp<std::int64_t>(options.memoryBudgetBytes / 4 / std::max<std::int64_t>(1, perInputBytes),
-                                                         1, 256);
+                              : std::clamp<std::int64_t>(
+                                    options.memoryBudgetBytes / 4 / std::max<std::int64_t>(1, perInputBytes), 1, 256);
     const std::int64_t available = options.memoryBudgetBytes - batchSize * perInputBytes;
     if (available <= 0) throw InputError("the memory budget is too small for one batch of activations");
 
@@ -230,47 +299,56 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
     Eigen::MatrixXd block;
     for (const auto& group : groups) {
         std::vector<std::string> names;
-        for (std::size_t i : group) {
-            names.push_back(jobs[i].layer.name);
-            jobs[i].accumulator = std::make_unique<CovarianceAccumulator>(jobs[i].kept());
-            if (options.heldOutSpectrum) jobs[i].heldOut = std::make_unique<CovarianceAccumulator>(jobs[i].kept());
-        }
         const std::int64_t half = samples / 2;
+        for (std::size_t i : group) {
+            LayerJob& job = jobs[i];
+            names.push_back(job.layer.name);
+            const std::int64_t firstRows = options.heldOutSpectrum ? half : samples;
+            if (job.gram) {
+                const std::int64_t memory = job.spill ? 0 : std::numeric_limits<std::int64_t>::max();
+                const auto single = spectrum::RowStore::Precision::Single; // activations are float32: nothing lost
+                job.rows = std::make_unique<spectrum::RowStore>(firstRows, job.kept(), single, memory);
+                if (options.heldOutSpectrum)
+                    job.heldOutRows = std::make_unique<spectrum::RowStore>(samples - half, job.kept(), single, memory);
+            } else {
+                const auto products = spectrum::covarianceProducts(options.spectrum);
+                job.accumulator = std::make_unique<CovarianceAccumulator>(job.kept(), products);
+                if (options.heldOutSpectrum)
+                    job.heldOut = std::make_unique<CovarianceAccumulator>(job.kept(), products);
+            }
+        }
         stream.forEach(cancel, [&](std::int64_t first, const at::Tensor& batch) {
             const std::vector<at::Tensor> outputs = model.capture(batch, names);
             for (std::size_t g = 0; g < group.size(); ++g) {
                 LayerJob& job = jobs[group[g]];
                 accumulateBatch(job, outputs[g], first, block, [&](const Eigen::MatrixXd& rows) {
-                    if (!options.heldOutSpectrum) {
-                        job.accumulator->add(rows);
-                        return;
-                    }
-                    const Eigen::Index inFirstHalf = std::clamp<Eigen::Index>(half - first, 0, rows.rows());
-                    if (inFirstHalf > 0) job.accumulator->add(rows.topRows(inFirstHalf));
-                    if (inFirstHalf < rows.rows()) job.heldOut->add(rows.bottomRows(rows.rows() - inFirstHalf));
+                    const auto added = std::chrono::steady_clock::now();
+                    const Eigen::Index inFirstHalf =
+                        options.heldOutSpectrum ? std::clamp<Eigen::Index>(half - first, 0, rows.rows()) : rows.rows();
+                    if (inFirstHalf > 0) job.addFirst(rows.topRows(inFirstHalf));
+                    if (inFirstHalf < rows.rows()) job.addSecond(rows.bottomRows(rows.rows() - inFirstHalf));
+                    job.accumulateSeconds +=
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - added).count();
                 });
             }
             batchDone(batch);
         });
-        for (std::size_t i : group) {
-            const std::string where = model.name() + ": layer " + jobs[i].layer.name;
-            if (!jobs[i].nonFinite.empty())
-                jobs[i].spectrum.result = spectrum::unusableSpectrum(jobs[i].plan, samples, jobs[i].nonFinite);
-            else if (options.heldOutSpectrum)
-                jobs[i].spectrum.result = spectrum::heldOutSpectrumOfCovariances(
-                    *jobs[i].accumulator, *jobs[i].heldOut, jobs[i].plan, options.spectrum, where);
-            else
-                jobs[i].spectrum = spectrum::spectrumOfCovariance(*jobs[i].accumulator, jobs[i].plan, options.spectrum,
-                                                                  where);
-            jobs[i].accumulator.reset();
-            jobs[i].heldOut.reset();
-            if (!jobs[i].warning.empty()) jobs[i].spectrum.result.warnings.push_back(jobs[i].warning);
-        }
-        // Layers without an exponent (collapsed, dead, non-finite) have no interval to resample; a group of only
-        // those skips the second pass.
-        std::vector<std::size_t> resampled;
         for (std::size_t i : group)
-            if (jobs[i].spectrum.result.fitted()) resampled.push_back(i);
+            solveLayer(jobs[i], samples, options, model.name() + ": layer " + jobs[i].layer.name);
+        // Layers without an exponent (collapsed, dead, non-finite) have no interval to resample. Gram-side layers
+        // have their scores already; only covariance-side layers need the second pass, and a group without any
+        // skips it.
+        std::vector<std::size_t> resampled;
+        for (std::size_t i : group) {
+            LayerJob& job = jobs[i];
+            if (!bootstrap || !job.spectrum.result.fitted()) continue;
+            if (!job.gram) {
+                resampled.push_back(i);
+                continue;
+            }
+            spectrum::addBootstrapInterval(job.spectrum.result, job.spectrum.scores, options.spectrum, {}, cancel);
+            job.spectrum.scores.resize(0, 0);
+        }
         if (!bootstrap || resampled.empty()) {
             if (bootstrap) report(2.0 * static_cast<double>(samples));
             continue;
@@ -281,6 +359,7 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
             resampledNames.push_back(jobs[i].layer.name);
             jobs[i].scores.resize(samples, jobs[i].spectrum.bootstrapBasis.cols());
         }
+        const auto projectionStart = std::chrono::steady_clock::now();
         stream.forEach(cancel, [&](std::int64_t first, const at::Tensor& batch) {
             const std::vector<at::Tensor> outputs = model.capture(batch, resampledNames);
             for (std::size_t g = 0; g < resampled.size(); ++g) {
@@ -291,8 +370,13 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
             }
             batchDone(batch);
         });
+        // The second pass (forward, capture and projection) is shared by the group's resampled layers.
+        const double projectionSeconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - projectionStart).count() /
+            static_cast<double>(resampled.size());
         for (std::size_t i : resampled) {
             LayerJob& job = jobs[i];
+            job.spectrum.result.bootstrapSeconds += projectionSeconds;
             spectrum::addBootstrapInterval(job.spectrum.result, job.scores, options.spectrum, {}, cancel);
             job.scores.resize(0, 0);
             report(static_cast<double>(samples) / resampled.size());
@@ -300,7 +384,8 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
     }
 
     std::vector<LayerSpectrum> results;
-    for (LayerJob& job : jobs) results.push_back({job.layer, std::move(job.spectrum.result), std::nullopt});
+    for (LayerJob& job : jobs)
+        results.push_back({job.layer, std::move(job.spectrum.result), std::nullopt});
     if (progress) progress({1.0, 0.0});
     return results;
 }
@@ -329,8 +414,8 @@ std::vector<Eigen::MatrixXf> captureActivations(models::CapturableModel& model, 
 }
 
 void addLayerCoding(models::CapturableModel& model, const data::Preprocessing& preprocessing,
-                    std::vector<LayerSpectrum>& layers, const CodingOptions& options,
-                    const ProgressCallback& progress, const CancelToken* cancel) {
+                    std::vector<LayerSpectrum>& layers, const CodingOptions& options, const ProgressCallback& progress,
+                    const CancelToken* cancel) {
     if (options.projections < 1 || layers.empty()) return;
     data::MovingDotStimulus dot;
     try {
@@ -347,7 +432,8 @@ void addLayerCoding(models::CapturableModel& model, const data::Preprocessing& p
             frames.pixels.data(), frames.count, frames.imageSize())
             .cast<double>();
     std::vector<std::string> names;
-    for (const LayerSpectrum& entry : layers) names.push_back(entry.layer.name);
+    for (const LayerSpectrum& entry : layers)
+        names.push_back(entry.layer.name);
     // One forward pass of the n frames captures every layer: 100 frames of even the widest layer are small.
     const std::vector<Eigen::MatrixXf> activations = captureActivations(model, frames, names);
     for (std::size_t i = 0; i < layers.size(); ++i) {

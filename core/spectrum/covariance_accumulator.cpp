@@ -4,8 +4,9 @@
 
 namespace codescope::spectrum {
 
-CovarianceAccumulator::CovarianceAccumulator(Eigen::Index features)
-    : m_mean(Eigen::VectorXd::Zero(features)), m_scatter(Eigen::MatrixXd::Zero(features, features)) {
+CovarianceAccumulator::CovarianceAccumulator(Eigen::Index features, Products products)
+    : m_mean(Eigen::VectorXd::Zero(features)), m_scatter(Eigen::MatrixXd::Zero(features, features)),
+      m_products(products) {
     if (features <= 0) throw std::invalid_argument("CovarianceAccumulator: features must be positive");
 }
 
@@ -21,7 +22,14 @@ void CovarianceAccumulator::add(const Eigen::Ref<const Eigen::MatrixXd>& block) 
     const double na = static_cast<double>(m_count);
     const double nb = static_cast<double>(block.rows());
     const Eigen::VectorXd delta = blockMean - m_mean;
-    m_scatter.selfadjointView<Eigen::Lower>().rankUpdate(centred.transpose());
+    if (m_products == Products::Single) {
+        m_centredSingle = centred.cast<float>();
+        m_scatterSingle.setZero(features(), features());
+        m_scatterSingle.selfadjointView<Eigen::Lower>().rankUpdate(m_centredSingle.transpose());
+        m_scatter.triangularView<Eigen::Lower>() += m_scatterSingle.cast<double>();
+    } else {
+        m_scatter.selfadjointView<Eigen::Lower>().rankUpdate(centred.transpose());
+    }
     if (m_count > 0) m_scatter.selfadjointView<Eigen::Lower>().rankUpdate(delta, na * nb / (na + nb));
     m_mean += delta * (nb / (na + nb));
     m_count += block.rows();

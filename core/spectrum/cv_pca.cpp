@@ -44,11 +44,9 @@ struct Projections {
 };
 
 Projections project(const Eigen::Ref<const Eigen::MatrixXd>& training, const Eigen::Ref<const Eigen::MatrixXd>& test,
-                    Eigen::Index components) {
+                    Eigen::Index components, SpectrumSide side) {
     const Eigen::MatrixXd trainingCentred = centred(training);
-    const Eigen::MatrixXd covariance =
-        (trainingCentred.transpose() * trainingCentred) / static_cast<double>(training.rows() - 1);
-    const EigenPairs pairs = leadingEigenpairs(covariance, components, true);
+    const EigenPairs pairs = principalAxes(trainingCentred, components, side);
     return {pairs.values, trainingCentred * pairs.vectors, centred(test) * pairs.vectors};
 }
 
@@ -66,29 +64,32 @@ CvPcaSpectrum spectrumOf(const Projections& projections, const Eigen::MatrixXd& 
 } // namespace
 
 CvPcaSpectrum crossValidatedPcaSpectrum(const Eigen::Ref<const Eigen::MatrixXd>& repeatA,
-                                        const Eigen::Ref<const Eigen::MatrixXd>& repeatB, Eigen::Index components) {
+                                        const Eigen::Ref<const Eigen::MatrixXd>& repeatB, Eigen::Index components,
+                                        SpectrumSide side) {
     if (repeatA.rows() != repeatB.rows())
         throw InputError("cvPCA: the repeats must pair their rows (the same stimuli), got " +
                          std::to_string(repeatA.rows()) + " and " + std::to_string(repeatB.rows()) + " samples");
     validate(repeatA, repeatB, components, "first repeat", "second repeat");
-    const Projections projections = project(repeatA, repeatB, components);
+    const Projections projections = project(repeatA, repeatB, components, side);
     // u^T C_AB u = sum_s (a_s . u)(b_s . u) / (n - 1) over paired stimuli s.
     return spectrumOf(projections, projections.training, repeatA.rows(), repeatA.rows(), repeatB.rows());
 }
 
 CvPcaSpectrum heldOutPcaSpectrum(const Eigen::Ref<const Eigen::MatrixXd>& training,
-                                 const Eigen::Ref<const Eigen::MatrixXd>& test, Eigen::Index components) {
+                                 const Eigen::Ref<const Eigen::MatrixXd>& test, Eigen::Index components,
+                                 SpectrumSide side) {
     validate(training, test, components, "training half", "test half");
-    const Projections projections = project(training, test, components);
+    const Projections projections = project(training, test, components, side);
     // u^T Sigma_test u = sum_s (b_s . u)^2 / (n_test - 1).
     return spectrumOf(projections, projections.test, test.rows(), training.rows(), test.rows());
 }
 
-CvPcaSpectrum heldOutPcaSpectrum(const Eigen::Ref<const Eigen::MatrixXd>& data, Eigen::Index components) {
+CvPcaSpectrum heldOutPcaSpectrum(const Eigen::Ref<const Eigen::MatrixXd>& data, Eigen::Index components,
+                                 SpectrumSide side) {
     if (data.rows() < 4)
         throw InputError("cvPCA: splitting into halves needs at least 4 samples, got " + std::to_string(data.rows()));
     const Eigen::Index half = data.rows() / 2;
-    return heldOutPcaSpectrum(data.topRows(half), data.middleRows(half, half), components);
+    return heldOutPcaSpectrum(data.topRows(half), data.middleRows(half, half), components, side);
 }
 
 } // namespace codescope::spectrum

@@ -14,6 +14,8 @@
 #include <Eigen/Core>
 #include <cstdint>
 
+#include "core/spectrum/sample_gram.h"
+
 namespace codescope::spectrum {
 
 struct CvPcaSpectrum {
@@ -27,11 +29,14 @@ struct CvPcaSpectrum {
 /// Stringer et al.'s cvPCA on two repeats. repeatA, repeatB: samples x features, the same shape, row s of both the
 /// same stimulus. u_k: the k-th eigenvector of repeat A's covariance; lambda_k = u_k^T C_AB u_k with
 /// C_AB = (A - mean A)^T (B - mean B) / (n - 1), i.e. the covariance across stimuli of the two repeats' projections
-/// on u_k. Units: the data's squared units (as eigenvalues). Cost O(n f^2 + f^3) time, O(f^2) memory for f features.
+/// on u_k. Units: the data's squared units (as eigenvalues). Cost O(n f^2 + f^3) time, O(f^2) memory for f features
+/// on the covariance side; O(n^2 f + n^3) and O(n^2) on the Gram side (side: see sample_gram.h; Automatic takes the
+/// Gram side for fewer samples than features).
 /// components: 1 <= components <= min(features, samples - 1). Throws InputError for mismatched shapes, fewer than
 /// 2 samples, no features, a bad component count or a non-finite value.
 CvPcaSpectrum crossValidatedPcaSpectrum(const Eigen::Ref<const Eigen::MatrixXd>& repeatA,
-                                        const Eigen::Ref<const Eigen::MatrixXd>& repeatB, Eigen::Index components);
+                                        const Eigen::Ref<const Eigen::MatrixXd>& repeatB, Eigen::Index components,
+                                        SpectrumSide side = SpectrumSide::Automatic);
 
 /// Held-out PCA spectrum of two disjoint, unpaired samples of the same distribution: u_k from the covariance of
 /// `training` (rows x features), lambda_k = u_k^T Sigma_test u_k with Sigma_test the covariance of `test` (its own
@@ -39,12 +44,14 @@ CvPcaSpectrum crossValidatedPcaSpectrum(const Eigen::Ref<const Eigen::MatrixXd>&
 /// crossValidatedPcaSpectrum(). components: 1 <= components <= min(features, training rows - 1); test needs >= 2 rows.
 /// Throws InputError as crossValidatedPcaSpectrum().
 CvPcaSpectrum heldOutPcaSpectrum(const Eigen::Ref<const Eigen::MatrixXd>& training,
-                                 const Eigen::Ref<const Eigen::MatrixXd>& test, Eigen::Index components);
+                                 const Eigen::Ref<const Eigen::MatrixXd>& test, Eigen::Index components,
+                                 SpectrumSide side = SpectrumSide::Automatic);
 
 /// heldOutPcaSpectrum() of one single-pass sample split into contiguous halves: rows [0, n/2) train, rows
 /// [n/2, 2 (n/2)) test (an odd last row is left out). Contiguous rather than interleaved halves, so that
 /// neighbouring rows of a time series (the moving-dot stimulus) do not land on both sides. data: samples x features
 /// with samples >= 4. Throws InputError as heldOutPcaSpectrum().
-CvPcaSpectrum heldOutPcaSpectrum(const Eigen::Ref<const Eigen::MatrixXd>& data, Eigen::Index components);
+CvPcaSpectrum heldOutPcaSpectrum(const Eigen::Ref<const Eigen::MatrixXd>& data, Eigen::Index components,
+                                 SpectrumSide side = SpectrumSide::Automatic);
 
 } // namespace codescope::spectrum

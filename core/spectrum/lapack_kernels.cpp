@@ -7,11 +7,15 @@
 
 extern "C" {
 void dsyevr_(const char* jobz, const char* range, const char* uplo, const int* n, double* a, const int* lda,
-             const double* vl, const double* vu, const int* il, const int* iu, const double* abstol, int* m,
-             double* w, double* z, const int* ldz, int* isuppz, double* work, const int* lwork, int* iwork,
-             const int* liwork, int* info);
+             const double* vl, const double* vu, const int* il, const int* iu, const double* abstol, int* m, double* w,
+             double* z, const int* ldz, int* isuppz, double* work, const int* lwork, int* iwork, const int* liwork,
+             int* info);
 void dsyevd_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda, double* w, double* work,
              const int* lwork, int* iwork, const int* liwork, int* info);
+// LAPACK >= 3.7 (Debian 12's OpenBLAS 0.3.21 carries 3.11). Weak, so that a LAPACK without it links and leaves the
+// pointer null: the one-stage dsyevd then serves.
+void dsyevd_2stage_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda, double* w,
+                    double* work, const int* lwork, int* iwork, const int* liwork, int* info) __attribute__((weak));
 void dgeqrf_(const int* m, const int* n, double* a, const int* lda, double* tau, double* work, const int* lwork,
              int* info);
 void dorgqr_(const int* m, const int* n, const int* k, double* a, const int* lda, const double* tau, double* work,
@@ -33,8 +37,13 @@ void check(int info, const char* routine) {
 namespace {
 
 // Eigenvalues only: dsyevd's QR-free path (tridiagonalise, then dsterf for all eigenvalues) is cheaper than
-// dsyevr's bisection for a selected range once k is more than a few dozen.
-void allEigenvaluesAscending(Eigen::MatrixXd& symmetric, Eigen::VectorXd& ascending) {
+// dsyevr's bisection for a selected range once k is more than a few dozen. The two-stage variant reduces to a band
+// first (BLAS-3, most of the flops in dgemm) and then the band to tridiagonal, where the one-stage reduction spends
+// half its flops in memory-bound dsymv: see lapack_kernels.h for the measurement.
+using SyevdRoutine = void (*)(const char*, const char*, const int*, double*, const int*, double*, double*, const int*,
+                              int*, const int*, int*);
+
+void eigenvaluesBy(SyevdRoutine routine, const char* name, Eigen::MatrixXd& symmetric, Eigen::VectorXd& ascending) {
     const int n = toInt(symmetric.rows());
     ascending.resize(n);
     int info = 0;
@@ -42,14 +51,14 @@ void allEigenvaluesAscending(Eigen::MatrixXd& symmetric, Eigen::VectorXd& ascend
     int liwork = -1;
     double workQuery = 0.0;
     int iworkQuery = 0;
-    dsyevd_("N", "L", &n, symmetric.data(), &n, ascending.data(), &workQuery, &lwork, &iworkQuery, &liwork, &info);
-    check(info, "dsyevd (workspace query)");
-    lwork = static_cast<int>(workQuery);
+    routine("N", "L", &n, symmetric.data(), &n, ascending.data(), &workQuery, &lwork, &iworkQuery, &liwork, &info);
+    check(info, name);
+    lwork = std::max(static_cast<int>(workQuery), 1);
     liwork = std::max(iworkQuery, 1);
     std::vector<double> work(static_cast<std::size_t>(lwork));
     std::vector<int> iwork(static_cast<std::size_t>(liwork));
-    dsyevd_("N", "L", &n, symmetric.data(), &n, ascending.data(), work.data(), &lwork, iwork.data(), &liwork, &info);
-    check(info, "dsyevd");
+    routine("N", "L", &n, symmetric.data(), &n, ascending.data(), work.data(), &lwork, iwork.data(), &liwork, &info);
+    check(info, name);
 }
 
 // The top `wanted` eigenpairs by dsyevr (MRRR): eigenvectors are computed for the requested range only.
@@ -88,7 +97,7 @@ void leadingSymmetricEigen(Eigen::MatrixXd& symmetric, Eigen::Index k, bool want
                            Eigen::MatrixXd& vectors) {
     Eigen::VectorXd ascending;
     if (!wantVectors) {
-        allEigenvaluesAscending(symmetric, ascending);
+        allEigenvaluesAscending(symmetric, ascending, Reduction::Automatic);
         values = ascending.tail(k).reverse();
         vectors.resize(0, 0);
         return;
@@ -97,6 +106,22 @@ void leadingSymmetricEigen(Eigen::MatrixXd& symmetric, Eigen::Index k, bool want
     topEigenpairsAscending(symmetric, toInt(k), ascending, z);
     values = ascending.reverse();
     vectors = z.rowwise().reverse();
+}
+
+bool twoStageAvailable() {
+    return dsyevd_2stage_ != nullptr;
+}
+
+Reduction chooseReduction(Eigen::Index n) {
+    return twoStageAvailable() && n >= kTwoStageFrom ? Reduction::TwoStage : Reduction::OneStage;
+}
+
+void allEigenvaluesAscending(Eigen::MatrixXd& symmetric, Eigen::VectorXd& ascending, Reduction reduction) {
+    if (reduction == Reduction::Automatic) reduction = chooseReduction(symmetric.rows());
+    if (reduction == Reduction::TwoStage && twoStageAvailable())
+        eigenvaluesBy(dsyevd_2stage_, "dsyevd_2stage", symmetric, ascending);
+    else
+        eigenvaluesBy(dsyevd_, "dsyevd", symmetric, ascending);
 }
 
 void orthonormalizeColumns(Eigen::MatrixXd& block) {

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 
@@ -40,7 +40,8 @@ void report(const ProgressCallback& progress, double fraction) {
 
 std::vector<std::int64_t> stridedColumns(std::int64_t features, std::int64_t stride) {
     std::vector<std::int64_t> columns;
-    for (std::int64_t c = 0; c < features; c += stride) columns.push_back(c);
+    for (std::int64_t c = 0; c < features; c += stride)
+        columns.push_back(c);
     return columns;
 }
 
@@ -141,6 +142,49 @@ bool fitExponent(SpectrumResult& result, const SpectrumOptions& options, AlphaFi
     return true;
 }
 
+// Eigenvalues of `symmetric` (the covariance, or the Gram matrix scaled by 1/(n-1): the same nonzero spectrum)
+// into `result` and alpha fitted. Returns how many eigenvectors the bootstrap needs (0 without a bootstrap or a fit).
+Eigen::Index solveAndFit(const Eigen::MatrixXd& symmetric, SpectrumResult& result, const SpectrumOptions& options,
+                         const std::string& name) {
+    auto start = std::chrono::steady_clock::now();
+    const EigenPairs pairs = leadingEigenpairs(symmetric, result.components, false, eigenOptionsOf(options));
+    result.eigenMethod = pairs.method;
+    // Rounding can leave the null space of a rank-deficient covariance slightly negative; variances are >= 0.
+    result.eigenvalues = pairs.values.cwiseMax(0.0);
+    result.explainedVarianceRatio = result.eigenvalues / result.totalVariance;
+    result.eigenSeconds = secondsSince(start);
+
+    start = std::chrono::steady_clock::now();
+    AlphaFit fit;
+    const bool fitted = fitExponent(result, options, fit);
+    result.fitSeconds = secondsSince(start);
+    if (!fitted || options.bootstrapResamples <= 0) return 0;
+    const auto affordable = static_cast<Eigen::Index>(std::sqrt(kBootstrapFlopsPerResample / result.samples));
+    const Eigen::Index dims =
+        std::min<Eigen::Index>({result.components, result.samples - 1,
+                                std::max<Eigen::Index>(kBootstrapDimsPerFitted * fit.fitHi, affordable)});
+    if (result.samples * dims * static_cast<std::int64_t>(sizeof(float)) > kMaxScoreBytes)
+        throw InputError(name + ": the bootstrap would keep " + std::to_string(result.samples) + " x " +
+                         std::to_string(dims) + " projected values (over 2 GiB); run with --bootstrap 0");
+    return dims;
+}
+
+void requireHalves(std::int64_t training, std::int64_t test, const std::string& name) {
+    if (training < 2 || test < 2)
+        throw InputError(name + ": the held-out spectrum needs at least 2 samples in each half, got " +
+                         std::to_string(training) + " and " + std::to_string(test));
+}
+
+// The held-out eigenvalues are in result.eigenvalues: their ratios, the timing since `start`, and alpha.
+void finishHeldOut(SpectrumResult& result, const SpectrumOptions& options,
+                   std::chrono::steady_clock::time_point start) {
+    result.explainedVarianceRatio = result.eigenvalues / result.totalVariance;
+    result.eigenSeconds = secondsSince(start);
+    result.heldOut = true;
+    AlphaFit fit;
+    fitExponent(result, options, fit);
+}
+
 // The single-matrix commands answer about one matrix only: a spectrum without exponent is their error.
 void requireFitted(const SpectrumResult& result, const std::string& name) {
     if (!result.fitted()) throw InputError(name + ": " + result.status);
@@ -148,13 +192,20 @@ void requireFitted(const SpectrumResult& result, const std::string& name) {
 
 } // namespace
 
-std::string statusKind(const std::string& status) { return status.substr(0, status.find(':')); }
+std::string statusKind(const std::string& status) {
+    return status.substr(0, status.find(':'));
+}
 
 std::int64_t featureStride(std::int64_t features, std::int64_t maxFeatures) {
     if (maxFeatures < 2) throw InputError("max features must be at least 2, got " + std::to_string(maxFeatures));
     if (features < 1) return 1;
     // ceil(m / s) < L  <=>  m / s <= L - 1  <=>  s >= m / (L - 1).
     return std::max<std::int64_t>(1, (features + maxFeatures - 2) / (maxFeatures - 1));
+}
+
+CovarianceAccumulator::Products covarianceProducts(const SpectrumOptions& options) {
+    return options.singlePrecisionProducts ? CovarianceAccumulator::Products::Single
+                                           : CovarianceAccumulator::Products::Double;
 }
 
 SpectrumPlan planSpectrum(std::int64_t samples, std::int64_t features, const SpectrumOptions& options,
@@ -173,45 +224,56 @@ CovarianceSpectrum spectrumOfCovariance(const CovarianceAccumulator& accumulator
                                         const SpectrumOptions& options, const std::string& name) {
     CovarianceSpectrum out;
     SpectrumResult& result = out.result;
+    auto start = std::chrono::steady_clock::now();
     const Eigen::MatrixXd covariance = accumulator.covariance();
-    describe(result, plan, accumulator.samples(), std::min(plan.components, accumulator.samples()),
-             covariance.trace(), accumulator.mean().isZero(0.0));
+    result.covarianceSeconds = secondsSince(start);
+    describe(result, plan, accumulator.samples(), std::min(plan.components, accumulator.samples()), covariance.trace(),
+             accumulator.mean().isZero(0.0));
     if (!result.fitted()) {
         clearFit(result);
         return out;
     }
-    const auto start = std::chrono::steady_clock::now();
-    const EigenOptions eigenOptions = eigenOptionsOf(options);
-    const EigenPairs pairs = leadingEigenpairs(covariance, result.components, false, eigenOptions);
-    result.eigenMethod = pairs.method;
-    // Rounding can leave the null space of a rank-deficient covariance slightly negative; variances are >= 0.
-    result.eigenvalues = pairs.values.cwiseMax(0.0);
-    result.explainedVarianceRatio = result.eigenvalues / result.totalVariance;
-    result.eigenSeconds = secondsSince(start);
+    const Eigen::Index dims = solveAndFit(covariance, result, options, name);
+    if (dims == 0) return out;
+    start = std::chrono::steady_clock::now();
+    out.bootstrapBasis = leadingEigenpairs(covariance, dims, true, eigenOptionsOf(options)).vectors;
+    out.mean = accumulator.mean();
+    result.bootstrapSeconds += secondsSince(start);
+    return out;
+}
 
-    AlphaFit fit;
-    if (!fitExponent(result, options, fit)) return out;
-
-    if (options.bootstrapResamples > 0) {
-        const auto affordable = static_cast<Eigen::Index>(std::sqrt(kBootstrapFlopsPerResample / result.samples));
-        const Eigen::Index dims =
-            std::min<Eigen::Index>({result.components, result.samples - 1,
-                                    std::max<Eigen::Index>(kBootstrapDimsPerFitted * fit.fitHi, affordable)});
-        if (result.samples * dims * static_cast<std::int64_t>(sizeof(float)) > kMaxScoreBytes)
-            throw InputError(name + ": the bootstrap would keep " + std::to_string(result.samples) + " x " +
-                             std::to_string(dims) + " projected values (over 2 GiB); run with --bootstrap 0");
-        out.bootstrapBasis = leadingEigenpairs(covariance, dims, true, eigenOptions).vectors;
-        out.mean = accumulator.mean();
+CovarianceSpectrum spectrumOfRows(const RowStore& rows, const SpectrumPlan& plan, const SpectrumOptions& options,
+                                  const std::string& name) {
+    if (rows.rows() < 2)
+        throw InputError(name + ": needs at least 2 samples (rows) for a covariance, found " +
+                         std::to_string(rows.rows()));
+    CovarianceSpectrum out;
+    SpectrumResult& result = out.result;
+    result.gramSide = true;
+    auto start = std::chrono::steady_clock::now();
+    const Eigen::VectorXd mean = rows.mean();
+    const Eigen::MatrixXd gram = scaledCentredGram(rows, mean, options.blockBytes);
+    result.covarianceSeconds = secondsSince(start);
+    describe(result, plan, rows.rows(), std::min(plan.components, rows.rows()), gram.trace(), mean.isZero(0.0));
+    if (!result.fitted()) {
+        clearFit(result);
+        return out;
     }
+    const Eigen::Index dims = solveAndFit(gram, result, options, name);
+    if (dims == 0) return out;
+    // Scores = Ac v_k = u_k sqrt((n-1) lambda_k): the bootstrap's input without touching the rows again.
+    start = std::chrono::steady_clock::now();
+    const EigenPairs pairs = leadingEigenpairs(gram, dims, true, eigenOptionsOf(options));
+    const Eigen::VectorXd scale = (pairs.values.cwiseMax(0.0) * static_cast<double>(rows.rows() - 1)).cwiseSqrt();
+    out.scores = (pairs.vectors * scale.asDiagonal()).cast<float>();
+    result.bootstrapSeconds += secondsSince(start);
     return out;
 }
 
 SpectrumResult heldOutSpectrumOfCovariances(const CovarianceAccumulator& training, const CovarianceAccumulator& test,
                                             const SpectrumPlan& plan, const SpectrumOptions& options,
                                             const std::string& name) {
-    if (training.samples() < 2 || test.samples() < 2)
-        throw InputError(name + ": the held-out spectrum needs at least 2 samples in each half, got " +
-                         std::to_string(training.samples()) + " and " + std::to_string(test.samples()));
+    requireHalves(training.samples(), test.samples(), name);
     SpectrumResult result;
     const Eigen::MatrixXd testCovariance = test.covariance();
     describe(result, plan, training.samples() + test.samples(), std::min(plan.components, training.samples() - 1),
@@ -226,16 +288,38 @@ SpectrumResult heldOutSpectrumOfCovariances(const CovarianceAccumulator& trainin
     // u_k^T Sigma_test u_k in the training half's order: held-out variances need be neither sorted nor positive
     // (the fit ends its range before the first one that is not).
     result.eigenvalues = (pairs.vectors.transpose() * testCovariance * pairs.vectors).diagonal();
-    result.explainedVarianceRatio = result.eigenvalues / result.totalVariance;
-    result.eigenSeconds = secondsSince(start);
-    result.heldOut = true;
-    AlphaFit fit;
-    fitExponent(result, options, fit);
+    finishHeldOut(result, options, start);
+    return result;
+}
+
+SpectrumResult heldOutSpectrumOfRows(const RowStore& training, const RowStore& test, const SpectrumPlan& plan,
+                                     const SpectrumOptions& options, const std::string& name) {
+    requireHalves(training.rows(), test.rows(), name);
+    SpectrumResult result;
+    result.gramSide = true;
+    const Eigen::VectorXd trainingMean = training.mean();
+    const Eigen::VectorXd testMean = test.mean();
+    const double testDof = static_cast<double>(test.rows() - 1);
+    describe(result, plan, training.rows() + test.rows(), std::min(plan.components, training.rows() - 1),
+             centredSquaredNorm(test, testMean, options.blockBytes) / testDof,
+             trainingMean.isZero(0.0) && testMean.isZero(0.0));
+    if (!result.fitted()) {
+        clearFit(result);
+        return result;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    const Eigen::MatrixXd gram = scaledCentredGram(training, trainingMean, options.blockBytes);
+    const EigenPairs pairs = leadingEigenpairs(gram, result.components, true, eigenOptionsOf(options));
+    result.eigenMethod = pairs.method;
+    const Eigen::MatrixXd directions = principalDirections(training, trainingMean, pairs.vectors, options.blockBytes);
+    result.eigenvalues =
+        projectRows(test, testMean, directions, options.blockBytes).colwise().squaredNorm().transpose() / testDof;
+    finishHeldOut(result, options, start);
     return result;
 }
 
 SpectrumResult crossValidatedSpectrum(io::MatrixSource& first, io::MatrixSource& second,
-                                     const SpectrumOptions& options) {
+                                      const SpectrumOptions& options) {
     if (first.rows() != second.rows() || first.cols() != second.cols())
         throw InputError(second.name() + ": a repeat must have the shape of " + first.name() + " (" +
                          std::to_string(first.rows()) + " x " + std::to_string(first.cols()) + "), it has " +
@@ -253,7 +337,7 @@ SpectrumResult crossValidatedSpectrum(io::MatrixSource& first, io::MatrixSource&
     const Eigen::Index components = std::min<Eigen::Index>(plan.components, plan.samples - 1);
     CvPcaSpectrum cv;
     try {
-        cv = crossValidatedPcaSpectrum(a, b, components);
+        cv = crossValidatedPcaSpectrum(a, b, components, options.side);
     } catch (const InputError& error) {
         throw InputError(first.name() + ": " + error.what());
     }
@@ -283,13 +367,15 @@ SpectrumResult unusableSpectrum(const SpectrumPlan& plan, std::int64_t samples, 
 
 void addBootstrapInterval(SpectrumResult& result, const Eigen::Ref<const Eigen::MatrixXf>& scores,
                           const SpectrumOptions& options, const ProgressCallback& progress, const CancelToken* cancel) {
-    const BootstrapInterval interval = bootstrapPowerLawInterval(scores, result.alpha, options.bootstrapResamples,
-                                                                 options.seed, options.fitLo, result.fitHi,
-                                                                 options.estimator, progress, cancel);
+    const auto start = std::chrono::steady_clock::now();
+    const BootstrapInterval interval =
+        bootstrapPowerLawInterval(scores, result.alpha, options.bootstrapResamples, options.seed, options.fitLo,
+                                  result.fitHi, options.estimator, progress, cancel);
     result.alphaCiLo = interval.lo;
     result.alphaCiHi = interval.hi;
     result.alphaBootstrapBias = interval.bias;
     result.alphaStandardError = interval.standardError;
+    result.bootstrapSeconds += secondsSince(start);
     if (std::abs(interval.bias) > interval.standardError) {
         char text[200];
         std::snprintf(text, sizeof text,
@@ -307,23 +393,47 @@ SpectrumResult analyzeSpectrum(io::MatrixSource& source, const SpectrumOptions& 
     const std::int64_t rowBytes = 8 * std::max<std::int64_t>(plan.features, plan.columns.size());
     const std::int64_t blockRows = std::clamp<std::int64_t>(options.blockBytes / rowBytes, 1, plan.samples);
     const bool bootstrap = options.bootstrapResamples > 0;
-    const double readShare = bootstrap ? kReadShare / 2 : kReadShare;
+    const auto kept = static_cast<Eigen::Index>(plan.columns.size());
+    const bool gram = useGramSide(plan.samples, kept, options.side);
+    // The Gram side has the samples' scores at hand: no second pass, so the read takes the whole share.
+    const double readShare = bootstrap && !gram ? kReadShare / 2 : kReadShare;
 
     auto start = std::chrono::steady_clock::now();
-    CovarianceAccumulator accumulator(static_cast<Eigen::Index>(plan.columns.size()));
-    forEachBlock(source, plan.columns, blockRows, cancel, [&](std::int64_t first, const Eigen::MatrixXd& block) {
-        accumulator.add(block);
-        report(progress, readShare * static_cast<double>(first + block.rows()) / plan.samples);
-    });
-    const double covarianceSeconds = secondsSince(start);
-    if (cancel) cancel->throwIfCancelled();
-    CovarianceSpectrum spectrum = spectrumOfCovariance(accumulator, plan, options, source.name());
+    CovarianceSpectrum spectrum;
+    if (gram) {
+        // Double precision: the source may be float64. Beyond kMaxScoreBytes the rows go to a temporary file.
+        RowStore rows(plan.samples, kept, RowStore::Precision::Double, kMaxScoreBytes);
+        forEachBlock(source, plan.columns, blockRows, cancel, [&](std::int64_t first, const Eigen::MatrixXd& block) {
+            rows.add(block);
+            report(progress, readShare * static_cast<double>(first + block.rows()) / plan.samples);
+        });
+        const double readSeconds = secondsSince(start);
+        if (cancel) cancel->throwIfCancelled();
+        spectrum = spectrumOfRows(rows, plan, options, source.name());
+        spectrum.result.covarianceSeconds += readSeconds;
+    } else {
+        CovarianceAccumulator accumulator(kept, covarianceProducts(options));
+        forEachBlock(source, plan.columns, blockRows, cancel, [&](std::int64_t first, const Eigen::MatrixXd& block) {
+            accumulator.add(block);
+            report(progress, readShare * static_cast<double>(first + block.rows()) / plan.samples);
+        });
+        const double readSeconds = secondsSince(start);
+        if (cancel) cancel->throwIfCancelled();
+        spectrum = spectrumOfCovariance(accumulator, plan, options, source.name());
+        spectrum.result.covarianceSeconds += readSeconds;
+    }
     SpectrumResult& result = spectrum.result;
     requireFitted(result, source.name());
-    result.covarianceSeconds = covarianceSeconds;
     const double projectStart = readShare + kEigenShare;
     report(progress, projectStart);
     if (!bootstrap) {
+        report(progress, 1.0);
+        return result;
+    }
+    if (gram) {
+        addBootstrapInterval(
+            result, spectrum.scores, options,
+            [&](double fraction) { report(progress, projectStart + (1.0 - projectStart) * fraction); }, cancel);
         report(progress, 1.0);
         return result;
     }
@@ -335,11 +445,11 @@ SpectrumResult analyzeSpectrum(io::MatrixSource& source, const SpectrumOptions& 
             ((block.rowwise() - spectrum.mean.transpose()) * spectrum.bootstrapBasis).cast<float>();
         report(progress, projectStart + readShare * static_cast<double>(first + block.rows()) / plan.samples);
     });
+    result.bootstrapSeconds += secondsSince(start);
     const double bootstrapStart = projectStart + readShare;
-    addBootstrapInterval(result, scores, options,
-                         [&](double fraction) { report(progress, bootstrapStart + (1.0 - bootstrapStart) * fraction); },
-                         cancel);
-    result.bootstrapSeconds = secondsSince(start);
+    addBootstrapInterval(
+        result, scores, options,
+        [&](double fraction) { report(progress, bootstrapStart + (1.0 - bootstrapStart) * fraction); }, cancel);
     report(progress, 1.0);
     return result;
 }

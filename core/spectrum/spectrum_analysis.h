@@ -11,6 +11,8 @@
 #include "core/io/matrix_source.h"
 #include "core/spectrum/alpha_estimators.h"
 #include "core/spectrum/covariance_accumulator.h"
+#include "core/spectrum/row_store.h"
+#include "core/spectrum/sample_gram.h"
 #include "core/spectrum/symmetric_eigensolver.h"
 
 namespace codescope::spectrum {
@@ -24,6 +26,12 @@ struct SpectrumOptions {
     std::uint64_t seed = 0;             ///< seeds the bootstrap and the randomized eigensolver
     std::int64_t blockBytes = 64 << 20; ///< memory for one block of rows (double) read from the source
     EigenMethod eigenMethod = EigenMethod::Automatic;
+    /// Covariance (m x m) or Gram (n x n) eigenproblem; Automatic: the smaller (see sample_gram.h). Both give the
+    /// same spectrum, alpha and interval to rounding.
+    SpectrumSide side = SpectrumSide::Automatic;
+    /// Covariance side: multiply each centred block in float32 (CovarianceAccumulator::Products::Single), twice as
+    /// fast, eigenvalues ~1e-8 relative off. Off by default: the double path is exact to rounding.
+    bool singlePrecisionProducts = false;
     AlphaEstimator estimator = AlphaEstimator::Huber; ///< Methods: Huber; wls / mle for robustness checks
 };
 
@@ -48,13 +56,16 @@ struct SpectrumResult {
     int fitLo = 0;                           ///< fitted range actually used (1-based, inclusive)
     int fitHi = 0;
     EigenMethod eigenMethod = EigenMethod::Dense;
+    bool gramSide = false;                   ///< solved as the n x n Gram problem of the centred rows
     std::vector<std::string> warnings;       ///< e.g. a shortened fit range
     /// Empty when alpha was fitted. Otherwise why this spectrum has no exponent (alpha, its interval and R^2 are NaN),
     /// as "KIND: reason with the numbers behind it", KIND one of kDegenerateKinds: a result to report, not an error.
     std::string status;
-    double covarianceSeconds = 0;            ///< wall time reading the source and accumulating the covariance
-    double eigenSeconds = 0;                 ///< wall time of the eigensolver
-    double bootstrapSeconds = 0;             ///< wall time of the projection pass and the resamples
+    double covarianceSeconds = 0;            ///< wall time reading the source and accumulating the covariance (or
+                                             ///< keeping the rows and forming the Gram matrix)
+    double eigenSeconds = 0;                 ///< wall time of the eigensolver (eigenvalues)
+    double fitSeconds = 0;                   ///< wall time of the power-law fit
+    double bootstrapSeconds = 0;             ///< wall time of the bootstrap's eigenvectors, projections and resamples
 
     /// True when alpha was fitted (status is empty).
     bool fitted() const { return status.empty(); }
@@ -80,6 +91,9 @@ struct SpectrumPlan {
     std::int64_t components = 0;        ///< min(maxComponents, samples, kept features)
 };
 
+/// The covariance accumulator's products for these options.
+CovarianceAccumulator::Products covarianceProducts(const SpectrumOptions& options);
+
 /// Plans the analysis of a samples x features matrix. Throws InputError (naming `name`) for fewer than 2 samples,
 /// no features, or invalid options.
 SpectrumPlan planSpectrum(std::int64_t samples, std::int64_t features, const SpectrumOptions& options,
@@ -89,13 +103,22 @@ SpectrumPlan planSpectrum(std::int64_t samples, std::int64_t features, const Spe
 /// ask for a bootstrap and alpha was fitted, `bootstrapBasis` holds the leading eigenvectors (kept features x dims)
 /// that the samples must be projected on (after subtracting `mean`) for addBootstrapInterval(). A spectrum without
 /// variance or with too few meaningful eigenvalues for the fit is a result with result.status set (no basis).
+/// spectrumOfRows() (the Gram side) fills `scores` instead: the samples' scores come out of the Gram eigenproblem
+/// itself, so no second pass over the data is needed.
 struct CovarianceSpectrum {
     SpectrumResult result;
     Eigen::MatrixXd bootstrapBasis;
     Eigen::VectorXd mean;
+    Eigen::MatrixXf scores; ///< Gram side: samples x dims, ready for addBootstrapInterval()
 };
 CovarianceSpectrum spectrumOfCovariance(const CovarianceAccumulator& accumulator, const SpectrumPlan& plan,
                                         const SpectrumOptions& options, const std::string& name);
+
+/// spectrumOfCovariance() on the Gram side: the same result (to rounding) from the kept rows of the plan's features
+/// (rows.rows() samples), through the n x n Gram matrix of the centred rows. With a bootstrap, `scores` is filled
+/// (U sqrt((n-1) lambda), the centred rows times the covariance's eigenvectors up to sign) and no basis.
+CovarianceSpectrum spectrumOfRows(const RowStore& rows, const SpectrumPlan& plan, const SpectrumOptions& options,
+                                  const std::string& name);
 
 /// The held-out PCA spectrum of one sample split into two halves (cv_pca.h's heldOutPcaSpectrum, from streamed
 /// covariances): the leading eigenvectors u_k of the first half's covariance and lambda_k = u_k^T Sigma_test u_k, the
@@ -105,6 +128,11 @@ CovarianceSpectrum spectrumOfCovariance(const CovarianceAccumulator& accumulator
 SpectrumResult heldOutSpectrumOfCovariances(const CovarianceAccumulator& training, const CovarianceAccumulator& test,
                                             const SpectrumPlan& plan, const SpectrumOptions& options,
                                             const std::string& name);
+
+/// heldOutSpectrumOfCovariances() on the Gram side, from the two halves' kept rows: u_k = A^T U_k / sigma_k from the
+/// training half's Gram matrix, lambda_k = |B_c u_k|^2 / (n_test - 1). Throws InputError as that function.
+SpectrumResult heldOutSpectrumOfRows(const RowStore& training, const RowStore& test, const SpectrumPlan& plan,
+                                     const SpectrumOptions& options, const std::string& name);
 
 /// Stringer et al.'s cvPCA spectrum of two repeats (cv_pca.h's crossValidatedPcaSpectrum): `first` and `second` are
 /// the same stimuli (rows paired) recorded twice, e.g. through a network with dropout active; the Methods' stride

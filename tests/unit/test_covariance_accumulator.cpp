@@ -15,7 +15,8 @@ Eigen::MatrixXd sample(Eigen::Index rows, Eigen::Index cols, double offset, doub
     std::normal_distribution<double> normal;
     Eigen::MatrixXd out(rows, cols);
     for (Eigen::Index j = 0; j < cols; ++j)
-        for (Eigen::Index i = 0; i < rows; ++i) out(i, j) = offset + spread * normal(rng) * (1.0 + j);
+        for (Eigen::Index i = 0; i < rows; ++i)
+            out(i, j) = offset + spread * normal(rng) * (1.0 + j);
     return out;
 }
 
@@ -43,7 +44,22 @@ TEST(CovarianceAccumulator, StaysAccurateFarFromTheOrigin) {
         accumulator.add(data.middleRows(first, std::min<Eigen::Index>(333, data.rows() - first)));
     const Eigen::MatrixXd expected = twoPassCovariance(data);
     const Eigen::MatrixXd got = accumulator.covariance();
-    for (int j = 0; j < 5; ++j) EXPECT_NEAR(got(j, j), expected(j, j), 1e-6 * expected(j, j)) << j;
+    for (int j = 0; j < 5; ++j)
+        EXPECT_NEAR(got(j, j), expected(j, j), 1e-6 * expected(j, j)) << j;
+}
+
+TEST(CovarianceAccumulator, SinglePrecisionProductsStayWithinFloatRounding) {
+    // Far from the origin too: each block is centred (in double) before it is rounded to float32, so the mean
+    // cancels nowhere and the result is within float rounding of the two-pass covariance; the double products are
+    // 1e4 times closer, so the single path is really taken.
+    const Eigen::MatrixXd data = sample(3000, 12, 1e4, 1.0, 4);
+    CovarianceAccumulator single(12, CovarianceAccumulator::Products::Single);
+    for (Eigen::Index first = 0; first < data.rows(); first += 700)
+        single.add(data.middleRows(first, std::min<Eigen::Index>(700, data.rows() - first)));
+    const Eigen::MatrixXd expected = twoPassCovariance(data);
+    const double error = (single.covariance() - expected).cwiseAbs().maxCoeff() / expected.cwiseAbs().maxCoeff();
+    EXPECT_LT(error, 1e-6);
+    EXPECT_GT(error, 1e-11);
 }
 
 TEST(CovarianceAccumulator, MergeEqualsOneStream) {

@@ -254,3 +254,66 @@ TEST(LayerAnalysis, HeldOutSpectrumSplitsTheSamplesIntoHalves) {
 }
 
 } // namespace
+
+namespace {
+
+// Both sides of the engine (the streamed covariance and the Gram matrix of the kept rows) on the same capture.
+void expectSameLayersOnBothSides(const std::vector<capture::LayerSpectrum>& gram,
+                                 const std::vector<capture::LayerSpectrum>& covariance) {
+    ASSERT_EQ(gram.size(), covariance.size());
+    for (std::size_t i = 0; i < gram.size(); ++i) {
+        SCOPED_TRACE(gram[i].layer.name);
+        const spectrum::SpectrumResult& g = gram[i].spectrum;
+        const spectrum::SpectrumResult& c = covariance[i].spectrum;
+        EXPECT_TRUE(g.gramSide);
+        EXPECT_FALSE(c.gramSide);
+        EXPECT_EQ(g.status, c.status);
+        ASSERT_EQ(g.eigenvalues.size(), c.eigenvalues.size());
+        // 1e-9 relative on the eigenvalues that are not rounding noise of a rank-deficient layer.
+        for (Eigen::Index k = 0; k < c.eigenvalues.size(); ++k) {
+            if (c.eigenvalues[k] > 1e-8 * c.eigenvalues[0]) {
+                EXPECT_NEAR(g.eigenvalues[k], c.eigenvalues[k], 1e-9 * c.eigenvalues[k]) << k;
+            }
+        }
+        if (!c.fitted()) continue;
+        EXPECT_NEAR(g.alpha, c.alpha, 1e-8);
+        if (std::isnan(c.alphaCiLo)) continue;
+        EXPECT_NEAR(g.alphaCiLo, c.alphaCiLo, 1e-5);
+        EXPECT_NEAR(g.alphaCiHi, c.alphaCiHi, 1e-5);
+    }
+}
+
+TEST(LayerAnalysis, FewerSamplesThanFeaturesTakeTheGramSideWithTheSameResults) {
+    const RandomImages images(60);
+    LinearReluModel model;
+    capture::CaptureOptions options = smallOptions();
+    options.samples = 20; // fewer than the 24 features: Automatic takes the Gram side
+    options.batchSize = 7;
+    options.spectrum.fitHi = 8;
+    options.spectrum.bootstrapResamples = 30;
+    options.spectrum.eigenMethod = spectrum::EigenMethod::Dense;
+    const auto gram = capture::analyzeLayers(model, images, identity(), {"linear", "linear.relu"}, options);
+    options.spectrum.side = spectrum::SpectrumSide::Covariance;
+    const auto covariance = capture::analyzeLayers(model, images, identity(), {"linear", "linear.relu"}, options);
+    expectSameLayersOnBothSides(gram, covariance);
+    EXPECT_TRUE(covariance[1].spectrum.fitted());
+}
+
+TEST(LayerAnalysis, HeldOutSpectrumIsTheSameOnBothSides) {
+    const RandomImages images(60);
+    LinearReluModel model;
+    capture::CaptureOptions options = smallOptions();
+    options.samples = 45; // halves of 22 and 23 rows, split inside a batch of 7
+    options.batchSize = 7;
+    options.heldOutSpectrum = true;
+    options.spectrum.fitHi = 8;
+    options.spectrum.eigenMethod = spectrum::EigenMethod::Dense;
+    options.spectrum.side = spectrum::SpectrumSide::Gram;
+    const auto gram = capture::analyzeLayers(model, images, identity(), {"linear.relu"}, options);
+    options.spectrum.side = spectrum::SpectrumSide::Covariance;
+    const auto covariance = capture::analyzeLayers(model, images, identity(), {"linear.relu"}, options);
+    expectSameLayersOnBothSides(gram, covariance);
+    EXPECT_TRUE(gram[0].spectrum.heldOut);
+}
+
+} // namespace

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <random>
 
+#include "core/spectrum/lapack_kernels.h"
 #include "core/spectrum/symmetric_eigensolver.h"
 
 using namespace codescope::spectrum;
@@ -75,6 +76,21 @@ TEST(SymmetricEigensolver, AutomaticChoiceUsesDenseForSmallProblems) {
     EXPECT_EQ(chooseEigenMethod(400, 400), EigenMethod::Dense);
     EXPECT_EQ(chooseEigenMethod(4000, 1000), EigenMethod::Dense);
     EXPECT_EQ(chooseEigenMethod(8000, 100), EigenMethod::Subspace);
+}
+
+TEST(SymmetricEigensolver, TwoStageReductionGivesTheOneStageEigenvalues) {
+    EXPECT_TRUE(lapack::twoStageAvailable()) << "Debian 12's LAPACK 3.11 has dsyevd_2stage";
+    const Eigen::MatrixXd a = powerLawMatrix(300, -1.0, 17);
+    Eigen::MatrixXd one = a, two = a;
+    Eigen::VectorXd oneStage, twoStage;
+    lapack::allEigenvaluesAscending(one, oneStage, lapack::Reduction::OneStage);
+    lapack::allEigenvaluesAscending(two, twoStage, lapack::Reduction::TwoStage);
+    ASSERT_EQ(twoStage.size(), 300);
+    for (Eigen::Index j = 0; j < 300; ++j) {
+        EXPECT_NEAR(twoStage[j], oneStage[j], 1e-13) << j;
+        EXPECT_NEAR(twoStage[j], 1.0 / (300.0 - j), 1e-12) << j; // ascending: 1/300, ..., 1/1
+    }
+    EXPECT_EQ(lapack::chooseReduction(lapack::kTwoStageFrom - 1), lapack::Reduction::OneStage);
 }
 
 } // namespace

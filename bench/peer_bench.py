@@ -1,0 +1,204 @@
+#!/usr/bin/python3
+"""codescope-peer-bench: `codescope-cli analyze` against what a researcher would write instead, in one run.
+
+The same model, inputs, layers and settings through
+  Python   PyTorch forward hooks on every ReLU call, the Methods' strided columns, scikit-learn
+           PCA(n_components=min(1000, n, m), svd_solver="randomized") and HuberRegressor over components 10..50;
+  Codescope  codescope-cli analyze --model MODEL.pt --dataset npy:IMAGES.npy --input-shape C,H,W --bootstrap B
+and prints each side's time, their ratio, the phases of both (Codescope's from the "timings" of its JSON: keeping the
+rows or the covariance, eigensolver, fit, bootstrap; the rest is loading, forward, capture and the coding record) and
+the largest difference in alpha between the two (randomized PCA's tail is a few per cent low, so alphas differ by up
+to a few hundredths).
+
+Models (random weights, eval mode, traced with torch.jit.trace at the input size):
+  resnet18      torchvision's ResNet-18 layout (stem, 4 x 2 BasicBlocks, fc) - 17 ReLU calls
+  vae-small     the demo's small ResNet-VAE (1 x 28 x 28)                   - every ReLU call
+  vae-full      the paper's ResNet-VAE (3 x 224 x 224)                       - 23 ReLU calls
+The ResNet layouts are tests/data/make_resnet_vae_fixtures.py's (written independently of the C++ code), so no
+torchvision is needed. Inputs: uniform random images in [0, 1], seed 0, written as float32 .npy.
+
+A benchmark only (Debian's python3-torch and python3-sklearn): neither the product nor its tests use Python.
+usage: /usr/bin/python3 bench/peer_bench.py --cli build/bin/codescope-cli [--model resnet18] [--images 600]
+       [--size 32] [--bootstrap 0] [--threads 0] [--keep DIR]
+"""
+import argparse
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+from sklearn.decomposition import PCA
+from sklearn.linear_model import HuberRegressor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURES = os.path.join(HERE, "..", "tests", "data", "make_resnet_vae_fixtures.py")
+
+
+def fixture_module():
+    spec = importlib.util.spec_from_file_location("resnet_vae_fixtures", FIXTURES)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    # The full model's encoder is torchvision's resnet18; narrow_resnet18 with divisor 1 is the same layout.
+    module.torchvision_resnet18 = lambda in_channels, p: module.narrow_resnet18(in_channels, 1, p)
+    return module
+
+
+def build_model(name, size):
+    fixtures = fixture_module()
+    torch.manual_seed(0)
+    if name == "resnet18":
+        encoder, features = fixtures.narrow_resnet18(3, 1, 0.0)
+        model = nn.Sequential(encoder, nn.Flatten(1), nn.Linear(features, 1000))
+        return model.eval(), (3, size, size), fixtures.ReLUDropout
+    if name == "vae-small":
+        model = fixtures.ResNetVAE(**fixtures.SMALL)
+        return model.eval(), (1, 28, 28), fixtures.ReLUDropout
+    if name == "vae-full":
+        model = fixtures.ResNetVAE(input_size=size)
+        return model.eval(), (3, size, size), fixtures.ReLUDropout
+    raise SystemExit("unknown model " + name)
+
+
+def stride_for(features, max_features=8000):
+    # The Methods: the smallest s with ceil(m / s) < max_features.
+    return max(1, (features + max_features - 2) // (max_features - 1))
+
+
+def python_pipeline(model, relu_type, images, batch):
+    """Hooks + scikit-learn; returns (phases in seconds, alphas by ReLU call order)."""
+    phases = {}
+    tensor = torch.from_numpy(images)
+    start = time.perf_counter()
+    with torch.no_grad():
+        for first in range(0, len(images), batch):
+            model(tensor[first:first + batch])
+    phases["forward (bare)"] = time.perf_counter() - start
+
+    captured = {}
+    calls = []
+
+    def hook(module, inputs, output):
+        index = len(calls)
+        calls.append(None)
+        captured.setdefault(index, []).append(output.flatten(1).numpy().copy())
+
+    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (nn.ReLU, relu_type))]
+    start = time.perf_counter()
+    with torch.no_grad():
+        for first in range(0, len(images), batch):
+            calls.clear()
+            model(tensor[first:first + batch])
+    layers = [np.concatenate(captured[i]) for i in sorted(captured)]
+    phases["forward + hooks (capture)"] = time.perf_counter() - start
+    for handle in handles:
+        handle.remove()
+
+    alphas = []
+    pca_seconds = fit_seconds = 0.0
+    k = np.arange(10, 51)
+    for activations in layers:
+        columns = activations[:, ::stride_for(activations.shape[1])]
+        n, m = columns.shape
+        start = time.perf_counter()
+        pca = PCA(n_components=min(1000, n, m), svd_solver="randomized", random_state=0).fit(columns)
+        pca_seconds += time.perf_counter() - start
+        start = time.perf_counter()
+        eigenvalues = pca.explained_variance_[9:50]
+        if len(eigenvalues) == 41 and np.all(eigenvalues > 0):
+            alphas.append(HuberRegressor().fit(np.log(k)[:, None], np.log(eigenvalues)).coef_[0])
+        else:
+            alphas.append(float("nan"))
+        fit_seconds += time.perf_counter() - start
+    phases["PCA (randomized)"] = pca_seconds
+    phases["Huber fit"] = fit_seconds
+    return phases, alphas, [layer.shape[1] for layer in layers]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cli", required=True, help="path to codescope-cli")
+    parser.add_argument("--model", default="resnet18", choices=["resnet18", "vae-small", "vae-full"])
+    parser.add_argument("--images", type=int, default=600)
+    parser.add_argument("--size", type=int, default=32, help="input height and width (resnet18, vae-full)")
+    parser.add_argument("--bootstrap", type=int, default=0, help="Codescope's --bootstrap (Python has none)")
+    parser.add_argument("--batch", type=int, default=100, help="Python's batch size")
+    parser.add_argument("--keep", help="write the model, images and JSON here instead of a temporary folder")
+    parser.add_argument("--skip-python", action="store_true", help="time Codescope only")
+    args = parser.parse_args()
+
+    model, shape, relu_type = build_model(args.model, args.size)
+    rng = np.random.default_rng(0)
+    images = rng.random((args.images,) + shape, dtype=np.float32)
+    work = args.keep or tempfile.mkdtemp(prefix="codescope-peer-")
+    os.makedirs(work, exist_ok=True)
+    model_path = os.path.join(work, args.model + ".pt")
+    images_path = os.path.join(work, "images.npy")
+    json_path = os.path.join(work, "codescope.json")
+    with torch.no_grad():
+        torch.jit.trace(model, torch.from_numpy(images[:2])).save(model_path)
+    np.save(images_path, images)
+
+    print("codescope-peer-bench: %s, %d images of %s, every ReLU call, torch %s with %d threads" %
+          (args.model, args.images, "x".join(map(str, shape)), torch.__version__, torch.get_num_threads()))
+    python_total = float("nan")
+    alphas = []
+    if not args.skip_python:
+        start = time.perf_counter()
+        phases, alphas, widths = python_pipeline(model, relu_type, images, args.batch)
+        python_total = time.perf_counter() - start
+        print("\n  Python (hooks + scikit-learn), %d layers of %d..%d features:" %
+              (len(widths), min(widths), max(widths)))
+        for name, seconds in phases.items():
+            print("    %-40s %9.2f s" % (name, seconds))
+
+    command = [args.cli, "analyze", "--model", model_path, "--dataset", "npy:" + images_path,
+               "--samples", str(args.images), "--input-shape", ",".join(map(str, shape)),
+               "--bootstrap", str(args.bootstrap), "--json", json_path, "--quiet"]
+    start = time.perf_counter()
+    run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    codescope_total = time.perf_counter() - start
+    if run.returncode != 0:
+        sys.stderr.write(run.stderr)
+        raise SystemExit("codescope-cli analyze failed: " + " ".join(command))
+
+    print("\n  %-56s %9s %8s" % ("what", "seconds", "ratio"))
+    print("  %-56s %9.2f %8.2f" % ("Python: hooks + sklearn PCA + Huber", python_total, 1.0))
+    print("  %-56s %9.2f %8.2f" % ("codescope-cli analyze --bootstrap %d" % args.bootstrap, codescope_total,
+                                   codescope_total / python_total))
+    with open(json_path) as f:
+        report = json.load(f)
+    layers = report.get("layers", [])
+    phases = {}
+    for layer in layers:
+        for name, seconds in layer.get("timings", {}).items():
+            phases[name] = phases.get(name, 0.0) + seconds
+    if phases:
+        sides = [layer.get("side") for layer in layers]
+        print("\n  Codescope's phases (from its JSON; %d layers on the Gram side, %d on the covariance side):" %
+              (sides.count("gram"), sides.count("covariance")))
+        print("    %-40s %9.2f s" % ("load, forward, capture, coding record",
+                                      codescope_total - sum(phases.values())))
+        for name, seconds in phases.items():
+            print("    %-40s %9.2f s" % (name.replace("_", " "), seconds))
+    ours = [layer.get("alpha") for layer in layers]
+    if alphas and len(ours) == len(alphas):
+        differences = [abs(a - b) for a, b in zip(ours, alphas)
+                       if a is not None and b == b and isinstance(a, (int, float))]
+        if differences:
+            print("  alpha: %d layers, largest |Codescope - sklearn| %.3f" % (len(differences), max(differences)))
+    elif alphas:
+        print("  (layer counts differ: Codescope %d, Python %d)" % (len(ours), len(alphas)))
+    if not args.keep:
+        for path in (model_path, images_path, json_path):
+            os.remove(path)
+        os.rmdir(work)
+
+
+if __name__ == "__main__":
+    main()
