@@ -53,12 +53,12 @@ std::vector<widgets::SpectrumSeries> spectrumSeriesOf(const Analysis& analysis) 
     return series;
 }
 
-widgets::AlphaDepthSeries alphaDepthSeriesOf(const Analysis& analysis, const QString& runLabel, double dropout) {
-    widgets::AlphaDepthSeries run;
+widgets::RunPlotSeries alphaDepthSeriesOf(const Analysis& analysis, const QString& runLabel, double dropout) {
+    widgets::RunPlotSeries run;
     run.runLabel = runLabel;
     run.dropout = dropout;
     for (const results::LayerSpectrum& entry : analysis.layers) {
-        widgets::AlphaDepthPoint p;
+        widgets::RunPlotPoint p;
         p.depth = entry.layer.depth;
         p.layerName = QString::fromStdString(entry.layer.name);
         p.missing = noAlphaReason(entry);
@@ -135,15 +135,15 @@ QString codingPlotTabTitle(CodingPlot plot) {
     return {};
 }
 
-widgets::AlphaDepthSeries codingSeriesOf(const Analysis& analysis, CodingPlot plot, const QString& runLabel,
+widgets::RunPlotSeries codingSeriesOf(const Analysis& analysis, CodingPlot plot, const QString& runLabel,
                                          double dropout) {
-    widgets::AlphaDepthSeries run;
+    widgets::RunPlotSeries run;
     run.runLabel = runLabel;
     run.dropout = dropout;
     for (const results::LayerSpectrum& entry : analysis.layers) {
         if (!entry.coding) continue;
         const results::LayerCoding& c = *entry.coding;
-        widgets::AlphaDepthPoint p;
+        widgets::RunPlotPoint p;
         p.layerName = QString::fromStdString(entry.layer.name);
         const bool byDepth = plot == CodingPlot::ActionByDepth || plot == CodingPlot::ExplainedVarianceByDepth;
         const bool action = plot == CodingPlot::ActionByDepth || plot == CodingPlot::ActionByAlpha;

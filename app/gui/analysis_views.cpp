@@ -238,7 +238,7 @@ void AnalysisViews::showAnalysis() {
         m_compareLow->setSelectedLayers(m_session->selectedLayers());
         m_compareHigh->setSelectedLayers(m_session->selectedLayers());
     }
-    std::vector<widgets::AlphaDepthSeries> runs;
+    std::vector<widgets::RunPlotSeries> runs;
     if (m_session->hasSweep()) {
         // Every run of the sweep, in greens by dropout: the slider changes the other views, this one compares.
         for (const SweepRunAnalysis& run : m_session->sweepRuns())
@@ -255,7 +255,7 @@ void AnalysisViews::showAnalysis() {
 
     const std::vector<CodingPlot> plots = allCodingPlots();
     for (std::size_t i = 0; i < plots.size(); ++i) {
-        std::vector<widgets::AlphaDepthSeries> coding;
+        std::vector<widgets::RunPlotSeries> coding;
         if (m_session->hasSweep()) {
             for (const SweepRunAnalysis& run : m_session->sweepRuns())
                 coding.push_back(codingSeriesOf(run.analysis, plots[i], run.runName, run.dropout));

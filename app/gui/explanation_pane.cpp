@@ -15,14 +15,14 @@
 
 namespace codescope::gui {
 
-std::vector<widgets::AlphaDepthSeries> explanationSeries(const std::vector<explain::DepthScore>& scores) {
-    std::vector<widgets::AlphaDepthSeries> series(2);
+std::vector<widgets::RunPlotSeries> explanationSeries(const std::vector<explain::DepthScore>& scores) {
+    std::vector<widgets::RunPlotSeries> series(2);
     series[0].runLabel = QObject::tr("single neurons");
     series[0].dropout = 0.2; // the shade: neurons light, projections dark
     series[1].runLabel = QObject::tr("random projections");
     series[1].dropout = 0.8;
     for (const explain::DepthScore& score : scores) {
-        widgets::AlphaDepthPoint point;
+        widgets::RunPlotPoint point;
         point.depth = score.depth;
         point.layerName = QString::fromStdString(score.layer);
         point.alpha = score.mean;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/explain/explanations_file.h"
-#include "widgets/charts/alpha_depth_series.h"
+#include "widgets/charts/run_plot_series.h"
 
 class QPushButton;
 
@@ -19,7 +19,7 @@ class TheoryComputePane;
 
 /// What the plot is given: two series, "single neurons" and "random projections", one point per layer at its depth
 /// with the mean score and its 95% interval.
-std::vector<widgets::AlphaDepthSeries> explanationSeries(const std::vector<explain::DepthScore>& scores);
+std::vector<widgets::RunPlotSeries> explanationSeries(const std::vector<explain::DepthScore>& scores);
 /// Score (correlation of simulated and true activations) against depth, with a dashed line at 0.
 widgets::RunPlotAxes explanationAxes();
 

@@ -72,7 +72,7 @@ TheoryComputePane::TheoryComputePane(QWidget* parent)
     setRunning(false);
 }
 
-void TheoryComputePane::setBaseSeries(std::vector<widgets::AlphaDepthSeries> series) {
+void TheoryComputePane::setBaseSeries(std::vector<widgets::RunPlotSeries> series) {
     m_base = std::move(series);
     redraw();
 }
@@ -98,7 +98,7 @@ bool TheoryComputePane::compute() {
     auto clock = std::make_shared<QElapsedTimer>();
     clock->start();
     const bool started = m_task->start([this, work, clock](const ProgressCallback& progress, const CancelToken* cancel) {
-        auto series = std::make_shared<std::vector<widgets::AlphaDepthSeries>>(work(progress, cancel));
+        auto series = std::make_shared<std::vector<widgets::RunPlotSeries>>(work(progress, cancel));
         return std::function<void()>([this, series, clock] {
             m_computed = std::move(*series);
             m_status->setText(tr("Computed in %1 s. %2").arg(clock->elapsed() / 1000.0, 0, 'f', 1).arg(m_description));
@@ -126,7 +126,7 @@ void TheoryComputePane::setRunning(bool running) {
 }
 
 void TheoryComputePane::redraw() {
-    std::vector<widgets::AlphaDepthSeries> all = m_base;
+    std::vector<widgets::RunPlotSeries> all = m_base;
     all.insert(all.end(), m_computed.begin(), m_computed.end());
     m_view->setSeries(std::move(all));
 }

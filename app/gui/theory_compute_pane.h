@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/common/job_control.h"
-#include "widgets/charts/alpha_depth_series.h"
+#include "widgets/charts/run_plot_series.h"
 
 class QLabel;
 class QProgressBar;
@@ -28,13 +28,13 @@ class TheoryComputePane : public QWidget {
 public:
     /// Runs on a worker thread and returns the computed series by value. Throws Cancelled when cancelled.
     using Compute =
-        std::function<std::vector<widgets::AlphaDepthSeries>(const ProgressCallback&, const CancelToken*)>;
+        std::function<std::vector<widgets::RunPlotSeries>(const ProgressCallback&, const CancelToken*)>;
 
     explicit TheoryComputePane(QWidget* parent = nullptr);
 
     widgets::AlphaDepthView* view() const { return m_view; }
     /// The series drawn whatever the job does (closed forms); the computed ones are drawn over them.
-    void setBaseSeries(std::vector<widgets::AlphaDepthSeries> series);
+    void setBaseSeries(std::vector<widgets::RunPlotSeries> series);
     /// What Compute runs, and a line saying what it is ("Trains 6 toy models…", shown before it runs).
     void setCompute(Compute compute, const QString& description);
     /// Start the job the first time the tab is shown (for jobs of a few seconds); otherwise Compute starts it.
@@ -45,7 +45,7 @@ public:
     void cancel();
     bool isRunning() const;
     /// What the last finished job gave (empty before one finished).
-    const std::vector<widgets::AlphaDepthSeries>& computedSeries() const { return m_computed; }
+    const std::vector<widgets::RunPlotSeries>& computedSeries() const { return m_computed; }
 
     QPushButton* computeButton() const { return m_computeButton; }
     QPushButton* cancelButton() const { return m_cancelButton; }
@@ -73,8 +73,8 @@ private:
     QPushButton* m_cancelButton;
     Compute m_compute;
     QString m_description;
-    std::vector<widgets::AlphaDepthSeries> m_base;
-    std::vector<widgets::AlphaDepthSeries> m_computed;
+    std::vector<widgets::RunPlotSeries> m_base;
+    std::vector<widgets::RunPlotSeries> m_computed;
     bool m_computeOnFirstShow = false;
     bool m_shownOnce = false;
 };

@@ -9,15 +9,15 @@
 
 namespace codescope::gui {
 
-std::vector<widgets::AlphaDepthSeries> dropoutCapacitySeries(const std::vector<double>& dropouts, int maxLayers) {
-    std::vector<widgets::AlphaDepthSeries> series;
+std::vector<widgets::RunPlotSeries> dropoutCapacitySeries(const std::vector<double>& dropouts, int maxLayers) {
+    std::vector<widgets::RunPlotSeries> series;
     for (double dropout : dropouts) {
-        widgets::AlphaDepthSeries without, with;
+        widgets::RunPlotSeries without, with;
         without.runLabel = QObject::tr("no error correction");
         with.runLabel = QObject::tr("error correction");
         without.dropout = with.dropout = dropout;
         for (int layers = 1; layers <= maxLayers; ++layers) {
-            widgets::AlphaDepthPoint p;
+            widgets::RunPlotPoint p;
             p.depth = layers;
             p.layerName = QObject::tr("%1 dropout layers").arg(layers);
             p.alpha = theory::dropoutCapacityWithoutCorrection(1.0, dropout, layers);
@@ -42,15 +42,15 @@ widgets::RunPlotAxes dropoutCapacityAxes() {
     return axes;
 }
 
-std::vector<widgets::AlphaDepthSeries> compressionSeries(const std::vector<double>& entropyBits, int points) {
-    std::vector<widgets::AlphaDepthSeries> series;
+std::vector<widgets::RunPlotSeries> compressionSeries(const std::vector<double>& entropyBits, int points) {
+    std::vector<widgets::RunPlotSeries> series;
     auto curve = [points](const QString& label, double shade, auto rate) {
-        widgets::AlphaDepthSeries s;
+        widgets::RunPlotSeries s;
         s.runLabel = label;
         s.dropout = shade; // the views colour series by this value
         s.lineOnly = true; // a closed form, sampled at `points` sparsities
         for (int i = 0; i < points; ++i) {
-            widgets::AlphaDepthPoint p;
+            widgets::RunPlotPoint p;
             p.depth = static_cast<double>(i) / (points - 1);
             p.layerName = QObject::tr("S = %1").arg(p.depth, 0, 'g', 3);
             p.alpha = rate(p.depth);
@@ -90,15 +90,15 @@ theory::ToySuperpositionOptions toySuperpositionGuiOptions() {
     return options;
 }
 
-widgets::AlphaDepthSeries toySuperpositionSeries(const theory::ToySuperpositionResult& result, double shade) {
-    widgets::AlphaDepthSeries series;
+widgets::RunPlotSeries toySuperpositionSeries(const theory::ToySuperpositionResult& result, double shade) {
+    widgets::RunPlotSeries series;
     series.runLabel = QObject::tr("toy models m/‖W‖², n = %1, m = %2")
                           .arg(result.options.features)
                           .arg(result.options.hidden);
     series.dropout = shade;
     series.pointsOnly = true;
     for (const theory::ToySparsityResult& row : result.rows) {
-        widgets::AlphaDepthPoint p;
+        widgets::RunPlotPoint p;
         p.depth = row.sparsity;
         p.alpha = row.dimensionsPerFeature;
         p.layerName = QObject::tr("toy model at S = %1 (%2 of %3 features stored)")
@@ -110,7 +110,7 @@ widgets::AlphaDepthSeries toySuperpositionSeries(const theory::ToySuperpositionR
     return series;
 }
 
-std::vector<widgets::AlphaDepthSeries> computeToySuperpositionSeries(const theory::ToySuperpositionOptions& options,
+std::vector<widgets::RunPlotSeries> computeToySuperpositionSeries(const theory::ToySuperpositionOptions& options,
                                                                      double shade, const ProgressCallback& progress,
                                                                      const CancelToken* cancel) {
     return {toySuperpositionSeries(theory::runToySuperposition(options, progress, cancel), shade)};
@@ -132,14 +132,14 @@ std::vector<double> mineLayersGuiDropouts() {
     return {0.1, 0.3, 0.5};
 }
 
-std::vector<widgets::AlphaDepthSeries> mineLayerSeries(const std::vector<mine::DropoutMlpResult>& results) {
-    std::vector<widgets::AlphaDepthSeries> series;
+std::vector<widgets::RunPlotSeries> mineLayerSeries(const std::vector<mine::DropoutMlpResult>& results) {
+    std::vector<widgets::RunPlotSeries> series;
     for (const mine::DropoutMlpResult& result : results) {
-        widgets::AlphaDepthSeries s;
+        widgets::RunPlotSeries s;
         s.runLabel = QObject::tr("trained MLP");
         s.dropout = result.options.dropout;
         for (std::size_t l = 0; l < result.trainedNats.size(); ++l) {
-            widgets::AlphaDepthPoint p;
+            widgets::RunPlotPoint p;
             p.depth = static_cast<double>(l + 1);
             p.layerName = QObject::tr("hidden layer %1").arg(l + 1);
             p.alpha = result.trainedNats[l] / std::log(2.0); // nats to bits
@@ -163,7 +163,7 @@ widgets::RunPlotAxes mineLayerAxes(double inputBits) {
     return axes;
 }
 
-std::vector<widgets::AlphaDepthSeries> computeMineLayerSeries(const mine::DropoutMlpOptions& options,
+std::vector<widgets::RunPlotSeries> computeMineLayerSeries(const mine::DropoutMlpOptions& options,
                                                               const std::vector<double>& dropouts,
                                                               const ProgressCallback& progress,
                                                               const CancelToken* cancel) {

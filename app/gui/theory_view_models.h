@@ -6,19 +6,19 @@
 #include "core/common/job_control.h"
 #include "core/mine/dropout_mlp_experiment.h"
 #include "core/theory/toy_superposition.h"
-#include "widgets/charts/alpha_depth_series.h"
+#include "widgets/charts/run_plot_series.h"
 
 namespace codescope::gui {
 
 /// Fig. 2b-c: the fraction of a code's capacity left after N = 1..maxLayers dropout layers, for each rate D: without
 /// error correction (1-D)^N (text above eq. 2), and with it (1-D), independent of N (eq. 2). Two series per rate,
 /// coloured by the rate.
-std::vector<widgets::AlphaDepthSeries> dropoutCapacitySeries(const std::vector<double>& dropouts, int maxLayers = 10);
+std::vector<widgets::RunPlotSeries> dropoutCapacitySeries(const std::vector<double>& dropouts, int maxLayers = 10);
 widgets::RunPlotAxes dropoutCapacityAxes();
 
 /// Fig. 1c: eq. 1's compression rate R(S, H) = 1 - S + h(S)/H against the sparsity S, for each entropy H in bits, and
 /// its large-H limit 1 - S.
-std::vector<widgets::AlphaDepthSeries> compressionSeries(const std::vector<double>& entropyBits, int points = 41);
+std::vector<widgets::RunPlotSeries> compressionSeries(const std::vector<double>& entropyBits, int points = 41);
 widgets::RunPlotAxes compressionAxes();
 
 /// Fig. 1c's toy models as the Theory tab trains them: Elhage et al.'s n = 20, m = 5 model at 6 sparsities, with
@@ -29,11 +29,11 @@ theory::ToySuperpositionOptions toySuperpositionGuiOptions();
 /// The toy models' dimensions per feature m / ||W||_F^2 against their sparsity S, as markers (pointsOnly) over eq. 1's
 /// curves; `shade` colours them like compressionSeries' curves (their index; pass the number of curves to draw them
 /// darkest). Each point's name says how many features the model stores.
-widgets::AlphaDepthSeries toySuperpositionSeries(const theory::ToySuperpositionResult& result, double shade);
+widgets::RunPlotSeries toySuperpositionSeries(const theory::ToySuperpositionResult& result, double shade);
 
 /// Trains the toy models of `options` (theory::runToySuperposition; on a worker thread) and returns their series.
 /// Throws what runToySuperposition throws (InputError, Cancelled).
-std::vector<widgets::AlphaDepthSeries> computeToySuperpositionSeries(const theory::ToySuperpositionOptions& options,
+std::vector<widgets::RunPlotSeries> computeToySuperpositionSeries(const theory::ToySuperpositionOptions& options,
                                                                      double shade, const ProgressCallback& progress,
                                                                      const CancelToken* cancel);
 
@@ -46,13 +46,13 @@ std::vector<double> mineLayersGuiDropouts();
 
 /// One line per result: I(X; h_l) of the trained network in bits (nats / ln 2) against the layer l = 1..depth,
 /// coloured by its dropout rate (result.options.dropout).
-std::vector<widgets::AlphaDepthSeries> mineLayerSeries(const std::vector<mine::DropoutMlpResult>& results);
+std::vector<widgets::RunPlotSeries> mineLayerSeries(const std::vector<mine::DropoutMlpResult>& results);
 /// Layer depth against bits; the dashed reference is H(X) = `inputBits` bits, the most any layer can carry.
 widgets::RunPlotAxes mineLayerAxes(double inputBits);
 
 /// Runs mine::runDropoutMlpExperiment for each rate of `dropouts` with `options` (on a worker thread; progress is
 /// the fraction of all runs) and returns mineLayerSeries of the results. Throws InputError, Cancelled.
-std::vector<widgets::AlphaDepthSeries> computeMineLayerSeries(const mine::DropoutMlpOptions& options,
+std::vector<widgets::RunPlotSeries> computeMineLayerSeries(const mine::DropoutMlpOptions& options,
                                                               const std::vector<double>& dropouts,
                                                               const ProgressCallback& progress,
                                                               const CancelToken* cancel);

@@ -233,7 +233,7 @@ private Q_SLOTS:
         QCOMPARE(spectra[1].fitLo, 10);
         QCOMPARE(spectra[1].fitHi, 50);
 
-        const widgets::AlphaDepthSeries run = alphaDepthSeriesOf(a, "fixture", 0.2);
+        const widgets::RunPlotSeries run = alphaDepthSeriesOf(a, "fixture", 0.2);
         QCOMPARE(run.runLabel, QStringLiteral("fixture"));
         QCOMPARE(run.dropout, 0.2);
         QCOMPARE(run.points.size(), std::size_t(4));

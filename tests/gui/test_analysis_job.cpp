@@ -17,6 +17,7 @@
 #include <QTreeWidget>
 #include <cmath>
 
+#include "core/common/paper_defaults.h"
 #include "app/gui/analysis_job.h"
 #include "app/gui/analysis_job_runner.h"
 #include "app/gui/analysis_session.h"
@@ -145,12 +146,38 @@ private Q_SLOTS:
         shape->setText("1,28,28");
         dialog->findChild<QSpinBox*>("samples")->setValue(300);
         dialog->findChild<QSpinBox*>("bootstrap")->setValue(0);
+        // The paper's defaults, as the CLI's, and the settings the CLI has: an empty fit range is refused.
+        auto* fitLo = dialog->findChild<QSpinBox*>("fitLo");
+        auto* fitHi = dialog->findChild<QSpinBox*>("fitHi");
+        QCOMPARE(fitLo->value(), paper::kFitLo);
+        QCOMPARE(fitHi->value(), paper::kFitHi);
+        QCOMPARE(dialog->findChild<QComboBox*>("estimator")->currentText(), QStringLiteral("huber"));
+        QCOMPARE(dialog->findChild<QComboBox*>("spectrumKind")->currentText(), QStringLiteral("pca"));
+        QCOMPARE(dialog->findChild<QComboBox*>("normalize")->currentText(), QStringLiteral("none"));
+        fitLo->setValue(30);
+        fitHi->setValue(20);
+        QTest::mouseClick(ok, Qt::LeftButton);
+        QVERIFY(dialog->isVisible());
+        QVERIFY(error->text().contains("fit range"));
+        fitLo->setValue(5);
+        fitHi->setValue(40);
+        dialog->findChild<QComboBox*>("estimator")->setCurrentText(QStringLiteral("wls"));
+        dialog->findChild<QSpinBox*>("seed")->setValue(7);
         QVERIFY(dialog->grab().save(QDir(guitest::artifactsDir()).filePath("analyse_model_dialog.png")));
         QSignalSpy finished(window.jobRunner(), &AnalysisJobRunner::finished);
         QTest::mouseClick(ok, Qt::LeftButton);
         QVERIFY(window.jobRunner()->isRunning());
         QVERIFY(finished.wait(kJobTimeoutMs));
         QCOMPARE(window.session()->analysis().samples, std::int64_t(300));
+        // The dialog's settings reached the engine through the one request type, and the result records them.
+        const Analysis& analysis = window.session()->analysis();
+        QVERIFY(analysis.request.has_value());
+        QCOMPARE(analysis.request->spectrum.fitLo, 5);
+        QCOMPARE(analysis.request->spectrum.fitHi, 40);
+        QCOMPARE(analysis.request->spectrum.seed, std::uint64_t(7));
+        QCOMPARE(analysis.layers.front().spectrum.fitLo, 5);
+        QCOMPARE(analysis.layers.front().spectrum.fitHi, 40);
+        QVERIFY(analysis.layers.front().spectrum.estimator == spectrum::AlphaEstimator::Wls);
         QCOMPARE(window.layerList()->tree()->topLevelItemCount(), 3);
         QCOMPARE(window.layerList()->tree()->topLevelItem(0)->text(4), QStringLiteral("—")); // no bootstrap, no CI
     }

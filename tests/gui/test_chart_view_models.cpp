@@ -59,12 +59,12 @@ bool inLegend(QChart* chart, QAbstractSeries* series) {
     return !markers.isEmpty() && markers.front()->isVisible();
 }
 
-AlphaDepthSeries run(const QString& label, double dropout, double shift) {
-    AlphaDepthSeries r;
+RunPlotSeries run(const QString& label, double dropout, double shift) {
+    RunPlotSeries r;
     r.runLabel = label;
     r.dropout = dropout;
     for (int depth : {7, 1, 4, 10}) { // deliberately out of order
-        AlphaDepthPoint p;
+        RunPlotPoint p;
         p.depth = depth;
         p.layerName = QStringLiteral("layer%1").arg(depth);
         p.alpha = -0.6 - 0.08 * depth + shift;
@@ -78,9 +78,9 @@ AlphaDepthSeries run(const QString& label, double dropout, double shift) {
 }
 
 /// run() with the depth-7 layer dead: no alpha, only its reason.
-AlphaDepthSeries runWithDeadLayer() {
-    AlphaDepthSeries r = run("run-a", 0.1, 0.0);
-    for (AlphaDepthPoint& p : r.points)
+RunPlotSeries runWithDeadLayer() {
+    RunPlotSeries r = run("run-a", 0.1, 0.0);
+    for (RunPlotPoint& p : r.points)
         if (p.depth == 7) {
             p.alpha = p.lo = p.hi = std::nan("");
             p.missing = QStringLiteral("dead: every kept unit is 0 for every sample");
@@ -273,7 +273,7 @@ private Q_SLOTS:
 
     void alphaDepthErrorBarsSpanTheConfidenceIntervals() {
         AlphaDepthView view;
-        const AlphaDepthSeries r = run("r", 0.1, 0.0);
+        const RunPlotSeries r = run("r", 0.1, 0.0);
         view.setSeries({r});
         QVERIFY(shown(view));
         QCOMPARE(view.errorBars().size(), std::size_t(3)); // the depth-10 point has no interval
@@ -283,7 +283,7 @@ private Q_SLOTS:
             QCOMPARE(bar->count(), 6);
             const double depth = bar->at(2).x();
             const auto point = std::find_if(r.points.begin(), r.points.end(),
-                                            [&](const AlphaDepthPoint& p) { return p.depth == depth; });
+                                            [&](const RunPlotPoint& p) { return p.depth == depth; });
             QVERIFY(point != r.points.end());
             QCOMPARE(bar->at(2).y(), point->lo); // the vertical stroke runs lo -> hi at the point's depth
             QCOMPARE(bar->at(3), QPointF(depth, point->hi));
@@ -320,9 +320,9 @@ private Q_SLOTS:
     }
 
     void lineSegmentsBreakAtPointsWithoutAValue() {
-        AlphaDepthSeries r;
+        RunPlotSeries r;
         for (int depth = 1; depth <= 5; ++depth) {
-            AlphaDepthPoint p;
+            RunPlotPoint p;
             p.depth = depth;
             p.alpha = -depth;
             if (depth == 3 || depth == 5) {
@@ -331,7 +331,7 @@ private Q_SLOTS:
             }
             r.points.push_back(p);
         }
-        AlphaDepthPoint noX; // e.g. action against alpha for a layer without alpha: no place on the line
+        RunPlotPoint noX; // e.g. action against alpha for a layer without alpha: no place on the line
         noX.depth = std::nan("");
         noX.alpha = 2;
         noX.missing = QStringLiteral("dead");
@@ -342,12 +342,12 @@ private Q_SLOTS:
         QCOMPARE(pieces[1], (QList<QPointF>{QPointF(4, -4)}));
         QVERIFY(!hasValue(r.points[1]));
         QVERIFY(!hasInterval(r.points[1]));
-        QCOMPARE(lineSegments(AlphaDepthSeries{}).size(), std::size_t(1));
+        QCOMPARE(lineSegments(RunPlotSeries{}).size(), std::size_t(1));
     }
 
     void alphaDepthLayerWithoutAlphaIsAGapAndAMarkedPoint() {
         AlphaDepthView view;
-        const AlphaDepthSeries r = runWithDeadLayer();
+        const RunPlotSeries r = runWithDeadLayer();
         view.setSeries({r});
         QVERIFY(shown(view));
         // The line is not drawn across depth 7: 1-4 in the named run line, 10 in a continuation.
@@ -371,7 +371,7 @@ private Q_SLOTS:
         QCOMPARE(marker->count(), 1);
         QCOMPARE(marker->at(0).x(), 7.0);
         auto* yAxis = qobject_cast<QValueAxis*>(view.chart()->axes(Qt::Vertical).front());
-        for (const AlphaDepthPoint& p : r.points)
+        for (const RunPlotPoint& p : r.points)
             if (hasValue(p)) QVERIFY(marker->at(0).y() < (hasInterval(p) ? p.lo : p.alpha));
         QVERIFY(marker->at(0).y() < -1.0); // below the reference too: it is not a value
         QVERIFY(marker->at(0).y() > yAxis->min());
@@ -399,16 +399,16 @@ private Q_SLOTS:
         axes.yName = QStringLiteral("action");
         axes.reference = std::nan("");
         view.setAxes(axes);
-        AlphaDepthSeries r;
+        RunPlotSeries r;
         r.runLabel = QStringLiteral("run");
         for (double alpha : {-1.2, -0.9, -0.7}) {
-            AlphaDepthPoint p;
+            RunPlotPoint p;
             p.depth = alpha;
             p.alpha = 3 + alpha;
             p.layerName = QStringLiteral("l%1").arg(alpha);
             r.points.push_back(p);
         }
-        AlphaDepthPoint dead;
+        RunPlotPoint dead;
         dead.depth = std::nan("");
         dead.alpha = 0.5;
         dead.layerName = QStringLiteral("dead-layer");

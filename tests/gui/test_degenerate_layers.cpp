@@ -56,7 +56,7 @@ class DegenerateLayersTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void alphaByDepthHasAMarkedGapWithTheReason() {
-        const widgets::AlphaDepthSeries run = alphaDepthSeriesOf(degenerateAnalysis(), "run");
+        const widgets::RunPlotSeries run = alphaDepthSeriesOf(degenerateAnalysis(), "run");
         QCOMPARE(run.points.size(), std::size_t(4)); // every layer is there, the degenerate ones as gaps
         QVERIFY(widgets::hasValue(run.points[0]));
         QVERIFY(!widgets::hasValue(run.points[1]));
@@ -88,17 +88,17 @@ private Q_SLOTS:
         makeDegenerate(analysis.layers[1], kDead, true);
         const QString name = QString::fromStdString(analysis.layers[1].layer.name);
 
-        const widgets::AlphaDepthSeries byAlpha = codingSeriesOf(analysis, CodingPlot::ActionByAlpha, "run");
+        const widgets::RunPlotSeries byAlpha = codingSeriesOf(analysis, CodingPlot::ActionByAlpha, "run");
         const auto dead = std::find_if(byAlpha.points.begin(), byAlpha.points.end(),
-                                       [&](const widgets::AlphaDepthPoint& p) { return p.layerName == name; });
+                                       [&](const widgets::RunPlotPoint& p) { return p.layerName == name; });
         QVERIFY(dead != byAlpha.points.end());
         QVERIFY(std::isnan(dead->depth));                             // x is alpha: it has none
         QCOMPARE(dead->alpha, analysis.layers[1].coding->actionMean); // its action was measured
         QCOMPARE(dead->missing, QString::fromUtf8(kDead));
         // The plots that do not use alpha keep the layer as a point.
-        const widgets::AlphaDepthSeries byDepth = codingSeriesOf(analysis, CodingPlot::ActionByDepth, "run");
+        const widgets::RunPlotSeries byDepth = codingSeriesOf(analysis, CodingPlot::ActionByDepth, "run");
         QCOMPARE(byDepth.points.size(), analysis.layers.size());
-        for (const widgets::AlphaDepthPoint& p : byDepth.points)
+        for (const widgets::RunPlotPoint& p : byDepth.points)
             QVERIFY(widgets::hasValue(p));
     }
 

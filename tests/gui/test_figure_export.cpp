@@ -71,7 +71,7 @@ private Q_SLOTS:
 
     void pngHasTheRequestedResolution() {
         AlphaDepthView view;
-        AlphaDepthSeries run;
+        RunPlotSeries run;
         run.runLabel = "r";
         run.points = {{1, "a", -0.8, -0.9, -0.7}, {2, "b", -1.1, -1.2, -1.0}};
         view.setSeries({run});
@@ -104,7 +104,7 @@ private Q_SLOTS:
         SpectrumView spectrum;
         spectrum.setSeries(threeLayers());
         AlphaDepthView alpha;
-        AlphaDepthSeries run;
+        RunPlotSeries run;
         run.runLabel = "r";
         run.points = {{1, "a", -0.8, -0.9, -0.7}};
         alpha.setSeries({run});

@@ -232,11 +232,14 @@ private Q_SLOTS:
         QVERIFY(m_window->startPage()->findChild<QWidget*>("startDemo"));
         QTemporaryDir dir;
         QSignalSpy cancelled(m_window->jobRunner(), &AnalysisJobRunner::cancelled);
+        QSignalSpy progressed(m_window->jobRunner(), &AnalysisJobRunner::progressed);
         QVERIFY(m_window->startDemo(dir.filePath("demo")));
         QVERIFY(m_window->jobRunner()->isRunning());
         QVERIFY(!m_window->startDemo(dir.filePath("other"))); // one job at a time
-        // The GUI thread stays free while the worker loads the data and trains: events are processed meanwhile.
-        QTest::qWait(200);
+        // The GUI thread stays free while the worker loads the data and trains: the worker's progress arrives as
+        // queued events, which only a free event loop delivers.
+        QVERIFY(progressed.wait(60000));
+        QVERIFY(m_window->jobRunner()->isRunning());
         m_window->jobRunner()->cancel();
         QVERIFY(cancelled.wait(60000));
         QVERIFY(!m_window->jobRunner()->isRunning());

@@ -32,7 +32,7 @@ private Q_SLOTS:
             row.representedFeatures = s == 0.0 ? 5 : 17;
             result.rows.push_back(row);
         }
-        const widgets::AlphaDepthSeries series = toySuperpositionSeries(result, 3.0);
+        const widgets::RunPlotSeries series = toySuperpositionSeries(result, 3.0);
         QVERIFY(series.pointsOnly);
         QCOMPARE(series.dropout, 3.0);
         QCOMPARE(series.points.size(), std::size_t(2));
@@ -44,8 +44,8 @@ private Q_SLOTS:
     void pointsOnlySeriesAreDrawnAsAScatter() {
         widgets::AlphaDepthView view;
         view.setAxes(compressionAxes());
-        std::vector<widgets::AlphaDepthSeries> series = compressionSeries({8, 32});
-        widgets::AlphaDepthSeries toy;
+        std::vector<widgets::RunPlotSeries> series = compressionSeries({8, 32});
+        widgets::RunPlotSeries toy;
         toy.runLabel = "toy";
         toy.pointsOnly = true;
         toy.dropout = 3;
@@ -76,7 +76,7 @@ private Q_SLOTS:
         results[0].trainedNats = {std::log(2.0) * 3, std::log(2.0) * 2};
         results[1].options.dropout = 0.5;
         results[1].trainedNats = {std::log(2.0), std::log(2.0) * 0.5};
-        const std::vector<widgets::AlphaDepthSeries> series = mineLayerSeries(results);
+        const std::vector<widgets::RunPlotSeries> series = mineLayerSeries(results);
         QCOMPARE(series.size(), std::size_t(2));
         QCOMPARE(series[1].dropout, 0.5);
         QCOMPARE(series[0].points[0].depth, 1.0);
@@ -97,7 +97,7 @@ private Q_SLOTS:
         options.mine.steps = 20;
         options.mine.evaluationSamples = 256;
         double last = -1;
-        const std::vector<widgets::AlphaDepthSeries> series =
+        const std::vector<widgets::RunPlotSeries> series =
             computeMineLayerSeries(options, {0.1, 0.5}, [&last](double f) { last = std::max(last, f); }, nullptr);
         QCOMPARE(series.size(), std::size_t(2));
         QCOMPARE(series[0].points.size(), std::size_t(2));
@@ -123,12 +123,12 @@ private Q_SLOTS:
         QVERIFY(pane->cancelButton()->isEnabled());
         QVERIFY(computed.wait(60000));
         QVERIFY(!pane->isRunning());
-        const std::vector<widgets::AlphaDepthSeries>& given = views.compressionView()->series();
+        const std::vector<widgets::RunPlotSeries>& given = views.compressionView()->series();
         QCOMPARE(given.size(), curves + 1);
-        const widgets::AlphaDepthSeries& toy = given.back();
+        const widgets::RunPlotSeries& toy = given.back();
         QVERIFY(toy.pointsOnly);
         QCOMPARE(toy.points.size(), toySuperpositionGuiOptions().sparsities.size());
-        for (const widgets::AlphaDepthPoint& p : toy.points) QVERIFY(p.alpha > 0 && std::isfinite(p.alpha));
+        for (const widgets::RunPlotPoint& p : toy.points) QVERIFY(p.alpha > 0 && std::isfinite(p.alpha));
         // Dense inputs: about m of n features kept orthogonally, one dimension each (Elhage et al.).
         QVERIFY2(toy.points.front().alpha > 0.7, qPrintable(QString::number(toy.points.front().alpha)));
         QVERIFY(views.compressionView()->runPoints().back());
@@ -155,7 +155,7 @@ private Q_SLOTS:
 
     void aFailingJobIsReportedAndThePaneStaysUsable() {
         TheoryComputePane pane;
-        pane.setCompute([](const ProgressCallback&, const CancelToken*) -> std::vector<widgets::AlphaDepthSeries> {
+        pane.setCompute([](const ProgressCallback&, const CancelToken*) -> std::vector<widgets::RunPlotSeries> {
             throw InputError("bad options");
         }, "fails");
         QSignalSpy failed(&pane, &TheoryComputePane::failed);

@@ -17,6 +17,7 @@
 #include "core/common/job_control.h"
 #include "core/models/resnet_vae.h"
 #include "core/training/vae_training.h"
+#include "tests/unit/support/rectangle_images.h"
 
 namespace fs = std::filesystem;
 using namespace codescope;
@@ -24,29 +25,10 @@ using namespace codescope::training;
 
 namespace {
 
-// `count` 28 x 28 grey images, each a bright rectangle on a dark background: structure a VAE learns fast.
-data::ImageBatch rectangles(std::int64_t count, std::uint32_t seed) {
-    data::ImageBatch batch;
-    batch.count = count;
-    batch.channels = 1;
-    batch.height = batch.width = 28;
-    batch.pixels.assign(static_cast<std::size_t>(count * 28 * 28), 0.05f);
-    batch.labels.assign(static_cast<std::size_t>(count), -1);
-    std::mt19937 rng(seed);
-    std::uniform_int_distribution<int> corner(2, 14), side(6, 12);
-    for (std::int64_t n = 0; n < count; ++n) {
-        const int y0 = corner(rng), x0 = corner(rng), h = side(rng), w = side(rng);
-        for (int y = y0; y < y0 + h; ++y)
-            for (int x = x0; x < x0 + w; ++x)
-                batch.pixels[static_cast<std::size_t>(batch.index(n, 0, y, x))] = 0.95f;
-    }
-    return batch;
-}
-
 TrainingData tinyData() {
     TrainingData data;
-    data.train = rectangles(96, 1);
-    data.test = rectangles(16, 2);
+    data.train = test::rectangleImages(96, 1);
+    data.test = test::rectangleImages(16, 2);
     data.name = "rectangles";
     return data;
 }

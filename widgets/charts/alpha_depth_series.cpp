@@ -1,4 +1,4 @@
-#include "widgets/charts/alpha_depth_series.h"
+#include "widgets/charts/run_plot_series.h"
 
 #include <QObject>
 
@@ -6,17 +6,17 @@
 
 namespace codescope::widgets {
 
-bool hasInterval(const AlphaDepthPoint& point) {
+bool hasInterval(const RunPlotPoint& point) {
     return hasValue(point) && std::isfinite(point.lo) && std::isfinite(point.hi);
 }
 
-bool hasValue(const AlphaDepthPoint& point) {
+bool hasValue(const RunPlotPoint& point) {
     return point.missing.isEmpty() && std::isfinite(point.depth) && std::isfinite(point.alpha);
 }
 
-std::vector<QList<QPointF>> lineSegments(const AlphaDepthSeries& run) {
+std::vector<QList<QPointF>> lineSegments(const RunPlotSeries& run) {
     std::vector<QList<QPointF>> segments(1);
-    for (const AlphaDepthPoint& p : run.points) {
+    for (const RunPlotPoint& p : run.points) {
         if (hasValue(p)) {
             segments.back().append(QPointF(p.depth, p.alpha));
         } else if (std::isfinite(p.depth) && !segments.back().isEmpty()) {
@@ -27,7 +27,7 @@ std::vector<QList<QPointF>> lineSegments(const AlphaDepthSeries& run) {
     return segments;
 }
 
-QList<QPointF> errorBarPolyline(const AlphaDepthPoint& point, double capHalfWidth) {
+QList<QPointF> errorBarPolyline(const RunPlotPoint& point, double capHalfWidth) {
     if (!hasInterval(point)) return {};
     const double x = point.depth;
     // Drawn as one stroke (cap, bar, cap) so that each bar is a single series: the bar retraces half of each cap,

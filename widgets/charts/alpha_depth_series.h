@@ -1,7 +1,8 @@
 #pragma once
-// What the alpha-vs-depth view (Fig. 3c, 6b) is given: per run, the power-law exponent of each analysed layer with
-// its bootstrap 95% confidence interval, as plain values. A layer without a value (e.g. a dead layer has no alpha) is
-// a point too: it carries the reason, breaks its run's line and is marked on the edge of the axis it has no value on.
+// What a run plot (the alpha-vs-depth view, and the same view for the other per-layer quantities: action, explained
+// variance, rates, sparsities; Figs. 3c, 4c-d, 6b-e) is given: per run, one point per layer with a y value, an x
+// position and an interval, as plain values. A layer without a value (e.g. a dead layer has no alpha) is a point too:
+// it carries the reason, breaks its run's line and is marked on the edge of the axis it has no value on.
 #include <QList>
 #include <QPointF>
 #include <QString>
@@ -10,22 +11,28 @@
 
 namespace codescope::widgets {
 
-struct AlphaDepthPoint {
-    double depth = 0; ///< position of the layer in the forward pass (the x axis)
+struct RunPlotPoint {
+    /// The x coordinate: the layer's depth in the forward pass in the alpha-vs-depth figure, or another quantity
+    /// (e.g. alpha, when action is plotted against it); named for the alpha-vs-depth figure, its first use.
+    double depth = 0;
     QString layerName;
-    double alpha = 0;                                     ///< power-law exponent of the layer's eigenspectrum
-    double lo = std::numeric_limits<double>::quiet_NaN(); ///< 2.5th bootstrap percentile of alpha; NaN = none
-    double hi = std::numeric_limits<double>::quiet_NaN(); ///< 97.5th bootstrap percentile of alpha; NaN = none
+    /// The y coordinate, the plotted quantity: alpha in the alpha-vs-depth figure, else the action, an explained
+    /// variance, a rate or a sparsity (RunPlotAxes::yName says which).
+    double alpha = 0;
+    /// The interval around y, as RunPlotAxes::intervalName says: the bootstrap 95% CI (2.5th and 97.5th
+    /// percentiles) for alpha, mean +- 1 sd for the action over projections. NaN = none.
+    double lo = std::numeric_limits<double>::quiet_NaN();
+    double hi = std::numeric_limits<double>::quiet_NaN();
     /// Why this layer has no value here, e.g. "dead: every kept unit is 0 for every sample"; empty for a point
     /// with both coordinates. Such a point has NaN for the coordinate it lacks (alpha, or depth when x is a
     /// quantity it lacks, as in action against alpha) and no interval.
     QString missing{};
 };
 
-struct AlphaDepthSeries {
+struct RunPlotSeries {
     QString runLabel;
     double dropout = std::numeric_limits<double>::quiet_NaN(); ///< the run's dropout rate; NaN = unknown
-    std::vector<AlphaDepthPoint> points;
+    std::vector<RunPlotPoint> points;
     /// Drawn as markers only (a scatter, e.g. measured points over a closed-form curve, Fig. 1c), with no line.
     bool pointsOnly = false;
     /// Drawn as a line without markers (a closed-form curve sampled densely, Fig. 1c); the read-out still works.
@@ -51,19 +58,19 @@ struct RunPlotAxes {
 RunPlotAxes alphaDepthAxes();
 
 /// True when the point carries a usable confidence interval (both ends finite) and is drawn (has a value).
-bool hasInterval(const AlphaDepthPoint& point);
+bool hasInterval(const RunPlotPoint& point);
 
 /// True when the point has both coordinates and is drawn on its run's line (no `missing` reason).
-bool hasValue(const AlphaDepthPoint& point);
+bool hasValue(const RunPlotPoint& point);
 
 /// The run's line as unbroken pieces, in the points' order: the points with a value, split at every point without
 /// one that has an x position (a layer between its neighbours without alpha leaves a gap rather than a line across
 /// it). A point without an x position (e.g. no alpha in action against alpha) has no place in the line: no gap.
 /// Always at least one piece (empty for a run without a value).
-std::vector<QList<QPointF>> lineSegments(const AlphaDepthSeries& run);
+std::vector<QList<QPointF>> lineSegments(const RunPlotSeries& run);
 
 /// The error bar of `point` as one polyline: the lower cap, the vertical bar from lo to hi, the upper cap; caps are
 /// 2 * capHalfWidth wide (x units). Empty without an interval.
-QList<QPointF> errorBarPolyline(const AlphaDepthPoint& point, double capHalfWidth);
+QList<QPointF> errorBarPolyline(const RunPlotPoint& point, double capHalfWidth);
 
 } // namespace codescope::widgets

@@ -25,7 +25,7 @@ double spanOf(double lo, double hi) {
     return hi != 0 ? 0.2 * std::abs(hi) : 1.0;
 }
 
-QString intervalText(const AlphaDepthPoint& p, const RunPlotAxes& axes) {
+QString intervalText(const RunPlotPoint& p, const RunPlotAxes& axes) {
     if (!hasInterval(p)) return QObject::tr("no confidence interval");
     return QObject::tr("%1 [%2, %3]").arg(axes.intervalName).arg(p.lo, 0, 'g', 4).arg(p.hi, 0, 'g', 4);
 }
@@ -51,14 +51,14 @@ AlphaDepthView::AlphaDepthView(QWidget* parent)
     rebuild();
 }
 
-void AlphaDepthView::setSeries(std::vector<AlphaDepthSeries> series) {
+void AlphaDepthView::setSeries(std::vector<RunPlotSeries> series) {
     // Points without an x position (NaN) go last: NaN compares false with everything, which is no ordering.
-    const auto key = [](const AlphaDepthPoint& p) {
+    const auto key = [](const RunPlotPoint& p) {
         return std::isfinite(p.depth) ? p.depth : std::numeric_limits<double>::infinity();
     };
-    for (AlphaDepthSeries& run : series)
+    for (RunPlotSeries& run : series)
         std::stable_sort(run.points.begin(), run.points.end(),
-                         [&key](const AlphaDepthPoint& a, const AlphaDepthPoint& b) { return key(a) < key(b); });
+                         [&key](const RunPlotPoint& a, const RunPlotPoint& b) { return key(a) < key(b); });
     m_series = std::move(series);
     rebuild();
 }
@@ -91,12 +91,12 @@ void AlphaDepthView::rebuild() {
     double yMax = hasReference ? m_axes.reference : -std::numeric_limits<double>::infinity();
     double dropoutMin = std::numeric_limits<double>::infinity(), dropoutMax = -dropoutMin;
     bool missingX = false, missingY = false;
-    for (const AlphaDepthSeries& run : m_series) {
+    for (const RunPlotSeries& run : m_series) {
         if (std::isfinite(run.dropout)) {
             dropoutMin = std::min(dropoutMin, run.dropout);
             dropoutMax = std::max(dropoutMax, run.dropout);
         }
-        for (const AlphaDepthPoint& p : run.points) {
+        for (const RunPlotPoint& p : run.points) {
             if (std::isfinite(p.depth)) {
                 xMin = std::min(xMin, p.depth);
                 xMax = std::max(xMax, p.depth);
@@ -157,9 +157,9 @@ void AlphaDepthView::rebuild() {
 
     // Caps a fixed fraction of the axis wide, so that they look the same however many layers there are.
     const double capHalfWidth = 0.008 * (xMax - xMin);
-    for (const AlphaDepthSeries& run : m_series) {
+    for (const RunPlotSeries& run : m_series) {
         const QColor colour = dropoutGreen(run.dropout, dropoutMin, dropoutMax);
-        for (const AlphaDepthPoint& p : run.points) {
+        for (const RunPlotPoint& p : run.points) {
             const QList<QPointF> bar = errorBarPolyline(p, capHalfWidth);
             if (bar.isEmpty()) continue;
             // Unnamed: even a hidden legend marker would reserve room for a name.
@@ -174,7 +174,7 @@ void AlphaDepthView::rebuild() {
         }
     }
     bool missingNamed = false;
-    for (const AlphaDepthSeries& run : m_series) {
+    for (const RunPlotSeries& run : m_series) {
         auto* line = new QLineSeries;
         const QString name = std::isfinite(run.dropout) && !m_axes.shadeName.isEmpty()
                                  ? tr("%1 (%2 %3)").arg(run.runLabel, m_axes.shadeName).arg(run.dropout, 0, 'g', 3)
@@ -225,7 +225,7 @@ void AlphaDepthView::rebuild() {
 
         QList<QPointF> missing;
         bool lacksX = false;
-        for (const AlphaDepthPoint& p : run.points) {
+        for (const RunPlotPoint& p : run.points) {
             const QPointF at = drawnPosition(p);
             if (hasValue(p) || !std::isfinite(at.x()) || !std::isfinite(at.y())) continue;
             if (missing.isEmpty()) lacksX = !std::isfinite(p.depth);
@@ -273,7 +273,7 @@ void AlphaDepthView::rebuild() {
     clearReadout();
 }
 
-QPointF AlphaDepthView::drawnPosition(const AlphaDepthPoint& point) const {
+QPointF AlphaDepthView::drawnPosition(const RunPlotPoint& point) const {
     const bool hasX = std::isfinite(point.depth), hasY = std::isfinite(point.alpha);
     const double nan = std::numeric_limits<double>::quiet_NaN();
     return QPointF(hasX ? point.depth : (hasY ? m_edgeX : nan), hasY ? point.alpha : (hasX ? m_edgeY : nan));
@@ -281,8 +281,8 @@ QPointF AlphaDepthView::drawnPosition(const AlphaDepthPoint& point) const {
 
 void AlphaDepthView::rebuildSelection() {
     QList<QPointF> ringed;
-    for (const AlphaDepthSeries& run : m_series)
-        for (const AlphaDepthPoint& p : run.points) {
+    for (const RunPlotSeries& run : m_series)
+        for (const RunPlotPoint& p : run.points) {
             const QPointF at = drawnPosition(p);
             if (m_selected.contains(p.layerName) && std::isfinite(at.x()) && std::isfinite(at.y())) ringed.append(at);
         }
@@ -290,11 +290,11 @@ void AlphaDepthView::rebuildSelection() {
 }
 
 void AlphaDepthView::showReadoutNear(QPointF position) {
-    const AlphaDepthSeries* bestRun = nullptr;
-    const AlphaDepthPoint* best = nullptr;
+    const RunPlotSeries* bestRun = nullptr;
+    const RunPlotPoint* best = nullptr;
     double bestDistance = kHoverRadiusPixels * kHoverRadiusPixels;
     for (std::size_t r = 0; r < m_series.size(); ++r)
-        for (const AlphaDepthPoint& p : m_series[r].points) {
+        for (const RunPlotPoint& p : m_series[r].points) {
             const QPointF at = drawnPosition(p);
             if (!std::isfinite(at.x()) || !std::isfinite(at.y())) continue;
             const QPointF pixel = m_chart->mapToPosition(at, m_runLines[r]);

@@ -2,13 +2,13 @@
 // Fig. 3c / 6b: the power-law exponent alpha against layer depth, one line per run in shades of green by dropout
 // rate (light = low, dark = high), 95% bootstrap confidence intervals as error bars, and the dashed reference at
 // alpha = -1 (the critical exponent of the paper). Selected layers are ringed; the mouse reads out the nearest point.
-// A layer without a value (AlphaDepthPoint::missing) breaks its run's line and is a hollow diamond in a band along
+// A layer without a value (RunPlotPoint::missing) breaks its run's line and is a hollow diamond in a band along
 // the edge of the axis it lacks (below the data for a missing alpha), whose read-out gives the reason.
 #include <QStringList>
 #include <vector>
 
 #include "widgets/charts/chart_figure.h"
-#include "widgets/charts/alpha_depth_series.h"
+#include "widgets/charts/run_plot_series.h"
 
 class QChart;
 class QChartView;
@@ -25,14 +25,14 @@ public:
     explicit AlphaDepthView(QWidget* parent = nullptr);
 
     /// Replaces every run. Each run's points are drawn in depth order.
-    void setSeries(std::vector<AlphaDepthSeries> series);
+    void setSeries(std::vector<RunPlotSeries> series);
     /// Layers whose points are ringed (in every run); unknown names are ignored.
     void setSelectedLayers(const QStringList& layerNames);
     /// Axis titles, read-out names and reference line (default: alphaDepthAxes()).
     void setAxes(const RunPlotAxes& axes);
     const RunPlotAxes& axes() const { return m_axes; }
 
-    const std::vector<AlphaDepthSeries>& series() const { return m_series; }
+    const std::vector<RunPlotSeries>& series() const { return m_series; }
     /// One line per run, parallel to series(): its first unbroken piece (lineSegments()), which carries the legend
     /// entry; the pieces after a gap are in lineContinuations(). A points-only run's line holds all its points but
     /// draws nothing and has no legend entry: its markers are in runPoints().
@@ -43,8 +43,8 @@ public:
     /// The first carries one legend entry for all.
     const std::vector<QScatterSeries*>& missingMarkers() const { return m_missingMarkers; }
     /// Where a point is drawn: (depth, alpha), or on the edge band of the axis it has no value on.
-    QPointF drawnPosition(const AlphaDepthPoint& point) const;
-    /// The markers of each points-only run (AlphaDepthSeries::pointsOnly), parallel to series(); null for a line.
+    QPointF drawnPosition(const RunPlotPoint& point) const;
+    /// The markers of each points-only run (RunPlotSeries::pointsOnly), parallel to series(); null for a line.
     const std::vector<QScatterSeries*>& runPoints() const { return m_runPoints; }
     /// One polyline per point with an interval, runs in order.
     const std::vector<QLineSeries*>& errorBars() const { return m_errorBars; }
@@ -59,7 +59,7 @@ private:
     void rebuildSelection();
     void clearReadout() override;
 
-    std::vector<AlphaDepthSeries> m_series;
+    std::vector<RunPlotSeries> m_series;
     RunPlotAxes m_axes = alphaDepthAxes();
     QStringList m_selected;
     QValueAxis* m_xAxis;
