@@ -9,11 +9,11 @@
 #include <cstdio>
 #include <vector>
 
-#include "app/gui/analysis_session.h"
+#include "app/figures/analysis_session.h"
 #include "app/gui/analysis_views.h"
 #include "app/gui/layer_list_panel.h"
 #include "app/gui/main_window.h"
-#include "app/gui/sweep_loader.h"
+#include "app/figures/sweep_loader.h"
 #include "widgets/controls/dropout_slider.h"
 
 #include "bench/bench_support.h"

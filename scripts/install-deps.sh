@@ -13,6 +13,7 @@ packages=(
   dataset-fashion-mnist
   xvfb xauth libgl1-mesa-dri libglx-mesa0 qt6-qpa-plugins poppler-utils
   dpkg-dev appstream                              # the .deb (dpkg-shlibdeps) and its metadata check
+  clang-format                                    # scripts/check-format.sh
 )
 
 missing=()

@@ -1,4 +1,5 @@
-// The report renders the app's own views, so this command (alone in the CLI) runs Qt, on its offscreen platform.
+// The report renders the app's own figures (app/figures, shared with the app), so this command (alone in the CLI)
+// runs Qt, on its offscreen platform.
 #include "app/cli/report_command.h"
 
 #include <QString>
@@ -6,11 +7,11 @@
 
 #include "app/cli/command_line.h"
 #include "app/cli/offscreen_qt.h"
-#include "app/gui/analysis_file.h"
-#include "app/gui/analysis_session.h"
-#include "app/gui/analysis_views.h"
-#include "app/gui/report_pages.h"
-#include "app/gui/sweep_loader.h"
+#include "app/figures/analysis_figures.h"
+#include "app/figures/analysis_file.h"
+#include "app/figures/analysis_session.h"
+#include "app/figures/report_pages.h"
+#include "app/figures/sweep_loader.h"
 #include "core/common/input_error.h"
 
 namespace codescope::cli {
@@ -46,8 +47,7 @@ int runReportCommand(const std::vector<std::string>& args) {
     const OffscreenQtApplication qt;
 
     gui::AnalysisSession session;
-    gui::AnalysisViews views(&session);
-    views.resize(1000, 700);
+    const gui::AnalysisFigures figures(&session);
     if (cl.has("sweep")) {
         gui::SweepReadResult read = gui::readSweep(QString::fromStdString(cl.text("sweep")));
         if (!read.ok()) throw InputError(read.error.toStdString());
@@ -59,7 +59,7 @@ int runReportCommand(const std::vector<std::string>& args) {
         if (!read.ok()) throw InputError(read.error.message().toStdString());
         session.setAnalysis(std::move(*read.analysis));
     }
-    const gui::ReportPages report(session, views);
+    const gui::ReportPages report(session, {&figures});
     const widgets::ExportResult result =
         widgets::exportReportPdf(report.title(), report.pages(), QString::fromStdString(cl.text("pdf")));
     if (!result.ok()) throw InputError(result.error.toStdString());

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "app/gui/analysis.h"
+#include "app/figures/analysis.h"
 #include "core/common/job_control.h"
 #include "core/pipeline/demo_runs.h"
 #include "core/explain/explanation_score.h"

@@ -6,7 +6,7 @@
 #include <QObject>
 #include <QStringList>
 
-#include "app/gui/analysis.h"
+#include "app/figures/analysis.h"
 #include "app/gui/analysis_job.h"
 #include "app/gui/background_task.h"
 

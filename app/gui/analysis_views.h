@@ -1,10 +1,12 @@
 #pragma once
-// The tabs of figures for the open analysis: it feeds each view from the session (through the view models) and
-// tells the export code which figure is current and which go into a report.
+// The tabs of figures for the open analysis: the figures drawn from the result (AnalysisFigures, shared with
+// `codescope-cli report`), the ones computed on demand (eigenfilters, tokens, explanations, 3-D curves) and the
+// theory tabs; it tells the export code which figure is current and what goes into a report.
 #include <QTabWidget>
 #include <vector>
 
-#include "widgets/export/figure_export.h"
+#include "app/figures/analysis_figures.h"
+#include "app/figures/report_pages.h"
 
 namespace codescope::widgets {
 class AlphaDepthView;
@@ -27,18 +29,20 @@ public:
     /// `jobs` runs the per-layer jobs of the Eigenfilters tab; without it that tab cannot compute.
     explicit AnalysisViews(AnalysisSession* session, AnalysisJobRunner* jobs = nullptr, QWidget* parent = nullptr);
 
-    widgets::SpectrumView* spectrumView() const { return m_spectrum; }
-    widgets::AlphaDepthView* alphaDepthView() const { return m_alphaDepth; }
+    /// The figures drawn from the result alone (spectra, alpha against depth, comparison, coding plots).
+    AnalysisFigures* figures() const { return m_figures; }
+    widgets::SpectrumView* spectrumView() const { return m_figures->spectrumView(); }
+    widgets::AlphaDepthView* alphaDepthView() const { return m_figures->alphaDepthView(); }
     /// The coding plots (action and explained variance, Fig. 4c-d, 6c-e), in allCodingPlots() order; their tabs
     /// are enabled when the analysis has coding records.
-    const std::vector<widgets::AlphaDepthView*>& codingViews() const { return m_coding; }
+    const std::vector<widgets::AlphaDepthView*>& codingViews() const { return m_figures->codingViews(); }
     /// Fig. 4b: the selected layers' random-projection curves in 3-D (VTK; a note instead where OpenGL is missing).
     widgets::ProjectionGridView* projectionView() const { return m_projections; }
     /// The paper's closed forms (Fig. 1c, 2b-c): compression rate against sparsity, capacity after dropout layers.
     widgets::AlphaDepthView* compressionView() const { return m_compression; }
     /// A sweep's lowest- and highest-dropout runs' spectra side by side (Fig. 5); the tab is enabled for sweeps.
-    widgets::SpectrumView* lowDropoutSpectrum() const { return m_compareLow; }
-    widgets::SpectrumView* highDropoutSpectrum() const { return m_compareHigh; }
+    widgets::SpectrumView* lowDropoutSpectrum() const { return m_figures->lowDropoutSpectrum(); }
+    widgets::SpectrumView* highDropoutSpectrum() const { return m_figures->highDropoutSpectrum(); }
     widgets::AlphaDepthView* dropoutCapacityView() const { return m_dropoutCapacity; }
     /// The tab of compressionView(), which trains Fig. 1c's toy models in the background when first shown.
     TheoryComputePane* compressionPane() const { return m_compressionPane; }
@@ -53,29 +57,26 @@ public:
     /// The figure on the current tab, and a short name for it ("spectrum") for file names.
     QWidget* currentFigure() const;
     QString currentFigureName() const;
-    /// Every figure with a title and a caption, in tab order: the pages of "Export report".
-    std::vector<widgets::ReportPage> reportPages() const;
+    /// What "Export report" draws from: the figures, the eigenfilter gallery and the 3-D curves as shown now.
+    ReportSources reportSources() const;
 
 private:
-    void showAnalysis();
+    void addFigureTabs();
+    void addComputedTabs(AnalysisJobRunner* jobs);
+    void addTheoryTabs();
+    void enableFigureTabs();
     void showProjections();
 
     AnalysisSession* m_session;
-    widgets::SpectrumView* m_spectrum;
-    widgets::AlphaDepthView* m_alphaDepth;
-    std::vector<widgets::AlphaDepthView*> m_coding;
-    widgets::ProjectionGridView* m_projections;
-    QWidget* m_compare;
-    widgets::SpectrumView* m_compareLow;
-    widgets::SpectrumView* m_compareHigh;
-    widgets::AlphaDepthView* m_compression;
-    widgets::AlphaDepthView* m_dropoutCapacity;
-    TheoryComputePane* m_compressionPane;
-    TheoryComputePane* m_minePane;
-    EigenfilterPane* m_eigenfilters;
-    TokenPane* m_tokens;
-    ExplanationPane* m_explanations;
-    bool m_comparisonsStale = true; ///< the sweep changed since the comparison plots were drawn
+    AnalysisFigures* m_figures;
+    widgets::ProjectionGridView* m_projections = nullptr;
+    widgets::AlphaDepthView* m_compression = nullptr;
+    widgets::AlphaDepthView* m_dropoutCapacity = nullptr;
+    TheoryComputePane* m_compressionPane = nullptr;
+    TheoryComputePane* m_minePane = nullptr;
+    EigenfilterPane* m_eigenfilters = nullptr;
+    TokenPane* m_tokens = nullptr;
+    ExplanationPane* m_explanations = nullptr;
 };
 
 } // namespace codescope::gui

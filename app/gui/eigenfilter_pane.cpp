@@ -8,7 +8,7 @@
 #include <QVBoxLayout>
 
 #include "app/gui/analysis_job_runner.h"
-#include "app/gui/analysis_session.h"
+#include "app/figures/analysis_session.h"
 
 namespace codescope::gui {
 

@@ -8,7 +8,7 @@
 #include <limits>
 
 #include "app/gui/analysis_job.h"
-#include "app/gui/analysis_session.h"
+#include "app/figures/analysis_session.h"
 #include "app/gui/theory_compute_pane.h"
 #include "core/common/input_error.h"
 #include "widgets/charts/alpha_depth_view.h"

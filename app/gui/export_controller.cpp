@@ -1,7 +1,7 @@
 #include "app/gui/export_controller.h"
 #include "core/results/layer_table.h"
 #include <QSaveFile>
-#include "app/gui/report_pages.h"
+#include "app/figures/report_pages.h"
 
 #include <QDir>
 #include <QFileDialog>
@@ -11,8 +11,8 @@
 #include <QSettings>
 #include <QStatusBar>
 
-#include "app/gui/analysis_file.h"
-#include "app/gui/analysis_session.h"
+#include "app/figures/analysis_file.h"
+#include "app/figures/analysis_session.h"
 #include "app/gui/analysis_views.h"
 #include "app/gui/error_dialog.h"
 #include "app/gui/token_pane.h"
@@ -43,7 +43,7 @@ widgets::ExportResult ExportController::exportFigure(const QString& path, int dp
 }
 
 widgets::ExportResult ExportController::exportReport(const QString& path) {
-    return gui::exportReport(*m_session, *m_views, path);
+    return gui::exportReport(*m_session, m_views->reportSources(), path);
 }
 
 QString ExportController::saveAnalysis(const QString& path) {

@@ -7,8 +7,8 @@
 #include <QVBoxLayout>
 #include <cmath>
 
-#include "app/gui/analysis_session.h"
-#include "app/gui/analysis_view_models.h"
+#include "app/figures/analysis_session.h"
+#include "app/figures/analysis_view_models.h"
 
 namespace codescope::gui {
 

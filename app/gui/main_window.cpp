@@ -21,7 +21,7 @@
 #include <QVBoxLayout>
 
 #include "app/gui/analysis_job_runner.h"
-#include "app/gui/analysis_session.h"
+#include "app/figures/analysis_session.h"
 #include "app/gui/analysis_views.h"
 #include "app/gui/error_dialog.h"
 #include "app/gui/export_controller.h"
@@ -31,7 +31,7 @@
 #include "app/gui/recent_files.h"
 #include "app/gui/start_page.h"
 #include "app/gui/sweep_issues_bar.h"
-#include "app/gui/sweep_loader.h"
+#include "app/figures/sweep_loader.h"
 #include "widgets/controls/dropout_slider.h"
 
 namespace codescope::gui {

@@ -4,10 +4,10 @@
 // controller (DESIGN.md rule 11).
 #include <QMainWindow>
 
-#include "app/gui/analysis_file.h"
+#include "app/figures/analysis_file.h"
 #include "app/gui/analysis_job.h"
 #include "app/gui/session_store.h"
-#include "app/gui/sweep_loader.h"
+#include "app/figures/sweep_loader.h"
 #include <optional>
 
 class QAction;

@@ -10,7 +10,7 @@
 #include <memory>
 
 #include "app/gui/analysis_job.h"
-#include "app/gui/analysis_session.h"
+#include "app/figures/analysis_session.h"
 #include "app/gui/background_task.h"
 
 namespace codescope::gui {

@@ -2,7 +2,9 @@
 # Keeps the architecture of docs/ARCHITECTURE.md true:
 # 1. no folder of core includes a folder above it in the layer order below;
 # 2. core/ never includes Qt;
-# 3. the core headers the app and the widgets include hold no LibTorch or curl type: compiling them pulls in no
+# 3. the figures (app/figures) and the CLI (app/cli) never include the desktop app (app/gui): the CLI links the
+#    figures library, not the app;
+# 4. the core headers the app and the widgets include hold no LibTorch or curl type: compiling them pulls in no
 #    header of ATen, torch, c10 or curl (preprocessed with the compiler CMake uses; LibTorch's headers lie in
 #    /usr/include on Debian, so "without the include path" is checked as "without any of its headers").
 # Usage: check_layers.sh REPO CXX
@@ -37,6 +39,11 @@ if qt=$(grep -rln --include='*.h' --include='*.cpp' -E '#include <Q[A-Za-z]+' co
   failed=1
 fi
 
+if app=$(grep -rln --include='*.h' --include='*.cpp' '#include "app/gui/' app/figures app/cli); then
+  echo "FAIL the figures or the CLI include the desktop app (app/gui): $app"
+  failed=1
+fi
+
 headers=$(grep -rhn --include='*.h' --include='*.cpp' '#include "core/' app widgets | sed -E 's/.*"(core\/[^"]+)".*/\1/' |
   sort -u)
 for header in $headers; do
@@ -52,4 +59,4 @@ for header in $headers; do
 done
 
 ((failed)) && exit 1
-echo "ok   core's layers, no Qt in core, and $(wc -w <<<"$headers") app-facing core headers free of LibTorch and curl"
+echo "ok   core's layers, no Qt in core, figures and CLI free of the app, and $(wc -w <<<"$headers") app-facing core headers free of LibTorch and curl"

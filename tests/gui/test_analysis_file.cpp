@@ -7,9 +7,9 @@
 #include "core/results/layer_report_reader.h"
 #include <cmath>
 
-#include "app/gui/analysis_file.h"
-#include "app/gui/analysis_view_models.h"
-#include "app/gui/theory_view_models.h"
+#include "app/figures/analysis_file.h"
+#include "app/figures/analysis_view_models.h"
+#include "app/figures/theory_view_models.h"
 #include "tests/gui/gui_test_registry.h"
 
 using namespace codescope;

@@ -20,7 +20,7 @@
 #include "core/common/paper_defaults.h"
 #include "app/gui/analysis_job.h"
 #include "app/gui/analysis_job_runner.h"
-#include "app/gui/analysis_session.h"
+#include "app/figures/analysis_session.h"
 #include "app/gui/analysis_views.h"
 #include "app/gui/job_panel.h"
 #include "app/gui/layer_list_panel.h"

@@ -7,13 +7,13 @@
 #include <cmath>
 #include <limits>
 
-#include "app/gui/analysis_file.h"
-#include "app/gui/analysis_session.h"
-#include "app/gui/analysis_view_models.h"
+#include "app/figures/analysis_file.h"
+#include "app/figures/analysis_session.h"
+#include "app/figures/analysis_view_models.h"
 #include "app/gui/analysis_views.h"
 #include "app/gui/layer_list_panel.h"
-#include "app/gui/report_pages.h"
-#include "app/gui/sweep_loader.h"
+#include "app/figures/report_pages.h"
+#include "app/figures/sweep_loader.h"
 #include "tests/gui/gui_test_registry.h"
 #include "widgets/charts/spectrum_view.h"
 
@@ -128,7 +128,7 @@ private Q_SLOTS:
         session.setSelectedLayers({"fc1.relu"});
         QVERIFY(views.spectrumView()->noteText().contains("fc1.relu: no power-law fit (collapsed"));
 
-        const ReportPages report(session, views);
+        const ReportPages report(session, views.reportSources());
         const widgets::ReportPage* alphaPage = pageWith(report.pages(), "Exponent α of each layer");
         QVERIFY(alphaPage);
         QVERIFY2(alphaPage->caption.contains("2 of 4 layers have no α: conv2.relu (dead), fc1.relu (collapsed)"),
@@ -152,7 +152,7 @@ private Q_SLOTS:
                          {"dropout-0.3: no analysis yet", "dropout-0.9: cannot be analysed: no manifest.json"});
         QCOMPARE(session.sweepSkipped().size(), 2);
 
-        const ReportPages report(session, views);
+        const ReportPages report(session, views.reportSources());
         QVERIFY2(report.title().contains("2 of 4 runs"), qPrintable(report.title()));
         const widgets::ReportPage* alphaPage = pageWith(report.pages(), "Exponent α of each layer");
         QVERIFY(alphaPage);

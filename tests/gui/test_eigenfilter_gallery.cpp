@@ -15,7 +15,7 @@
 
 #include "app/gui/analysis_job.h"
 #include "app/gui/analysis_job_runner.h"
-#include "app/gui/analysis_session.h"
+#include "app/figures/analysis_session.h"
 #include "app/gui/analysis_views.h"
 #include "app/gui/eigenfilter_pane.h"
 #include "app/gui/job_panel.h"

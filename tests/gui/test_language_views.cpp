@@ -13,7 +13,7 @@
 #include <cmath>
 
 #include "app/gui/analysis_job_runner.h"
-#include "app/gui/analysis_session.h"
+#include "app/figures/analysis_session.h"
 #include "app/gui/main_window.h"
 #include "app/gui/analysis_views.h"
 #include "app/gui/explanation_pane.h"

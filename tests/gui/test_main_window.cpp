@@ -16,7 +16,7 @@
 #include <QTreeWidget>
 
 #include "app/gui/analysis_job_runner.h"
-#include "app/gui/analysis_session.h"
+#include "app/figures/analysis_session.h"
 #include "app/gui/analysis_views.h"
 #include "app/gui/export_controller.h"
 #include "app/gui/layer_list_panel.h"

@@ -12,10 +12,10 @@
 #include <cmath>
 #include <random>
 
-#include "app/gui/analysis_session.h"
+#include "app/figures/analysis_session.h"
 #include "app/gui/analysis_views.h"
-#include "app/gui/report_pages.h"
-#include "app/gui/sweep_loader.h"
+#include "app/figures/report_pages.h"
+#include "app/figures/sweep_loader.h"
 #include "tests/gui/gui_test_registry.h"
 #include "widgets/export/figure_export.h"
 #include "widgets/projection3d/projection_grid_view.h"
@@ -352,7 +352,7 @@ private Q_SLOTS:
         session.setSelectedLayers({QString::fromStdString(session.analysis().layers.front().layer.name)});
         views.setCurrentWidget(views.projectionView());
         QVERIFY(shownWithOpenGL(views, QSize(1100, 700)));
-        const codescope::gui::ReportPages report(session, views);
+        const codescope::gui::ReportPages report(session, views.reportSources());
         const codescope::widgets::ReportPage* curves = nullptr;
         for (const codescope::widgets::ReportPage& page : report.pages())
             if (page.caption.contains("Fig. 4b")) curves = &page;

@@ -6,11 +6,11 @@
 #include <QTest>
 #include <cmath>
 
-#include "app/gui/analysis_session.h"
+#include "app/figures/analysis_session.h"
 #include "app/gui/analysis_views.h"
 #include "app/gui/eigenfilter_pane.h"
-#include "app/gui/report_pages.h"
-#include "app/gui/sweep_loader.h"
+#include "app/figures/report_pages.h"
+#include "app/figures/sweep_loader.h"
 #include "tests/gui/gui_test_registry.h"
 #include "tests/gui/pdf_inspection.h"
 #include "widgets/gallery/eigenfilter_gallery.h"
@@ -42,9 +42,9 @@ private Q_SLOTS:
 
         // No curves selected, no filters computed: neither page.
         session.setSelectedLayers({});
-        const std::size_t plain = ReportPages(session, views).pages().size();
+        const std::size_t plain = ReportPages(session, views.reportSources()).pages().size();
         {
-            const ReportPages report(session, views);
+            const ReportPages report(session, views.reportSources());
             QVERIFY(!pageWith(report, "Fig. 3d"));
             QVERIFY(!pageWith(report, "Fig. 4b"));
         }
@@ -60,7 +60,7 @@ private Q_SLOTS:
         session.setAnalysis(std::move(analysis)); // a single analysis now
         const QString withCurves = QString::fromStdString(session.analysis().layers.front().layer.name);
         session.setSelectedLayers({});
-        const std::size_t plainSingle = ReportPages(session, views).pages().size();
+        const std::size_t plainSingle = ReportPages(session, views.reportSources()).pages().size();
         session.setSelectedLayers({withCurves});
         widgets::GalleryImage image;
         image.height = image.width = 4;
@@ -68,7 +68,7 @@ private Q_SLOTS:
         image.title = "PC 1";
         views.eigenfilterPane()->gallery()->setImages({image, image}, "Eigenfilters of a test layer");
 
-        const ReportPages report(session, views);
+        const ReportPages report(session, views.reportSources());
         QVERIFY(!widgets::VtkOpenGLWidget::openGLAvailable()); // offscreen
         QCOMPARE(report.pages().size(), plainSingle + 1);      // the gallery; no 3-D page without OpenGL
         QVERIFY(plain > plainSingle); // the sweep's per-run spectra

@@ -8,10 +8,10 @@
 #include <QTest>
 #include <cmath>
 
-#include "app/gui/analysis_session.h"
+#include "app/figures/analysis_session.h"
 #include "app/gui/analysis_views.h"
 #include "app/gui/theory_compute_pane.h"
-#include "app/gui/theory_view_models.h"
+#include "app/figures/theory_view_models.h"
 #include "tests/gui/gui_test_registry.h"
 #include "widgets/charts/alpha_depth_view.h"
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "widgets/charts/chart_palette.h"
 #include "widgets/charts/chart_style.h"
@@ -85,40 +86,59 @@ void AlphaDepthView::rebuild() {
     m_missingMarkers.clear();
     m_errorBars.clear();
 
-    double xMin = std::numeric_limits<double>::infinity(), xMax = -xMin;
+    const PlotExtent extent = measureSeries();
+    const std::pair<double, double> x = setAxisRanges(extent);
+    addReferenceLine(x.first, x.second); // first, so that it lies under the data
+    // Caps a fixed fraction of the axis wide, so that they look the same however many layers there are.
+    addErrorBars(extent, 0.008 * (x.second - x.first));
+    bool missingNamed = false;
+    for (const RunPlotSeries& run : m_series) {
+        const QColor colour = dropoutGreen(run.dropout, extent.dropoutMin, extent.dropoutMax);
+        addRunLine(run, colour);
+        addMissingMarkers(run, colour, missingNamed);
+    }
+    addSelectionAndMarker();
+    rebuildSelection();
+    clearReadout();
+}
+
+AlphaDepthView::PlotExtent AlphaDepthView::measureSeries() const {
+    PlotExtent e;
     const bool hasReference = std::isfinite(m_axes.reference);
-    double yMin = hasReference ? m_axes.reference : std::numeric_limits<double>::infinity();
-    double yMax = hasReference ? m_axes.reference : -std::numeric_limits<double>::infinity();
-    double dropoutMin = std::numeric_limits<double>::infinity(), dropoutMax = -dropoutMin;
-    bool missingX = false, missingY = false;
+    if (hasReference) e.yMin = e.yMax = m_axes.reference;
     for (const RunPlotSeries& run : m_series) {
         if (std::isfinite(run.dropout)) {
-            dropoutMin = std::min(dropoutMin, run.dropout);
-            dropoutMax = std::max(dropoutMax, run.dropout);
+            e.dropoutMin = std::min(e.dropoutMin, run.dropout);
+            e.dropoutMax = std::max(e.dropoutMax, run.dropout);
         }
         for (const RunPlotPoint& p : run.points) {
             if (std::isfinite(p.depth)) {
-                xMin = std::min(xMin, p.depth);
-                xMax = std::max(xMax, p.depth);
+                e.xMin = std::min(e.xMin, p.depth);
+                e.xMax = std::max(e.xMax, p.depth);
             }
             const bool interval = hasInterval(p);
             for (double value : {p.alpha, interval ? p.lo : p.alpha, interval ? p.hi : p.alpha})
                 if (std::isfinite(value)) {
-                    yMin = std::min(yMin, value);
-                    yMax = std::max(yMax, value);
+                    e.yMin = std::min(e.yMin, value);
+                    e.yMax = std::max(e.yMax, value);
                 }
-            missingX = missingX || (!std::isfinite(p.depth) && std::isfinite(p.alpha));
-            missingY = missingY || (std::isfinite(p.depth) && !std::isfinite(p.alpha));
+            e.missingX = e.missingX || (!std::isfinite(p.depth) && std::isfinite(p.alpha));
+            e.missingY = e.missingY || (std::isfinite(p.depth) && !std::isfinite(p.alpha));
         }
     }
-    if (!std::isfinite(xMin)) xMin = 0, xMax = 10;
-    if (!std::isfinite(yMin)) yMin = 0, yMax = 1;
+    if (!std::isfinite(e.xMin)) e.xMin = 0, e.xMax = 10;
+    if (!std::isfinite(e.yMin)) e.yMin = 0, e.yMax = 1;
+    return e;
+}
+
+std::pair<double, double> AlphaDepthView::setAxisRanges(const PlotExtent& extent) {
+    double xMin = extent.xMin, xMax = extent.xMax, yMin = extent.yMin, yMax = extent.yMax;
     // Points without a value sit in a band beyond the data along the axis they lack, so that they neither hide data
     // nor read as values.
     m_edgeX = xMin - (m_axes.integerX ? 1.0 : 0.08 * spanOf(xMin, xMax));
     m_edgeY = yMin - 0.12 * spanOf(yMin, yMax);
-    if (missingX) xMin = m_edgeX;
-    if (missingY) yMin = m_edgeY;
+    if (extent.missingX) xMin = m_edgeX;
+    if (extent.missingY) yMin = m_edgeY;
     const double xPad = m_axes.integerX ? std::max(0.5, 0.04 * (xMax - xMin)) : std::max(1e-9, 0.05 * (xMax - xMin));
     xMin -= xPad;
     xMax += xPad;
@@ -140,25 +160,26 @@ void AlphaDepthView::rebuild() {
     m_yAxis->setRange(y.min, y.max);
     m_yAxis->setTickAnchor(0);
     m_yAxis->setTickInterval(y.step);
+    return {xMin, xMax};
+}
 
-    // Drawn first so that it lies under the data.
+void AlphaDepthView::addReferenceLine(double xMin, double xMax) {
     m_reference = nullptr;
-    if (hasReference) {
-        m_reference = new QLineSeries;
-        m_reference->setName(m_axes.referenceName);
-        m_reference->append(xMin, m_axes.reference);
-        m_reference->append(xMax, m_axes.reference);
-        QPen referencePen(QColor(110, 110, 110));
-        referencePen.setWidthF(1.5);
-        referencePen.setStyle(Qt::DashLine);
-        m_reference->setPen(referencePen);
-        attachSeries(m_chart, m_reference, {m_xAxis, m_yAxis});
-    }
+    if (!std::isfinite(m_axes.reference)) return;
+    m_reference = new QLineSeries;
+    m_reference->setName(m_axes.referenceName);
+    m_reference->append(xMin, m_axes.reference);
+    m_reference->append(xMax, m_axes.reference);
+    QPen referencePen(QColor(110, 110, 110));
+    referencePen.setWidthF(1.5);
+    referencePen.setStyle(Qt::DashLine);
+    m_reference->setPen(referencePen);
+    attachSeries(m_chart, m_reference, {m_xAxis, m_yAxis});
+}
 
-    // Caps a fixed fraction of the axis wide, so that they look the same however many layers there are.
-    const double capHalfWidth = 0.008 * (xMax - xMin);
+void AlphaDepthView::addErrorBars(const PlotExtent& extent, double capHalfWidth) {
     for (const RunPlotSeries& run : m_series) {
-        const QColor colour = dropoutGreen(run.dropout, dropoutMin, dropoutMax);
+        const QColor colour = dropoutGreen(run.dropout, extent.dropoutMin, extent.dropoutMax);
         for (const RunPlotPoint& p : run.points) {
             const QList<QPointF> bar = errorBarPolyline(p, capHalfWidth);
             if (bar.isEmpty()) continue;
@@ -173,87 +194,89 @@ void AlphaDepthView::rebuild() {
             m_errorBars.push_back(series);
         }
     }
-    bool missingNamed = false;
-    for (const RunPlotSeries& run : m_series) {
-        auto* line = new QLineSeries;
-        const QString name = std::isfinite(run.dropout) && !m_axes.shadeName.isEmpty()
-                                 ? tr("%1 (%2 %3)").arg(run.runLabel, m_axes.shadeName).arg(run.dropout, 0, 'g', 3)
-                                 : run.runLabel;
-        line->setName(name);
-        const std::vector<QList<QPointF>> pieces = lineSegments(run);
-        QColor colour = dropoutGreen(run.dropout, dropoutMin, dropoutMax);
-        QPen pen(colour);
-        pen.setWidthF(m_axes.connectInXOrder ? 2.2 : 0.8);
-        if (run.pointsOnly) {
-            // The line stays (the read-out maps points through it) but draws nothing; a scatter draws the markers,
-            // outlined in white so that they read over the curves beneath.
-            QList<QPointF> all;
-            for (const QList<QPointF>& piece : pieces)
-                all += piece;
-            line->replace(all);
-            line->setPen(Qt::NoPen);
-            line->setPointsVisible(false);
-            attachSeries(m_chart, line, {m_xAxis, m_yAxis});
-            hideFromLegend(m_chart, line);
-            auto* points = new QScatterSeries;
-            points->setName(name);
-            points->replace(all);
-            points->setMarkerShape(QScatterSeries::MarkerShapeCircle);
-            points->setMarkerSize(11);
-            points->setColor(colour);
-            points->setBorderColor(Qt::white);
-            attachSeries(m_chart, points, {m_xAxis, m_yAxis});
-            m_runLines.push_back(line);
-            m_runPoints.push_back(points);
-        } else {
-            // A layer without a value breaks the line: one series per unbroken piece, the first named.
-            for (std::size_t i = 0; i < pieces.size(); ++i) {
-                QLineSeries* piece = i == 0 ? line : new QLineSeries;
-                piece->replace(pieces[i]);
-                piece->setPen(pen);
-                piece->setPointsVisible(!run.lineOnly);
-                piece->setMarkerSize(8);
-                attachSeries(m_chart, piece, {m_xAxis, m_yAxis});
-                if (i > 0) {
-                    hideFromLegend(m_chart, piece);
-                    m_continuations.push_back(piece);
-                }
-            }
-            m_runLines.push_back(line);
-            m_runPoints.push_back(nullptr);
-        }
+}
 
-        QList<QPointF> missing;
-        bool lacksX = false;
-        for (const RunPlotPoint& p : run.points) {
-            const QPointF at = drawnPosition(p);
-            if (hasValue(p) || !std::isfinite(at.x()) || !std::isfinite(at.y())) continue;
-            if (missing.isEmpty()) lacksX = !std::isfinite(p.depth);
-            missing.append(at);
-        }
-        if (missing.isEmpty()) {
-            m_missingMarkers.push_back(nullptr);
-            continue;
-        }
-        // Hollow, in the run's colour: a layer of this run that has no value, not a value of 0.
-        auto* markers = new QScatterSeries;
-        markers->replace(missing);
-        markers->setMarkerShape(QScatterSeries::MarkerShapeRotatedRectangle);
-        markers->setMarkerSize(12);
-        markers->setBrush(Qt::white);
-        QPen outline(colour);
-        outline.setWidthF(2);
-        markers->setPen(outline);
-        attachSeries(m_chart, markers, {m_xAxis, m_yAxis});
-        if (missingNamed) {
-            hideFromLegend(m_chart, markers);
-        } else {
-            markers->setName(tr("no %1 (point at ◇ for why)").arg(lacksX ? m_axes.xName : m_axes.yName));
-            missingNamed = true;
-        }
-        m_missingMarkers.push_back(markers);
+void AlphaDepthView::addRunLine(const RunPlotSeries& run, const QColor& colour) {
+    auto* line = new QLineSeries;
+    const QString name = std::isfinite(run.dropout) && !m_axes.shadeName.isEmpty()
+                             ? tr("%1 (%2 %3)").arg(run.runLabel, m_axes.shadeName).arg(run.dropout, 0, 'g', 3)
+                             : run.runLabel;
+    line->setName(name);
+    const std::vector<QList<QPointF>> pieces = lineSegments(run);
+    m_runLines.push_back(line);
+    if (run.pointsOnly) {
+        // The line stays (the read-out maps points through it) but draws nothing; a scatter draws the markers,
+        // outlined in white so that they read over the curves beneath.
+        QList<QPointF> all;
+        for (const QList<QPointF>& piece : pieces)
+            all += piece;
+        line->replace(all);
+        line->setPen(Qt::NoPen);
+        line->setPointsVisible(false);
+        attachSeries(m_chart, line, {m_xAxis, m_yAxis});
+        hideFromLegend(m_chart, line);
+        auto* points = new QScatterSeries;
+        points->setName(name);
+        points->replace(all);
+        points->setMarkerShape(QScatterSeries::MarkerShapeCircle);
+        points->setMarkerSize(11);
+        points->setColor(colour);
+        points->setBorderColor(Qt::white);
+        attachSeries(m_chart, points, {m_xAxis, m_yAxis});
+        m_runPoints.push_back(points);
+        return;
     }
+    QPen pen(colour);
+    pen.setWidthF(m_axes.connectInXOrder ? 2.2 : 0.8);
+    // A layer without a value breaks the line: one series per unbroken piece, the first named.
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+        QLineSeries* piece = i == 0 ? line : new QLineSeries;
+        piece->replace(pieces[i]);
+        piece->setPen(pen);
+        piece->setPointsVisible(!run.lineOnly);
+        piece->setMarkerSize(8);
+        attachSeries(m_chart, piece, {m_xAxis, m_yAxis});
+        if (i > 0) {
+            hideFromLegend(m_chart, piece);
+            m_continuations.push_back(piece);
+        }
+    }
+    m_runPoints.push_back(nullptr);
+}
 
+void AlphaDepthView::addMissingMarkers(const RunPlotSeries& run, const QColor& colour, bool& legendNamed) {
+    QList<QPointF> missing;
+    bool lacksX = false;
+    for (const RunPlotPoint& p : run.points) {
+        const QPointF at = drawnPosition(p);
+        if (hasValue(p) || !std::isfinite(at.x()) || !std::isfinite(at.y())) continue;
+        if (missing.isEmpty()) lacksX = !std::isfinite(p.depth);
+        missing.append(at);
+    }
+    if (missing.isEmpty()) {
+        m_missingMarkers.push_back(nullptr);
+        return;
+    }
+    // Hollow, in the run's colour: a layer of this run that has no value, not a value of 0.
+    auto* markers = new QScatterSeries;
+    markers->replace(missing);
+    markers->setMarkerShape(QScatterSeries::MarkerShapeRotatedRectangle);
+    markers->setMarkerSize(12);
+    markers->setBrush(Qt::white);
+    QPen outline(colour);
+    outline.setWidthF(2);
+    markers->setPen(outline);
+    attachSeries(m_chart, markers, {m_xAxis, m_yAxis});
+    if (legendNamed) {
+        hideFromLegend(m_chart, markers);
+    } else {
+        markers->setName(tr("no %1 (point at ◇ for why)").arg(lacksX ? m_axes.xName : m_axes.yName));
+        legendNamed = true;
+    }
+    m_missingMarkers.push_back(markers);
+}
+
+void AlphaDepthView::addSelectionAndMarker() {
     m_selection = new QScatterSeries;
     m_selection->setMarkerShape(QScatterSeries::MarkerShapeCircle);
     m_selection->setMarkerSize(17);
@@ -262,15 +285,7 @@ void AlphaDepthView::rebuild() {
     attachSeries(m_chart, m_selection, {m_xAxis, m_yAxis});
     hideFromLegend(m_chart, m_selection);
 
-    m_marker = new QScatterSeries;
-    m_marker->setMarkerSize(9);
-    m_marker->setColor(fitAccent());
-    m_marker->setBorderColor(Qt::white);
-    attachSeries(m_chart, m_marker, {m_xAxis, m_yAxis});
-    hideFromLegend(m_chart, m_marker);
-
-    rebuildSelection();
-    clearReadout();
+    m_marker = addHoverMarker(m_chart, {m_xAxis, m_yAxis});
 }
 
 QPointF AlphaDepthView::drawnPosition(const RunPlotPoint& point) const {

@@ -4,7 +4,10 @@
 // alpha = -1 (the critical exponent of the paper). Selected layers are ringed; the mouse reads out the nearest point.
 // A layer without a value (RunPlotPoint::missing) breaks its run's line and is a hollow diamond in a band along
 // the edge of the axis it lacks (below the data for a missing alpha), whose read-out gives the reason.
+#include <QColor>
 #include <QStringList>
+#include <limits>
+#include <utility>
 #include <vector>
 
 #include "widgets/charts/chart_figure.h"
@@ -55,7 +58,28 @@ public:
     void showReadoutNear(QPointF position) override;
 
 private:
+    /// The data's extent over every run: x and y (with intervals and the reference line), the dropout rates that
+    /// shade the runs, and whether some point lacks x or y.
+    struct PlotExtent {
+        double xMin = std::numeric_limits<double>::infinity(), xMax = -std::numeric_limits<double>::infinity();
+        double yMin = std::numeric_limits<double>::infinity(), yMax = -std::numeric_limits<double>::infinity();
+        double dropoutMin = std::numeric_limits<double>::infinity();
+        double dropoutMax = -std::numeric_limits<double>::infinity();
+        bool missingX = false, missingY = false;
+    };
+
+    /// Draws everything again from m_series and m_axes: the steps below, in drawing order (later lies on top).
     void rebuild();
+    PlotExtent measureSeries() const;
+    /// Sets both axes' ranges and ticks (and where points without a value go); returns the x axis' range.
+    std::pair<double, double> setAxisRanges(const PlotExtent& extent);
+    void addReferenceLine(double xMin, double xMax);
+    void addErrorBars(const PlotExtent& extent, double capHalfWidth);
+    /// The run's line (broken where a layer has no value) or, for a scatter run, its markers.
+    void addRunLine(const RunPlotSeries& run, const QColor& colour);
+    /// Hollow markers at the axis' edge for the run's layers without a value; the first run with any names them.
+    void addMissingMarkers(const RunPlotSeries& run, const QColor& colour, bool& legendNamed);
+    void addSelectionAndMarker();
     void rebuildSelection();
     void clearReadout() override;
 

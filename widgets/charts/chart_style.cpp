@@ -6,8 +6,11 @@
 #include <QFont>
 #include <QLegend>
 #include <QLegendMarker>
+#include <QScatterSeries>
 #include <algorithm>
 #include <cmath>
+
+#include "widgets/charts/chart_palette.h"
 
 namespace codescope::widgets {
 
@@ -60,6 +63,16 @@ void attachSeries(QChart* chart, QAbstractSeries* series, std::initializer_list<
 void hideFromLegend(QChart* chart, QAbstractSeries* series) {
     for (QLegendMarker* marker : chart->legend()->markers(series))
         marker->setVisible(false);
+}
+
+QScatterSeries* addHoverMarker(QChart* chart, std::initializer_list<QAbstractAxis*> axes) {
+    auto* marker = new QScatterSeries;
+    marker->setMarkerSize(9);
+    marker->setColor(fitAccent());
+    marker->setBorderColor(Qt::white);
+    attachSeries(chart, marker, axes);
+    hideFromLegend(chart, marker);
+    return marker;
 }
 
 LogRange readableLogRange(double lo, double hi) {

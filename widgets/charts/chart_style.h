@@ -8,6 +8,7 @@
 class QAbstractAxis;
 class QAbstractSeries;
 class QChart;
+class QScatterSeries;
 
 namespace codescope::widgets {
 
@@ -23,6 +24,9 @@ void styleAxis(QAbstractAxis* axis);
 void attachSeries(QChart* chart, QAbstractSeries* series, std::initializer_list<QAbstractAxis*> axes);
 /// Keeps `series` (already in `chart`) out of the legend: error bars, markers and other decorations.
 void hideFromLegend(QChart* chart, QAbstractSeries* series);
+/// Adds the marker of the hovered point, out of the legend and empty until the read-out fills it: added last, it is
+/// drawn on top of the data.
+QScatterSeries* addHoverMarker(QChart* chart, std::initializer_list<QAbstractAxis*> axes);
 
 /// A range for a base-10 log axis that holds [lo, hi] (0 < lo < hi) and spans at least one power of ten so that
 /// the axis has labelled ticks, with a printf label format that suits its decades ("%g" for 0.0001..1e5, else

@@ -113,12 +113,7 @@ void SpectrumView::rebuildCurves() {
         m_curves.push_back(curve);
     }
     // The hovered point: last, so that it is drawn on top of the curves.
-    m_marker = new QScatterSeries;
-    m_marker->setMarkerSize(9);
-    m_marker->setColor(fitAccent());
-    m_marker->setBorderColor(Qt::white);
-    attachSeries(m_chart, m_marker, {m_xAxis, m_yAxis});
-    hideFromLegend(m_chart, m_marker);
+    m_marker = addHoverMarker(m_chart, {m_xAxis, m_yAxis});
 }
 
 void SpectrumView::rebuildFits() {

@@ -1,10 +1,10 @@
-#include "app/gui/sweep_loader.h"
+#include "app/figures/sweep_loader.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QObject>
 
-#include "app/gui/analysis_file.h"
+#include "app/figures/analysis_file.h"
 #include "core/common/input_error.h"
 #include "core/results/sweep_folder.h"
 

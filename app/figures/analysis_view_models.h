@@ -5,7 +5,7 @@
 #include <limits>
 #include <vector>
 
-#include "app/gui/analysis.h"
+#include "app/figures/analysis.h"
 #include "widgets/charts/run_plot_series.h"
 #include "widgets/charts/spectrum_series.h"
 #include "widgets/projection3d/projection_curves.h"

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "app/gui/analysis.h"
+#include "app/figures/analysis.h"
 
 namespace codescope::gui {
 

@@ -1,4 +1,4 @@
-#include "app/gui/analysis.h"
+#include "app/figures/analysis.h"
 
 #include <QFileInfo>
 

@@ -11,18 +11,29 @@
 #include "widgets/export/figure_export.h"
 
 namespace codescope::widgets {
+class EigenfilterGallery;
+class ProjectionGridView;
 class SpectrumView;
-}
+} // namespace codescope::widgets
 
 namespace codescope::gui {
 
+class AnalysisFigures;
 class AnalysisSession;
-class AnalysisViews;
+
+/// What a report is drawn from. Only the figures are needed (`codescope-cli report` has nothing else); the app adds
+/// the eigenfilter gallery and the 3-D curves as its tabs show them.
+struct ReportSources {
+    const AnalysisFigures* figures = nullptr;
+    const widgets::EigenfilterGallery* gallery = nullptr; ///< the Eigenfilters tab's gallery; none: no page
+    widgets::ProjectionGridView* projections = nullptr;   ///< the 3-D curves tab; none: no page
+};
 
 class ReportPages {
 public:
-    /// Reads the session and views as they are now; the per-run spectrum figures it adds live as long as it does.
-    ReportPages(const AnalysisSession& session, const AnalysisViews& views);
+    /// Reads the session and the figures as they are now; the per-run spectrum figures it adds live as long as it
+    /// does.
+    ReportPages(const AnalysisSession& session, const ReportSources& sources);
     ~ReportPages();
     ReportPages(const ReportPages&) = delete;
     ReportPages& operator=(const ReportPages&) = delete;
@@ -32,8 +43,9 @@ public:
     const QString& title() const { return m_title; }
 
 private:
-    void addEigenfilterPage(const AnalysisViews& views);
-    void addProjectionPage(const AnalysisSession& session, const AnalysisViews& views);
+    void addRunSpectra(const AnalysisSession& session);
+    void addEigenfilterPage(const widgets::EigenfilterGallery* shown);
+    void addProjectionPage(const AnalysisSession& session, widgets::ProjectionGridView* grid);
 
     std::vector<std::unique_ptr<widgets::SpectrumView>> m_runSpectra;
     std::vector<std::unique_ptr<QWidget>> m_snapshots; ///< figures made for the report (gallery copy, 3-D image)
@@ -41,7 +53,7 @@ private:
     QString m_title;
 };
 
-/// Writes the report of `session` (as `views` show it) to `path` as a multi-page PDF, atomically.
-widgets::ExportResult exportReport(const AnalysisSession& session, const AnalysisViews& views, const QString& path);
+/// Writes the report of `session` (as `sources` show it) to `path` as a multi-page PDF, atomically.
+widgets::ExportResult exportReport(const AnalysisSession& session, const ReportSources& sources, const QString& path);
 
 } // namespace codescope::gui

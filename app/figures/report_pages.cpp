@@ -1,4 +1,4 @@
-#include "app/gui/report_pages.h"
+#include "app/figures/report_pages.h"
 
 #include <QFileInfo>
 #include <QLabel>
@@ -6,10 +6,9 @@
 #include <QObject>
 #include <QPixmap>
 
-#include "app/gui/analysis_session.h"
-#include "app/gui/analysis_view_models.h"
-#include "app/gui/analysis_views.h"
-#include "app/gui/eigenfilter_pane.h"
+#include "app/figures/analysis_figures.h"
+#include "app/figures/analysis_session.h"
+#include "app/figures/analysis_view_models.h"
 #include "widgets/charts/spectrum_view.h"
 #include "widgets/gallery/eigenfilter_gallery.h"
 #include "widgets/projection3d/projection_grid_view.h"
@@ -25,24 +24,33 @@ constexpr int kFigureWidth = 1000, kFigureHeight = 660;
 constexpr int kSnapshotWidth = 900, kSnapshotHeight = 600;
 } // namespace
 
-ReportPages::ReportPages(const AnalysisSession& session, const AnalysisViews& views) {
-    std::vector<widgets::ReportPage> figures = views.reportPages();
+ReportPages::ReportPages(const AnalysisSession& session, const ReportSources& sources) {
+    std::vector<widgets::ReportPage> figures = sources.figures->reportPages();
     if (!session.hasSweep()) {
         m_title = QObject::tr("Codescope report — %1").arg(analysisTitle(session.analysis()));
         m_pages = std::move(figures);
-        addEigenfilterPage(views);
-        addProjectionPage(session, views);
-        return;
+    } else {
+        m_title = session.sweepSkipped().isEmpty()
+                      ? QObject::tr("Codescope report — sweep %1 (%2 runs)")
+                            .arg(QFileInfo(session.sweepFolder()).fileName())
+                            .arg(session.sweepRuns().size())
+                      : QObject::tr("Codescope report — sweep %1 (%2 of %3 runs analysed)")
+                            .arg(QFileInfo(session.sweepFolder()).fileName())
+                            .arg(session.sweepRuns().size())
+                            .arg(session.sweepRuns().size() +
+                                 static_cast<std::size_t>(session.sweepSkipped().size()));
+        addRunSpectra(session);
+        // The figures after the first (its spectrum is the current run's, already among the pages above).
+        for (std::size_t i = 1; i < figures.size(); ++i) {
+            figures[i].title = QObject::tr("Figure %1").arg(m_pages.size() + 1);
+            m_pages.push_back(figures[i]);
+        }
     }
-    m_title = session.sweepSkipped().isEmpty()
-                  ? QObject::tr("Codescope report — sweep %1 (%2 runs)")
-                        .arg(QFileInfo(session.sweepFolder()).fileName())
-                        .arg(session.sweepRuns().size())
-                  : QObject::tr("Codescope report — sweep %1 (%2 of %3 runs analysed)")
-                        .arg(QFileInfo(session.sweepFolder()).fileName())
-                        .arg(session.sweepRuns().size())
-                        .arg(session.sweepRuns().size() + static_cast<std::size_t>(session.sweepSkipped().size()));
-    int figure = 1;
+    if (sources.gallery) addEigenfilterPage(sources.gallery);
+    if (sources.projections) addProjectionPage(session, sources.projections);
+}
+
+void ReportPages::addRunSpectra(const AnalysisSession& session) {
     for (const SweepRunAnalysis& run : session.sweepRuns()) {
         auto view = std::make_unique<widgets::SpectrumView>();
         view->resize(kFigureWidth, kFigureHeight);
@@ -50,7 +58,7 @@ ReportPages::ReportPages(const AnalysisSession& session, const AnalysisViews& vi
         view->setTitle(QObject::tr("PCA eigenspectrum per layer, dropout %1").arg(run.dropout, 0, 'g', 3),
                        analysisTitle(run.analysis));
         const QString noAlpha = layersWithoutAlphaText(run.analysis);
-        m_pages.push_back({view.get(), QObject::tr("Figure %1").arg(figure++),
+        m_pages.push_back({view.get(), QObject::tr("Figure %1").arg(m_pages.size() + 1),
                            QObject::tr("%1, dropout %2. Eigenvalues of the activation covariance against component "
                                        "index on log-log axes, one curve per layer, light grey for shallow and dark "
                                        "for deep layers.%3")
@@ -59,17 +67,9 @@ ReportPages::ReportPages(const AnalysisSession& session, const AnalysisViews& vi
                                .arg(noAlpha.isEmpty() ? QString() : QStringLiteral(" %1.").arg(noAlpha))});
         m_runSpectra.push_back(std::move(view));
     }
-    // The views' own pages after the first (its spectrum is the current run's, already among the pages above).
-    for (std::size_t i = 1; i < figures.size(); ++i) {
-        figures[i].title = QObject::tr("Figure %1").arg(figure++);
-        m_pages.push_back(figures[i]);
-    }
-    addEigenfilterPage(views);
-    addProjectionPage(session, views);
 }
 
-void ReportPages::addEigenfilterPage(const AnalysisViews& views) {
-    const widgets::EigenfilterGallery* shown = views.eigenfilterPane()->gallery();
+void ReportPages::addEigenfilterPage(const widgets::EigenfilterGallery* shown) {
     if (shown->tileCount() == 0) return; // nothing computed for the selected layer
     // A copy laid out at figure size: the tab's gallery may be hidden, squeezed or scrolled, and QWidget::render
     // paints a widget as it is laid out.
@@ -83,7 +83,7 @@ void ReportPages::addEigenfilterPage(const AnalysisViews& views) {
     m_snapshots.push_back(std::move(gallery));
 }
 
-void ReportPages::addProjectionPage(const AnalysisSession& session, const AnalysisViews& views) {
+void ReportPages::addProjectionPage(const AnalysisSession& session, widgets::ProjectionGridView* grid) {
     const std::vector<widgets::ProjectionCurves> layers =
         projectionCurvesOf(session.analysis(), session.selectedLayers());
     if (layers.empty()) return; // no kept curves for the selected layers: the tab is disabled too
@@ -100,7 +100,6 @@ void ReportPages::addProjectionPage(const AnalysisSession& session, const Analys
     // place of the figure rather than showing blank views. Without OpenGL at all the page is left out: a report made
     // offscreen (`codescope-cli report`) holds only figures, and its README entry says the 3-D page is the app's.
     if (!widgets::VtkOpenGLWidget::openGLAvailable()) return;
-    widgets::ProjectionGridView* grid = views.projectionView();
     bool rendered = widgets::VtkOpenGLWidget::openGLAvailable() && grid->layerCount() > 0;
     for (int i = 0; rendered && i < grid->layerCount(); ++i) rendered = grid->view(i)->context() != nullptr;
     auto figure = std::make_unique<QLabel>();
@@ -123,8 +122,8 @@ void ReportPages::addProjectionPage(const AnalysisSession& session, const Analys
 
 ReportPages::~ReportPages() = default;
 
-widgets::ExportResult exportReport(const AnalysisSession& session, const AnalysisViews& views, const QString& path) {
-    const ReportPages report(session, views);
+widgets::ExportResult exportReport(const AnalysisSession& session, const ReportSources& sources, const QString& path) {
+    const ReportPages report(session, sources);
     return widgets::exportReportPdf(report.title(), report.pages(), path);
 }
 

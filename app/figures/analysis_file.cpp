@@ -1,4 +1,4 @@
-#include "app/gui/analysis_file.h"
+#include "app/figures/analysis_file.h"
 
 #include <QFile>
 #include <QFileInfo>

@@ -1,4 +1,4 @@
-#include "app/gui/analysis_view_models.h"
+#include "app/figures/analysis_view_models.h"
 
 #include <QObject>
 #include <QStringList>

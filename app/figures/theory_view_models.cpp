@@ -1,4 +1,4 @@
-#include "app/gui/theory_view_models.h"
+#include "app/figures/theory_view_models.h"
 
 #include <QObject>
 #include <algorithm>

@@ -1,4 +1,4 @@
-#include "app/gui/analysis_session.h"
+#include "app/figures/analysis_session.h"
 
 #include <algorithm>
 

@@ -4,8 +4,8 @@
 #include <QObject>
 #include <QStringList>
 
-#include "app/gui/analysis.h"
-#include "app/gui/sweep_loader.h"
+#include "app/figures/analysis.h"
+#include "app/figures/sweep_loader.h"
 
 namespace codescope::gui {
 

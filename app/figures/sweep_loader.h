@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-#include "app/gui/analysis.h"
+#include "app/figures/analysis.h"
 
 namespace codescope::gui {
 
