@@ -70,8 +70,30 @@ def stride_for(features, max_features=8000):
     return max(1, (features + max_features - 2) // (max_features - 1))
 
 
-def python_pipeline(model, relu_type, images, batch):
-    """Hooks + scikit-learn; returns (phases in seconds, alphas by ReLU call order)."""
+def huber_alpha(eigenvalues):
+    """The slope of log lambda_k on log k over k = 10..50 (HuberRegressor's defaults), or NaN without 50 positive ones."""
+    k = np.arange(10, 51)
+    top = eigenvalues[9:50]
+    if len(top) != 41 or not np.all(top > 0):
+        return float("nan")
+    return HuberRegressor().fit(np.log(k)[:, None], np.log(top)).coef_[0]
+
+
+def exact_alphas(layers):
+    """Alpha from every eigenvalue of each layer's strided columns (singular values of the centred rows, LAPACK's
+    full SVD): the reference both randomized PCA and Codescope are judged against. Not timed."""
+    alphas = []
+    for activations in layers:
+        columns = activations[:, ::stride_for(activations.shape[1])].astype(np.float64)
+        columns -= columns.mean(axis=0)
+        singular = np.linalg.svd(columns, compute_uv=False)
+        alphas.append(huber_alpha(singular ** 2 / (len(columns) - 1)))
+    return alphas
+
+
+def python_pipeline(model, relu_type, images, batch, exact=False):
+    """Hooks + scikit-learn; returns (phases in seconds, alphas by ReLU call order, layer widths, exact alphas or
+    None)."""
     phases = {}
     tensor = torch.from_numpy(images)
     start = time.perf_counter()
@@ -101,7 +123,6 @@ def python_pipeline(model, relu_type, images, batch):
 
     alphas = []
     pca_seconds = fit_seconds = 0.0
-    k = np.arange(10, 51)
     for activations in layers:
         columns = activations[:, ::stride_for(activations.shape[1])]
         n, m = columns.shape
@@ -109,15 +130,11 @@ def python_pipeline(model, relu_type, images, batch):
         pca = PCA(n_components=min(1000, n, m), svd_solver="randomized", random_state=0).fit(columns)
         pca_seconds += time.perf_counter() - start
         start = time.perf_counter()
-        eigenvalues = pca.explained_variance_[9:50]
-        if len(eigenvalues) == 41 and np.all(eigenvalues > 0):
-            alphas.append(HuberRegressor().fit(np.log(k)[:, None], np.log(eigenvalues)).coef_[0])
-        else:
-            alphas.append(float("nan"))
+        alphas.append(huber_alpha(pca.explained_variance_))
         fit_seconds += time.perf_counter() - start
     phases["PCA (randomized)"] = pca_seconds
     phases["Huber fit"] = fit_seconds
-    return phases, alphas, [layer.shape[1] for layer in layers]
+    return phases, alphas, [layer.shape[1] for layer in layers], exact_alphas(layers) if exact else None
 
 
 def main():
@@ -130,6 +147,9 @@ def main():
     parser.add_argument("--batch", type=int, default=100, help="Python's batch size")
     parser.add_argument("--keep", help="write the model, images and JSON here instead of a temporary folder")
     parser.add_argument("--skip-python", action="store_true", help="time Codescope only")
+    parser.add_argument("--exact", action="store_true",
+                        help="also compute every layer's alpha from the exact spectrum (full SVD, not timed) and "
+                             "compare both pipelines with it")
     args = parser.parse_args()
 
     model, shape, relu_type = build_model(args.model, args.size)
@@ -148,10 +168,13 @@ def main():
           (args.model, args.images, "x".join(map(str, shape)), torch.__version__, torch.get_num_threads()))
     python_total = float("nan")
     alphas = []
+    exact = None
     if not args.skip_python:
         start = time.perf_counter()
-        phases, alphas, widths = python_pipeline(model, relu_type, images, args.batch)
+        phases, alphas, widths, _ = python_pipeline(model, relu_type, images, args.batch)
         python_total = time.perf_counter() - start
+        if args.exact:
+            exact = python_pipeline(model, relu_type, images, args.batch, exact=True)[3]
         print("\n  Python (hooks + scikit-learn), %d layers of %d..%d features:" %
               (len(widths), min(widths), max(widths)))
         for name, seconds in phases.items():
@@ -194,6 +217,16 @@ def main():
             print("  alpha: %d layers, largest |Codescope - sklearn| %.3f" % (len(differences), max(differences)))
     elif alphas:
         print("  (layer counts differ: Codescope %d, Python %d)" % (len(ours), len(alphas)))
+    if exact and len(exact) == len(ours) == len(alphas):
+        print("\n  alpha against the exact spectrum (full SVD of the strided columns), per layer:")
+        print("    %-5s %10s %10s %10s" % ("layer", "exact", "Codescope", "sklearn"))
+        for i, (e, c, r) in enumerate(zip(exact, ours, alphas)):
+            c = c if isinstance(c, (int, float)) else float("nan")
+            print("    %-5d %10.4f %10.4f %10.4f" % (i + 1, e, c, r))
+        for name, values in (("Codescope", ours), ("sklearn randomized", alphas)):
+            gaps = [abs(v - e) for v, e in zip(values, exact) if isinstance(v, (int, float)) and v == v and e == e]
+            if gaps:
+                print("  largest |%s - exact| %.4f over %d layers" % (name, max(gaps), len(gaps)))
     if not args.keep:
         for path in (model_path, images_path, json_path):
             os.remove(path)
