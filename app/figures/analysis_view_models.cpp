@@ -59,14 +59,14 @@ widgets::RunPlotSeries alphaDepthSeriesOf(const Analysis& analysis, const QStrin
     run.dropout = dropout;
     for (const results::LayerSpectrum& entry : analysis.layers) {
         widgets::RunPlotPoint p;
-        p.depth = entry.layer.depth;
+        p.x = entry.layer.depth;
         p.layerName = QString::fromStdString(entry.layer.name);
         p.missing = noAlphaReason(entry);
         // A layer without an exponent is a gap in its run's line, marked with its reason, not a point.
         if (!p.missing.isEmpty()) {
-            p.alpha = std::numeric_limits<double>::quiet_NaN();
+            p.y = std::numeric_limits<double>::quiet_NaN();
         } else {
-            p.alpha = entry.spectrum.alpha;
+            p.y = entry.spectrum.alpha;
             p.lo = entry.spectrum.alphaCiLo;
             p.hi = entry.spectrum.alphaCiHi;
         }
@@ -147,14 +147,14 @@ widgets::RunPlotSeries codingSeriesOf(const Analysis& analysis, CodingPlot plot,
         p.layerName = QString::fromStdString(entry.layer.name);
         const bool byDepth = plot == CodingPlot::ActionByDepth || plot == CodingPlot::ExplainedVarianceByDepth;
         const bool action = plot == CodingPlot::ActionByDepth || plot == CodingPlot::ActionByAlpha;
-        p.depth = byDepth ? entry.layer.depth
+        p.x = byDepth ? entry.layer.depth
                           : (plot == CodingPlot::ActionByAlpha ? entry.spectrum.alpha : c.actionMean);
-        p.alpha = action ? c.actionMean : c.stimulusR2Mean;
+        p.y = action ? c.actionMean : c.stimulusR2Mean;
         const double sd = action ? c.actionSd : c.stimulusR2Sd;
-        p.lo = p.alpha - sd;
-        p.hi = p.alpha + sd;
-        if (!std::isfinite(p.depth) && !std::isfinite(p.alpha)) continue; // nowhere to mark it
-        if (!std::isfinite(p.depth) || !std::isfinite(p.alpha)) {
+        p.lo = p.y - sd;
+        p.hi = p.y + sd;
+        if (!std::isfinite(p.x) && !std::isfinite(p.y)) continue; // nowhere to mark it
+        if (!std::isfinite(p.x) || !std::isfinite(p.y)) {
             // Marked on the edge of the axis it lacks, with why: alpha's status where alpha is the missing value.
             const QString noAlpha = noAlphaReason(entry);
             p.missing = !noAlpha.isEmpty() ? noAlpha : QObject::tr("the coding record holds no value");

@@ -18,11 +18,11 @@ std::vector<widgets::RunPlotSeries> dropoutCapacitySeries(const std::vector<doub
         without.dropout = with.dropout = dropout;
         for (int layers = 1; layers <= maxLayers; ++layers) {
             widgets::RunPlotPoint p;
-            p.depth = layers;
+            p.x = layers;
             p.layerName = QObject::tr("%1 dropout layers").arg(layers);
-            p.alpha = theory::dropoutCapacityWithoutCorrection(1.0, dropout, layers);
+            p.y = theory::dropoutCapacityWithoutCorrection(1.0, dropout, layers);
             without.points.push_back(p);
-            p.alpha = theory::dropoutCapacityWithCorrection(1.0, dropout);
+            p.y = theory::dropoutCapacityWithCorrection(1.0, dropout);
             with.points.push_back(p);
         }
         series.push_back(std::move(without));
@@ -51,9 +51,9 @@ std::vector<widgets::RunPlotSeries> compressionSeries(const std::vector<double>&
         s.lineOnly = true; // a closed form, sampled at `points` sparsities
         for (int i = 0; i < points; ++i) {
             widgets::RunPlotPoint p;
-            p.depth = static_cast<double>(i) / (points - 1);
-            p.layerName = QObject::tr("S = %1").arg(p.depth, 0, 'g', 3);
-            p.alpha = rate(p.depth);
+            p.x = static_cast<double>(i) / (points - 1);
+            p.layerName = QObject::tr("S = %1").arg(p.x, 0, 'g', 3);
+            p.y = rate(p.x);
             s.points.push_back(p);
         }
         return s;
@@ -99,8 +99,8 @@ widgets::RunPlotSeries toySuperpositionSeries(const theory::ToySuperpositionResu
     series.pointsOnly = true;
     for (const theory::ToySparsityResult& row : result.rows) {
         widgets::RunPlotPoint p;
-        p.depth = row.sparsity;
-        p.alpha = row.dimensionsPerFeature;
+        p.x = row.sparsity;
+        p.y = row.dimensionsPerFeature;
         p.layerName = QObject::tr("toy model at S = %1 (%2 of %3 features stored)")
                           .arg(row.sparsity, 0, 'g', 3)
                           .arg(row.representedFeatures)
@@ -140,9 +140,9 @@ std::vector<widgets::RunPlotSeries> mineLayerSeries(const std::vector<mine::Drop
         s.dropout = result.options.dropout;
         for (std::size_t l = 0; l < result.trainedNats.size(); ++l) {
             widgets::RunPlotPoint p;
-            p.depth = static_cast<double>(l + 1);
+            p.x = static_cast<double>(l + 1);
             p.layerName = QObject::tr("hidden layer %1").arg(l + 1);
-            p.alpha = result.trainedNats[l] / std::log(2.0); // nats to bits
+            p.y = result.trainedNats[l] / std::log(2.0); // nats to bits
             s.points.push_back(p);
         }
         series.push_back(std::move(s));

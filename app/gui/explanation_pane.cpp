@@ -23,9 +23,9 @@ std::vector<widgets::RunPlotSeries> explanationSeries(const std::vector<explain:
     series[1].dropout = 0.8;
     for (const explain::DepthScore& score : scores) {
         widgets::RunPlotPoint point;
-        point.depth = score.depth;
+        point.x = score.depth;
         point.layerName = QString::fromStdString(score.layer);
-        point.alpha = score.mean;
+        point.y = score.mean;
         if (score.units > 1) {
             point.lo = score.lo;
             point.hi = score.hi;

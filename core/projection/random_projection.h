@@ -5,6 +5,8 @@
 #include <Eigen/Core>
 #include <cstdint>
 
+#include "core/common/paper_defaults.h"
+
 namespace codescope::projection {
 
 /// How the random projections are drawn. Defaults are the paper's (Fig. 4c: "average computed over 1000 random
@@ -20,7 +22,7 @@ enum class ProjectionMethod {
 };
 
 struct RandomProjectionOptions {
-    int projections = 1000; ///< K, the number of random matrices r
+    int projections = paper::kProjections; ///< K, the number of random matrices r
     int dimensions = 3;     ///< d, the columns of each r (3: the curves are drawn in 3-D)
     std::uint64_t seed = 0; ///< projection k is drawn from std::mt19937_64 seeded with (seed, k): reproducible alone
     int keptCurves = -1;    ///< curves returned in RandomProjectionResult::curves: -1 all K, else the first N

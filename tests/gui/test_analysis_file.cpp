@@ -209,15 +209,15 @@ private Q_SLOTS:
         const auto dropout = dropoutCapacitySeries({0.2, 0.5}, 4);
         QCOMPARE(dropout.size(), std::size_t(4)); // without and with correction per rate
         QCOMPARE(dropout[0].points.size(), std::size_t(4));
-        QCOMPARE(dropout[0].points[2].depth, 3.0);
-        QVERIFY(std::abs(dropout[0].points[2].alpha - 0.8 * 0.8 * 0.8) < 1e-12); // (1 - D)^N
-        QVERIFY(std::abs(dropout[1].points[3].alpha - 0.8) < 1e-12);             // (1 - D), any N
-        QVERIFY(std::abs(dropout[2].points[0].alpha - 0.5) < 1e-12);
+        QCOMPARE(dropout[0].points[2].x, 3.0);
+        QVERIFY(std::abs(dropout[0].points[2].y - 0.8 * 0.8 * 0.8) < 1e-12); // (1 - D)^N
+        QVERIFY(std::abs(dropout[1].points[3].y - 0.8) < 1e-12);             // (1 - D), any N
+        QVERIFY(std::abs(dropout[2].points[0].y - 0.5) < 1e-12);
         const auto compression = compressionSeries({32}, 11);
         QCOMPARE(compression.size(), std::size_t(2));
         // R(0.5, 32) = 0.5 + h(0.5)/32 = 0.5 + 1/32; the limit is 1 - S.
-        QVERIFY(std::abs(compression[0].points[5].alpha - (0.5 + 1.0 / 32)) < 1e-12);
-        QVERIFY(std::abs(compression[1].points[10].alpha - 0.0) < 1e-12);
+        QVERIFY(std::abs(compression[0].points[5].y - (0.5 + 1.0 / 32)) < 1e-12);
+        QVERIFY(std::abs(compression[1].points[10].y - 0.0) < 1e-12);
         QCOMPARE(compressionAxes().integerX, false);
     }
 
@@ -237,7 +237,7 @@ private Q_SLOTS:
         QCOMPARE(run.runLabel, QStringLiteral("fixture"));
         QCOMPARE(run.dropout, 0.2);
         QCOMPARE(run.points.size(), std::size_t(4));
-        QCOMPARE(run.points[2].depth, 5.0);
+        QCOMPARE(run.points[2].x, 5.0);
         QCOMPARE(run.points[2].lo, -1.27);
         QCOMPARE(run.points[2].hi, -1.10);
         QVERIFY(!widgets::hasInterval(run.points[3]));

@@ -65,12 +65,12 @@ RunPlotSeries run(const QString& label, double dropout, double shift) {
     r.dropout = dropout;
     for (int depth : {7, 1, 4, 10}) { // deliberately out of order
         RunPlotPoint p;
-        p.depth = depth;
+        p.x = depth;
         p.layerName = QStringLiteral("layer%1").arg(depth);
-        p.alpha = -0.6 - 0.08 * depth + shift;
+        p.y = -0.6 - 0.08 * depth + shift;
         if (depth != 10) { // the deepest point has no interval
-            p.lo = p.alpha - 0.05;
-            p.hi = p.alpha + 0.04;
+            p.lo = p.y - 0.05;
+            p.hi = p.y + 0.04;
         }
         r.points.push_back(p);
     }
@@ -81,8 +81,8 @@ RunPlotSeries run(const QString& label, double dropout, double shift) {
 RunPlotSeries runWithDeadLayer() {
     RunPlotSeries r = run("run-a", 0.1, 0.0);
     for (RunPlotPoint& p : r.points)
-        if (p.depth == 7) {
-            p.alpha = p.lo = p.hi = std::nan("");
+        if (p.x == 7) {
+            p.y = p.lo = p.hi = std::nan("");
             p.missing = QStringLiteral("dead: every kept unit is 0 for every sample");
         }
     return r;
@@ -283,7 +283,7 @@ private Q_SLOTS:
             QCOMPARE(bar->count(), 6);
             const double depth = bar->at(2).x();
             const auto point = std::find_if(r.points.begin(), r.points.end(),
-                                            [&](const RunPlotPoint& p) { return p.depth == depth; });
+                                            [&](const RunPlotPoint& p) { return p.x == depth; });
             QVERIFY(point != r.points.end());
             QCOMPARE(bar->at(2).y(), point->lo); // the vertical stroke runs lo -> hi at the point's depth
             QCOMPARE(bar->at(3), QPointF(depth, point->hi));
@@ -323,17 +323,17 @@ private Q_SLOTS:
         RunPlotSeries r;
         for (int depth = 1; depth <= 5; ++depth) {
             RunPlotPoint p;
-            p.depth = depth;
-            p.alpha = -depth;
+            p.x = depth;
+            p.y = -depth;
             if (depth == 3 || depth == 5) {
-                p.alpha = std::nan("");
+                p.y = std::nan("");
                 p.missing = QStringLiteral("collapsed: 4 of 128 eigenvalues");
             }
             r.points.push_back(p);
         }
         RunPlotPoint noX; // e.g. action against alpha for a layer without alpha: no place on the line
-        noX.depth = std::nan("");
-        noX.alpha = 2;
+        noX.x = std::nan("");
+        noX.y = 2;
         noX.missing = QStringLiteral("dead");
         r.points.insert(r.points.begin() + 1, noX);
         const std::vector<QList<QPointF>> pieces = lineSegments(r);
@@ -372,7 +372,7 @@ private Q_SLOTS:
         QCOMPARE(marker->at(0).x(), 7.0);
         auto* yAxis = qobject_cast<QValueAxis*>(view.chart()->axes(Qt::Vertical).front());
         for (const RunPlotPoint& p : r.points)
-            if (hasValue(p)) QVERIFY(marker->at(0).y() < (hasInterval(p) ? p.lo : p.alpha));
+            if (hasValue(p)) QVERIFY(marker->at(0).y() < (hasInterval(p) ? p.lo : p.y));
         QVERIFY(marker->at(0).y() < -1.0); // below the reference too: it is not a value
         QVERIFY(marker->at(0).y() > yAxis->min());
         QCOMPARE(marker->brush().color(), QColor(Qt::white)); // hollow
@@ -403,14 +403,14 @@ private Q_SLOTS:
         r.runLabel = QStringLiteral("run");
         for (double alpha : {-1.2, -0.9, -0.7}) {
             RunPlotPoint p;
-            p.depth = alpha;
-            p.alpha = 3 + alpha;
+            p.x = alpha;
+            p.y = 3 + alpha;
             p.layerName = QStringLiteral("l%1").arg(alpha);
             r.points.push_back(p);
         }
         RunPlotPoint dead;
-        dead.depth = std::nan("");
-        dead.alpha = 0.5;
+        dead.x = std::nan("");
+        dead.y = 0.5;
         dead.layerName = QStringLiteral("dead-layer");
         dead.missing = QStringLiteral("dead: every kept unit is 0");
         r.points.insert(r.points.begin(), dead); // sorted last, whatever its place

@@ -60,8 +60,8 @@ private Q_SLOTS:
         QCOMPARE(run.points.size(), std::size_t(4)); // every layer is there, the degenerate ones as gaps
         QVERIFY(widgets::hasValue(run.points[0]));
         QVERIFY(!widgets::hasValue(run.points[1]));
-        QVERIFY(std::isnan(run.points[1].alpha));
-        QCOMPARE(run.points[1].depth, 3.0); // marked at its depth
+        QVERIFY(std::isnan(run.points[1].y));
+        QCOMPARE(run.points[1].x, 3.0); // marked at its depth
         QCOMPARE(run.points[1].missing, QString::fromUtf8(kDead));
         QVERIFY(!widgets::hasInterval(run.points[1]));
         QCOMPARE(run.points[2].missing, QString::fromUtf8(kCollapsed));
@@ -92,8 +92,8 @@ private Q_SLOTS:
         const auto dead = std::find_if(byAlpha.points.begin(), byAlpha.points.end(),
                                        [&](const widgets::RunPlotPoint& p) { return p.layerName == name; });
         QVERIFY(dead != byAlpha.points.end());
-        QVERIFY(std::isnan(dead->depth));                             // x is alpha: it has none
-        QCOMPARE(dead->alpha, analysis.layers[1].coding->actionMean); // its action was measured
+        QVERIFY(std::isnan(dead->x));                             // x is alpha: it has none
+        QCOMPARE(dead->y, analysis.layers[1].coding->actionMean); // its action was measured
         QCOMPARE(dead->missing, QString::fromUtf8(kDead));
         // The plots that do not use alpha keep the layer as a point.
         const widgets::RunPlotSeries byDepth = codingSeriesOf(analysis, CodingPlot::ActionByDepth, "run");

@@ -48,12 +48,12 @@ private Q_SLOTS:
         QCOMPARE(series.size(), std::size_t(2));
         QCOMPARE(series[0].runLabel, QStringLiteral("single neurons"));
         QCOMPARE(series[0].points.size(), std::size_t(2));
-        QCOMPARE(series[0].points[0].depth, 0.0);
-        QVERIFY(std::abs(series[0].points[0].alpha - 0.3) < 1e-12);
+        QCOMPARE(series[0].points[0].x, 0.0);
+        QVERIFY(std::abs(series[0].points[0].y - 0.3) < 1e-12);
         QVERIFY(std::isfinite(series[0].points[0].lo)); // two neurons: an interval
         QVERIFY(std::isnan(series[0].points[1].lo));    // one neuron: none
         QCOMPARE(series[1].points.size(), std::size_t(1)); // the failed projection has no score
-        QCOMPARE(series[1].points[0].alpha, 0.1);
+        QCOMPARE(series[1].points[0].y, 0.1);
         QCOMPARE(explanationAxes().reference, 0.0);
     }
 

@@ -36,8 +36,8 @@ private Q_SLOTS:
         QVERIFY(series.pointsOnly);
         QCOMPARE(series.dropout, 3.0);
         QCOMPARE(series.points.size(), std::size_t(2));
-        QCOMPARE(series.points[1].depth, 0.9);
-        QCOMPARE(series.points[1].alpha, 0.3);
+        QCOMPARE(series.points[1].x, 0.9);
+        QCOMPARE(series.points[1].y, 0.3);
         QVERIFY(series.points[1].layerName.contains("17 of 20"));
     }
 
@@ -79,10 +79,10 @@ private Q_SLOTS:
         const std::vector<widgets::RunPlotSeries> series = mineLayerSeries(results);
         QCOMPARE(series.size(), std::size_t(2));
         QCOMPARE(series[1].dropout, 0.5);
-        QCOMPARE(series[0].points[0].depth, 1.0);
-        QCOMPARE(series[0].points[1].depth, 2.0);
-        QVERIFY(std::abs(series[0].points[0].alpha - 3.0) < 1e-12);
-        QVERIFY(std::abs(series[1].points[1].alpha - 0.5) < 1e-12);
+        QCOMPARE(series[0].points[0].x, 1.0);
+        QCOMPARE(series[0].points[1].x, 2.0);
+        QVERIFY(std::abs(series[0].points[0].y - 3.0) < 1e-12);
+        QVERIFY(std::abs(series[1].points[1].y - 0.5) < 1e-12);
         QVERIFY(!series[0].pointsOnly);
         const widgets::RunPlotAxes axes = mineLayerAxes(4);
         QCOMPARE(axes.reference, 4.0);
@@ -103,7 +103,7 @@ private Q_SLOTS:
         QCOMPARE(series[0].points.size(), std::size_t(2));
         QCOMPARE(series[1].dropout, 0.5);
         for (const auto& s : series)
-            for (const auto& p : s.points) QVERIFY(std::isfinite(p.alpha));
+            for (const auto& p : s.points) QVERIFY(std::isfinite(p.y));
         QVERIFY(last > 0.9);
     }
 
@@ -128,9 +128,9 @@ private Q_SLOTS:
         const widgets::RunPlotSeries& toy = given.back();
         QVERIFY(toy.pointsOnly);
         QCOMPARE(toy.points.size(), toySuperpositionGuiOptions().sparsities.size());
-        for (const widgets::RunPlotPoint& p : toy.points) QVERIFY(p.alpha > 0 && std::isfinite(p.alpha));
+        for (const widgets::RunPlotPoint& p : toy.points) QVERIFY(p.y > 0 && std::isfinite(p.y));
         // Dense inputs: about m of n features kept orthogonally, one dimension each (Elhage et al.).
-        QVERIFY2(toy.points.front().alpha > 0.7, qPrintable(QString::number(toy.points.front().alpha)));
+        QVERIFY2(toy.points.front().y > 0.7, qPrintable(QString::number(toy.points.front().y)));
         QVERIFY(views.compressionView()->runPoints().back());
         QVERIFY(pane->computeButton()->isEnabled());
     }

@@ -55,7 +55,7 @@ AlphaDepthView::AlphaDepthView(QWidget* parent)
 void AlphaDepthView::setSeries(std::vector<RunPlotSeries> series) {
     // Points without an x position (NaN) go last: NaN compares false with everything, which is no ordering.
     const auto key = [](const RunPlotPoint& p) {
-        return std::isfinite(p.depth) ? p.depth : std::numeric_limits<double>::infinity();
+        return std::isfinite(p.x) ? p.x : std::numeric_limits<double>::infinity();
     };
     for (RunPlotSeries& run : series)
         std::stable_sort(run.points.begin(), run.points.end(),
@@ -112,18 +112,18 @@ AlphaDepthView::PlotExtent AlphaDepthView::measureSeries() const {
             e.dropoutMax = std::max(e.dropoutMax, run.dropout);
         }
         for (const RunPlotPoint& p : run.points) {
-            if (std::isfinite(p.depth)) {
-                e.xMin = std::min(e.xMin, p.depth);
-                e.xMax = std::max(e.xMax, p.depth);
+            if (std::isfinite(p.x)) {
+                e.xMin = std::min(e.xMin, p.x);
+                e.xMax = std::max(e.xMax, p.x);
             }
             const bool interval = hasInterval(p);
-            for (double value : {p.alpha, interval ? p.lo : p.alpha, interval ? p.hi : p.alpha})
+            for (double value : {p.y, interval ? p.lo : p.y, interval ? p.hi : p.y})
                 if (std::isfinite(value)) {
                     e.yMin = std::min(e.yMin, value);
                     e.yMax = std::max(e.yMax, value);
                 }
-            e.missingX = e.missingX || (!std::isfinite(p.depth) && std::isfinite(p.alpha));
-            e.missingY = e.missingY || (std::isfinite(p.depth) && !std::isfinite(p.alpha));
+            e.missingX = e.missingX || (!std::isfinite(p.x) && std::isfinite(p.y));
+            e.missingY = e.missingY || (std::isfinite(p.x) && !std::isfinite(p.y));
         }
     }
     if (!std::isfinite(e.xMin)) e.xMin = 0, e.xMax = 10;
@@ -250,7 +250,7 @@ void AlphaDepthView::addMissingMarkers(const RunPlotSeries& run, const QColor& c
     for (const RunPlotPoint& p : run.points) {
         const QPointF at = drawnPosition(p);
         if (hasValue(p) || !std::isfinite(at.x()) || !std::isfinite(at.y())) continue;
-        if (missing.isEmpty()) lacksX = !std::isfinite(p.depth);
+        if (missing.isEmpty()) lacksX = !std::isfinite(p.x);
         missing.append(at);
     }
     if (missing.isEmpty()) {
@@ -289,9 +289,9 @@ void AlphaDepthView::addSelectionAndMarker() {
 }
 
 QPointF AlphaDepthView::drawnPosition(const RunPlotPoint& point) const {
-    const bool hasX = std::isfinite(point.depth), hasY = std::isfinite(point.alpha);
+    const bool hasX = std::isfinite(point.x), hasY = std::isfinite(point.y);
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    return QPointF(hasX ? point.depth : (hasY ? m_edgeX : nan), hasY ? point.alpha : (hasX ? m_edgeY : nan));
+    return QPointF(hasX ? point.x : (hasY ? m_edgeX : nan), hasY ? point.y : (hasX ? m_edgeY : nan));
 }
 
 void AlphaDepthView::rebuildSelection() {
@@ -326,9 +326,9 @@ void AlphaDepthView::showReadoutNear(QPointF position) {
     }
     m_marker->replace({drawnPosition(*best)});
     if (!hasValue(*best)) {
-        const bool hasX = std::isfinite(best->depth);
-        const QString known = hasX ? tr("%1 %2").arg(m_axes.xName).arg(best->depth, 0, 'g', 6)
-                                   : tr("%1 = %2").arg(m_axes.yName).arg(best->alpha, 0, 'g', 4);
+        const bool hasX = std::isfinite(best->x);
+        const QString known = hasX ? tr("%1 %2").arg(m_axes.xName).arg(best->x, 0, 'g', 6)
+                                   : tr("%1 = %2").arg(m_axes.yName).arg(best->y, 0, 'g', 4);
         const QString reason = best->missing.isEmpty() ? tr("no value") : best->missing;
         setReadoutText(tr("%1   ·   %2 (%3)   ·   no %4: %5")
                            .arg(bestRun->runLabel, best->layerName, known, hasX ? m_axes.yName : m_axes.xName, reason));
@@ -336,9 +336,9 @@ void AlphaDepthView::showReadoutNear(QPointF position) {
     }
     setReadoutText(tr("%1   ·   %2 (%3 %4)   ·   %5 = %6, %7")
                        .arg(bestRun->runLabel, best->layerName, m_axes.xName)
-                       .arg(best->depth, 0, 'g', 6)
+                       .arg(best->x, 0, 'g', 6)
                        .arg(m_axes.yName)
-                       .arg(best->alpha, 0, 'g', 4)
+                       .arg(best->y, 0, 'g', 4)
                        .arg(intervalText(*best, m_axes)));
 }
 

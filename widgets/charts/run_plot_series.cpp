@@ -11,15 +11,15 @@ bool hasInterval(const RunPlotPoint& point) {
 }
 
 bool hasValue(const RunPlotPoint& point) {
-    return point.missing.isEmpty() && std::isfinite(point.depth) && std::isfinite(point.alpha);
+    return point.missing.isEmpty() && std::isfinite(point.x) && std::isfinite(point.y);
 }
 
 std::vector<QList<QPointF>> lineSegments(const RunPlotSeries& run) {
     std::vector<QList<QPointF>> segments(1);
     for (const RunPlotPoint& p : run.points) {
         if (hasValue(p)) {
-            segments.back().append(QPointF(p.depth, p.alpha));
-        } else if (std::isfinite(p.depth) && !segments.back().isEmpty()) {
+            segments.back().append(QPointF(p.x, p.y));
+        } else if (std::isfinite(p.x) && !segments.back().isEmpty()) {
             segments.emplace_back();
         }
     }
@@ -29,7 +29,7 @@ std::vector<QList<QPointF>> lineSegments(const RunPlotSeries& run) {
 
 QList<QPointF> errorBarPolyline(const RunPlotPoint& point, double capHalfWidth) {
     if (!hasInterval(point)) return {};
-    const double x = point.depth;
+    const double x = point.x;
     // Drawn as one stroke (cap, bar, cap) so that each bar is a single series: the bar retraces half of each cap,
     // which draws nothing new.
     return {QPointF(x - capHalfWidth, point.lo),

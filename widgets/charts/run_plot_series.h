@@ -12,20 +12,21 @@
 namespace codescope::widgets {
 
 struct RunPlotPoint {
-    /// The x coordinate: the layer's depth in the forward pass in the alpha-vs-depth figure, or another quantity
-    /// (e.g. alpha, when action is plotted against it); named for the alpha-vs-depth figure, its first use.
-    double depth = 0;
+    /// The x coordinate, as RunPlotAxes::xName says: the layer's depth in the forward pass in the alpha-vs-depth
+    /// figure, else another quantity (alpha, when the action is plotted against it; a sparsity; a dropout count).
+    double x = 0;
     QString layerName;
-    /// The y coordinate, the plotted quantity: alpha in the alpha-vs-depth figure, else the action, an explained
-    /// variance, a rate or a sparsity (RunPlotAxes::yName says which).
-    double alpha = 0;
-    /// The interval around y, as RunPlotAxes::intervalName says: the bootstrap 95% CI (2.5th and 97.5th
-    /// percentiles) for alpha, mean +- 1 sd for the action over projections. NaN = none.
+    /// The y coordinate, the plotted quantity, as RunPlotAxes::yName says: alpha in the alpha-vs-depth figure, else
+    /// the action, an explained variance, a rate or a capacity.
+    double y = 0;
+    /// The interval around y, [lo, hi] in y's units, as RunPlotAxes::intervalName says: the bootstrap 95%
+    /// confidence interval (2.5th and 97.5th percentiles) for alpha; y - 1 sd .. y + 1 sd over the random projections
+    /// for the action and the explained variance. NaN = none (then no error bar is drawn).
     double lo = std::numeric_limits<double>::quiet_NaN();
     double hi = std::numeric_limits<double>::quiet_NaN();
     /// Why this layer has no value here, e.g. "dead: every kept unit is 0 for every sample"; empty for a point
-    /// with both coordinates. Such a point has NaN for the coordinate it lacks (alpha, or depth when x is a
-    /// quantity it lacks, as in action against alpha) and no interval.
+    /// with both coordinates. Such a point has NaN for the coordinate it lacks (y, or x when x is a quantity it
+    /// lacks, as in action against alpha) and no interval.
     QString missing{};
 };
 
