@@ -86,7 +86,7 @@ and an untrained copy with the same initial weights, estimated by MINE in nats. 
   How long: about 30 minutes on one unloaded CPU core. Measured (CPU time of one thread on the development
   machine): a training epoch of 10^6 samples about 130 s, a MINE epoch about 4 s (all 40 layers of one network at
   once; 150 epochs for each of the two networks). A busy machine takes longer: an estimate is printed before it
-  starts, and the s/epoch and the time left while it runs. The settings the authors'
+  starts, each training epoch's seconds when it ends, and (on a terminal) the time left while it runs. The settings the authors'
   record leaves open are the implementation's own and are listed in the output and the JSON (network batch 32,
   Keras' default; MINE's 16384 training rows, batches of 256, 16384 held-out rows; dropout on while measuring).
 
@@ -405,7 +405,15 @@ int paperLayersTopic(const CommandLine& cl) {
     if (!quiet)
         std::fprintf(stderr, "  mine layers --preset paper: about %s on one core (estimate)\n",
                      durationText(mine::estimatedSeconds(o)).c_str());
-    const mine::PaperMlpResult r = mine::runPaperMlpExperiment(o, percentLine(quiet, "mine layers (paper)"));
+    // Each training epoch's time on its own line (the progress line, on a terminal, is redrawn under it).
+    const mine::EpochCallback epochLine = [quiet, &o](std::int64_t epoch, double seconds) {
+        if (quiet) return;
+        std::fprintf(stderr, "\r  training epoch %lld/%lld: %.1f s%30s\n", static_cast<long long>(epoch),
+                     static_cast<long long>(o.epochs), seconds, "");
+        std::fflush(stderr);
+    };
+    const mine::PaperMlpResult r =
+        mine::runPaperMlpExperiment(o, percentLine(quiet, "mine layers (paper)"), nullptr, epochLine);
     const mine::Eq2Reference& ref = r.reference;
     double epochMean = 0;
     for (double seconds : r.epochSeconds)

@@ -243,14 +243,10 @@ std::vector<widgets::RunPlotSeries> minePaperSeries(const mine::PaperMlpResult& 
 }
 
 widgets::RunPlotAxes minePaperAxes() {
-    widgets::RunPlotAxes axes = widgets::alphaDepthAxes();
+    widgets::RunPlotAxes axes = mineLayerAxes(std::numeric_limits<double>::quiet_NaN());
     axes.xTitle = QObject::tr("tanh layer l");
-    axes.xName = QObject::tr("layer");
-    axes.yTitle = QObject::tr("mutual information I(X; h_l), bits (MINE lower bound)");
-    axes.yName = QObject::tr("I");
-    axes.intervalName.clear();
-    axes.reference = std::numeric_limits<double>::quiet_NaN();
-    axes.shadeName.clear();
+    axes.referenceName.clear();
+    axes.shadeName.clear(); // the series' shade is an index, not a dropout rate
     return axes;
 }
 

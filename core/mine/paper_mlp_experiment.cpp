@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -14,6 +13,7 @@
 #include <torch/optim/adam.h>
 
 #include "core/common/input_error.h"
+#include "core/mine/layer_network.h"
 #include "core/theory/coding_theory.h"
 
 namespace codescope::mine {
@@ -35,57 +35,15 @@ double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// The network as plain tensors: Dense layers (weight [in, out], bias [out]) and the linear read-out.
-struct TanhNetwork {
-    std::vector<at::Tensor> weights, biases;
-    at::Tensor readoutWeight, readoutBias;
-    std::vector<bool> dropoutAfter;
-
-    std::vector<at::Tensor> parameters() const {
-        std::vector<at::Tensor> all;
-        for (std::size_t l = 0; l < weights.size(); ++l) {
-            all.push_back(weights[l]);
-            all.push_back(biases[l]);
-        }
-        all.push_back(readoutWeight);
-        all.push_back(readoutBias);
-        return all;
-    }
-
-    // A copy that shares no storage and needs no gradient.
-    TanhNetwork frozen() const {
-        TanhNetwork copy;
-        for (std::size_t l = 0; l < weights.size(); ++l) {
-            copy.weights.push_back(weights[l].detach().clone());
-            copy.biases.push_back(biases[l].detach().clone());
-        }
-        copy.readoutWeight = readoutWeight.detach().clone();
-        copy.readoutBias = readoutBias.detach().clone();
-        copy.dropoutAfter = dropoutAfter;
-        return copy;
-    }
-
-    // The outputs [rows, inputs]; every hidden layer h_l (after its dropout, if any) is appended to `layers`.
-    at::Tensor forward(const at::Tensor& x, double dropout, bool train,
-                       std::vector<at::Tensor>* layers = nullptr) const {
-        at::Tensor h = x;
-        for (std::size_t l = 0; l < weights.size(); ++l) {
-            h = at::tanh(at::addmm(biases[l], h, weights[l]));
-            if (dropoutAfter[l]) h = at::dropout(h, dropout, train);
-            if (layers) layers->push_back(h);
-        }
-        return at::addmm(readoutBias, h, readoutWeight);
-    }
-};
-
 // Keras' Dense initialisation: Glorot-uniform weights, limit sqrt(6 / (fan_in + fan_out)), zero biases.
 std::pair<at::Tensor, at::Tensor> denseLayer(std::int64_t in, std::int64_t out) {
     const double limit = std::sqrt(6.0 / static_cast<double>(in + out));
     return {at::empty({in, out}).uniform_(-limit, limit).requires_grad_(), at::zeros({out}).requires_grad_()};
 }
 
-TanhNetwork initialNetwork(const PaperMlpOptions& o) {
-    TanhNetwork network;
+LayerNetwork initialNetwork(const PaperMlpOptions& o) {
+    LayerNetwork network;
+    network.activation = LayerActivation::Tanh;
     for (const PaperLayer& layer : paperLayerPlan(o)) {
         auto [weight, bias] = denseLayer(layer.index == 1 ? o.inputs : o.width, layer.units);
         network.weights.push_back(weight);
@@ -101,14 +59,14 @@ at::Tensor uniformInputs(std::int64_t rows, std::int64_t inputs) {
     return at::rand({rows, inputs}) * 2 - 1;
 }
 
-double heldOutMse(const TanhNetwork& network, const PaperMlpOptions& o) {
+double heldOutMse(const LayerNetwork& network, const PaperMlpOptions& o) {
     const at::NoGradGuard noGrad;
     const at::Tensor x = uniformInputs(kHeldOutMseRows, o.inputs);
     return at::mse_loss(network.forward(x, o.dropout, /*train=*/false), x).item<double>();
 }
 
 // The sampler MINE draws from: x ~ U(-1, 1) from MINE's generator, every hidden layer of `network` as the y's.
-JointSampler layerSampler(const TanhNetwork& network, const PaperMlpOptions& o) {
+JointSampler layerSampler(const LayerNetwork& network, const PaperMlpOptions& o) {
     return [&network, &o](std::int64_t rows, std::mt19937_64& rng, JointBatch& out) {
         out.x.resize(rows, o.inputs);
         std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
@@ -118,20 +76,8 @@ JointSampler layerSampler(const TanhNetwork& network, const PaperMlpOptions& o) 
         std::vector<at::Tensor> layers;
         network.forward(at::from_blob(out.x.data(), {rows, o.inputs}, at::kFloat), o.dropout, o.measureWithDropout,
                         &layers);
-        out.y.resize(layers.size());
-        for (std::size_t l = 0; l < layers.size(); ++l) {
-            out.y[l].resize(rows, o.width);
-            const at::Tensor h = layers[l].contiguous();
-            std::memcpy(out.y[l].data(), h.data_ptr<float>(), sizeof(float) * static_cast<std::size_t>(h.numel()));
-        }
+        copyLayers(layers, out);
     };
-}
-
-std::vector<double> informationPerLayer(const MineResult& result) {
-    std::vector<double> nats;
-    for (const MineEstimate& estimate : result.estimates)
-        nats.push_back(estimate.mutualInformation);
-    return nats;
 }
 
 std::int64_t stepsPerEpoch(const PaperMlpOptions& o) {
@@ -286,7 +232,7 @@ double estimatedSeconds(const PaperMlpOptions& o) {
 }
 
 PaperMlpResult runPaperMlpExperiment(const PaperMlpOptions& o, const ProgressCallback& progress,
-                                     const CancelToken* cancel) {
+                                     const CancelToken* cancel, const EpochCallback& epochDone) {
     validateOptions(o);
     const MineOptions mine = paperMineOptions(o);
     const ScopedTorchThreads threads(o.threads);
@@ -306,8 +252,8 @@ PaperMlpResult runPaperMlpExperiment(const PaperMlpOptions& o, const ProgressCal
 
     const auto trainStart = Clock::now();
     at::manual_seed(o.seed);
-    TanhNetwork network = initialNetwork(o);
-    const TanhNetwork untrained = network.frozen();
+    LayerNetwork network = initialNetwork(o);
+    const LayerNetwork untrained = network.frozen();
     const at::Tensor data = uniformInputs(o.samples, o.inputs);
     torch::optim::Adam optimizer(network.parameters(), torch::optim::AdamOptions(o.learningRate));
     for (std::int64_t epoch = 0; epoch < o.epochs; ++epoch) {
@@ -327,8 +273,9 @@ PaperMlpResult runPaperMlpExperiment(const PaperMlpOptions& o, const ProgressCal
         }
         result.epochLoss.push_back(lossSum / static_cast<double>(perEpoch));
         result.epochSeconds.push_back(secondsSince(epochStart));
+        if (epochDone) epochDone(epoch + 1, result.epochSeconds.back());
     }
-    const TanhNetwork trained = network.frozen();
+    const LayerNetwork trained = network.frozen();
     result.trainedHeldOutMse = heldOutMse(trained, o);
     result.untrainedHeldOutMse = heldOutMse(untrained, o);
     result.trainSeconds = secondsSince(trainStart);

@@ -23,6 +23,7 @@
 // correction keeps C (1 - D) (eq. 2), one without keeps C (1 - D)^N_l (text above eq. 2). Before the first dropout
 // layer (N_l = 0) both are C.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -115,8 +116,11 @@ struct PaperMlpResult {
 
 /// Trains the network, then estimates I(X; h_l) for every layer of the trained and the untrained copy. Progress in
 /// [0, 1] over the whole job, a training step weighted against a MINE step by their typical cost; `cancel` is polled
-/// between steps. Restores the LibTorch thread count. Throws InputError (bad options), Cancelled.
+/// between steps; `epochDone` is called after each training epoch. Restores the LibTorch thread count. Throws InputError (bad options), Cancelled.
+/// Called after each training epoch with its number (from 1) and its wall time in seconds, for a log as it runs.
+using EpochCallback = std::function<void(std::int64_t epoch, double seconds)>;
+
 PaperMlpResult runPaperMlpExperiment(const PaperMlpOptions& options, const ProgressCallback& progress = {},
-                                     const CancelToken* cancel = nullptr);
+                                     const CancelToken* cancel = nullptr, const EpochCallback& epochDone = {});
 
 } // namespace codescope::mine

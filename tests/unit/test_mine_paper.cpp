@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "core/common/input_error.h"
 #include "core/common/job_control.h"
@@ -160,10 +161,18 @@ TEST(MinePaper, BadOptionsThrow) {
 TEST(MinePaper, TinyRunGivesTrainedAndUntrainedPerLayer) {
     const PaperMlpOptions o = tinyOptions();
     double last = 0;
-    const PaperMlpResult r = runPaperMlpExperiment(o, [&last](double f) {
-        EXPECT_GE(f, last);
-        last = f;
-    });
+    std::vector<std::int64_t> epochsDone;
+    const PaperMlpResult r = runPaperMlpExperiment(
+        o,
+        [&last](double f) {
+            EXPECT_GE(f, last);
+            last = f;
+        },
+        nullptr, [&epochsDone](std::int64_t epoch, double seconds) {
+            EXPECT_GT(seconds, 0);
+            epochsDone.push_back(epoch);
+        });
+    EXPECT_EQ(epochsDone, (std::vector<std::int64_t>{1, 2}));
     EXPECT_NEAR(last, 1.0, 1e-9);
     ASSERT_EQ(r.layers.size(), 8u);
     ASSERT_EQ(r.trainedNats.size(), 8u);
