@@ -86,9 +86,10 @@ and an untrained copy with the same initial weights, estimated by MINE in nats. 
   How long: about 30 minutes on one unloaded CPU core. Measured (CPU time of one thread on the development
   machine): a training epoch of 10^6 samples about 130 s, a MINE epoch about 4 s (all 40 layers of one network at
   once; 150 epochs for each of the two networks). A busy machine takes longer: an estimate is printed before it
-  starts, each training epoch's seconds when it ends, and (on a terminal) the time left while it runs. The settings the authors'
-  record leaves open are the implementation's own and are listed in the output and the JSON (network batch 32,
-  Keras' default; MINE's 16384 training rows, batches of 256, 16384 held-out rows; dropout on while measuring).
+  starts, each training epoch's seconds when it ends, and (on a terminal) the time left while it runs.
+  The settings the authors' record leaves open are the implementation's own and are listed in the output and the
+  JSON (network batch 32, Keras' default; MINE's 16384 training rows, batches of 256, 16384 held-out rows; dropout
+  on while measuring).
 
 options of both presets:
   --preset P        bits or paper                                        [bits]
@@ -98,7 +99,7 @@ options of both presets:
   --hidden N        units in each of T's hidden layers                   [64]
   --seed S          seed of the network, its training and MINE           [0]
   --threads N       LibTorch threads, 0: its default (more rarely help)  [1]
-  --quiet           no progress line on stderr
+  --quiet           nothing on stderr but errors (no estimate, epoch or progress lines)
   --json FILE       write the per-layer table, the options and the training loss as JSON (written atomically)
   --help            this text
 
