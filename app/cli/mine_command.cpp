@@ -1,5 +1,6 @@
 #include "app/cli/mine_command.h"
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <istream>
@@ -17,6 +18,7 @@
 #include "core/mine/dropout_mlp_experiment.h"
 #include "core/mine/known_channels.h"
 #include "core/mine/mine_estimator.h"
+#include "core/mine/paper_mlp_experiment.h"
 
 namespace codescope::cli {
 
@@ -29,7 +31,8 @@ information is in nats (1 bit = ln 2 = 0.693 nats); the estimate is a lower boun
 
 topics:
   channel   estimates on channels whose mutual information is known exactly (bsc, erasure, gaussian)
-  layers    I(input; layer) for every layer of a deep dropout MLP, trained and untrained, next to ln 2 x width x (1 - D)
+  layers    I(input; layer) for every layer of a deep dropout network, trained and untrained, next to eq. 2:
+            --preset bits (default, minutes) or --preset paper (the authors' run, much longer)
 
 Run `codescope-cli mine TOPIC --help` for a topic's options.
 )";
@@ -62,33 +65,79 @@ options:
   --help          this text
 )";
 
-const char* const kLayersHelp = R"(usage: codescope-cli mine layers [options]
+const char* const kLayersHelp = R"(usage: codescope-cli mine layers [--preset bits|paper] [options]
 
-Supplementary Fig. 1: an MLP of --depth hidden layers of --width units, each a ReLU followed by dropout D, is trained
-with Adam (batches of 256, learning rate 0.003) to carry --bits uniform random bits, fed as {-1, +1}, from its input
-to a linear read-out (binary cross-entropy, dropout on). MINE then estimates I(X; h_l) in nats for every hidden
-layer h_l, with dropout on, for the trained network and for an untrained copy with the same initial weights. Each is
-at most H(X) = bits ln 2, and a layer of one-bit units behind dropout carries at most ln 2 x width x (1 - D)
-(eq. 2, Theorem 3): the limit column. All layers of a copy are estimated in one MINE run. The defaults take about
-two minutes on one CPU core.
+Supplementary Fig. 1: how much of a deep network's input survives to each layer under dropout, for a trained network
+and an untrained copy with the same initial weights, estimated by MINE in nats. Two experiments:
 
-options:
-  --bits K          input bits carried through the network               [6]
-  --depth L         hidden layers                                        [20]
+--preset bits (the default; about two minutes on one CPU core)
+  The implementation's own, fast version: an MLP of --depth hidden layers of --width units, each a ReLU followed by
+  dropout D, is trained with Adam (batches of 256, learning rate 0.003) to carry --bits uniform random bits, fed as
+  {-1, +1}, to a linear read-out (binary cross-entropy, dropout on). Each layer carries at most H(X) = bits ln 2,
+  and a layer of one-bit units behind dropout at most ln 2 x width x (1 - D) (eq. 2, Theorem 3): the limit column.
+  It is the default because it answers the figure's question in minutes; the paper preset takes far longer.
+
+--preset paper (the authors' run, as their script Estimate-MI-of-NN-Layers.py did it)
+  3 inputs x ~ U(-1, 1) regressed onto themselves (MSE) through 40 Dense(32, tanh) layers with Dropout(0.2) after
+  every 4th layer and a linear read-out; Adam (rate 0.001), 4 epochs over 10^6 samples. MINE's statistics network
+  has 3 hidden layers of 64 units, trained 100 epochs at rate 1e-4, then 50 at 5e-6; the estimate is the running
+  mean of the bound over held-out batches. Printed per layer next to eq. 2's reference lines for the width and
+  rate: C (1 - D) with error correction, C (1 - D)^N without, C = width x --unit-bits bits.
+  How long: about 30 minutes on one unloaded CPU core. Measured (CPU time of one thread on the development
+  machine): a training epoch of 10^6 samples about 130 s, a MINE epoch about 4 s (all 40 layers of one network at
+  once; 150 epochs for each of the two networks). A busy machine takes longer: an estimate is printed before it
+  starts, each training epoch's seconds when it ends, and (on a terminal) the time left while it runs.
+  The settings the authors' record leaves open are the implementation's own and are listed in the output and the
+  JSON (network batch 32, Keras' default; MINE's 16384 training rows, batches of 256, 16384 held-out rows; dropout
+  on while measuring).
+
+options of both presets:
+  --preset P        bits or paper                                        [bits]
+  --depth L         hidden layers                                        [bits 20; paper 40]
   --width W         units per hidden layer                               [32]
-  --dropout D       dropout rate after every hidden layer, in [0, 1)     [0.25]
-  --train-steps N   Adam steps training the MLP                          [6000]
-  --mine-steps N    Adam steps of the statistics networks                [1500]
-  --hidden N        units in each of T's two hidden layers               [64]
-  --samples N       fresh samples for each final estimate                [16384]
-  --seed S          seed of the MLP, its training and MINE               [0]
+  --dropout D       dropout rate, in [0, 1)                              [bits 0.25; paper 0.2]
+  --hidden N        units in each of T's hidden layers                   [64]
+  --seed S          seed of the network, its training and MINE           [0]
   --threads N       LibTorch threads, 0: its default (more rarely help)  [1]
-  --quiet           no progress line on stderr
+  --quiet           nothing on stderr but errors (no estimate, epoch or progress lines)
   --json FILE       write the per-layer table, the options and the training loss as JSON (written atomically)
   --help            this text
+
+options of --preset bits:
+  --bits K          input bits carried through the network               [6]
+  --train-steps N   Adam steps training the MLP                          [6000]
+  --mine-steps N    Adam steps of the statistics networks                [1500]
+  --samples N       fresh samples for each final estimate                [16384]
+
+options of --preset paper (smaller sizes run faster and are listed as differences from the authors' run):
+  --inputs N          input dimensions                                   [3]
+  --dropout-every K   a dropout layer after every K-th layer             [4]
+  --epochs N          training epochs                                    [4]
+  --samples N         training samples (one epoch)                       [1000000]
+  --batch N           training batch                                     [32]
+  --mine-layers N     hidden layers of T                                 [3]
+  --mine-epochs N     MINE epochs at rate 1e-4                           [100]
+  --mine-fine-epochs N  MINE epochs at rate 5e-6 after them (0: none)    [50]
+  --mine-samples N    MINE's training rows                               [16384]
+  --mine-batch N      MINE's batch                                       [256]
+  --held-out N        held-out rows of the estimate                      [16384]
+  --measure-dropout on|off  dropout while measuring the layers           [on]
+  --unit-bits B       bits per unit of eq. 2's reference lines           [1]
 )";
 
 constexpr std::int64_t kMaxCount = 1'000'000'000;
+
+// "95 s", "12.5 min", "3.2 h".
+std::string durationText(double seconds) {
+    char text[32];
+    if (seconds < 120)
+        std::snprintf(text, sizeof text, "%.0f s", seconds);
+    else if (seconds < 7200)
+        std::snprintf(text, sizeof text, "%.1f min", seconds / 60.0);
+    else
+        std::snprintf(text, sizeof text, "%.1f h", seconds / 3600.0);
+    return text;
+}
 
 // A real-valued option. Only the syntax is checked here; the core checks the range (InputError, exit 2).
 double real(const CommandLine& cl, const std::string& name, double fallback) {
@@ -111,9 +160,16 @@ mine::MineOptions mineOptions(const CommandLine& cl, mine::MineOptions options, 
 }
 
 nlohmann::json mineOptionsJson(const mine::MineOptions& o) {
-    return {{"steps", o.steps},
+    nlohmann::json phases = nlohmann::json::array();
+    for (const mine::MinePhase& phase : o.phases)
+        phases.push_back({{"steps", phase.steps}, {"learning_rate", phase.learningRate}});
+    return {{"steps", mine::totalSteps(o)},
             {"batch_size", o.batchSize},
             {"hidden_units", o.hiddenUnits},
+            {"hidden_layers", o.hiddenLayers},
+            {"phases", phases},
+            {"training_rows", o.trainingRows},
+            {"batch_mean_evaluation", o.batchMeanEvaluation},
             {"learning_rate", o.learningRate},
             {"moving_average_rate", o.movingAverageRate},
             {"evaluation_samples", o.evaluationSamples},
@@ -203,20 +259,30 @@ int channelTopic(const CommandLine& cl) {
     return 0;
 }
 
-// A percentage on stderr, redrawn in place when stderr is a terminal (nothing otherwise, or with --quiet).
-ProgressCallback percentLine(bool quiet) {
+// A percentage and, once a little is done, the time left on stderr, redrawn in place when stderr is a terminal
+// (nothing otherwise, or with --quiet). The time left extrapolates the elapsed time linearly in the fraction.
+ProgressCallback percentLine(bool quiet, const char* label) {
     if (quiet || !::isatty(STDERR_FILENO)) return {};
-    auto shown = std::make_shared<int>(-1);
-    return [shown](double fraction) {
-        const int percent = static_cast<int>(fraction * 100.0 + 1e-9);
-        if (percent == *shown) return;
-        *shown = percent;
-        std::fprintf(stderr, "\r  mine layers: %3d%%%s", percent, percent >= 100 ? "\n" : "");
+    struct State {
+        std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+        int shown = -1;
+    };
+    auto state = std::make_shared<State>();
+    return [state, label](double fraction) {
+        const int permille = static_cast<int>(fraction * 1000.0 + 1e-9);
+        if (permille == state->shown) return;
+        state->shown = permille;
+        const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - state->start).count();
+        char eta[48] = "";
+        if (fraction >= 0.005 && fraction < 1.0)
+            std::snprintf(eta, sizeof eta, ", about %s left", durationText(elapsed * (1.0 - fraction) / fraction).c_str());
+        std::fprintf(stderr, "\r  %s: %5.1f%%%s%-20s%s", label, permille / 10.0, eta, "", permille >= 1000 ? "\n" : "");
         std::fflush(stderr);
     };
 }
 
-int layersTopic(const CommandLine& cl) {
+int bitsLayersTopic(const CommandLine& cl) {
     mine::DropoutMlpOptions o;
     o.bits = cl.integer("bits", o.bits, 1, 1024);
     o.depth = cl.integer("depth", o.depth, 1, 1000);
@@ -228,7 +294,7 @@ int layersTopic(const CommandLine& cl) {
     o.threads = o.mine.threads;
     mine::validateOptions(o);
 
-    const mine::DropoutMlpResult r = mine::runDropoutMlpExperiment(o, percentLine(cl.has("quiet")));
+    const mine::DropoutMlpResult r = mine::runDropoutMlpExperiment(o, percentLine(cl.has("quiet"), "mine layers"));
     const double finalLoss = r.trainingLoss.empty() ? 0.0 : r.trainingLoss.back();
     std::printf("MINE per layer: %lld hidden layers of %lld units, dropout D = %g, carrying %lld bits (nats)\n\n",
                 static_cast<long long>(o.depth), static_cast<long long>(o.width), o.dropout,
@@ -251,6 +317,7 @@ int layersTopic(const CommandLine& cl) {
     std::printf("\n  MINE gives lower bounds, each also bounded by H(X) and never rising with depth in truth (data\n"
                 "  processing): where a later layer reads higher, the earlier layer's estimate is the looser one.\n");
     writeJson(cl, {{"topic", "mine layers"},
+                   {"preset", "bits"},
                    {"estimator", "MINE: Donsker-Varadhan bound, bias-corrected moving-average gradient; nats"},
                    {"options",
                     {{"bits", o.bits},
@@ -270,6 +337,154 @@ int layersTopic(const CommandLine& cl) {
                    {"mine_seconds", r.mineSeconds},
                    {"layers", layers},
                    {"training_loss", r.trainingLoss}});
+    return 0;
+}
+
+
+// "on"/"off" options.
+bool onOff(const CommandLine& cl, const std::string& name, bool fallback) {
+    if (!cl.has(name)) return fallback;
+    const std::string value = cl.text(name);
+    if (value == "on") return true;
+    if (value == "off") return false;
+    throw UsageError("--" + name + " must be on or off, got '" + value + "'");
+}
+
+nlohmann::json paperOptionsJson(const mine::PaperMlpOptions& o) {
+    return {{"inputs", o.inputs},
+            {"depth", o.depth},
+            {"width", o.width},
+            {"activation", "tanh"},
+            {"dropout", o.dropout},
+            {"dropout_every", o.dropoutEvery},
+            {"epochs", o.epochs},
+            {"samples", o.samples},
+            {"batch_size", o.batchSize},
+            {"learning_rate", o.learningRate},
+            {"loss", "mse"},
+            {"mine_hidden_layers", o.mineHiddenLayers},
+            {"mine_hidden_units", o.mineHiddenUnits},
+            {"mine_epochs", o.mineEpochs},
+            {"mine_learning_rate", o.mineLearningRate},
+            {"mine_fine_epochs", o.mineFineEpochs},
+            {"mine_fine_learning_rate", o.mineFineLearningRate},
+            {"mine_samples", o.mineSamples},
+            {"mine_batch_size", o.mineBatchSize},
+            {"held_out_samples", o.heldOutSamples},
+            {"measure_with_dropout", o.measureWithDropout},
+            {"unit_bits", o.unitBits},
+            {"seed", o.seed},
+            {"threads", o.threads}};
+}
+
+int paperLayersTopic(const CommandLine& cl) {
+    mine::PaperMlpOptions o;
+    o.inputs = cl.integer("inputs", o.inputs, 1, 1000000);
+    o.depth = cl.integer("depth", o.depth, 1, 1000000);
+    o.width = cl.integer("width", o.width, 1, 65536);
+    o.dropout = real(cl, "dropout", o.dropout);
+    o.dropoutEvery = cl.integer("dropout-every", o.dropoutEvery, 1, 1000000);
+    o.epochs = cl.integer("epochs", o.epochs, 1, 1000000);
+    o.samples = cl.integer("samples", o.samples, 1, kMaxCount);
+    o.batchSize = cl.integer("batch", o.batchSize, 1, kMaxCount);
+    o.mineHiddenLayers = cl.integer("mine-layers", o.mineHiddenLayers, 1, 64);
+    o.mineHiddenUnits = cl.integer("hidden", o.mineHiddenUnits, 1, 65536);
+    o.mineEpochs = cl.integer("mine-epochs", o.mineEpochs, 1, 1000000);
+    o.mineFineEpochs = cl.integer("mine-fine-epochs", o.mineFineEpochs, 0, 1000000);
+    o.mineSamples = cl.integer("mine-samples", o.mineSamples, 2, kMaxCount);
+    o.mineBatchSize = cl.integer("mine-batch", o.mineBatchSize, 2, kMaxCount);
+    o.heldOutSamples = cl.integer("held-out", o.heldOutSamples, 2, kMaxCount);
+    o.measureWithDropout = onOff(cl, "measure-dropout", o.measureWithDropout);
+    o.unitBits = real(cl, "unit-bits", o.unitBits);
+    o.seed = static_cast<std::uint64_t>(cl.integer("seed", 0, 0, std::numeric_limits<std::int64_t>::max()));
+    o.threads = static_cast<int>(cl.integer("threads", 1, 0, 1024));
+    mine::validateOptions(o);
+    const std::vector<std::string> differences = mine::differencesFromTheAuthors(o);
+    const std::vector<std::string> choices = mine::implementationChoices(o);
+
+    const bool quiet = cl.has("quiet");
+    if (!quiet)
+        std::fprintf(stderr, "  mine layers --preset paper: about %s on one core (estimate)\n",
+                     durationText(mine::estimatedSeconds(o)).c_str());
+    // Each training epoch's time on its own line (the progress line, on a terminal, is redrawn under it).
+    const mine::EpochCallback epochLine = [quiet, &o](std::int64_t epoch, double seconds) {
+        if (quiet) return;
+        std::fprintf(stderr, "\r  training epoch %lld/%lld: %.1f s%30s\n", static_cast<long long>(epoch),
+                     static_cast<long long>(o.epochs), seconds, "");
+        std::fflush(stderr);
+    };
+    const mine::PaperMlpResult r =
+        mine::runPaperMlpExperiment(o, percentLine(quiet, "mine layers (paper)"), nullptr, epochLine);
+    const mine::Eq2Reference& ref = r.reference;
+    double epochMean = 0;
+    for (double seconds : r.epochSeconds)
+        epochMean += seconds / static_cast<double>(r.epochSeconds.size());
+
+    std::printf("Supplementary Fig. 1 as the authors ran it: %lld inputs U(-1, 1) regressed onto themselves through "
+                "%lld Dense(%lld, tanh)\nlayers, Dropout(%g) every %lld layers; MINE per layer, trained and "
+                "untrained (nats)\n\n",
+                static_cast<long long>(o.inputs), static_cast<long long>(o.depth), static_cast<long long>(o.width),
+                o.dropout, static_cast<long long>(o.dropoutEvery));
+    std::printf("  differs from the authors' run: %s\n", differences.empty() ? "nothing" : "");
+    for (const std::string& line : differences)
+        std::printf("    - %s\n", line.c_str());
+    std::printf("  the implementation's own choices (the authors' record is silent):\n");
+    for (const std::string& line : choices)
+        std::printf("    - %s\n", line.c_str());
+    std::printf("  held-out MSE (dropout off): trained %.4g, untrained %.4g\n", r.trainedHeldOutMse,
+                r.untrainedHeldOutMse);
+    std::printf("  training %.1f s (%.2f s per epoch of %lld samples), MINE %.1f s (%.2f s per epoch)\n",
+                r.trainSeconds, epochMean, static_cast<long long>(o.samples), r.mineSeconds, r.mineSecondsPerEpoch);
+    std::printf("  eq. 2 with C = %lld units x %g bit = %.4f nats: with error correction C (1 - D), without "
+                "C (1 - D)^N\n\n",
+                static_cast<long long>(o.width), o.unitBits, ref.capacityNats);
+    std::printf("  %5s  %7s  %3s  %10s  %10s  %12s  %12s\n", "layer", "dropout", "N", "trained", "untrained",
+                "eq.2 C(1-D)", "C(1-D)^N");
+    nlohmann::json layers = nlohmann::json::array();
+    for (std::size_t l = 0; l < r.layers.size(); ++l) {
+        const mine::PaperLayer& layer = r.layers[l];
+        std::printf("  %5lld  %7s  %3lld  %10.4f  %10.4f  %12.4f  %12.4f\n", static_cast<long long>(layer.index),
+                    layer.dropoutAfter ? "yes" : "", static_cast<long long>(layer.dropoutLayersUpTo),
+                    r.trainedNats[l], r.untrainedNats[l], ref.withCorrectionNats[l], ref.withoutCorrectionNats[l]);
+        layers.push_back({{"layer", layer.index},
+                          {"units", layer.units},
+                          {"dropout_after", layer.dropoutAfter},
+                          {"dropout_layers_up_to", layer.dropoutLayersUpTo},
+                          {"trained_nats", r.trainedNats[l]},
+                          {"untrained_nats", r.untrainedNats[l]},
+                          {"eq2_with_correction_nats", ref.withCorrectionNats[l]},
+                          {"eq2_without_correction_nats", ref.withoutCorrectionNats[l]}});
+    }
+    std::printf("\n  MINE gives lower bounds (here the mean over held-out batches, a little under a pooled bound).\n");
+    writeJson(cl, {{"topic", "mine layers"},
+                   {"preset", "paper"},
+                   {"experiment", "Supplementary Fig. 1 as the authors ran it (Estimate-MI-of-NN-Layers.py)"},
+                   {"estimator", "MINE: Donsker-Varadhan bound, bias-corrected moving-average gradient; running "
+                                 "mean over held-out batches; nats"},
+                   {"options", paperOptionsJson(o)},
+                   {"mine", mineOptionsJson(mine::paperMineOptions(o))},
+                   {"differs_from_the_authors", differences},
+                   {"implementation_choices", choices},
+                   {"eq2",
+                    {{"capacity_nats", ref.capacityNats},
+                     {"unit_bits", o.unitBits},
+                     {"with_correction", "C (1 - D) behind N >= 1 dropout layers, C before the first (eq. 2)"},
+                     {"without_correction", "C (1 - D)^N (text above eq. 2)"},
+                     {"with_correction_nats", ref.withCorrectionNats},
+                     {"without_correction_nats", ref.withoutCorrectionNats}}},
+                   {"trained",
+                    {{"nats", r.trainedNats},
+                     {"held_out_mse", r.trainedHeldOutMse},
+                     {"epoch_loss", r.epochLoss}}},
+                   {"untrained",
+                    {{"nats", r.untrainedNats},
+                     {"held_out_mse", r.untrainedHeldOutMse},
+                     {"note", "the same initial weights, never trained"}}},
+                   {"seconds_per_epoch", r.epochSeconds},
+                   {"train_seconds", r.trainSeconds},
+                   {"mine_seconds", r.mineSeconds},
+                   {"mine_seconds_per_epoch", r.mineSecondsPerEpoch},
+                   {"layers", layers}});
     return 0;
 }
 
@@ -295,15 +510,31 @@ int runMineCommand(const std::vector<std::string>& args) {
         return channelTopic(cl);
     }
     if (topic == "layers") {
-        std::set<std::string> options = shared;
-        options.erase("steps");
-        options.insert({"bits", "depth", "width", "dropout", "train-steps", "mine-steps"});
+        // Each preset's own options; a preset's option given to the other is a mistake, not something to ignore.
+        const std::set<std::string> common = {"preset", "depth", "width", "dropout", "hidden", "seed", "threads",
+                                              "json"};
+        const std::set<std::string> bitsOnly = {"bits", "train-steps", "mine-steps"};
+        const std::set<std::string> paperOnly = {"inputs",       "dropout-every",    "epochs",       "batch",
+                                                 "mine-layers",  "mine-epochs",      "mine-fine-epochs",
+                                                 "mine-samples", "mine-batch",       "held-out",     "measure-dropout",
+                                                 "unit-bits"};
+        std::set<std::string> options = common;
+        options.insert(bitsOnly.begin(), bitsOnly.end());
+        options.insert(paperOnly.begin(), paperOnly.end());
+        options.insert("samples");
         const CommandLine cl(rest, options, {"help", "quiet"});
         if (cl.has("help")) {
             std::fputs(kLayersHelp, stdout);
             return 0;
         }
-        return layersTopic(cl);
+        const std::string preset = cl.text("preset", "bits");
+        if (preset != "bits" && preset != "paper")
+            throw UsageError("--preset must be bits or paper, got '" + preset + "'");
+        for (const std::string& option : preset == "bits" ? paperOnly : bitsOnly)
+            if (cl.has(option))
+                throw UsageError("--" + option + " applies to --preset " + (preset == "bits" ? "paper" : "bits") +
+                                 ", not " + preset);
+        return preset == "paper" ? paperLayersTopic(cl) : bitsLayersTopic(cl);
     }
     throw UsageError("unknown mine topic '" + topic + "' (channel or layers)");
 }

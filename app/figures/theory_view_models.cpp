@@ -1,11 +1,13 @@
 #include "app/figures/theory_view_models.h"
 
 #include <QObject>
+#include <QStringList>
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "core/theory/coding_theory.h"
+#include "core/theory/toy_superposition.h"
 
 namespace codescope::gui {
 
@@ -110,6 +112,31 @@ widgets::RunPlotSeries toySuperpositionSeries(const theory::ToySuperpositionResu
     return series;
 }
 
+widgets::RunPlotSeries toySuperpositionFloorSeries(int features, int hidden, double shade) {
+    const double floor = theory::toyDimensionsPerFeatureFloor(features, hidden);
+    widgets::RunPlotSeries series;
+    series.runLabel = QObject::tr("floor m/n = %1: the model's size, not eq. 1").arg(floor, 0, 'g', 3);
+    series.dropout = shade;
+    series.lineOnly = true;
+    for (double s : {0.0, 1.0}) {
+        widgets::RunPlotPoint p;
+        p.depth = s;
+        p.alpha = floor;
+        p.layerName = QObject::tr("floor m/n = %1/%2").arg(hidden).arg(features);
+        series.points.push_back(p);
+    }
+    return series;
+}
+
+QString toySuperpositionFloorNote(int features, int hidden) {
+    return QObject::tr("Flat line: the floor m/n = %1/%2 = %3 that a toy model of n = %2 features and m = %1 units "
+                       "cannot go below (it stores at most n features); points on it show the model's size, not "
+                       "eq. 1.")
+        .arg(hidden)
+        .arg(features)
+        .arg(theory::toyDimensionsPerFeatureFloor(features, hidden), 0, 'g', 3);
+}
+
 std::vector<widgets::RunPlotSeries> computeToySuperpositionSeries(const theory::ToySuperpositionOptions& options,
                                                                      double shade, const ProgressCallback& progress,
                                                                      const CancelToken* cancel) {
@@ -178,6 +205,85 @@ std::vector<widgets::RunPlotSeries> computeMineLayerSeries(const mine::DropoutMl
         results.push_back(mine::runDropoutMlpExperiment(run, scaled, cancel));
     }
     return mineLayerSeries(results);
+}
+
+} // namespace codescope::gui
+
+namespace codescope::gui {
+
+mine::PaperMlpOptions minePaperGuiOptions() {
+    return mine::PaperMlpOptions();
+}
+
+std::vector<widgets::RunPlotSeries> minePaperSeries(const mine::PaperMlpResult& result) {
+    const double ln2 = std::log(2.0);
+    const auto line = [&result, ln2](const QString& label, double shade, const std::vector<double>& nats,
+                                     bool closedForm) {
+        widgets::RunPlotSeries s;
+        s.runLabel = label;
+        s.dropout = shade;
+        s.lineOnly = closedForm;
+        for (std::size_t l = 0; l < nats.size() && l < result.layers.size(); ++l) {
+            widgets::RunPlotPoint p;
+            p.depth = static_cast<double>(result.layers[l].index);
+            p.layerName = result.layers[l].dropoutAfter
+                              ? QObject::tr("tanh layer %1, dropout after it").arg(result.layers[l].index)
+                              : QObject::tr("tanh layer %1").arg(result.layers[l].index);
+            p.alpha = nats[l] / ln2; // nats to bits
+            s.points.push_back(p);
+        }
+        return s;
+    };
+    const double d = result.options.dropout;
+    return {line(QObject::tr("trained network"), 0, result.trainedNats, false),
+            line(QObject::tr("untrained network"), 1, result.untrainedNats, false),
+            line(QObject::tr("eq. 2, error correction: C(1−D), D = %1").arg(d), 2,
+                 result.reference.withCorrectionNats, true),
+            line(QObject::tr("no error correction: C(1−D)^N"), 3, result.reference.withoutCorrectionNats, true)};
+}
+
+widgets::RunPlotAxes minePaperAxes() {
+    widgets::RunPlotAxes axes = mineLayerAxes(std::numeric_limits<double>::quiet_NaN());
+    axes.xTitle = QObject::tr("tanh layer l");
+    axes.referenceName.clear();
+    axes.shadeName.clear(); // the series' shade is an index, not a dropout rate
+    return axes;
+}
+
+QString minePaperDescription(const mine::PaperMlpOptions& o) {
+    const double minutes = mine::estimatedSeconds(o) / 60.0;
+    QString text =
+        QObject::tr("The authors' run: %1 inputs U(−1, 1) regressed onto themselves through %2 Dense(%3, tanh) layers "
+                    "with Dropout(%4) after every %5th, %6 epochs of %7 samples; MINE %8 + %9 epochs, trained and "
+                    "untrained, with eq. 2's lines (C = %3 units × %10 bit). Takes about %11 min on one core.")
+            .arg(o.inputs)
+            .arg(o.depth)
+            .arg(o.width)
+            .arg(o.dropout)
+            .arg(o.dropoutEvery)
+            .arg(o.epochs)
+            .arg(o.samples)
+            .arg(o.mineEpochs)
+            .arg(o.mineFineEpochs)
+            .arg(o.unitBits)
+            .arg(minutes, 0, 'f', 0);
+    const std::vector<std::string> differences = mine::differencesFromTheAuthors(o);
+    if (!differences.empty()) {
+        QStringList lines;
+        for (const std::string& line : differences)
+            lines << QString::fromStdString(line);
+        text += QObject::tr(" Differs from the paper: %1.").arg(lines.join(QStringLiteral("; ")));
+    }
+    QStringList choices;
+    for (const std::string& line : mine::implementationChoices(o))
+        choices << QString::fromStdString(line);
+    return text + QObject::tr(" The implementation's own: %1.").arg(choices.join(QStringLiteral("; ")));
+}
+
+std::vector<widgets::RunPlotSeries> computeMinePaperSeries(const mine::PaperMlpOptions& options,
+                                                           const ProgressCallback& progress,
+                                                           const CancelToken* cancel) {
+    return minePaperSeries(mine::runPaperMlpExperiment(options, progress, cancel));
 }
 
 } // namespace codescope::gui

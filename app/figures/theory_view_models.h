@@ -1,10 +1,12 @@
 #pragma once
 // What the Theory tab's plots are given: the paper's closed forms (core/theory/coding_theory.h) as run-plot series,
 // so the same view that compares runs draws them. Pure functions, for tests.
+#include <QString>
 #include <vector>
 
 #include "core/common/job_control.h"
 #include "core/mine/dropout_mlp_experiment.h"
+#include "core/mine/paper_mlp_experiment.h"
 #include "core/theory/toy_superposition.h"
 #include "widgets/charts/run_plot_series.h"
 
@@ -31,6 +33,12 @@ theory::ToySuperpositionOptions toySuperpositionGuiOptions();
 /// darkest). Each point's name says how many features the model stores.
 widgets::RunPlotSeries toySuperpositionSeries(const theory::ToySuperpositionResult& result, double shade);
 
+/// The floor m/n of the toy models' dimensions per feature (theory::toyDimensionsPerFeatureFloor) as a flat line
+/// over S in [0, 1] (lineOnly), shaded `shade`; its label says that points on it show the model's size, not eq. 1.
+widgets::RunPlotSeries toySuperpositionFloorSeries(int features, int hidden, double shade);
+/// The sentence the R(S) tab shows under its strip about that floor (with m/n's value).
+QString toySuperpositionFloorNote(int features, int hidden);
+
 /// Trains the toy models of `options` (theory::runToySuperposition; on a worker thread) and returns their series.
 /// Throws what runToySuperposition throws (InputError, Cancelled).
 std::vector<widgets::RunPlotSeries> computeToySuperpositionSeries(const theory::ToySuperpositionOptions& options,
@@ -56,5 +64,26 @@ std::vector<widgets::RunPlotSeries> computeMineLayerSeries(const mine::DropoutMl
                                                               const std::vector<double>& dropouts,
                                                               const ProgressCallback& progress,
                                                               const CancelToken* cancel);
+
+/// Supplementary Fig. 1 as the authors ran it (mine::PaperMlpOptions' defaults: 40 tanh layers, 4 epochs of 10^6
+/// samples, MINE 100 + 50 epochs): what the tab's "paper" preset runs. It takes long on a CPU (mine::estimatedSeconds
+/// says how long; the tab shows it).
+mine::PaperMlpOptions minePaperGuiOptions();
+
+/// The paper preset's lines in bits (nats / ln 2) against the layer: the trained network, the untrained copy, and
+/// eq. 2's reference lines C (1 - D) and C (1 - D)^N (lineOnly). The series' `dropout` is an index that only shades
+/// them (0 trained, 1 untrained, 2 and 3 the references).
+std::vector<widgets::RunPlotSeries> minePaperSeries(const mine::PaperMlpResult& result);
+/// Layer against bits, without a reference line (continuous inputs have no finite H(X)).
+widgets::RunPlotAxes minePaperAxes();
+/// The paper preset's description for the tab: what runs, how long it takes on one core (estimate), and its
+/// differences from the authors' run and the implementation's own choices.
+QString minePaperDescription(const mine::PaperMlpOptions& options);
+
+/// Runs mine::runPaperMlpExperiment (on a worker thread) and returns minePaperSeries of the result. Throws
+/// InputError, Cancelled.
+std::vector<widgets::RunPlotSeries> computeMinePaperSeries(const mine::PaperMlpOptions& options,
+                                                           const ProgressCallback& progress,
+                                                           const CancelToken* cancel);
 
 } // namespace codescope::gui

@@ -72,17 +72,21 @@ void AnalysisViews::addTheoryTabs() {
     m_compression = m_compressionPane->view();
     m_compression->setObjectName("compressionView");
     m_compression->setAxes(compressionAxes());
-    m_compressionPane->setBaseSeries(compressionSeries(entropyBits));
     const theory::ToySuperpositionOptions toyOptions = toySuperpositionGuiOptions();
     const double toyShade = static_cast<double>(entropyBits.size() + 1); // darker than every curve
+    std::vector<widgets::RunPlotSeries> compressionBase = compressionSeries(entropyBits);
+    compressionBase.push_back(toySuperpositionFloorSeries(toyOptions.features, toyOptions.hidden, toyShade));
+    m_compressionPane->setBaseSeries(std::move(compressionBase));
     m_compressionPane->setCompute(
         [toyOptions, toyShade](const ProgressCallback& progress, const CancelToken* cancel) {
             return computeToySuperpositionSeries(toyOptions, toyShade, progress, cancel);
         },
-        tr("Dots: toy models of superposition (n = %1, m = %2) trained at %3 sparsities, m/‖W‖² each.")
+        tr("Dots: toy models of superposition (n = %1, m = %2, the implementation's sizes) trained at %3 "
+           "sparsities, m/‖W‖² each. %4")
             .arg(toyOptions.features)
             .arg(toyOptions.hidden)
-            .arg(toyOptions.sparsities.size()));
+            .arg(toyOptions.sparsities.size())
+            .arg(toySuperpositionFloorNote(toyOptions.features, toyOptions.hidden)));
     m_compressionPane->setComputeOnFirstShow(true);
     m_compression->setTitle(tr("Compression of sparse inputs (eq. 1)"),
                             tr("R(S, H) = 1 − S + h(S)/H; dots: toy models' dimensions per feature m/‖W‖² "
@@ -100,17 +104,24 @@ void AnalysisViews::addTheoryTabs() {
     m_minePane->view()->setObjectName("mineView");
     const mine::DropoutMlpOptions mineOptions = mineLayersGuiOptions();
     const std::vector<double> mineDropouts = mineLayersGuiDropouts();
-    m_minePane->view()->setAxes(mineLayerAxes(static_cast<double>(mineOptions.bits)));
-    m_minePane->setCompute(
-        [mineOptions, mineDropouts](const ProgressCallback& progress, const CancelToken* cancel) {
-            return computeMineLayerSeries(mineOptions, mineDropouts, progress, cancel);
-        },
-        tr("Trains an MLP of %1 dropout layers of %2 units to carry %3 bits at %4 dropout rates, then MINE estimates "
-           "I(X; h_l) per layer.")
-            .arg(mineOptions.depth)
-            .arg(mineOptions.width)
-            .arg(mineOptions.bits)
-            .arg(mineDropouts.size()));
+    const mine::PaperMlpOptions minePaper = minePaperGuiOptions();
+    // Two presets, as `mine layers --preset`: the quick bits experiment first (seconds), the authors' run second.
+    m_minePane->setPresets(
+        {{tr("bits (quick)"), mineLayerAxes(static_cast<double>(mineOptions.bits)), {},
+          [mineOptions, mineDropouts](const ProgressCallback& progress, const CancelToken* cancel) {
+              return computeMineLayerSeries(mineOptions, mineDropouts, progress, cancel);
+          },
+          tr("Trains an MLP of %1 dropout layers of %2 units to carry %3 bits at %4 dropout rates, then MINE "
+             "estimates I(X; h_l) per layer (the implementation's own quick experiment; a few seconds).")
+              .arg(mineOptions.depth)
+              .arg(mineOptions.width)
+              .arg(mineOptions.bits)
+              .arg(mineDropouts.size())},
+         {tr("paper (the authors' run)"), minePaperAxes(), {},
+          [minePaper](const ProgressCallback& progress, const CancelToken* cancel) {
+              return computeMinePaperSeries(minePaper, progress, cancel);
+          },
+          minePaperDescription(minePaper)}});
     m_minePane->view()->setTitle(tr("Mutual information per layer under dropout (MINE)"),
                                  tr("Supplementary Fig. 1: an error-correcting code keeps information through depth"));
     setTabToolTip(addTab(m_minePane, tr("Theory: MINE")), tr("Paper Supplementary Fig. 1, eq. 2, Theorem 3"));

@@ -1,5 +1,6 @@
 #include "app/gui/theory_compute_pane.h"
 
+#include <QComboBox>
 #include <QElapsedTimer>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -23,7 +24,10 @@ constexpr int kProgressSteps = 1000;
 TheoryComputePane::TheoryComputePane(QWidget* parent)
     : QWidget(parent), m_view(new widgets::AlphaDepthView), m_task(new BackgroundTask(this)), m_status(new QLabel),
       m_computeButton(new QPushButton(tr("Compute"))), m_progress(new QProgressBar),
-      m_cancelButton(new QPushButton(tr("Cancel"))) {
+      m_cancelButton(new QPushButton(tr("Cancel"))), m_presetBox(new QComboBox) {
+    m_presetBox->setObjectName("theoryPreset");
+    m_presetBox->setToolTip(tr("Which version of the figure to compute"));
+    m_presetBox->setVisible(false);
     m_status->setObjectName("theoryStatus");
     m_status->setWordWrap(true);
     m_computeButton->setObjectName("theoryCompute");
@@ -33,6 +37,7 @@ TheoryComputePane::TheoryComputePane(QWidget* parent)
     m_progress->setFormat(QStringLiteral("%p%"));
     auto* strip = new QHBoxLayout;
     strip->setContentsMargins(8, 4, 8, 4);
+    strip->addWidget(m_presetBox);
     strip->addWidget(m_status, 1);
     strip->addWidget(m_progress);
     strip->addWidget(m_computeButton);
@@ -43,6 +48,9 @@ TheoryComputePane::TheoryComputePane(QWidget* parent)
     layout->addLayout(strip);
     layout->addWidget(m_view, 1);
 
+    connect(m_presetBox, &QComboBox::activated, this, [this](int index) {
+        if (!selectPreset(index)) m_presetBox->setCurrentIndex(m_presetIndex);
+    });
     connect(m_computeButton, &QPushButton::clicked, this, [this] { compute(); });
     connect(m_cancelButton, &QPushButton::clicked, this, [this] {
         m_cancelButton->setEnabled(false);
@@ -83,6 +91,30 @@ void TheoryComputePane::setCompute(Compute compute, const QString& description) 
     setRunning(m_task->isRunning());
 }
 
+void TheoryComputePane::setPresets(std::vector<Preset> presets) {
+    m_presets = std::move(presets);
+    m_presetIndex = -1;
+    m_presetBox->clear();
+    for (const Preset& preset : m_presets)
+        m_presetBox->addItem(preset.name);
+    m_presetBox->setVisible(!m_presets.empty());
+    if (!m_presets.empty()) selectPreset(0);
+}
+
+bool TheoryComputePane::selectPreset(int index) {
+    if (m_task->isRunning() || index < 0 || index >= static_cast<int>(m_presets.size())) return false;
+    const Preset& preset = m_presets[static_cast<std::size_t>(index)];
+    m_presetIndex = index;
+    m_presetBox->setCurrentIndex(index);
+    m_view->setAxes(preset.axes);
+    m_computed.clear();
+    m_base = preset.base;
+    m_status->clear();
+    setCompute(preset.compute, preset.description);
+    redraw();
+    return true;
+}
+
 bool TheoryComputePane::isRunning() const {
     return m_task->isRunning();
 }
@@ -114,6 +146,7 @@ void TheoryComputePane::cancel() {
 
 void TheoryComputePane::setRunning(bool running) {
     m_computeButton->setEnabled(!running && static_cast<bool>(m_compute));
+    m_presetBox->setEnabled(!running);
     m_cancelButton->setEnabled(running);
     m_cancelButton->setVisible(running);
     m_progress->setVisible(running);

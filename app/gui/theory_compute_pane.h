@@ -11,6 +11,7 @@
 #include "core/common/job_control.h"
 #include "widgets/charts/run_plot_series.h"
 
+class QComboBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -37,6 +38,23 @@ public:
     void setBaseSeries(std::vector<widgets::RunPlotSeries> series);
     /// What Compute runs, and a line saying what it is ("Trains 6 toy models…", shown before it runs).
     void setCompute(Compute compute, const QString& description);
+    /// One of several versions of the figure a tab offers (e.g. the implementation's quick experiment and the
+    /// authors' full one): its axes, closed-form series, job and description.
+    struct Preset {
+        QString name; ///< shown in the choice box
+        widgets::RunPlotAxes axes;
+        std::vector<widgets::RunPlotSeries> base;
+        Compute compute;
+        QString description;
+    };
+    /// Offers `presets` in a choice box in the strip (hidden without presets) and selects the first.
+    void setPresets(std::vector<Preset> presets);
+    /// Selects preset `index`: its axes, base series, job and description; the computed series are dropped. False
+    /// while a job runs or for an index out of range.
+    bool selectPreset(int index);
+    int presetIndex() const { return m_presetIndex; }
+    QComboBox* presetBox() const { return m_presetBox; }
+
     /// Start the job the first time the tab is shown (for jobs of a few seconds); otherwise Compute starts it.
     void setComputeOnFirstShow(bool enabled) { m_computeOnFirstShow = enabled; }
 
@@ -71,6 +89,9 @@ private:
     QPushButton* m_computeButton;
     QProgressBar* m_progress;
     QPushButton* m_cancelButton;
+    QComboBox* m_presetBox;
+    std::vector<Preset> m_presets;
+    int m_presetIndex = -1;
     Compute m_compute;
     QString m_description;
     std::vector<widgets::RunPlotSeries> m_base;

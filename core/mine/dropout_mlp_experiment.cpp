@@ -13,6 +13,7 @@
 #include <torch/optim/adam.h>
 
 #include "core/common/input_error.h"
+#include "core/mine/layer_network.h"
 
 namespace codescope::mine {
 
@@ -23,45 +24,6 @@ using Clock = std::chrono::steady_clock;
 // Rows used to measure the bit accuracy of a copy.
 constexpr std::int64_t kAccuracyRows = 4096;
 
-// The MLP as plain tensors: hidden layers (weight [in, out], bias [out]) and the read-out.
-struct Mlp {
-    std::vector<at::Tensor> weights, biases;
-    at::Tensor readoutWeight, readoutBias;
-
-    std::vector<at::Tensor> parameters() const {
-        std::vector<at::Tensor> all;
-        for (std::size_t l = 0; l < weights.size(); ++l) {
-            all.push_back(weights[l]);
-            all.push_back(biases[l]);
-        }
-        all.push_back(readoutWeight);
-        all.push_back(readoutBias);
-        return all;
-    }
-
-    // A copy that shares no storage and needs no gradient: the untrained copy and the frozen trained one.
-    Mlp frozen() const {
-        Mlp copy;
-        for (std::size_t l = 0; l < weights.size(); ++l) {
-            copy.weights.push_back(weights[l].detach().clone());
-            copy.biases.push_back(biases[l].detach().clone());
-        }
-        copy.readoutWeight = readoutWeight.detach().clone();
-        copy.readoutBias = readoutBias.detach().clone();
-        return copy;
-    }
-
-    // Bit logits [rows, bits]; every hidden layer h_l (after dropout) is appended to `layers` when it is given.
-    at::Tensor forward(const at::Tensor& x, double dropout, std::vector<at::Tensor>* layers = nullptr) const {
-        at::Tensor h = x;
-        for (std::size_t l = 0; l < weights.size(); ++l) {
-            h = at::dropout(at::relu(at::addmm(biases[l], h, weights[l])), dropout, /*train=*/true);
-            if (layers) layers->push_back(h);
-        }
-        return at::addmm(readoutBias, h, readoutWeight);
-    }
-};
-
 // torch.nn.Linear's initialisation: weights and biases uniform in +-1/sqrt(fan_in).
 std::pair<at::Tensor, at::Tensor> linearLayer(std::int64_t in, std::int64_t out) {
     const double bound = 1.0 / std::sqrt(static_cast<double>(in));
@@ -69,12 +31,15 @@ std::pair<at::Tensor, at::Tensor> linearLayer(std::int64_t in, std::int64_t out)
             at::empty({out}).uniform_(-bound, bound).requires_grad_()};
 }
 
-Mlp initialMlp(const DropoutMlpOptions& o) {
-    Mlp mlp;
+// The MLP: every hidden layer a ReLU followed by dropout.
+LayerNetwork initialMlp(const DropoutMlpOptions& o) {
+    LayerNetwork mlp;
+    mlp.activation = LayerActivation::Relu;
     for (std::int64_t l = 0; l < o.depth; ++l) {
         auto [weight, bias] = linearLayer(l == 0 ? o.bits : o.width, o.width);
         mlp.weights.push_back(weight);
         mlp.biases.push_back(bias);
+        mlp.dropoutAfter.push_back(true);
     }
     std::tie(mlp.readoutWeight, mlp.readoutBias) = linearLayer(o.width, o.bits);
     return mlp;
@@ -85,15 +50,15 @@ at::Tensor randomBits(std::int64_t rows, std::int64_t bits) {
     return at::randint(0, 2, {rows, bits}, at::kFloat);
 }
 
-double bitAccuracy(const Mlp& mlp, const DropoutMlpOptions& o) {
+double bitAccuracy(const LayerNetwork& mlp, const DropoutMlpOptions& o) {
     const at::NoGradGuard noGrad;
     const at::Tensor bits = randomBits(kAccuracyRows, o.bits);
-    const at::Tensor logits = mlp.forward(bits * 2 - 1, o.dropout);
+    const at::Tensor logits = mlp.forward(bits * 2 - 1, o.dropout, /*train=*/true);
     return (logits.gt(0).to(at::kFloat) == bits).to(at::kDouble).mean().item<double>();
 }
 
 // The sampler MINE draws from: bits from MINE's generator as x in {-1, +1}, every hidden layer of `mlp` as the y's.
-JointSampler layerSampler(const Mlp& mlp, const DropoutMlpOptions& o) {
+JointSampler layerSampler(const LayerNetwork& mlp, const DropoutMlpOptions& o) {
     return [&mlp, &o](std::int64_t rows, std::mt19937_64& rng, JointBatch& out) {
         out.x.resize(rows, o.bits);
         std::bernoulli_distribution bit(0.5);
@@ -101,21 +66,9 @@ JointSampler layerSampler(const Mlp& mlp, const DropoutMlpOptions& o) {
             out.x.data()[i] = bit(rng) ? 1.0f : -1.0f;
         const at::NoGradGuard noGrad;
         std::vector<at::Tensor> layers;
-        mlp.forward(at::from_blob(out.x.data(), {rows, o.bits}, at::kFloat), o.dropout, &layers);
-        out.y.resize(layers.size());
-        for (std::size_t l = 0; l < layers.size(); ++l) {
-            out.y[l].resize(rows, o.width);
-            const at::Tensor h = layers[l].contiguous();
-            std::memcpy(out.y[l].data(), h.data_ptr<float>(), sizeof(float) * static_cast<std::size_t>(h.numel()));
-        }
+        mlp.forward(at::from_blob(out.x.data(), {rows, o.bits}, at::kFloat), o.dropout, /*train=*/true, &layers);
+        copyLayers(layers, out);
     };
-}
-
-std::vector<double> informationPerLayer(const MineResult& result) {
-    std::vector<double> nats;
-    for (const MineEstimate& estimate : result.estimates)
-        nats.push_back(estimate.mutualInformation);
-    return nats;
 }
 
 } // namespace
@@ -155,21 +108,21 @@ DropoutMlpResult runDropoutMlpExperiment(const DropoutMlpOptions& o, const Progr
 
     const auto trainStart = Clock::now();
     at::manual_seed(o.seed);
-    Mlp mlp = initialMlp(o);
-    const Mlp untrained = mlp.frozen();
+    LayerNetwork mlp = initialMlp(o);
+    const LayerNetwork untrained = mlp.frozen();
     torch::optim::Adam optimizer(mlp.parameters(), torch::optim::AdamOptions(o.learningRate));
     result.trainingLoss.reserve(static_cast<std::size_t>(o.trainSteps));
     for (std::int64_t step = 0; step < o.trainSteps; ++step) {
         if (cancel) cancel->throwIfCancelled();
         const at::Tensor bits = randomBits(o.batchSize, o.bits);
-        const at::Tensor loss = at::binary_cross_entropy_with_logits(mlp.forward(bits * 2 - 1, o.dropout), bits);
+        const at::Tensor loss = at::binary_cross_entropy_with_logits(mlp.forward(bits * 2 - 1, o.dropout, /*train=*/true), bits);
         optimizer.zero_grad();
         loss.backward();
         optimizer.step();
         result.trainingLoss.push_back(loss.item<double>());
         if ((step + 1) % reportEvery == 0) report(static_cast<double>(step + 1));
     }
-    const Mlp trained = mlp.frozen();
+    const LayerNetwork trained = mlp.frozen();
     result.trainedBitAccuracy = bitAccuracy(trained, o);
     result.untrainedBitAccuracy = bitAccuracy(untrained, o);
     result.trainSeconds = std::chrono::duration<double>(Clock::now() - trainStart).count();

@@ -62,6 +62,16 @@ void adamStep(Parameter& parameter, const Parameter& gradient, Moment& first, Mo
 
 } // namespace
 
+double toyDimensionsPerFeatureFloor(int features, int hidden) {
+    if (features < 1 || hidden < 1) throw InputError("toy model: features and hidden units must be at least 1");
+    return static_cast<double>(hidden) / static_cast<double>(features);
+}
+
+bool isAtToyFloor(double dimensionsPerFeature, int features, int hidden) {
+    // 5%: trained columns end within a few per cent of unit norm, so a model storing all n features sits this close.
+    return dimensionsPerFeature <= 1.05 * toyDimensionsPerFeatureFloor(features, hidden);
+}
+
 std::vector<double> defaultToySparsities() {
     std::vector<double> sparsities;
     for (int j = 0; j <= 8; ++j)

@@ -36,6 +36,15 @@ struct ToySuperpositionOptions {
     double entropyBits = 32.0;     ///< H of eq. 1 for the reported R(S, H): the paper's "16 or 32 bits", a float32
 };
 
+/// The floor of the dimensions per feature, m / n: a model that stores all n features at unit norm has ||W||_F^2 = n,
+/// and it cannot store more than n, so m / ||W||_F^2 levels off here (it dips under only by the amount its columns'
+/// norms grow past 1). A model on the floor shows its own size, m hidden units shared by n features, not eq. 1's
+/// optimal rate, which keeps falling with S below it. Throws InputError for features or hidden < 1.
+double toyDimensionsPerFeatureFloor(int features, int hidden);
+
+/// True when `dimensionsPerFeature` is within 5% of the floor m / n (or below it): the point shows the model's size.
+bool isAtToyFloor(double dimensionsPerFeature, int features, int hidden);
+
 /// The toy model's parameters.
 struct ToyModel {
     Eigen::MatrixXd weights; ///< W, hidden x features (m x n)

@@ -1,6 +1,7 @@
 // The Theory tabs: what their charts are given (eq. 1's curves with the toy models' points, MINE's bits per layer),
 // and that the computed series come from a background job that can be cancelled (waiting on signals only).
 #include <QChart>
+#include <QComboBox>
 #include <QLineSeries>
 #include <QPushButton>
 #include <QScatterSeries>
@@ -112,7 +113,7 @@ private Q_SLOTS:
         AnalysisViews views(&session);
         TheoryComputePane* pane = views.compressionPane();
         const std::size_t curves = views.compressionView()->series().size();
-        QCOMPARE(curves, compressionSeries({8, 32}).size());
+        QCOMPARE(curves, compressionSeries({8, 32}).size() + 1); // eq. 1's curves and the toy models' floor m/n
         QSignalSpy computed(pane, &TheoryComputePane::computed);
         views.resize(1000, 700);
         views.show();
@@ -133,6 +134,96 @@ private Q_SLOTS:
         QVERIFY2(toy.points.front().y > 0.7, qPrintable(QString::number(toy.points.front().y)));
         QVERIFY(views.compressionView()->runPoints().back());
         QVERIFY(pane->computeButton()->isEnabled());
+    }
+
+    void toyFloorIsAFlatLineAtMOverNThatSaysWhatItShows() {
+        const widgets::RunPlotSeries floor = toySuperpositionFloorSeries(20, 5, 3.0);
+        QVERIFY(floor.lineOnly);
+        QCOMPARE(floor.dropout, 3.0);
+        QCOMPARE(floor.points.size(), std::size_t(2));
+        QCOMPARE(floor.points.front().depth, 0.0);
+        QCOMPARE(floor.points.back().depth, 1.0);
+        for (const widgets::RunPlotPoint& p : floor.points) QCOMPARE(p.alpha, 0.25);
+        QVERIFY2(floor.runLabel.contains("the model's size, not eq. 1"), qPrintable(floor.runLabel));
+        QCOMPARE(toySuperpositionFloorSeries(8, 6, 0).points.front().alpha, 0.75);
+        const QString note = toySuperpositionFloorNote(20, 5);
+        QVERIFY2(note.contains("m/n = 5/20 = 0.25") && note.contains("points on it show the model's size, not eq. 1"),
+                 qPrintable(note));
+
+        // The R(S) tab draws it before any toy model is trained, and its strip says what the line means.
+        AnalysisSession session;
+        AnalysisViews views(&session);
+        const std::vector<widgets::RunPlotSeries>& drawn = views.compressionView()->series();
+        QVERIFY(!drawn.empty());
+        const widgets::RunPlotSeries& line = drawn.back();
+        QVERIFY(line.lineOnly);
+        const theory::ToySuperpositionOptions toy = toySuperpositionGuiOptions();
+        QCOMPARE(line.points.front().alpha, static_cast<double>(toy.hidden) / toy.features);
+        QVERIFY2(views.compressionPane()->statusText().contains("points on it show the model's size, not eq. 1"),
+                 qPrintable(views.compressionPane()->statusText()));
+    }
+
+    void minePaperSeriesAreTrainedUntrainedAndEq2InBits() {
+        mine::PaperMlpOptions options;
+        options.depth = 8;
+        mine::PaperMlpResult result;
+        result.options = options;
+        result.layers = mine::paperLayerPlan(options);
+        result.reference = mine::eq2ReferenceLines(options);
+        const double ln2 = std::log(2.0);
+        for (int l = 0; l < 8; ++l) {
+            result.trainedNats.push_back(ln2 * 3.0);
+            result.untrainedNats.push_back(ln2 * (8 - l) / 4.0);
+        }
+        const std::vector<widgets::RunPlotSeries> series = minePaperSeries(result);
+        QCOMPARE(series.size(), std::size_t(4));
+        QVERIFY(series[0].runLabel.contains("trained"));
+        QVERIFY(series[1].runLabel.contains("untrained"));
+        QVERIFY(!series[0].lineOnly && !series[1].lineOnly);
+        QVERIFY(series[2].lineOnly && series[3].lineOnly);
+        for (const auto& s : series) QCOMPARE(s.points.size(), std::size_t(8));
+        QVERIFY(std::abs(series[0].points[5].alpha - 3.0) < 1e-12);
+        QVERIFY(std::abs(series[1].points[0].alpha - 2.0) < 1e-12);
+        // eq. 2 in bits: C = 32 bits; C (1 - 0.2) = 25.6 from layer 4 on; C 0.8^2 = 20.48 at layer 8.
+        QVERIFY(std::abs(series[2].points[2].alpha - 32.0) < 1e-9);
+        QVERIFY(std::abs(series[2].points[3].alpha - 25.6) < 1e-9);
+        QVERIFY(std::abs(series[3].points[7].alpha - 20.48) < 1e-9);
+        QVERIFY(series[0].points[3].layerName.contains("dropout"));
+        QVERIFY(std::isnan(minePaperAxes().reference));
+    }
+
+    void theMineTabOffersTheQuickAndThePaperPreset() {
+        AnalysisSession session;
+        AnalysisViews views(&session);
+        TheoryComputePane* pane = views.minePane();
+        QCOMPARE(pane->presetBox()->count(), 2);
+        QCOMPARE(pane->presetIndex(), 0); // the quick experiment stays the default
+        QVERIFY(pane->presetBox()->itemText(1).contains("paper"));
+        QVERIFY(pane->selectPreset(1));
+        QVERIFY2(pane->statusText().contains("min on one core"), qPrintable(pane->statusText()));
+        QVERIFY(pane->statusText().contains("40 Dense(32, tanh)"));
+        QVERIFY(std::isnan(pane->view()->axes().reference));
+        QVERIFY(pane->selectPreset(0));
+        QCOMPARE(pane->view()->axes().reference, static_cast<double>(mineLayersGuiOptions().bits));
+        QVERIFY(!pane->selectPreset(2));
+
+        // The paper preset's job, at a tiny size: the trained and untrained lines and eq. 2's two.
+        mine::PaperMlpOptions tiny;
+        tiny.depth = 4;
+        tiny.width = 8;
+        tiny.epochs = 1;
+        tiny.samples = 512;
+        tiny.mineEpochs = 2;
+        tiny.mineFineEpochs = 1;
+        tiny.mineSamples = 512;
+        tiny.heldOutSamples = 512;
+        double last = -1;
+        const std::vector<widgets::RunPlotSeries> series =
+            computeMinePaperSeries(tiny, [&last](double f) { last = std::max(last, f); }, nullptr);
+        QCOMPARE(series.size(), std::size_t(4));
+        for (const auto& s : series)
+            for (const auto& p : s.points) QVERIFY(std::isfinite(p.alpha));
+        QVERIFY(last > 0.99);
     }
 
     void theMineTabComputesOnDemandAndCancels() {

@@ -198,3 +198,14 @@ TEST(ToySuperposition, BadInputThrowsInputError) {
 }
 
 } // namespace
+
+TEST(ToySuperposition, FloorIsHiddenOverFeatures) {
+    EXPECT_DOUBLE_EQ(toyDimensionsPerFeatureFloor(20, 5), 0.25);
+    EXPECT_DOUBLE_EQ(toyDimensionsPerFeatureFloor(8, 6), 0.75);
+    EXPECT_TRUE(isAtToyFloor(0.25, 20, 5));
+    EXPECT_TRUE(isAtToyFloor(0.262, 20, 5)); // within 5%
+    EXPECT_TRUE(isAtToyFloor(0.2, 20, 5));   // columns with norms above 1 dip under it
+    EXPECT_FALSE(isAtToyFloor(0.27, 20, 5));
+    EXPECT_THROW(toyDimensionsPerFeatureFloor(0, 5), InputError);
+    EXPECT_THROW(toyDimensionsPerFeatureFloor(20, 0), InputError);
+}
