@@ -120,8 +120,8 @@ widgets::RunPlotSeries toySuperpositionFloorSeries(int features, int hidden, dou
     series.lineOnly = true;
     for (double s : {0.0, 1.0}) {
         widgets::RunPlotPoint p;
-        p.depth = s;
-        p.alpha = floor;
+        p.x = s;
+        p.y = floor;
         p.layerName = QObject::tr("floor m/n = %1/%2").arg(hidden).arg(features);
         series.points.push_back(p);
     }
@@ -225,11 +225,11 @@ std::vector<widgets::RunPlotSeries> minePaperSeries(const mine::PaperMlpResult& 
         s.lineOnly = closedForm;
         for (std::size_t l = 0; l < nats.size() && l < result.layers.size(); ++l) {
             widgets::RunPlotPoint p;
-            p.depth = static_cast<double>(result.layers[l].index);
+            p.x = static_cast<double>(result.layers[l].index);
             p.layerName = result.layers[l].dropoutAfter
                               ? QObject::tr("tanh layer %1, dropout after it").arg(result.layers[l].index)
                               : QObject::tr("tanh layer %1").arg(result.layers[l].index);
-            p.alpha = nats[l] / ln2; // nats to bits
+            p.y = nats[l] / ln2; // nats to bits
             s.points.push_back(p);
         }
         return s;

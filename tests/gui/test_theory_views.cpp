@@ -141,11 +141,11 @@ private Q_SLOTS:
         QVERIFY(floor.lineOnly);
         QCOMPARE(floor.dropout, 3.0);
         QCOMPARE(floor.points.size(), std::size_t(2));
-        QCOMPARE(floor.points.front().depth, 0.0);
-        QCOMPARE(floor.points.back().depth, 1.0);
-        for (const widgets::RunPlotPoint& p : floor.points) QCOMPARE(p.alpha, 0.25);
+        QCOMPARE(floor.points.front().x, 0.0);
+        QCOMPARE(floor.points.back().x, 1.0);
+        for (const widgets::RunPlotPoint& p : floor.points) QCOMPARE(p.y, 0.25);
         QVERIFY2(floor.runLabel.contains("the model's size, not eq. 1"), qPrintable(floor.runLabel));
-        QCOMPARE(toySuperpositionFloorSeries(8, 6, 0).points.front().alpha, 0.75);
+        QCOMPARE(toySuperpositionFloorSeries(8, 6, 0).points.front().y, 0.75);
         const QString note = toySuperpositionFloorNote(20, 5);
         QVERIFY2(note.contains("m/n = 5/20 = 0.25") && note.contains("points on it show the model's size, not eq. 1"),
                  qPrintable(note));
@@ -158,7 +158,7 @@ private Q_SLOTS:
         const widgets::RunPlotSeries& line = drawn.back();
         QVERIFY(line.lineOnly);
         const theory::ToySuperpositionOptions toy = toySuperpositionGuiOptions();
-        QCOMPARE(line.points.front().alpha, static_cast<double>(toy.hidden) / toy.features);
+        QCOMPARE(line.points.front().y, static_cast<double>(toy.hidden) / toy.features);
         QVERIFY2(views.compressionPane()->statusText().contains("points on it show the model's size, not eq. 1"),
                  qPrintable(views.compressionPane()->statusText()));
     }
@@ -182,12 +182,12 @@ private Q_SLOTS:
         QVERIFY(!series[0].lineOnly && !series[1].lineOnly);
         QVERIFY(series[2].lineOnly && series[3].lineOnly);
         for (const auto& s : series) QCOMPARE(s.points.size(), std::size_t(8));
-        QVERIFY(std::abs(series[0].points[5].alpha - 3.0) < 1e-12);
-        QVERIFY(std::abs(series[1].points[0].alpha - 2.0) < 1e-12);
+        QVERIFY(std::abs(series[0].points[5].y - 3.0) < 1e-12);
+        QVERIFY(std::abs(series[1].points[0].y - 2.0) < 1e-12);
         // eq. 2 in bits: C = 32 bits; C (1 - 0.2) = 25.6 from layer 4 on; C 0.8^2 = 20.48 at layer 8.
-        QVERIFY(std::abs(series[2].points[2].alpha - 32.0) < 1e-9);
-        QVERIFY(std::abs(series[2].points[3].alpha - 25.6) < 1e-9);
-        QVERIFY(std::abs(series[3].points[7].alpha - 20.48) < 1e-9);
+        QVERIFY(std::abs(series[2].points[2].y - 32.0) < 1e-9);
+        QVERIFY(std::abs(series[2].points[3].y - 25.6) < 1e-9);
+        QVERIFY(std::abs(series[3].points[7].y - 20.48) < 1e-9);
         QVERIFY(series[0].points[3].layerName.contains("dropout"));
         QVERIFY(std::isnan(minePaperAxes().reference));
     }
@@ -222,7 +222,7 @@ private Q_SLOTS:
             computeMinePaperSeries(tiny, [&last](double f) { last = std::max(last, f); }, nullptr);
         QCOMPARE(series.size(), std::size_t(4));
         for (const auto& s : series)
-            for (const auto& p : s.points) QVERIFY(std::isfinite(p.alpha));
+            for (const auto& p : s.points) QVERIFY(std::isfinite(p.y));
         QVERIFY(last > 0.99);
     }
 
