@@ -82,6 +82,11 @@ std::string statusKind(const std::string& status);
 /// Methods: the smallest stride s with ceil(features / s) < maxFeatures. Throws InputError if maxFeatures < 2.
 std::int64_t featureStride(std::int64_t features, std::int64_t maxFeatures);
 
+/// The feature indices the Methods' rule keeps: 0, s, 2s, ... below `features`, s = featureStride(features,
+/// maxFeatures) (fewer than maxFeatures of them). The one rule for every per-layer analysis (spectrum, eigenfilters).
+/// Throws InputError if maxFeatures < 2.
+std::vector<std::int64_t> stridedFeatures(std::int64_t features, std::int64_t maxFeatures);
+
 /// Which features one analysis keeps and how many components it computes.
 struct SpectrumPlan {
     std::int64_t samples = 0;
