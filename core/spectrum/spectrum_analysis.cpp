@@ -371,7 +371,8 @@ void addBootstrapInterval(SpectrumResult& result, const Eigen::Ref<const Eigen::
     const auto start = std::chrono::steady_clock::now();
     const BootstrapInterval interval =
         bootstrapPowerLawInterval(scores, result.alpha, options.bootstrapResamples, options.seed, options.fitLo,
-                                  result.fitHi, options.estimator, progress, cancel);
+                                  result.fitHi, options.estimator, options.bootstrapRowsPerUnit, progress, cancel);
+    result.bootstrapRowsPerUnit = std::max<std::int64_t>(1, options.bootstrapRowsPerUnit);
     result.alphaCiLo = interval.lo;
     result.alphaCiHi = interval.hi;
     result.alphaBootstrapBias = interval.bias;

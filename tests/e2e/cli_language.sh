@@ -19,6 +19,8 @@ check "  the module GELU and the functional one" bash -c "grep -q 'blocks.0.mlp.
 check "analyze on token ids" expect_exit 0 "$CLI" analyze --model "$lm" --dataset "$tokens" --fit-range 2:10 \
   --bootstrap 20 --json "$work/lm.json" --quiet
 check "  every token is a sample (40 x 8)" grep -q "(320 samples)" "$work/out"
+check "  the interval resamples whole sequences" bash -c "[[ \$(grep -c '\"bootstrap_unit\": \"sequence\"' \
+  '$work/lm.json') -eq 2 ]] && grep -q '\"bootstrap_unit_rows\": 8' '$work/lm.json'"
 check "  auto takes the two GELU layers" bash -c "[[ \$(grep -c '\"name\": \"blocks.[01].mlp' '$work/lm.json') -eq 2 ]]"
 check "trajectories writes HTML, PDF and JSON" expect_exit 0 "$CLI" trajectories --model "$lm" --dataset "$tokens" \
   --draws 50 --sequences 2 --html "$work/t.html" --pdf "$work/t.pdf" --json "$work/t.json"

@@ -4,6 +4,7 @@
 
 #include <ATen/ATen.h>
 #include <Eigen/Dense>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 
@@ -15,6 +16,8 @@
 #include "core/language/token_html.h"
 #include "core/language/token_trajectories.h"
 #include "core/projection/random_projection.h"
+#include "core/results/layer_report.h"
+#include "core/results/layer_report_reader.h"
 #include "core/spectrum/spectrum_analysis.h"
 
 using namespace codescope;
@@ -130,6 +133,60 @@ TEST(LanguageAnalysis, HeldOutSpectrumSplitsTokenRowsAtTheMiddle) {
     ASSERT_EQ(results.size(), 1u);
     EXPECT_EQ(results[0].spectrum.samples, 200);
     EXPECT_TRUE(results[0].spectrum.eigenvalues.allFinite());
+}
+
+TEST(LanguageAnalysis, BootstrapResamplesWholeSequencesOnBothSides) {
+    // Sequences of 9 copies of one random token: the 9 rows of a sequence are one sample repeated. Both sides of the
+    // engine must resample whole sequences (the engine's interval with 9 rows per unit on the same rows, to float
+    // rounding), which is wider than the interval that treats the 540 rows as independent.
+    constexpr std::int64_t kSequences = 60, kLength = 9;
+    data::TokenSequences tokens = randomTokens(kSequences, kLength, 5);
+    for (std::int64_t i = 0; i < kSequences * kLength; ++i)
+        tokens.ids[static_cast<std::size_t>(i)] = tokens.ids[static_cast<std::size_t>(i - i % kLength)];
+    EmbeddingModel model;
+    capture::CaptureOptions options;
+    options.batchSize = 7; // ragged last batch
+    options.spectrum.fitLo = 2;
+    options.spectrum.fitHi = 10;
+    options.spectrum.bootstrapResamples = 120;
+    options.spectrum.seed = 3;
+    const Eigen::MatrixXf reference = model.rows(tokens, kSequences, false);
+    for (const spectrum::SpectrumSide side : {spectrum::SpectrumSide::Covariance, spectrum::SpectrumSide::Gram}) {
+        options.spectrum.side = side;
+        const auto results = capture::analyzeLayers(model, *capture::tokenInputs(tokens), {"embed"}, options);
+        ASSERT_EQ(results.size(), 1u);
+        const spectrum::SpectrumResult& got = results[0].spectrum;
+        EXPECT_EQ(got.gramSide, side == spectrum::SpectrumSide::Gram);
+        EXPECT_EQ(got.bootstrapRowsPerUnit, kLength);
+
+        spectrum::SpectrumOptions engine = options.spectrum;
+        engine.bootstrapRowsPerUnit = kLength;
+        io::InMemoryMatrixSource<Eigen::MatrixXf> bySequence(reference, "reference");
+        const spectrum::SpectrumResult expected = spectrum::analyzeSpectrum(bySequence, engine);
+        EXPECT_NEAR(got.alphaCiLo, expected.alphaCiLo, 1e-4);
+        EXPECT_NEAR(got.alphaCiHi, expected.alphaCiHi, 1e-4);
+
+        engine.bootstrapRowsPerUnit = 1;
+        io::InMemoryMatrixSource<Eigen::MatrixXf> byToken(reference, "reference");
+        const spectrum::SpectrumResult tokenInterval = spectrum::analyzeSpectrum(byToken, engine);
+        EXPECT_EQ(tokenInterval.bootstrapRowsPerUnit, 1);
+        EXPECT_GT(got.alphaCiHi - got.alphaCiLo, 1.5 * (tokenInterval.alphaCiHi - tokenInterval.alphaCiLo))
+            << "sequence CI [" << got.alphaCiLo << ", " << got.alphaCiHi << "], token CI [" << tokenInterval.alphaCiLo
+            << ", " << tokenInterval.alphaCiHi << "]";
+    }
+
+    // The report names the unit; an image analysis resamples samples.
+    spectrum::SpectrumResult images;
+    images.bootstrapRowsPerUnit = 1;
+    spectrum::SpectrumResult sequences;
+    sequences.bootstrapRowsPerUnit = kLength;
+    const std::string json = results::layerSpectraJson(
+        "m", "d", 1, {{{"a", "relu", 0, {1}}, images, std::nullopt}, {{"b", "relu", 1, {1}}, sequences, std::nullopt}});
+    const nlohmann::json report = nlohmann::json::parse(json);
+    EXPECT_EQ(report["layers"][0]["bootstrap_unit"], "sample");
+    EXPECT_EQ(report["layers"][1]["bootstrap_unit"], "sequence");
+    EXPECT_EQ(report["layers"][1]["bootstrap_unit_rows"], kLength);
+    EXPECT_EQ(results::parseLayerReport(json, "report").layers.at(1).spectrum.bootstrapRowsPerUnit, kLength);
 }
 
 TEST(TokenTrajectories, ActionsAreHalfTheSquaredStepsOfTheProjectionsAndTheLowestComeFirst) {
