@@ -87,8 +87,8 @@ void ExplanationPane::showSimulationNote() {
         const std::lock_guard<std::mutex> lock(m_jobNote->mutex);
         m_simulationNote = QString::fromStdString(m_jobNote->text);
     }
-    m_pane->view()->setTitle(tr("Explanation scores by depth"), tr(kFigureSubtitle) + QStringLiteral("\n") +
-                                                                    m_simulationNote);
+    m_pane->view()->setTitle(tr("Explanation scores by depth"),
+                             tr(kFigureSubtitle) + QStringLiteral("\n") + m_simulationNote);
 }
 
 bool ExplanationPane::openScores(const QString& path) {

@@ -83,8 +83,7 @@ std::optional<std::vector<TokenLogprob>> replyLogprobs(const nlohmann::json& cho
         const auto top = entry.find("top_logprobs");
         if (top != entry.end() && top->is_array())
             for (const nlohmann::json& alternative : *top) {
-                if (!alternative.is_object() || !alternative.contains("logprob") ||
-                    !alternative["logprob"].is_number())
+                if (!alternative.is_object() || !alternative.contains("logprob") || !alternative["logprob"].is_number())
                     continue;
                 if (const std::optional<std::string> other = tokenText(alternative))
                     token.alternatives.emplace_back(*other, alternative["logprob"].get<double>());

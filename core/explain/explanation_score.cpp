@@ -158,7 +158,8 @@ std::string simulationDescription(const std::vector<UnitExplanation>& units) {
                "older version)";
     if (method == "expected_value")
         return "simulated activations: expected values over 0-10 from the simulator's log-probabilities (Bills et "
-               "al.), " + std::to_string(expected) + " tokens";
+               "al.), " +
+               std::to_string(expected) + " tokens";
     if (method == "parsed_integers")
         return "simulated activations: the simulator's written numbers 0-10, " + std::to_string(parsed) +
                " tokens (the endpoint returned no log-probabilities; Bills et al. use their expected value)";

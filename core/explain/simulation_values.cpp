@@ -38,7 +38,8 @@ std::optional<double> expectedActivation(const std::vector<std::pair<std::string
     if (!std::isfinite(largest)) return std::nullopt;
     for (const auto& [text, logprob] : alternatives) {
         const int value = activationNumber(text);
-        if (value >= 0 && std::isfinite(logprob)) probability[static_cast<std::size_t>(value)] += std::exp(logprob - largest);
+        if (value >= 0 && std::isfinite(logprob))
+            probability[static_cast<std::size_t>(value)] += std::exp(logprob - largest);
     }
     double total = 0, weighted = 0;
     for (std::size_t v = 0; v < probability.size(); ++v) {
@@ -72,13 +73,14 @@ SimulatedRecord simulatedActivations(const ChatReply& reply, std::size_t tokenCo
             const std::string prefix = token.text.substr(0, std::min(token.text.size(), field.offset - start));
             const bool inside = field.offset < start + token.text.size();
             // The value must lie wholly in this token: "1" of a "1" "0" split says nothing about 10.
-            const bool whole = inside && activationNumber(token.text.substr(prefix.size())) >= 0 &&
-                               trimmed(token.text.substr(prefix.size())) ==
-                                   reply.content.substr(field.offset, field.length);
+            const bool whole =
+                inside && activationNumber(token.text.substr(prefix.size())) >= 0 &&
+                trimmed(token.text.substr(prefix.size())) == reply.content.substr(field.offset, field.length);
             if (whole) {
                 std::vector<std::pair<std::string, double>> inPlace;
                 for (const auto& [text, logprob] : token.alternatives)
-                    if (text.compare(0, prefix.size(), prefix) == 0) inPlace.emplace_back(text.substr(prefix.size()), logprob);
+                    if (text.compare(0, prefix.size(), prefix) == 0)
+                        inPlace.emplace_back(text.substr(prefix.size()), logprob);
                 expected = expectedActivation(inPlace);
             }
         }

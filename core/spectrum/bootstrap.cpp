@@ -61,7 +61,8 @@ BootstrapInterval bootstrapPowerLawInterval(const Eigen::Ref<const Eigen::Matrix
         if (cancel) cancel->throwIfCancelled();
         counts.setZero();
         if (unitRows == 1) {
-            for (Eigen::Index i = 0; i < n; ++i) counts[pick(rng)] += 1.0;
+            for (Eigen::Index i = 0; i < n; ++i)
+                counts[pick(rng)] += 1.0;
         } else {
             for (Eigen::Index u = 0; u < units; ++u) {
                 const Eigen::Index first = pick(rng) * unitRows;

@@ -31,8 +31,8 @@ struct BootstrapInterval {
 /// rowsPerUnit: how many consecutive rows are resampled together. 1 (images) draws n rows with replacement; L > 1
 /// (a language model's tokens, L the context length) draws ceil(n / L) whole blocks of L consecutive rows (the last
 /// block may be shorter) with replacement, because the tokens of one sequence are not independent samples: resampling
-/// them one by one would treat n correlated rows as n independent ones and give too narrow an interval (a block
-/// bootstrap; Efron & Tibshirani 1993, section 8.6). Values < 1 count as 1.
+/// them one by one would treat n correlated rows as n independent ones and give too narrow an interval (a cluster, or
+/// block, bootstrap: the sequences are the independent units). Values < 1 count as 1.
 /// Draws: mt19937_64(seed); per resample, units drawn by uniform_int_distribution over [0, units - 1].
 /// Deterministic for a given seed. Throws Cancelled if cancel is set.
 BootstrapInterval bootstrapPowerLawInterval(const Eigen::Ref<const Eigen::MatrixXf>& scores, double alpha,

@@ -46,10 +46,10 @@ ScriptedReply answer(const HttpRequest& request) {
         const std::size_t other = value == 0 ? 1 : value - 1;
         reply += line.substr(0, tab) + "\t" + std::to_string(value) + "\n";
         tokens.push_back(plainToken(line.substr(0, tab) + "\t"));
-        tokens.push_back({std::to_string(value),
-                          std::log(0.7),
-                          {{std::to_string(value), std::log(0.7)}, {std::to_string(other), std::log(0.2)},
-                           {"x", std::log(0.1)}}});
+        tokens.push_back(
+            {std::to_string(value),
+             std::log(0.7),
+             {{std::to_string(value), std::log(0.7)}, {std::to_string(other), std::log(0.2)}, {"x", std::log(0.1)}}});
         tokens.push_back(plainToken("\n"));
     }
     reply += "<end>";
@@ -73,5 +73,6 @@ int main(int argc, char** argv) {
     LocalChatServer server(answer);
     std::printf("%s\n", server.baseUrl().c_str());
     std::fflush(stdout);
-    for (;;) pause(); // until killed
+    for (;;)
+        pause(); // until killed
 }
