@@ -35,7 +35,7 @@ options:
   --layer NAME          the layer (see `codescope-cli layers`)                              [required]
   --samples N           images from the start of the data set (0: all)                      [{samples}]
   --components N        leading components                                                  [16]
-  --max-features N      stride rule: keep every s-th unit so that fewer than N remain       [5000]
+  --max-features N      stride rule: keep every s-th unit so that fewer than N remain       [{max_features}]
   --memory-budget MIB   images + activations held                                           [2048]
   --npy FILE            the filters, N x (C*H*W) float32 (reshape each row to C x H x W)
   --png FILE            a gallery: one tile per filter, 0 mid-grey, +max white, -max black (1 or 3 channels)

@@ -21,11 +21,15 @@ const char* const kHelpHead = R"(usage: codescope-cli explain (--model FILE | --
 
 Explanation scores (paper Fig. 7b; Bills et al. 2023, "Language models can explain neurons in language models"):
 runs the language model once over the token sequences and keeps, for N random neurons and N random projections of
-every chosen layer, their top-activating sequences (activation records) and a few random ones. An explainer model
-reads each unit's top records (activations scaled to 0..10) and writes a short explanation; a simulator model,
-given only the explanation, predicts the activation at every token of held-out records; the score is the
-correlation between simulated and true activations. Both models are reached through an OpenAI-compatible
-chat-completions API (OpenAI, or a local llama.cpp / vLLM / Ollama server).
+every chosen layer, their top-activating sequences (activation records) and a few random ones. As in Bills et al.,
+the top records alternate: ranks 0, 2, 4, ... go to the explainer, ranks 1, 3, 5, ... are held out. An explainer
+model reads its records (activations scaled to 0..10 by their maximum) and writes a short explanation; a simulator
+model, given only the explanation, predicts the activation at every token of the held-out and random records; the
+score is the correlation between simulated and true activations. Each simulated value is, as in Bills et al., the
+expected value of 0..10 under the simulator's log-probabilities for those numbers ("logprobs" / "top_logprobs" of
+the API, which OpenAI, vLLM and llama.cpp's server return); an endpoint without them gets the numbers as written,
+and the output says which was used. Both models are reached through an OpenAI-compatible chat-completions API
+(OpenAI, or a local llama.cpp / vLLM / Ollama server).
 
 options:
 )";
@@ -39,6 +43,7 @@ const char* const kHelpTail = R"(  --endpoint URL        base URL of the API, e.
   --neurons N           random single neurons per layer                                       [5]
   --projections N       random projections per layer (projection k = trajectories' projection k, same --seed) [5]
   --train-top N, --validation-top N, --validation-random N   records per unit                 [10, 5, 5]
+                        (the alternation reads the top max(2 train - 1, 2 validation) sequences of each unit)
   --sequences N         sequences of the data to read (0: all)                                [0]
   --seed N              which neurons and projections                                         [0]
   --records FILE        the activation records as JSON (atomic write); without an endpoint, only these are made
@@ -143,6 +148,7 @@ int runExplainCommand(const std::vector<std::string>& args) {
         explain::explainUnits(units, *endpoint, progressLine("explanations"));
     if (cl.has("json")) explain::writeExplanationsJson(cl.text("json"), results, *endpoint, units.size());
     printScores(results);
+    std::printf("%s\n", explain::simulationDescription(results).c_str());
     if (!results.empty() && !results.back().error.empty()) {
         std::fprintf(stderr, "codescope-cli: error: %s (%zu of %zu units done%s)\n", results.back().error.c_str(),
                      results.size() - 1, units.size(), cl.has("json") ? ", kept in --json" : "");

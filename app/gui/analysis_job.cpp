@@ -99,6 +99,7 @@ EigenfilterResult runEigenfilters(const Analysis& analysis, const std::string& l
     const pipeline::AnalysisRequest& request = *analysis.request;
     capture::EigenfilterOptions options; // over the images the spectrum was computed on (request.samples)
     options.components = components;
+    options.maxFeatures = request.spectrum.maxFeatures; // the units the analysis's spectrum kept
     QElapsedTimer clock;
     clock.start();
     const capture::LayerEigenfilters computed =

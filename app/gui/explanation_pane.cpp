@@ -15,6 +15,12 @@
 
 namespace codescope::gui {
 
+namespace {
+
+const char* const kFigureSubtitle = "Paper Fig. 7b: single neurons against random projections (Bills et al.'s method)";
+
+} // namespace
+
 std::vector<widgets::RunPlotSeries> explanationSeries(const std::vector<explain::DepthScore>& scores) {
     std::vector<widgets::RunPlotSeries> series(2);
     series[0].runLabel = QObject::tr("single neurons");
@@ -54,8 +60,7 @@ ExplanationPane::ExplanationPane(AnalysisSession* session, QWidget* parent)
     m_open->setToolTip(tr("A file written by codescope-cli explain --json"));
     m_pane->view()->setObjectName("explanationView");
     m_pane->view()->setAxes(explanationAxes());
-    m_pane->view()->setTitle(tr("Explanation scores by depth"),
-                             tr("Paper Fig. 7b: single neurons against random projections (Bills et al.'s method)"));
+    m_pane->view()->setTitle(tr("Explanation scores by depth"), tr(kFigureSubtitle));
     auto* row = new QHBoxLayout;
     row->addStretch(1);
     row->addWidget(m_open);
@@ -68,6 +73,7 @@ ExplanationPane::ExplanationPane(AnalysisSession* session, QWidget* parent)
                                                           tr("JSON (*.json);;All files (*)"));
         if (!path.isEmpty()) openScores(path);
     });
+    connect(m_pane, &TheoryComputePane::computed, this, &ExplanationPane::showSimulationNote);
     // A file's scores replace the endpoint's job only for the time of reading it.
     connect(m_pane, &TheoryComputePane::computed, this, &ExplanationPane::useEndpointCompute);
     connect(m_pane, &TheoryComputePane::failed, this, &ExplanationPane::useEndpointCompute);
@@ -76,11 +82,23 @@ ExplanationPane::ExplanationPane(AnalysisSession* session, QWidget* parent)
     useEndpointCompute();
 }
 
+void ExplanationPane::showSimulationNote() {
+    {
+        const std::lock_guard<std::mutex> lock(m_jobNote->mutex);
+        m_simulationNote = QString::fromStdString(m_jobNote->text);
+    }
+    m_pane->view()->setTitle(tr("Explanation scores by depth"),
+                             tr(kFigureSubtitle) + QStringLiteral("\n") + m_simulationNote);
+}
+
 bool ExplanationPane::openScores(const QString& path) {
     const std::string file = path.toStdString();
     m_pane->setCompute(
-        [file](const ProgressCallback&, const CancelToken*) {
-            return explanationSeries(explain::scoresByDepth(explain::readExplanationsJson(file)));
+        [file, note = m_jobNote](const ProgressCallback&, const CancelToken*) {
+            const std::vector<explain::UnitExplanation> units = explain::readExplanationsJson(file);
+            const std::lock_guard<std::mutex> lock(note->mutex);
+            note->text = explain::simulationDescription(units);
+            return explanationSeries(explain::scoresByDepth(units));
         },
         tr("Reading %1…").arg(path));
     return m_pane->compute();
@@ -110,7 +128,7 @@ void ExplanationPane::useEndpointCompute() {
         description = QString::fromUtf8(error.what());
     }
     m_pane->setCompute(
-        [analysis, layers, language](const ProgressCallback& progress, const CancelToken* cancel) {
+        [analysis, layers, language, note = m_jobNote](const ProgressCallback& progress, const CancelToken* cancel) {
             if (!language) throw InputError("explanation scores need a language model analysed in the app");
             const std::optional<explain::EndpointSettings> endpoint = explain::endpointFromEnvironment();
             if (!endpoint) throw InputError(explain::endpointNotConfiguredMessage());
@@ -122,6 +140,8 @@ void ExplanationPane::useEndpointCompute() {
             if (!units.empty() && !units.back().error.empty())
                 throw InputError(units.back().error + " (" + std::to_string(units.size() - 1) +
                                  " units were explained before; use codescope-cli explain --json to keep them)");
+            const std::lock_guard<std::mutex> lock(note->mutex);
+            note->text = explain::simulationDescription(units);
             return explanationSeries(explain::scoresByDepth(units));
         },
         description);

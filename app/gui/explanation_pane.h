@@ -5,6 +5,9 @@
 // (CODESCOPE_EXPLAIN_URL, CODESCOPE_EXPLAINER_MODEL, ...); without one the tab says so and the rest of the app works.
 #include <QString>
 #include <QWidget>
+#include <memory>
+#include <mutex>
+#include <string>
 #include <vector>
 
 #include "core/explain/explanations_file.h"
@@ -31,13 +34,25 @@ public:
     TheoryComputePane* computePane() const { return m_pane; }
     /// Reads `path` in the background and plots it (what Open scores… does after its dialog).
     bool openScores(const QString& path);
+    /// How the plotted scores' simulated activations were read (explain::simulationDescription: Bills et al.'s
+    /// expected values from log-probabilities, or the written numbers), shown under the figure's title; empty
+    /// before scores are plotted.
+    QString simulationNote() const { return m_simulationNote; }
 
 private:
     void useEndpointCompute();
+    void showSimulationNote();
 
     AnalysisSession* m_session;
     TheoryComputePane* m_pane;
     QPushButton* m_open;
+    /// Written by the job (on its worker thread) as it ends, read on the GUI thread when it has ended.
+    struct SharedNote {
+        std::mutex mutex;
+        std::string text;
+    };
+    std::shared_ptr<SharedNote> m_jobNote = std::make_shared<SharedNote>();
+    QString m_simulationNote;
 };
 
 } // namespace codescope::gui

@@ -278,6 +278,10 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
     std::vector<LayerJob> jobs = planLayers(layers, samples, options, available);
     const auto groups = groupLayers(jobs, available);
     const bool bootstrap = options.spectrum.bootstrapResamples > 0 && !options.heldOutSpectrum;
+    // The tokens of a sequence are not independent samples: the bootstrap resamples whole inputs (a sequence's
+    // perInput consecutive rows; one row per image, as before).
+    spectrum::SpectrumOptions resampling = options.spectrum;
+    resampling.bootstrapRowsPerUnit = perInput;
     const double totalUnits = static_cast<double>(groups.size()) * (bootstrap ? 3.0 : 1.0) * samples;
     double doneUnits = 0;
     std::int64_t samplesSeen = 0;
@@ -346,7 +350,7 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
                 resampled.push_back(i);
                 continue;
             }
-            spectrum::addBootstrapInterval(job.spectrum.result, job.spectrum.scores, options.spectrum, {}, cancel);
+            spectrum::addBootstrapInterval(job.spectrum.result, job.spectrum.scores, resampling, {}, cancel);
             job.spectrum.scores.resize(0, 0);
         }
         if (!bootstrap || resampled.empty()) {
@@ -377,15 +381,17 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
         for (std::size_t i : resampled) {
             LayerJob& job = jobs[i];
             job.spectrum.result.bootstrapSeconds += projectionSeconds;
-            spectrum::addBootstrapInterval(job.spectrum.result, job.scores, options.spectrum, {}, cancel);
+            spectrum::addBootstrapInterval(job.spectrum.result, job.scores, resampling, {}, cancel);
             job.scores.resize(0, 0);
             report(static_cast<double>(samples) / resampled.size());
         }
     }
 
     std::vector<LayerSpectrum> results;
-    for (LayerJob& job : jobs)
+    for (LayerJob& job : jobs) {
+        job.spectrum.result.bootstrapRowsPerUnit = perInput; // the unit this analysis resamples, interval or not
         results.push_back({job.layer, std::move(job.spectrum.result), std::nullopt});
+    }
     if (progress) progress({1.0, 0.0});
     return results;
 }

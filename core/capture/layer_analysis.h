@@ -54,7 +54,8 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const d
                                          const CancelToken* cancel = nullptr);
 
 /// The same over any InputSource: options.samples counts inputs (images or token sequences); every token position
-/// of a sequence is one sample of the spectrum.
+/// of a sequence is one sample of the spectrum, and the bootstrap interval resamples whole inputs (whole sequences:
+/// SpectrumOptions::bootstrapRowsPerUnit = samplesPerInput(), whatever options.spectrum says) on either side.
 std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const InputSource& inputs,
                                          const std::vector<std::string>& layerNames, const CaptureOptions& options,
                                          const CaptureProgressCallback& progress = {},

@@ -35,8 +35,10 @@ LayerEigenfilters layerEigenfilters(models::CapturableModel& model, const data::
         if (columns.empty()) {
             findLayer(model, batch, layer); // an unknown name is an error, whatever the model's capture does
             result.features = layerOutput.cols();
+            // The spectrum's rule (Methods: fewer than maxFeatures units kept), so that the filters are those of
+            // the principal components whose eigenvalues the spectrum fits.
             result.stride = spectrum::featureStride(result.features, options.maxFeatures);
-            for (std::int64_t c = 0; c < result.features; c += result.stride) columns.push_back(c);
+            columns = spectrum::stridedFeatures(result.features, options.maxFeatures);
             const double bytes = 8.0 * static_cast<double>(samples) * static_cast<double>(pixels + columns.size());
             if (bytes > static_cast<double>(options.memoryBudgetBytes))
                 throw InputError("eigenfilters of " + layer + " would hold " + std::to_string(samples) +

@@ -18,7 +18,9 @@ namespace codescope::capture {
 struct EigenfilterOptions {
     std::int64_t samples = paper::kSamples; ///< images from the start of the data set (0 = all)
     Eigen::Index components = 16;        ///< N leading components
-    std::int64_t maxFeatures = 5000;     ///< the Methods' stride rule on the layer's units, as for the spectrum
+    /// The Methods' stride rule on the layer's units (spectrum::stridedFeatures: fewer than this many kept), with the
+    /// spectrum's default, so that the filters belong to the components the spectrum analyses.
+    std::int64_t maxFeatures = paper::kMaxFeatures;
     std::int64_t batchSize = 64;
     std::int64_t memoryBudgetBytes = std::int64_t(2) << 30; ///< images and activations, both held (double)
 };

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -49,8 +50,52 @@ int abortWhenCancelled(void* token, curl_off_t, curl_off_t, curl_off_t, curl_off
     return (cancel && cancel->isCancelled()) ? 1 : 0;
 }
 
-/// choices[0].message.content of an OpenAI chat-completions reply, or a description of what is missing.
-std::optional<std::string> replyContent(const std::string& body, std::string& problem) {
+/// A token's text from a logprobs entry: its "bytes" (a list of byte values, exact even for a token that splits a
+/// UTF-8 character) where given, else its "token" string; nullopt when neither is usable.
+std::optional<std::string> tokenText(const nlohmann::json& entry) {
+    const auto bytes = entry.find("bytes");
+    if (bytes != entry.end() && bytes->is_array()) {
+        std::string text;
+        for (const nlohmann::json& byte : *bytes) {
+            if (!byte.is_number_integer() || byte.get<int>() < 0 || byte.get<int>() > 255) return std::nullopt;
+            text += static_cast<char>(byte.get<int>());
+        }
+        return text;
+    }
+    const auto token = entry.find("token");
+    if (token != entry.end() && token->is_string()) return token->get<std::string>();
+    return std::nullopt;
+}
+
+/// choices[0].logprobs.content of a reply as TokenLogprobs; nullopt for null, missing or a shape not understood
+/// (log-probabilities are an extra: their absence is reported by the caller, never an error).
+std::optional<std::vector<TokenLogprob>> replyLogprobs(const nlohmann::json& choice) {
+    const auto logprobs = choice.find("logprobs");
+    if (logprobs == choice.end() || !logprobs->is_object()) return std::nullopt;
+    const auto content = logprobs->find("content");
+    if (content == logprobs->end() || !content->is_array()) return std::nullopt;
+    std::vector<TokenLogprob> tokens;
+    for (const nlohmann::json& entry : *content) {
+        if (!entry.is_object() || !entry.contains("logprob") || !entry["logprob"].is_number()) return std::nullopt;
+        const std::optional<std::string> text = tokenText(entry);
+        if (!text) return std::nullopt;
+        TokenLogprob token{*text, entry["logprob"].get<double>(), {}};
+        const auto top = entry.find("top_logprobs");
+        if (top != entry.end() && top->is_array())
+            for (const nlohmann::json& alternative : *top) {
+                if (!alternative.is_object() || !alternative.contains("logprob") || !alternative["logprob"].is_number())
+                    continue;
+                if (const std::optional<std::string> other = tokenText(alternative))
+                    token.alternatives.emplace_back(*other, alternative["logprob"].get<double>());
+            }
+        tokens.push_back(std::move(token));
+    }
+    return tokens;
+}
+
+/// choices[0].message.content of an OpenAI chat-completions reply with its log-probabilities, or a description of
+/// what is missing.
+std::optional<ChatReply> parseReply(const std::string& body, std::string& problem) {
     const nlohmann::json json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (json.is_discarded()) {
         problem = "malformed reply (not JSON): " + oneLineExcerpt(body);
@@ -63,7 +108,29 @@ std::optional<std::string> replyContent(const std::string& body, std::string& pr
         problem = "malformed reply (no choices[0].message.content): " + oneLineExcerpt(body);
         return std::nullopt;
     }
-    return json["choices"][0]["message"]["content"].get<std::string>();
+    return ChatReply{json["choices"][0]["message"]["content"].get<std::string>(), replyLogprobs(json["choices"][0])};
+}
+
+/// Whether an HTTP error body says that the request's log-probabilities are the problem (an endpoint or model that
+/// does not offer them), rather than anything else about the request.
+bool refusesLogprobs(long status, const std::string& body) {
+    if (status != 400 && status != 422) return false;
+    std::string lower = body;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    return lower.find("logprob") != std::string::npos;
+}
+
+std::string requestBody(const ChatRequest& request, bool askLogprobs) {
+    nlohmann::json messages = nlohmann::json::array();
+    for (const ChatMessage& message : request.messages)
+        messages.push_back({{"role", message.role}, {"content", message.content}});
+    nlohmann::json json = {
+        {"model", request.model}, {"messages", messages}, {"temperature", 0}, {"max_tokens", request.maxTokens}};
+    if (askLogprobs) {
+        json["logprobs"] = true;
+        json["top_logprobs"] = request.topLogprobs;
+    }
+    return json.dump();
 }
 
 } // namespace
@@ -90,16 +157,18 @@ struct ChatClient::Impl {
     std::string url;
     CURL* curl = nullptr;
     int attempts = 0;
+    bool logprobsRefused = false;
 
     /// Why one attempt failed, and whether another attempt may help.
     struct Failure {
         std::string problem;
         bool retryable = true;
+        bool logprobsRefused = false; ///< HTTP 400/422 about the request's log-probabilities
     };
 
-    /// One HTTP exchange: the accepted content, or the failure.
-    std::optional<std::string> attempt(const std::string& body, const std::function<void(const std::string&)>& check,
-                                       Failure& failure) {
+    /// One HTTP exchange: the accepted reply, or the failure.
+    std::optional<ChatReply> attempt(const std::string& body, const std::function<void(const ChatReply&)>& check,
+                                     Failure& failure) {
         ++attempts;
         curl_easy_reset(curl); // keeps the connection cache: a retry reuses a live connection
         std::string received;
@@ -146,20 +215,22 @@ struct ChatClient::Impl {
         if (status < 200 || status >= 300) {
             failure.problem = "HTTP " + std::to_string(status) + ": " + oneLineExcerpt(received);
             failure.retryable = status == 429 || status >= 500; // rate limit or server trouble: worth waiting
+            failure.logprobsRefused = refusesLogprobs(status, received);
             return std::nullopt;
         }
         failure.retryable = true; // a malformed reply may be a fluke of the server or of sampling
-        std::optional<std::string> content = replyContent(received, failure.problem);
-        if (!content) return std::nullopt;
+        failure.logprobsRefused = false;
+        std::optional<ChatReply> reply = parseReply(received, failure.problem);
+        if (!reply) return std::nullopt;
         if (check) {
             try {
-                check(*content);
+                check(*reply);
             } catch (const MalformedReply& e) {
-                failure.problem = std::string("malformed reply (") + e.what() + "): " + oneLineExcerpt(*content);
+                failure.problem = std::string("malformed reply (") + e.what() + "): " + oneLineExcerpt(reply->content);
                 return std::nullopt;
             }
         }
-        return content;
+        return reply;
     }
 
     /// Sleeps `seconds` in short slices so that a cancel is noticed within ~10 ms.
@@ -201,21 +272,35 @@ int ChatClient::attemptsMade() const {
     return m_impl->attempts;
 }
 
+bool ChatClient::logprobsRefused() const {
+    return m_impl->logprobsRefused;
+}
+
 std::string ChatClient::complete(const ChatRequest& request, const std::function<void(const std::string&)>& check) {
-    nlohmann::json messages = nlohmann::json::array();
-    for (const ChatMessage& message : request.messages)
-        messages.push_back({{"role", message.role}, {"content", message.content}});
-    const nlohmann::json json = {
-        {"model", request.model}, {"messages", messages}, {"temperature", 0}, {"max_tokens", request.maxTokens}};
-    const std::string body = json.dump();
+    if (!check) return exchange(request).content;
+    return exchange(request, [&](const ChatReply& reply) { check(reply.content); }).content;
+}
+
+ChatReply ChatClient::exchange(const ChatRequest& request, const std::function<void(const ChatReply&)>& check) {
+    bool askLogprobs = request.topLogprobs > 0 && !m_impl->logprobsRefused;
+    std::string body = requestBody(request, askLogprobs);
 
     const int maxAttempts = std::max(1, m_impl->settings.maxAttempts);
     Impl::Failure failure;
     int attempt = 1;
     for (;; ++attempt) {
         if (m_impl->cancel) m_impl->cancel->throwIfCancelled();
-        std::optional<std::string> content = m_impl->attempt(body, check, failure);
-        if (content) return std::move(*content);
+        std::optional<ChatReply> reply = m_impl->attempt(body, check, failure);
+        if (reply) return std::move(*reply);
+        if (askLogprobs && failure.logprobsRefused) {
+            // Log-probabilities are an extra: ask again without them (not counted as a failed attempt), and never
+            // again on this client; the caller sees replies without them and falls back.
+            askLogprobs = false;
+            m_impl->logprobsRefused = true;
+            body = requestBody(request, false);
+            --attempt;
+            continue;
+        }
         if (!failure.retryable || attempt >= maxAttempts) break;
         const double backoff = std::min(kMaxBackoffSeconds, m_impl->settings.initialBackoffSeconds *
                                                                 std::pow(2.0, static_cast<double>(attempt - 1)));

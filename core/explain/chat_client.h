@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/common/input_error.h"
@@ -50,6 +51,27 @@ struct ChatRequest {
     std::string model;
     std::vector<ChatMessage> messages;
     int maxTokens = 256; ///< the request's max_tokens
+    /// > 0: also ask for the log-probabilities of the reply's tokens and of this many alternatives at each
+    /// ("logprobs": true, "top_logprobs": N; OpenAI, vLLM and llama.cpp's server answer it). 0: not asked.
+    int topLogprobs = 0;
+};
+
+/// One token of a reply with its log-probability and the most likely tokens at its place (an entry of the OpenAI
+/// chat API's choices[0].logprobs.content).
+struct TokenLogprob {
+    std::string text;   ///< the token's text: its "bytes" where given (exact UTF-8), else its "token" string
+    double logprob = 0; ///< natural logarithm of its probability
+    /// top_logprobs: (text, natural log-probability) of the alternatives, most likely first as the endpoint lists
+    /// them; at temperature 0 the token itself is usually the first.
+    std::vector<std::pair<std::string, double>> alternatives;
+};
+
+/// What a chat-completions reply holds for the caller.
+struct ChatReply {
+    std::string content; ///< choices[0].message.content
+    /// The reply's tokens with log-probabilities, in order; nullopt when they were not asked for, the endpoint
+    /// returned none (null, missing, or refused the request's logprobs), or returned them in a shape not understood.
+    std::optional<std::vector<TokenLogprob>> logprobs;
 };
 
 /// The settings from the environment: CODESCOPE_EXPLAIN_URL (base URL), CODESCOPE_EXPLAINER_MODEL and
@@ -77,11 +99,16 @@ public:
     /// The URL requests go to: baseUrl (without trailing '/') + "/chat/completions".
     const std::string& url() const;
 
-    /// Sends `request` and returns choices[0].message.content of the reply. Retries (up to maxAttempts in all, sleeping
-    /// initialBackoffSeconds * 2^(attempt-1) between attempts) on connection failure, timeout, HTTP 429/5xx, a body
-    /// that is not JSON or has no string content, and when `check` (may be empty) throws MalformedReply for the
-    /// content. Throws EndpointError after the last attempt or at once on HTTP 4xx other than 429; Cancelled when
-    /// cancelled.
+    /// Sends `request` and returns the reply's content and, when asked for and given, its log-probabilities.
+    /// Retries (up to maxAttempts in all, sleeping initialBackoffSeconds * 2^(attempt-1) between attempts) on
+    /// connection failure, timeout, HTTP 429/5xx, a body that is not JSON or has no string content, and when `check`
+    /// (may be empty) throws MalformedReply for the reply. An endpoint that refuses the log-probabilities (HTTP 400 or
+    /// 422 whose body mentions "logprobs") is asked again at once without them, and so are all later requests of
+    /// this client (logprobsRefused()). Throws EndpointError after the last attempt or at once on another HTTP 4xx
+    /// than 429; Cancelled when cancelled.
+    ChatReply exchange(const ChatRequest& request, const std::function<void(const ChatReply&)>& check = {});
+
+    /// exchange() for the content alone; `check` sees the content.
     std::string complete(const ChatRequest& request, const std::function<void(const std::string&)>& check = {});
 
     /// complete() with a parser: returns parse(content) for the first content it accepts (it throws MalformedReply
@@ -92,6 +119,17 @@ public:
         complete(request, [&](const std::string& content) { parsed = parse(content); });
         return std::move(*parsed);
     }
+
+    /// exchange() with a parser of the whole reply (content and log-probabilities), as completeParsed.
+    template <class Parse>
+    auto exchangeParsed(const ChatRequest& request, Parse parse) -> decltype(parse(ChatReply())) {
+        std::optional<decltype(parse(ChatReply()))> parsed;
+        exchange(request, [&](const ChatReply& reply) { parsed = parse(reply); });
+        return std::move(*parsed);
+    }
+
+    /// True once the endpoint has refused a request's log-probabilities: later requests no longer ask for them.
+    bool logprobsRefused() const;
 
     /// Number of HTTP attempts made by this client so far (for tests and logs).
     int attemptsMade() const;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <optional>
 #include <sstream>
 
@@ -42,6 +43,20 @@ std::string lower(std::string text) {
     return text;
 }
 
+/// The lines of `text` as (offset of the first byte, length without the line break and a trailing '\r').
+std::vector<std::pair<std::size_t, std::size_t>> lineSpans(const std::string& text) {
+    std::vector<std::pair<std::size_t, std::size_t>> spans;
+    for (std::size_t start = 0; start < text.size();) {
+        std::size_t end = text.find('\n', start);
+        const std::size_t next = end == std::string::npos ? text.size() : end + 1;
+        if (end == std::string::npos) end = text.size();
+        if (end > start && text[end - 1] == '\r') --end;
+        spans.emplace_back(start, end - start);
+        start = next;
+    }
+    return spans;
+}
+
 std::vector<std::string> lines(const std::string& text) {
     std::vector<std::string> result;
     std::istringstream stream(text);
@@ -74,6 +89,13 @@ void appendRecordLines(std::ostringstream& out, const language::ActivationRecord
 
 } // namespace
 
+double explainerScale(const language::UnitRecords& unit) {
+    double scale = -std::numeric_limits<double>::infinity();
+    for (const language::ActivationRecord& record : unit.trainTop)
+        scale = std::max(scale, record.maxActivation());
+    return scale;
+}
+
 std::vector<int> scaledActivations(const language::ActivationRecord& record, double maxActivation) {
     std::vector<int> scaled(record.activations.size(), 0);
     if (!(maxActivation > 0) || !std::isfinite(maxActivation)) return scaled;
@@ -102,12 +124,13 @@ std::string displayToken(const std::string& token) {
 
 std::vector<ChatMessage> explainerMessages(const language::UnitRecords& unit) {
     std::ostringstream user;
+    const double scale = explainerScale(unit);
     user << "Neuron\nActivations:\n";
     for (const language::ActivationRecord& record : unit.trainTop)
-        appendRecordLines(user, record, unit.maxActivation, /*skipZeros=*/false);
+        appendRecordLines(user, record, scale, /*skipZeros=*/false);
     user << "\nSame activations, but with all zeros filtered out:\n";
     for (const language::ActivationRecord& record : unit.trainTop)
-        appendRecordLines(user, record, unit.maxActivation, /*skipZeros=*/true);
+        appendRecordLines(user, record, scale, /*skipZeros=*/true);
     user << "\nExplanation of neuron behavior: " << kLeadIn;
     return {{"system", kExplainerSystem}, {"user", user.str()}};
 }
@@ -153,30 +176,41 @@ std::vector<ChatMessage> simulatorMessages(const std::string& explanation, const
     return {{"system", kSimulatorSystem}, {"user", user.str()}};
 }
 
-std::vector<double> parseSimulation(const std::string& reply, std::size_t tokenCount) {
-    const std::vector<std::string> replyLines = lines(reply);
+std::vector<SimulationField> parseSimulationFields(const std::string& reply, std::size_t tokenCount) {
     const bool tabbed = reply.find('\t') != std::string::npos;
-    std::vector<double> values;
-    for (const std::string& line : replyLines) {
-        std::string field;
+    std::vector<SimulationField> fields;
+    for (const auto& [start, length] : lineSpans(reply)) {
+        const std::string line = reply.substr(start, length);
+        std::size_t fieldStart = 0; // in `line`
         if (tabbed) {
             const std::size_t tab = line.rfind('\t');
             if (tab == std::string::npos) continue; // <start>, <end>, a preamble
-            field = line.substr(tab + 1);
+            fieldStart = tab + 1;
         } else {
             const std::string trimmed = trim(line);
             if (trimmed.empty() || trimmed == "<start>" || trimmed == "<end>") continue;
-            const std::size_t space = trimmed.find_last_of(" \t");
-            field = space == std::string::npos ? trimmed : trimmed.substr(space + 1);
+            const std::size_t last = line.find_last_not_of(" \t\v\f");
+            const std::size_t space = line.find_last_of(" \t", last);
+            fieldStart = space == std::string::npos ? 0 : space + 1;
         }
+        const std::string field = line.substr(fieldStart);
         const std::optional<double> value = parseNumber(field);
         if (!value)
-            throw MalformedReply("token " + std::to_string(values.size() + 1) + ": \"" + trim(field) +
+            throw MalformedReply("token " + std::to_string(fields.size() + 1) + ": \"" + trim(field) +
                                  "\" is not a number");
-        values.push_back(std::clamp(*value, 0.0, 10.0));
+        const std::size_t lead = field.find_first_not_of(" \t\v\f");
+        const std::string text = trim(field);
+        fields.push_back({start + fieldStart + lead, text.size(), std::clamp(*value, 0.0, 10.0)});
     }
-    if (values.size() != tokenCount)
-        throw MalformedReply(std::to_string(values.size()) + " values for " + std::to_string(tokenCount) + " tokens");
+    if (fields.size() != tokenCount)
+        throw MalformedReply(std::to_string(fields.size()) + " values for " + std::to_string(tokenCount) + " tokens");
+    return fields;
+}
+
+std::vector<double> parseSimulation(const std::string& reply, std::size_t tokenCount) {
+    std::vector<double> values;
+    for (const SimulationField& field : parseSimulationFields(reply, tokenCount))
+        values.push_back(field.value);
     return values;
 }
 

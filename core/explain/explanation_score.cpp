@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/explain/explanation_prompts.h"
+#include "core/explain/simulation_values.h"
 #include "core/io/atomic_file.h"
 #include "core/results/json_values.h"
 
@@ -113,10 +114,13 @@ std::vector<UnitExplanation> explainUnits(const std::vector<language::UnitRecord
                     simulated.emplace_back();
                 } else {
                     const std::size_t count = record.tokens.size();
-                    simulated.push_back(client.completeParsed(
+                    SimulatedRecord values = client.exchangeParsed(
                         ChatRequest{simulatorModel, simulatorMessages(result.explanation, record.tokens),
-                                    simulatorMaxTokens(count)},
-                        [count](const std::string& reply) { return parseSimulation(reply, count); }));
+                                    simulatorMaxTokens(count), kSimulatorTopLogprobs},
+                        [count](const ChatReply& reply) { return simulatedActivations(reply, count); });
+                    result.expectedValueTokens += values.expectedValues;
+                    result.parsedValueTokens += values.parsedValues;
+                    simulated.push_back(std::move(values.values));
                 }
                 requestDone();
             }
@@ -131,6 +135,38 @@ std::vector<UnitExplanation> explainUnits(const std::vector<language::UnitRecord
     return results;
 }
 
+std::string simulationMethod(const std::vector<UnitExplanation>& units) {
+    std::size_t expected = 0, parsed = 0;
+    for (const UnitExplanation& unit : units) {
+        expected += unit.expectedValueTokens;
+        parsed += unit.parsedValueTokens;
+    }
+    if (expected > 0 && parsed == 0) return "expected_value";
+    if (expected > 0) return "mixed";
+    return "parsed_integers";
+}
+
+std::string simulationDescription(const std::vector<UnitExplanation>& units) {
+    std::size_t expected = 0, parsed = 0;
+    for (const UnitExplanation& unit : units) {
+        expected += unit.expectedValueTokens;
+        parsed += unit.parsedValueTokens;
+    }
+    const std::string method = simulationMethod(units);
+    if (expected + parsed == 0)
+        return "simulated activations: how they were read is not recorded (no simulated token, or a file of an "
+               "older version)";
+    if (method == "expected_value")
+        return "simulated activations: expected values over 0-10 from the simulator's log-probabilities (Bills et "
+               "al.), " +
+               std::to_string(expected) + " tokens";
+    if (method == "parsed_integers")
+        return "simulated activations: the simulator's written numbers 0-10, " + std::to_string(parsed) +
+               " tokens (the endpoint returned no log-probabilities; Bills et al. use their expected value)";
+    return "simulated activations: expected values from log-probabilities for " + std::to_string(expected) +
+           " tokens, the written numbers for " + std::to_string(parsed) + " (no usable log-probabilities there)";
+}
+
 std::string explanationsJson(const std::vector<UnitExplanation>& results, const EndpointSettings& settings,
                              std::size_t requestedUnits) {
     bool complete = results.size() == requestedUnits;
@@ -143,11 +179,16 @@ std::string explanationsJson(const std::vector<UnitExplanation>& results, const 
                          {"is_projection", r.isProjection},
                          {"explanation", r.explanation},
                          {"score", results::numberOrNull(r.score)},
-                         {"error", r.error.empty() ? nlohmann::json() : nlohmann::json(r.error)}});
+                         {"error", r.error.empty() ? nlohmann::json() : nlohmann::json(r.error)},
+                         {"simulated_tokens",
+                          {{"expected_value", r.expectedValueTokens}, {"parsed_integer", r.parsedValueTokens}}}});
     }
     nlohmann::json json;
-    json["method"] = "Bills et al. 2023 explain-simulate-score, all-at-once correlation over validation top + random "
-                     "records, simulated activations read as text (0..10)";
+    json["method"] = "Bills et al. 2023 explain-simulate-score: explainer shown the even-ranked top-activating "
+                     "records (scaled to 0..10 by their maximum), all-at-once simulation of the odd-ranked ones and "
+                     "random ones, correlation over their pooled tokens";
+    json["simulation"] = simulationMethod(results);
+    json["simulation_note"] = simulationDescription(results);
     json["endpoint"] = {{"url", settings.baseUrl},
                         {"explainer_model", settings.explainerModel},
                         {"simulator_model", settings.simulatorModel},

@@ -32,10 +32,26 @@ struct UnitExplanation {
     std::string explanation;                                 ///< the explainer's text; empty if it failed
     double score = std::numeric_limits<double>::quiet_NaN(); ///< correlation in [-1, 1]; NaN if undefined or failed
     std::string error; ///< empty on success; else the EndpointError's one line that stopped the run
+    /// Simulated tokens whose value is the expected value over 0..10 from the simulator's log-probabilities (Bills
+    /// et al.'s), and those whose value is the number as written (the endpoint gave no usable log-probabilities).
+    std::size_t expectedValueTokens = 0;
+    std::size_t parsedValueTokens = 0;
 };
 
+/// How the simulated activations of `units` were read: "expected_value" (every simulated token from
+/// log-probabilities, as Bills et al.), "parsed_integers" (none: the endpoint returned no log-probabilities, or no
+/// token was simulated), or "mixed".
+std::string simulationMethod(const std::vector<UnitExplanation>& units);
+
+/// One line saying the same for a person, with the token counts, e.g. "simulated activations: expected values over
+/// 0-10 from the simulator's log-probabilities (Bills et al.), 120 tokens"; for units read from a file that does not
+/// record it, says so.
+std::string simulationDescription(const std::vector<UnitExplanation>& units);
+
 /// Explains and scores every unit in order: one explainer request on unit.trainTop, then one simulator request per
-/// record of validationTop and validationRandom, scored with scoreExplanation over both (pooled).
+/// record of validationTop and validationRandom (asking for kSimulatorTopLogprobs log-probabilities per token; each
+/// token's value is simulatedActivations', the expected value where the endpoint gives them), scored with
+/// scoreExplanation over both (pooled).
 /// Stops at the first EndpointError (after the client's retries; an endpoint failing for one unit almost always
 /// fails for the next): the result then holds every unit done so far, and as its last element the failing unit with
 /// `error` set (its explanation kept if the explainer had answered). Units after it are absent, so
@@ -49,10 +65,11 @@ std::vector<UnitExplanation> explainUnits(const std::vector<language::UnitRecord
                                           const EndpointSettings& settings, const ProgressCallback& progress = {},
                                           const CancelToken* cancel = nullptr);
 
-/// JSON object {"method", "endpoint": {"url", "explainer_model", "simulator_model", "max_attempts",
-/// "timeout_seconds"}, "complete" (no unit has an error and none is missing), "units": [{"layer", "depth", "unit",
-/// "is_projection", "explanation", "score" (null where NaN), "error" (null where none)}]}. The API key is never
-/// written. `requestedUnits` is how many units the run was asked for (complete is false when fewer are present).
+/// JSON object {"method", "simulation": simulationMethod, "simulation_note": simulationDescription, "endpoint":
+/// {"url", "explainer_model", "simulator_model", "max_attempts", "timeout_seconds"}, "complete" (no unit has an
+/// error and none is missing), "units": [{"layer", "depth", "unit", "is_projection", "explanation", "score" (null
+/// where NaN), "error" (null where none), "simulated_tokens": {"expected_value", "parsed_integer"}}]}. The API key
+/// is never written. `requestedUnits` is how many units the run was asked for (complete is false when fewer are present).
 std::string explanationsJson(const std::vector<UnitExplanation>& results, const EndpointSettings& settings,
                              std::size_t requestedUnits);
 

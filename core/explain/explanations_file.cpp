@@ -26,6 +26,12 @@ std::vector<UnitExplanation> readExplanationsJson(const std::string& path) {
             unit.score = score.is_null() ? std::nan("") : score.get<double>();
             const auto error = entry.find("error");
             unit.error = error == entry.end() || error->is_null() ? std::string() : error->get<std::string>();
+            // Files of older versions do not say how the simulated values were read: both counts stay 0.
+            const auto simulated = entry.find("simulated_tokens");
+            if (simulated != entry.end()) {
+                unit.expectedValueTokens = simulated->at("expected_value").get<std::size_t>();
+                unit.parsedValueTokens = simulated->at("parsed_integer").get<std::size_t>();
+            }
             units.push_back(std::move(unit));
         }
         return units;

@@ -24,7 +24,8 @@ struct UnitRecords {
     int depth = 0;               ///< the layer's position in depth order among the analysed layers
     std::string unit;            ///< "neuron 17" or "projection 3"
     bool isProjection = false;
-    double maxActivation = 0;    ///< over every token of the data set, for scaling activations to 0..10
+    double maxActivation = 0;    ///< over every token of the data set read (the explainer's scale is the maximum
+                                 ///< over trainTop: explain::explainerScale)
     std::vector<ActivationRecord> trainTop;        ///< top-activating windows shown to the explainer
     std::vector<ActivationRecord> validationTop;   ///< held-out top-activating windows, simulated and scored
     std::vector<ActivationRecord> validationRandom; ///< held-out random windows, simulated and scored

@@ -92,21 +92,16 @@ void finishUnit(UnitState& state, const TokenData& data, const RecordOptions& op
                 const std::vector<std::int64_t>& randomOrder) {
     std::sort(state.top.begin(), state.top.end(), greaterMax);
     std::set<std::int64_t> inTop;
-    int validation = 0;
-    int train = 0;
+    // Bills et al.: the top-activating records alternate, even ranks (0, 2, ...) to the explainer and odd ranks
+    // (1, 3, ...) held out, each list taking its first trainTop / validationTop.
     for (std::size_t rank = 0; rank < state.top.size(); ++rank) {
         Candidate& candidate = state.top[rank];
         inTop.insert(candidate.sequence);
-        if (rank % 3 == 2 && validation < options.validationTop) {
-            state.records.validationTop.push_back(makeRecord(data, candidate.sequence, std::move(candidate.values)));
-            ++validation;
-        } else if (train < options.trainTop) {
-            state.records.trainTop.push_back(makeRecord(data, candidate.sequence, std::move(candidate.values)));
-            ++train;
-        } else if (validation < options.validationTop) {
-            state.records.validationTop.push_back(makeRecord(data, candidate.sequence, std::move(candidate.values)));
-            ++validation;
-        }
+        const bool even = rank % 2 == 0;
+        std::vector<ActivationRecord>& list = even ? state.records.trainTop : state.records.validationTop;
+        const int wanted = even ? options.trainTop : options.validationTop;
+        if (static_cast<int>(list.size()) < wanted)
+            list.push_back(makeRecord(data, candidate.sequence, std::move(candidate.values)));
     }
     for (std::int64_t sequence : randomOrder) {
         if (static_cast<int>(state.records.validationRandom.size()) >= options.validationRandom) break;
@@ -118,6 +113,11 @@ void finishUnit(UnitState& state, const TokenData& data, const RecordOptions& op
 
 } // namespace
 
+int topRecordsNeeded(const RecordOptions& options) {
+    // Even ranks 0 .. 2 (trainTop - 1) and odd ranks 1 .. 2 validationTop - 1.
+    return std::max({0, 2 * options.trainTop - 1, 2 * options.validationTop});
+}
+
 std::vector<UnitRecords> collectActivationRecords(models::CapturableModel& model, const TokenData& data,
                                                   const std::vector<std::string>& layerNames,
                                                   const RecordOptions& options, const ProgressCallback& progress,
@@ -125,7 +125,7 @@ std::vector<UnitRecords> collectActivationRecords(models::CapturableModel& model
     const std::int64_t length = data.sequences.contextLength;
     const std::int64_t count = options.sequences > 0 ? std::min(options.sequences, data.sequences.count())
                                                      : data.sequences.count();
-    const int topCount = std::max(0, options.trainTop) + std::max(0, options.validationTop);
+    const int topCount = topRecordsNeeded(options);
     const int randomCount = std::max(0, options.validationRandom);
     if (count < topCount + randomCount)
         throw InputError(data.sequences.name + ": " + std::to_string(count) + " sequences of " +

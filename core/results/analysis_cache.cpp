@@ -45,8 +45,9 @@ std::string fileDigest(const std::string& path) {
 }
 
 std::string analysisCacheKey(const std::string& modelDigest, const std::string& settingsText) {
-    // "format 2": keys made from the whole request (format 1 keyed a hand-kept list of settings).
-    const std::string text = "codescope-analysis-cache 2\n" + modelDigest + "\n" + settingsText;
+    // "format 2": keys made from the whole request (format 1 keyed a hand-kept list of settings). "format 3": token
+    // analyses' intervals resample whole sequences (format 2's resampled tokens, too narrow): none is reused.
+    const std::string text = "codescope-analysis-cache 3\n" + modelDigest + "\n" + settingsText;
     return hex(fnv1a(text.data(), text.size(), kFnvOffset));
 }
 

@@ -103,6 +103,9 @@ std::string layerSpectraJson(const std::string& model, const std::string& datase
         if (options.robustness) addRobustness(layer, r);
         layer["alpha_bootstrap_bias"] = numberOrNull(r.alphaBootstrapBias);
         layer["alpha_standard_error"] = numberOrNull(r.alphaStandardError);
+        // What the bootstrap resampled: samples (images), or whole token sequences of this many rows (tokens).
+        layer["bootstrap_unit"] = r.bootstrapRowsPerUnit > 1 ? "sequence" : "sample";
+        layer["bootstrap_unit_rows"] = r.bootstrapRowsPerUnit;
         layer["warnings"] = r.warnings;
         // Where the time went (wall seconds of this layer's phases; capture and the coding record are shared by all
         // layers and not included), and which eigenproblem was solved: for benchmarks and the curious. An object

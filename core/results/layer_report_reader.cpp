@@ -142,6 +142,8 @@ results::LayerSpectrum readLayer(const nlohmann::json& json, std::size_t index) 
     r.alphaStandardError = json.contains("alpha_standard_error")
                                ? numberOrNaN(json["alpha_standard_error"], where + "'alpha_standard_error'")
                                : std::numeric_limits<double>::quiet_NaN();
+    if (json.contains("bootstrap_unit_rows"))
+        r.bootstrapRowsPerUnit = integer(json["bootstrap_unit_rows"], where + "'bootstrap_unit_rows'");
     if (json.contains("estimator")) {
         try {
             r.estimator = spectrum::parseAlphaEstimator(text(json["estimator"], where + "'estimator'"));

@@ -30,7 +30,8 @@ Eigen::VectorXd resampledEigenvalues(const Eigen::Ref<const Eigen::MatrixXf>& sc
         block.array().colwise() *= weights.array().sqrt();
         gram.selfadjointView<Eigen::Lower>().rankUpdate(block.transpose());
     }
-    const double total = static_cast<double>(n);
+    // Equal to n when every draw has the same number of rows (always, for single rows).
+    const double total = counts.sum();
     const Eigen::VectorXd mean = sum / total;
     gram.selfadjointView<Eigen::Lower>().rankUpdate(mean, -total);
     Eigen::MatrixXd covariance = gram.selfadjointView<Eigen::Lower>();
@@ -43,21 +44,31 @@ Eigen::VectorXd resampledEigenvalues(const Eigen::Ref<const Eigen::MatrixXf>& sc
 
 BootstrapInterval bootstrapPowerLawInterval(const Eigen::Ref<const Eigen::MatrixXf>& scores, double alpha,
                                             int resamples, std::uint64_t seed, int fitLo, int fitHi,
-                                            AlphaEstimator estimator,
+                                            AlphaEstimator estimator, std::int64_t rowsPerUnit,
                                             const ProgressCallback& progress, const CancelToken* cancel) {
     BootstrapInterval interval;
     interval.resamples = resamples;
     if (resamples <= 0) return interval;
     const Eigen::Index n = scores.rows();
+    const Eigen::Index unitRows = std::max<Eigen::Index>(1, rowsPerUnit);
+    const Eigen::Index units = (n + unitRows - 1) / unitRows;
     std::mt19937_64 rng(seed);
-    std::uniform_int_distribution<Eigen::Index> pick(0, n - 1);
+    std::uniform_int_distribution<Eigen::Index> pick(0, units - 1);
     std::vector<double> alphas;
     alphas.reserve(static_cast<std::size_t>(resamples));
     Eigen::VectorXd counts(n);
     for (int b = 0; b < resamples; ++b) {
         if (cancel) cancel->throwIfCancelled();
         counts.setZero();
-        for (Eigen::Index i = 0; i < n; ++i) counts[pick(rng)] += 1.0;
+        if (unitRows == 1) {
+            for (Eigen::Index i = 0; i < n; ++i)
+                counts[pick(rng)] += 1.0;
+        } else {
+            for (Eigen::Index u = 0; u < units; ++u) {
+                const Eigen::Index first = pick(rng) * unitRows;
+                counts.segment(first, std::min(unitRows, n - first)).array() += 1.0;
+            }
+        }
         alphas.push_back(fitAlpha(resampledEigenvalues(scores, counts), fitLo, fitHi, estimator).alpha);
         if (progress) progress(static_cast<double>(b + 1) / resamples);
     }

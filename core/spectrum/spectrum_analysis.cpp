@@ -38,13 +38,6 @@ void report(const ProgressCallback& progress, double fraction) {
     if (progress) progress(std::clamp(fraction, 0.0, 1.0));
 }
 
-std::vector<std::int64_t> stridedColumns(std::int64_t features, std::int64_t stride) {
-    std::vector<std::int64_t> columns;
-    for (std::int64_t c = 0; c < features; c += stride)
-        columns.push_back(c);
-    return columns;
-}
-
 // Calls visit(firstRow, block) for consecutive blocks of rows of the kept columns.
 template <typename Visit>
 void forEachBlock(io::MatrixSource& source, const std::vector<std::int64_t>& columns, std::int64_t blockRows,
@@ -203,6 +196,14 @@ std::int64_t featureStride(std::int64_t features, std::int64_t maxFeatures) {
     return std::max<std::int64_t>(1, (features + maxFeatures - 2) / (maxFeatures - 1));
 }
 
+std::vector<std::int64_t> stridedFeatures(std::int64_t features, std::int64_t maxFeatures) {
+    const std::int64_t stride = featureStride(features, maxFeatures);
+    std::vector<std::int64_t> columns;
+    for (std::int64_t c = 0; c < features; c += stride)
+        columns.push_back(c);
+    return columns;
+}
+
 CovarianceAccumulator::Products covarianceProducts(const SpectrumOptions& options) {
     return options.singlePrecisionProducts ? CovarianceAccumulator::Products::Single
                                            : CovarianceAccumulator::Products::Double;
@@ -215,7 +216,7 @@ SpectrumPlan planSpectrum(std::int64_t samples, std::int64_t features, const Spe
     plan.samples = samples;
     plan.features = features;
     plan.stride = featureStride(features, options.maxFeatures);
-    plan.columns = stridedColumns(features, plan.stride);
+    plan.columns = stridedFeatures(features, options.maxFeatures);
     plan.components = std::min({options.maxComponents, samples, static_cast<std::int64_t>(plan.columns.size())});
     return plan;
 }
@@ -370,7 +371,8 @@ void addBootstrapInterval(SpectrumResult& result, const Eigen::Ref<const Eigen::
     const auto start = std::chrono::steady_clock::now();
     const BootstrapInterval interval =
         bootstrapPowerLawInterval(scores, result.alpha, options.bootstrapResamples, options.seed, options.fitLo,
-                                  result.fitHi, options.estimator, progress, cancel);
+                                  result.fitHi, options.estimator, options.bootstrapRowsPerUnit, progress, cancel);
+    result.bootstrapRowsPerUnit = std::max<std::int64_t>(1, options.bootstrapRowsPerUnit);
     result.alphaCiLo = interval.lo;
     result.alphaCiHi = interval.hi;
     result.alphaBootstrapBias = interval.bias;

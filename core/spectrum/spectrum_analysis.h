@@ -33,6 +33,9 @@ struct SpectrumOptions {
     /// fast, eigenvalues ~1e-8 relative off. Off by default: the double path is exact to rounding.
     bool singlePrecisionProducts = false;
     AlphaEstimator estimator = AlphaEstimator::Huber; ///< Methods: Huber; wls / mle for robustness checks
+    /// Consecutive rows the bootstrap resamples together (bootstrapPowerLawInterval's rowsPerUnit): 1 for independent
+    /// samples (images); a language model's context length, so that whole sequences are resampled (capture sets it).
+    std::int64_t bootstrapRowsPerUnit = 1;
 };
 
 struct SpectrumResult {
@@ -53,6 +56,7 @@ struct SpectrumResult {
     double alphaCiHi = 0;                    ///< see BootstrapInterval for why not percentiles
     double alphaBootstrapBias = 0;           ///< bootstrap estimate of alpha's finite-sample bias (NaN without)
     double alphaStandardError = 0;           ///< bootstrap standard error of alpha (NaN without)
+    std::int64_t bootstrapRowsPerUnit = 1;   ///< rows resampled together: 1 samples, > 1 whole token sequences
     int fitLo = 0;                           ///< fitted range actually used (1-based, inclusive)
     int fitHi = 0;
     EigenMethod eigenMethod = EigenMethod::Dense;
@@ -81,6 +85,11 @@ std::string statusKind(const std::string& status);
 
 /// Methods: the smallest stride s with ceil(features / s) < maxFeatures. Throws InputError if maxFeatures < 2.
 std::int64_t featureStride(std::int64_t features, std::int64_t maxFeatures);
+
+/// The feature indices the Methods' rule keeps: 0, s, 2s, ... below `features`, s = featureStride(features,
+/// maxFeatures) (fewer than maxFeatures of them). The one rule for every per-layer analysis (spectrum, eigenfilters).
+/// Throws InputError if maxFeatures < 2.
+std::vector<std::int64_t> stridedFeatures(std::int64_t features, std::int64_t maxFeatures);
 
 /// Which features one analysis keeps and how many components it computes.
 struct SpectrumPlan {

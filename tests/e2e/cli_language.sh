@@ -19,6 +19,8 @@ check "  the module GELU and the functional one" bash -c "grep -q 'blocks.0.mlp.
 check "analyze on token ids" expect_exit 0 "$CLI" analyze --model "$lm" --dataset "$tokens" --fit-range 2:10 \
   --bootstrap 20 --json "$work/lm.json" --quiet
 check "  every token is a sample (40 x 8)" grep -q "(320 samples)" "$work/out"
+check "  the interval resamples whole sequences" bash -c "[[ \$(grep -c '\"bootstrap_unit\": \"sequence\"' \
+  '$work/lm.json') -eq 2 ]] && grep -q '\"bootstrap_unit_rows\": 8' '$work/lm.json'"
 check "  auto takes the two GELU layers" bash -c "[[ \$(grep -c '\"name\": \"blocks.[01].mlp' '$work/lm.json') -eq 2 ]]"
 check "trajectories writes HTML, PDF and JSON" expect_exit 0 "$CLI" trajectories --model "$lm" --dataset "$tokens" \
   --draws 50 --sequences 2 --html "$work/t.html" --pdf "$work/t.pdf" --json "$work/t.json"
@@ -44,6 +46,17 @@ check "  the explanation is the endpoint's" grep -q '"letters and spaces"' "$wor
 check "  the run is complete with scores" bash -c "grep -q '\"complete\": true' '$work/s.json' && \
   grep -q '\"score\": [-0-9]' '$work/s.json'"
 check "  the table has both kinds per layer" grep -q "projection score" "$work/out"
+check "  simulated values are expected values from log-probabilities" bash -c "grep -q \
+  '\"simulation\": \"expected_value\"' '$work/s.json' && grep -q 'log-probabilities' '$work/out'"
+kill $server_pid; wait $server_pid 2>/dev/null; server_pid=""
+"$CHAT_SERVER" --no-logprobs >"$work/server_url2" &
+server_pid=$!
+for _ in $(seq 50); do [[ -s $work/server_url2 ]] && break; sleep 0.1; done
+check "explain against an endpoint without log-probabilities" expect_exit 0 "$CLI" explain --model "$lm" \
+  --dataset "$tokens" --neurons 1 --projections 1 --endpoint "$(cat "$work/server_url2")" --explainer-model s \
+  --json "$work/s2.json"
+check "  falls back to the written numbers and says so" bash -c "grep -q '\"simulation\": \"parsed_integers\"' \
+  '$work/s2.json' && grep -q 'returned no log-probabilities' '$work/out'"
 kill $server_pid; wait $server_pid 2>/dev/null; server_pid=""
 check "a dead endpoint fails after its retries, keeping the JSON" expect_exit 2 "$CLI" explain --model "$lm" \
   --dataset "$tokens" --neurons 1 --projections 0 --endpoint "$url" --explainer-model x --attempts 2 \

@@ -11,6 +11,7 @@
 #include <QTest>
 #include <QTextBrowser>
 #include <cmath>
+#include <utility>
 
 #include "app/gui/analysis_job_runner.h"
 #include "app/figures/analysis_session.h"
@@ -62,7 +63,9 @@ private Q_SLOTS:
         QDir().mkpath(guitest::artifactsDir());
         explain::EndpointSettings settings;
         settings.baseUrl = "http://127.0.0.1:9/v1";
-        explain::writeExplanationsJson(path.toStdString(), someExplanations(), settings, 5);
+        std::vector<explain::UnitExplanation> units = someExplanations();
+        for (explain::UnitExplanation& unit : units) unit.parsedValueTokens = 6; // an endpoint without logprobs
+        explain::writeExplanationsJson(path.toStdString(), units, settings, 5);
         AnalysisSession session;
         ExplanationPane pane(&session);
         QSignalSpy computed(pane.computePane(), &TheoryComputePane::computed);
@@ -72,6 +75,14 @@ private Q_SLOTS:
         QCOMPARE(series.size(), std::size_t(2));
         QCOMPARE(series[0].points.size(), std::size_t(2));
         QCOMPARE(pane.computePane()->view()->runLines().size(), std::size_t(2));
+        // The tab says how the simulated activations were read: here not as Bills et al. (no log-probabilities).
+        QVERIFY2(pane.simulationNote().contains("returned no log-probabilities"), qPrintable(pane.simulationNote()));
+        for (explain::UnitExplanation& unit : units) std::swap(unit.parsedValueTokens, unit.expectedValueTokens);
+        explain::writeExplanationsJson(path.toStdString(), units, settings, 5);
+        QVERIFY(pane.openScores(path));
+        QVERIFY(computed.wait(10000));
+        QVERIFY2(pane.simulationNote().contains("expected values over 0-10 from the simulator's log-probabilities"),
+                 qPrintable(pane.simulationNote()));
 
         QSignalSpy failed(pane.computePane(), &TheoryComputePane::failed);
         QVERIFY(pane.openScores(path + ".missing"));

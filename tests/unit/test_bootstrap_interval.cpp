@@ -57,6 +57,88 @@ TEST(BootstrapInterval, ScoresOnTheFullRankBasisGiveTheBruteForceBootstrap) {
     EXPECT_EQ(interval.resamples, resamples);
 }
 
+namespace {
+
+/// Scores (on the full-rank basis) and alpha of `data`.
+struct Scored {
+    Eigen::MatrixXf scores;
+    double alpha = 0;
+};
+Scored scored(const Eigen::MatrixXd& data, int lo, int hi) {
+    const Eigen::MatrixXd centred = data.rowwise() - data.colwise().mean();
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> full(centred.transpose() * centred / (data.rows() - 1.0));
+    return {(centred * full.eigenvectors().rowwise().reverse()).cast<float>(),
+            powerLawExponent(full.eigenvalues().reverse(), lo, hi).alpha};
+}
+
+} // namespace
+
+TEST(BootstrapInterval, SequenceResamplesEqualTheBruteForceSequenceBootstrap) {
+    // 90 rows in sequences of 8 (11 whole ones and a last of 2): every resample draws 12 sequences with replacement
+    // and must give the spectrum of the rows of the drawn sequences put together (full-rank basis, as above).
+    const Eigen::MatrixXd data = codescope::data::powerLawActivations(90, 40, -1.3, 6).cast<double>();
+    const int lo = 3, hi = 25, resamples = 20;
+    const std::uint64_t seed = 4;
+    const Eigen::Index length = 8, sequences = 12;
+    const auto [scores, alpha] = scored(data, lo, hi);
+
+    std::mt19937_64 rng(seed);
+    std::uniform_int_distribution<Eigen::Index> pick(0, sequences - 1);
+    std::vector<double> alphas;
+    for (int b = 0; b < resamples; ++b) {
+        std::vector<Eigen::Index> rows;
+        for (Eigen::Index s = 0; s < sequences; ++s) {
+            const Eigen::Index first = pick(rng) * length;
+            for (Eigen::Index r = first; r < std::min<Eigen::Index>(first + length, data.rows()); ++r) rows.push_back(r);
+        }
+        Eigen::MatrixXd resample(static_cast<Eigen::Index>(rows.size()), data.cols());
+        for (std::size_t i = 0; i < rows.size(); ++i) resample.row(static_cast<Eigen::Index>(i)) = data.row(rows[i]);
+        alphas.push_back(powerLawExponent(descendingCovarianceEigenvalues(resample), lo, hi).alpha);
+    }
+    double mean = 0, squares = 0;
+    for (double a : alphas) mean += a / resamples;
+    for (double a : alphas) squares += (a - mean) * (a - mean);
+    const double standardError = std::sqrt(squares / (resamples - 1));
+
+    const auto interval = bootstrapPowerLawInterval(scores, alpha, resamples, seed, lo, hi,
+                                                    codescope::spectrum::AlphaEstimator::Huber, length);
+    EXPECT_NEAR(interval.bias, mean - alpha, 1e-4);
+    EXPECT_NEAR(interval.standardError, standardError, 1e-4);
+    // One row per unit is the sample bootstrap of the test above: a different interval from the same seed.
+    const auto rows = bootstrapPowerLawInterval(scores, alpha, resamples, seed, lo, hi);
+    EXPECT_GT(std::abs(rows.standardError - interval.standardError), 1e-3);
+}
+
+TEST(BootstrapInterval, SequenceIntervalWidensOnCorrelatedTokens) {
+    // 60 sequences of 10 tokens, 40 features. Correlated: every token of a sequence is the sequence's own random
+    // vector (power-law covariance) plus 1% noise, so the data hold about 60 independent samples, not 600; resampling
+    // tokens one by one pretends 600 and gives a far narrower interval (about sqrt(10) times) than resampling whole
+    // sequences. Independent: every token its own draw; then both bootstraps see the same spread.
+    constexpr Eigen::Index kSequences = 60, kLength = 10, kFeatures = 40;
+    constexpr int kLo = 3, kHi = 20, kResamples = 150;
+    const Eigen::MatrixXd shared = codescope::data::powerLawActivations(kSequences, kFeatures, -1.2, 21).cast<double>();
+    const Eigen::MatrixXd noise =
+        codescope::data::powerLawActivations(kSequences * kLength, kFeatures, -1.2, 22).cast<double>();
+    Eigen::MatrixXd correlated(kSequences * kLength, kFeatures);
+    for (Eigen::Index r = 0; r < correlated.rows(); ++r)
+        correlated.row(r) = shared.row(r / kLength) + 0.01 * noise.row(r);
+    const Scored c = scored(correlated, kLo, kHi);
+    const auto tokens = bootstrapPowerLawInterval(c.scores, c.alpha, kResamples, 1, kLo, kHi);
+    const auto sequences = bootstrapPowerLawInterval(c.scores, c.alpha, kResamples, 1, kLo, kHi,
+                                                     codescope::spectrum::AlphaEstimator::Huber, kLength);
+    EXPECT_GT(sequences.hi - sequences.lo, 2.0 * (tokens.hi - tokens.lo))
+        << "sequence CI [" << sequences.lo << ", " << sequences.hi << "], token CI [" << tokens.lo << ", "
+        << tokens.hi << "]";
+
+    const Scored i = scored(noise, kLo, kHi);
+    const auto independentTokens = bootstrapPowerLawInterval(i.scores, i.alpha, kResamples, 1, kLo, kHi);
+    const auto independentSequences = bootstrapPowerLawInterval(i.scores, i.alpha, kResamples, 1, kLo, kHi,
+                                                                codescope::spectrum::AlphaEstimator::Huber, kLength);
+    const double ratio = independentSequences.standardError / independentTokens.standardError;
+    EXPECT_GT(ratio, 0.6);
+    EXPECT_LT(ratio, 1.6);
+}
+
 TEST(BootstrapInterval, CoversAKnownExponentAtFewSamples) {
     // 300 samples of 128 features with covariance eigenvalues k^-1.5. A numpy simulation (README, "95% CI of alpha") put
     // the old percentile interval's coverage at 0%: every resample steepens the tail. The bias-corrected interval

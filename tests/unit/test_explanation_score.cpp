@@ -16,6 +16,7 @@
 #include "core/explain/chat_client.h"
 #include "core/explain/explanation_prompts.h"
 #include "core/explain/explanation_score.h"
+#include "core/explain/simulation_values.h"
 #include "tests/unit/support/local_chat_server.h"
 
 using namespace codescope;
@@ -23,6 +24,7 @@ using namespace codescope::explain;
 using codescope::test::HttpRequest;
 using codescope::test::LocalChatServer;
 using codescope::test::ScriptedReply;
+using codescope::test::ScriptedToken;
 
 namespace {
 
@@ -83,6 +85,33 @@ std::string simulatedReply(const std::string& prompt) {
     return reply + "<end>\n";
 }
 
+/// simulatedReply's content as a tokenised reply with log-probabilities, as vLLM or llama.cpp's server returns it:
+/// "token\t" one token, the value another, "\n" a third. At each value: "cat" written 10 with {"10": 0.5, "8": 0.5},
+/// "dog" written 2 with {"2": 0.75, "6": 0.25, "dog": tiny}, any other written 0 with {"0": 1}.
+ScriptedReply simulatedReplyWithLogprobs(const std::string& prompt) {
+    const std::string content = simulatedReply(prompt);
+    std::vector<ScriptedToken> tokens;
+    const auto plain = [&](const std::string& text) { tokens.push_back({text, 0.0, {{text, 0.0}}}); };
+    std::istringstream lines(content);
+    for (std::string line; std::getline(lines, line);) {
+        const std::size_t tab = line.find('\t');
+        if (tab == std::string::npos) {
+            plain(line + "\n");
+            continue;
+        }
+        const std::string token = line.substr(0, tab);
+        plain(token + "\t");
+        if (token == "cat")
+            tokens.push_back({"10", std::log(0.5), {{"10", std::log(0.5)}, {"8", std::log(0.5)}}});
+        else if (token == "dog")
+            tokens.push_back({"2", std::log(0.75), {{"2", std::log(0.75)}, {"6", std::log(0.25)}, {"dog", -30}}});
+        else
+            tokens.push_back({"0", 0.0, {{"0", 0.0}}});
+        plain("\n");
+    }
+    return ScriptedReply::completionWithLogprobs(content, tokens);
+}
+
 ScriptedReply fixedCompletions(const HttpRequest& request) {
     if (isSimulatorRequest(request)) return ScriptedReply::completion(simulatedReply(userMessage(request)));
     return ScriptedReply::completion("  \"words about cats.\"  \n");
@@ -95,6 +124,13 @@ ScriptedReply fixedCompletions(const HttpRequest& request) {
 //   sum ds^2 = 5.76 + 57.76 + 5.76 + 5.76 + 0.16 = 75.2;  sum dt^2 = 2.56 + 11.56 + 0.36 + 1.21 + 0.01 = 15.7
 //   r = 33.8 / sqrt(75.2 * 15.7) = 33.8 / sqrt(1180.64) = 0.98368931...
 constexpr double kCatUnitScore = 0.98368931441746;
+
+// The same with simulatedReplyWithLogprobs' expected values: cat 0.5 * 10 + 0.5 * 8 = 9, dog 0.75 * 2 + 0.25 * 6 = 3
+// ("dog" is no number and is left out), the others 0:
+//   s = [0, 9, 0, 0, 3], mean 2.4;  s - 2.4 = [-2.4, 6.6, -2.4, -2.4, 0.6];  t - 1.6 as above
+//   sum ds*dt = 3.84 + 22.44 + 1.44 + 2.64 - 0.06 = 30.3;  sum ds^2 = 5.76 + 43.56 + 5.76 + 5.76 + 0.36 = 61.2
+//   r = 30.3 / sqrt(61.2 * 15.7) = 30.3 / sqrt(960.84) = 0.97750073...
+constexpr double kCatUnitExpectedValueScore = 0.9775007318561548;
 
 /// Sets an environment variable for one test and restores the previous value after it.
 class ScopedEnvironment {
@@ -210,6 +246,106 @@ TEST(ExplanationPrompts, SimulatorPromptAndParser) {
     EXPECT_THROW(parseSimulation("I cannot do that.", 2), MalformedReply);
 }
 
+TEST(ExplanationPrompts, ExplainerScaleIsTheMaximumOverTheExplainersRecords) {
+    // Bills et al. scale by the explainer's own records, not by the data set's maximum (here 50).
+    language::UnitRecords unit = catUnit("neuron 1");
+    unit.maxActivation = 50;
+    unit.trainTop.push_back(record({"a", "b"}, {1, 2.5}));
+    EXPECT_EQ(explainerScale(unit), 5);
+    const std::string user = explainerMessages(unit)[1].content;
+    EXPECT_NE(user.find("my\t0\ncat\t10\npurrs\t4"), std::string::npos) << user;
+    EXPECT_NE(user.find("a\t2\nb\t5"), std::string::npos) << user;
+}
+
+TEST(ExplanationPrompts, SimulationFieldsSayWhereEachValueIs) {
+    const std::string reply = "Sure:\r\n<start>\nthe\t 3 \r\ncat\t10\n<end>";
+    const std::vector<SimulationField> fields = parseSimulationFields(reply, 2);
+    ASSERT_EQ(fields.size(), 2u);
+    EXPECT_EQ(reply.substr(fields[0].offset, fields[0].length), "3");
+    EXPECT_EQ(fields[0].value, 3);
+    EXPECT_EQ(reply.substr(fields[1].offset, fields[1].length), "10");
+    const std::string spaced = "the 1\n  cat   7.5  \n";
+    const std::vector<SimulationField> untabbed = parseSimulationFields(spaced, 2);
+    EXPECT_EQ(spaced.substr(untabbed[1].offset, untabbed[1].length), "7.5");
+}
+
+// ---- expected values from log-probabilities (Bills et al.) --------------------------------------------------------
+
+TEST(SimulationValues, ExpectedValueMatchesHandComputation) {
+    // Numbers among the alternatives: 3 with 0.5, 4 with 0.3 + 0.1 (" 4" is 4 too); "x" is no number. Normalised
+    // over the numbers (0.9): E = (3 * 0.5 + 4 * 0.4) / 0.9 = 3.1 / 0.9 = 3.4444...
+    EXPECT_NEAR(*expectedActivation({{"3", std::log(0.5)}, {"4", std::log(0.3)}, {" 4", std::log(0.1)},
+                                     {"x", std::log(0.1)}}),
+                3.1 / 0.9, 1e-12);
+    EXPECT_NEAR(*expectedActivation({{"3", std::log(0.5)}, {"4", std::log(0.3)}, {" 4", std::log(0.1)},
+                                     {"x", std::log(0.1)}}),
+                3.4444444444444446, 1e-12);
+    // Log-probabilities need not sum to 1: 0 with e^-1 and 10 with e^-2 give E = 10 e^-2 / (e^-1 + e^-2) =
+    // 10 / (e + 1) = 2.6894142...
+    EXPECT_NEAR(*expectedActivation({{"0", -1.0}, {"10", -2.0}}), 10.0 / (std::exp(1.0) + 1.0), 1e-12);
+    EXPECT_NEAR(*expectedActivation({{"0", -1.0}, {"10", -2.0}}), 2.6894142136999513, 1e-12);
+    // Only "0".."10" count: "11", "05", "-1" and "5.5" are not activation tokens. Very small probabilities stay exact
+    // (the softmax subtracts the largest log-probability).
+    EXPECT_NEAR(*expectedActivation({{"7", -800.0}, {"11", 0.0}, {"05", 0.0}, {"-1", 0.0}, {"5.5", 0.0}}), 7.0, 1e-12);
+    EXPECT_NEAR(*expectedActivation({{"2", -800.0}, {"4", -800.0 + std::log(3.0)}}), 3.5, 1e-9);
+    EXPECT_FALSE(expectedActivation({{"x", 0.0}, {"11", -1.0}}).has_value());
+    EXPECT_FALSE(expectedActivation({}).has_value());
+}
+
+TEST(SimulationValues, EachValueIsReadFromTheTokenHoldingIt) {
+    // "\t0" holds its TAB: its alternatives are read without it ("0" alone does not fit after "the" and is left
+    // out): E = (0 * 0.6 + 1 * 0.3) / 0.9 = 1/3. "10" stands alone: E = 0.5 * 10 + 0.5 * 9 = 9.5.
+    ChatReply reply;
+    reply.content = "<start>\nthe\t0\ncat\t10\n<end>";
+    reply.logprobs = std::vector<TokenLogprob>{
+        {"<start>\n", 0, {}},
+        {"the", 0, {}},
+        {"\t0", std::log(0.6), {{"\t0", std::log(0.6)}, {"\t1", std::log(0.3)}, {"0", std::log(0.1)}}},
+        {"\n", 0, {}},
+        {"cat\t", 0, {}},
+        {"10", std::log(0.5), {{"10", std::log(0.5)}, {"9", std::log(0.5)}}},
+        {"\n<end>", 0, {}}};
+    const SimulatedRecord simulated = simulatedActivations(reply, 2);
+    ASSERT_EQ(simulated.values.size(), 2u);
+    EXPECT_NEAR(simulated.values[0], 1.0 / 3.0, 1e-12);
+    EXPECT_NEAR(simulated.values[1], 9.5, 1e-12);
+    EXPECT_EQ(simulated.expectedValues, 2u);
+    EXPECT_EQ(simulated.parsedValues, 0u);
+}
+
+TEST(SimulationValues, WrittenNumbersWhereLogprobsCannotBeUsed) {
+    ChatReply reply;
+    reply.content = "the\t3\ncat\t10\n";
+    // No log-probabilities at all: the written numbers.
+    SimulatedRecord simulated = simulatedActivations(reply, 2);
+    EXPECT_EQ(simulated.values, (std::vector<double>{3, 10}));
+    EXPECT_EQ(simulated.parsedValues, 2u);
+    EXPECT_EQ(simulated.expectedValues, 0u);
+    // "10" written as "1" "0" (a tokenizer that splits digits): "1" says nothing about 10, so that token is written
+    // 10; the first value's token has no number among its alternatives: written 3.
+    reply.logprobs = std::vector<TokenLogprob>{{"the\t", 0, {}},
+                                               {"3", 0, {{"three", 0.0}}},
+                                               {"\ncat\t", 0, {}},
+                                               {"1", 0, {{"1", 0.0}, {"2", -1.0}}},
+                                               {"0", 0, {{"0", 0.0}}},
+                                               {"\n", 0, {}}};
+    simulated = simulatedActivations(reply, 2);
+    EXPECT_EQ(simulated.values, (std::vector<double>{3, 10}));
+    EXPECT_EQ(simulated.parsedValues, 2u);
+    // Tokens that do not spell out the content: nothing after the first mismatch is used.
+    reply.logprobs = std::vector<TokenLogprob>{{"the\t", 0, {}},
+                                               {"3", 0, {{"3", std::log(0.5)}, {"5", std::log(0.5)}}},
+                                               {"\nkat\t", 0, {}},
+                                               {"10", 0, {{"10", std::log(0.5)}, {"8", std::log(0.5)}}},
+                                               {"\n", 0, {}}};
+    simulated = simulatedActivations(reply, 2);
+    EXPECT_NEAR(simulated.values[0], 4.0, 1e-12);
+    EXPECT_EQ(simulated.values[1], 10);
+    EXPECT_EQ(simulated.expectedValues, 1u);
+    EXPECT_EQ(simulated.parsedValues, 1u);
+    EXPECT_THROW(simulatedActivations(reply, 3), MalformedReply);
+}
+
 // ---- configuration -----------------------------------------------------------------------------------------------
 
 TEST(ExplainEndpoint, NotConfiguredSaysSoClearly) {
@@ -263,6 +399,60 @@ TEST(ChatClient, SendsOpenAiRequestWithBearerKey) {
     EXPECT_EQ(body["max_tokens"], 17);
     EXPECT_EQ(body["messages"][1]["role"], "user");
     EXPECT_EQ(body["messages"][1]["content"], "u");
+}
+
+TEST(ChatClient, AsksForLogprobsAndReadsThem) {
+    LocalChatServer server(LocalChatServer::queue(
+        {}, ScriptedReply::completionWithLogprobs("a\t7", {{"a\t", -0.1, {{"a\t", -0.1}}},
+                                                            {"7", -0.2, {{"7", -0.2}, {"8", -1.9}}}})));
+    ChatClient client(settingsFor(server));
+    ChatRequest request{"m", {{"user", "u"}}, 8};
+    request.topLogprobs = 5;
+    const ChatReply reply = client.exchange(request);
+    EXPECT_EQ(reply.content, "a\t7");
+    ASSERT_TRUE(reply.logprobs.has_value());
+    ASSERT_EQ(reply.logprobs->size(), 2u);
+    EXPECT_EQ((*reply.logprobs)[1].text, "7");
+    EXPECT_EQ((*reply.logprobs)[1].logprob, -0.2);
+    ASSERT_EQ((*reply.logprobs)[1].alternatives.size(), 2u);
+    EXPECT_EQ((*reply.logprobs)[1].alternatives[1].first, "8");
+    EXPECT_EQ((*reply.logprobs)[1].alternatives[1].second, -1.9);
+    const auto body = nlohmann::json::parse(server.requests().at(0).body);
+    EXPECT_EQ(body["logprobs"], true);
+    EXPECT_EQ(body["top_logprobs"], 5);
+    // Not asked, not sent; a reply without them (or with "logprobs": null) has none.
+    client.complete({"m", {{"user", "u"}}, 8});
+    EXPECT_FALSE(nlohmann::json::parse(server.requests().at(1).body).contains("logprobs"));
+    LocalChatServer plain(LocalChatServer::queue(
+        {ScriptedReply::rawBody(R"({"choices": [{"message": {"content": "hi"}, "logprobs": null}]})")},
+        ScriptedReply::completion("hello")));
+    ChatClient plainClient(settingsFor(plain));
+    EXPECT_FALSE(plainClient.exchange(request).logprobs.has_value());
+    EXPECT_FALSE(plainClient.exchange(request).logprobs.has_value());
+}
+
+TEST(ChatClient, EndpointRefusingLogprobsIsAskedAgainWithout) {
+    // A model without log-probabilities answers HTTP 400 naming them: the client asks again at once without them,
+    // and no longer asks on later requests.
+    LocalChatServer server([](const HttpRequest& request) {
+        if (nlohmann::json::parse(request.body).contains("logprobs")) {
+            ScriptedReply refusal = ScriptedReply::httpError(400);
+            refusal.body = R"({"error": {"message": "This model does not support logprobs"}})";
+            return refusal;
+        }
+        return ScriptedReply::completion("plain");
+    });
+    ChatClient client(settingsFor(server, 1));
+    ChatRequest request{"m", {{"user", "u"}}, 8};
+    request.topLogprobs = 15;
+    const ChatReply reply = client.exchange(request);
+    EXPECT_EQ(reply.content, "plain");
+    EXPECT_FALSE(reply.logprobs.has_value());
+    EXPECT_TRUE(client.logprobsRefused());
+    EXPECT_EQ(server.requestCount(), 2u);
+    EXPECT_EQ(client.exchange(request).content, "plain");
+    EXPECT_EQ(server.requestCount(), 3u);
+    EXPECT_FALSE(nlohmann::json::parse(server.requests().at(2).body).contains("logprobs"));
 }
 
 TEST(ChatClient, NoAuthorizationHeaderWithoutKey) {
@@ -400,15 +590,49 @@ TEST(ExplainUnits, EndToEndWithFixedCompletions) {
     EXPECT_TRUE(r.error.empty()) << r.error;
     EXPECT_NEAR(r.score, kCatUnitScore, 1e-12);
     EXPECT_EQ(fractions, (std::vector<double>{1.0 / 3, 2.0 / 3, 1.0})); // explainer + 2 simulated records
+    // The server gave no log-probabilities: the 5 simulated tokens are the written numbers, and the JSON says so.
+    EXPECT_EQ(r.parsedValueTokens, 5u);
+    EXPECT_EQ(r.expectedValueTokens, 0u);
+    EXPECT_EQ(simulationMethod(results), "parsed_integers");
+    const nlohmann::json json = nlohmann::json::parse(explanationsJson(results, settingsFor(server), 1));
+    EXPECT_EQ(json["simulation"], "parsed_integers");
+    EXPECT_NE(json["simulation_note"].get<std::string>().find("no log-probabilities"), std::string::npos);
+    EXPECT_EQ(json["units"][0]["simulated_tokens"]["parsed_integer"], 5);
 
     const std::vector<HttpRequest> requests = server.requests();
     ASSERT_EQ(requests.size(), 3u);
     EXPECT_EQ(nlohmann::json::parse(requests[0].body)["model"], "explainer-model");
     EXPECT_NE(userMessage(requests[0]).find("my\t0\ncat\t10\npurrs\t4"), std::string::npos); // scaled by max 5
+    EXPECT_FALSE(nlohmann::json::parse(requests[0].body).contains("logprobs"));
     for (std::size_t i = 1; i < 3; ++i) {
-        EXPECT_EQ(nlohmann::json::parse(requests[i].body)["model"], "simulator-model");
+        const auto body = nlohmann::json::parse(requests[i].body);
+        EXPECT_EQ(body["model"], "simulator-model");
+        EXPECT_EQ(body["logprobs"], true); // the simulator is asked for Bills et al.'s distribution
+        EXPECT_EQ(body["top_logprobs"], kSimulatorTopLogprobs);
         EXPECT_NE(userMessage(requests[i]).find("find words about cats"), std::string::npos);
     }
+}
+
+TEST(ExplainUnits, ScoresTheExpectedValuesWhereTheEndpointGivesLogprobs) {
+    LocalChatServer server([](const HttpRequest& request) {
+        if (isSimulatorRequest(request)) return simulatedReplyWithLogprobs(userMessage(request));
+        return fixedCompletions(request);
+    });
+    const std::vector<UnitExplanation> results = explainUnits({catUnit("neuron 7")}, settingsFor(server));
+    ASSERT_EQ(results.size(), 1u);
+    EXPECT_NEAR(results[0].score, kCatUnitExpectedValueScore, 1e-12);
+    EXPECT_EQ(results[0].expectedValueTokens, 5u);
+    EXPECT_EQ(results[0].parsedValueTokens, 0u);
+    const nlohmann::json json = nlohmann::json::parse(explanationsJson(results, settingsFor(server), 1));
+    EXPECT_EQ(json["simulation"], "expected_value");
+    EXPECT_EQ(json["units"][0]["simulated_tokens"]["expected_value"], 5);
+    EXPECT_NE(simulationDescription(results).find("log-probabilities"), std::string::npos);
+    // A mixed run (one unit each way) says so.
+    std::vector<UnitExplanation> mixed = results;
+    mixed.push_back(results[0]);
+    mixed[1].expectedValueTokens = 0;
+    mixed[1].parsedValueTokens = 4;
+    EXPECT_EQ(simulationMethod(mixed), "mixed");
 }
 
 TEST(ExplainUnits, StopsAtFirstEndpointErrorKeepingPartialResults) {

@@ -4,6 +4,7 @@
 
 #include <ATen/ATen.h>
 #include <Eigen/Dense>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 
@@ -15,6 +16,8 @@
 #include "core/language/token_html.h"
 #include "core/language/token_trajectories.h"
 #include "core/projection/random_projection.h"
+#include "core/results/layer_report.h"
+#include "core/results/layer_report_reader.h"
 #include "core/spectrum/spectrum_analysis.h"
 
 using namespace codescope;
@@ -132,6 +135,60 @@ TEST(LanguageAnalysis, HeldOutSpectrumSplitsTokenRowsAtTheMiddle) {
     EXPECT_TRUE(results[0].spectrum.eigenvalues.allFinite());
 }
 
+TEST(LanguageAnalysis, BootstrapResamplesWholeSequencesOnBothSides) {
+    // Sequences of 9 copies of one random token: the 9 rows of a sequence are one sample repeated. Both sides of the
+    // engine must resample whole sequences (the engine's interval with 9 rows per unit on the same rows, to float
+    // rounding), which is wider than the interval that treats the 540 rows as independent.
+    constexpr std::int64_t kSequences = 60, kLength = 9;
+    data::TokenSequences tokens = randomTokens(kSequences, kLength, 5);
+    for (std::int64_t i = 0; i < kSequences * kLength; ++i)
+        tokens.ids[static_cast<std::size_t>(i)] = tokens.ids[static_cast<std::size_t>(i - i % kLength)];
+    EmbeddingModel model;
+    capture::CaptureOptions options;
+    options.batchSize = 7; // ragged last batch
+    options.spectrum.fitLo = 2;
+    options.spectrum.fitHi = 10;
+    options.spectrum.bootstrapResamples = 120;
+    options.spectrum.seed = 3;
+    const Eigen::MatrixXf reference = model.rows(tokens, kSequences, false);
+    for (const spectrum::SpectrumSide side : {spectrum::SpectrumSide::Covariance, spectrum::SpectrumSide::Gram}) {
+        options.spectrum.side = side;
+        const auto results = capture::analyzeLayers(model, *capture::tokenInputs(tokens), {"embed"}, options);
+        ASSERT_EQ(results.size(), 1u);
+        const spectrum::SpectrumResult& got = results[0].spectrum;
+        EXPECT_EQ(got.gramSide, side == spectrum::SpectrumSide::Gram);
+        EXPECT_EQ(got.bootstrapRowsPerUnit, kLength);
+
+        spectrum::SpectrumOptions engine = options.spectrum;
+        engine.bootstrapRowsPerUnit = kLength;
+        io::InMemoryMatrixSource<Eigen::MatrixXf> bySequence(reference, "reference");
+        const spectrum::SpectrumResult expected = spectrum::analyzeSpectrum(bySequence, engine);
+        EXPECT_NEAR(got.alphaCiLo, expected.alphaCiLo, 1e-4);
+        EXPECT_NEAR(got.alphaCiHi, expected.alphaCiHi, 1e-4);
+
+        engine.bootstrapRowsPerUnit = 1;
+        io::InMemoryMatrixSource<Eigen::MatrixXf> byToken(reference, "reference");
+        const spectrum::SpectrumResult tokenInterval = spectrum::analyzeSpectrum(byToken, engine);
+        EXPECT_EQ(tokenInterval.bootstrapRowsPerUnit, 1);
+        EXPECT_GT(got.alphaCiHi - got.alphaCiLo, 1.5 * (tokenInterval.alphaCiHi - tokenInterval.alphaCiLo))
+            << "sequence CI [" << got.alphaCiLo << ", " << got.alphaCiHi << "], token CI [" << tokenInterval.alphaCiLo
+            << ", " << tokenInterval.alphaCiHi << "]";
+    }
+
+    // The report names the unit; an image analysis resamples samples.
+    spectrum::SpectrumResult images;
+    images.bootstrapRowsPerUnit = 1;
+    spectrum::SpectrumResult sequences;
+    sequences.bootstrapRowsPerUnit = kLength;
+    const std::string json = results::layerSpectraJson(
+        "m", "d", 1, {{{"a", "relu", 0, {1}}, images, std::nullopt}, {{"b", "relu", 1, {1}}, sequences, std::nullopt}});
+    const nlohmann::json report = nlohmann::json::parse(json);
+    EXPECT_EQ(report["layers"][0]["bootstrap_unit"], "sample");
+    EXPECT_EQ(report["layers"][1]["bootstrap_unit"], "sequence");
+    EXPECT_EQ(report["layers"][1]["bootstrap_unit_rows"], kLength);
+    EXPECT_EQ(results::parseLayerReport(json, "report").layers.at(1).spectrum.bootstrapRowsPerUnit, kLength);
+}
+
 TEST(TokenTrajectories, ActionsAreHalfTheSquaredStepsOfTheProjectionsAndTheLowestComeFirst) {
     Eigen::MatrixXf activations(4, 3);
     activations << 1, 0, 2, //
@@ -193,7 +250,7 @@ TEST(TokenHtml, TokensAreEscapedAndColouredBySign) {
     EXPECT_NE(html.find("/models/lm.pt on text:a.txt"), std::string::npos);
 }
 
-TEST(ActivationRecords, TopSequencesAreThoseWithTheLargestActivationAndTheSplitHoldsOutEveryThird) {
+TEST(ActivationRecords, TopSequencesAreThoseWithTheLargestActivationAlternatingExplainerAndHeldOut) {
     const data::TokenSequences tokens = randomTokens(80, 6, 21);
     EmbeddingModel model;
     language::RecordOptions options;
@@ -218,16 +275,19 @@ TEST(ActivationRecords, TopSequencesAreThoseWithTheLargestActivationAndTheSplitH
         std::sort(ranked.rbegin(), ranked.rend());
         EXPECT_NEAR(unit.maxActivation, ranked[0].first, 1e-6);
         // Sequences often tie on their largest value (40 token ids), so ranks are compared by value.
+        // Bills et al.'s alternation: even ranks to the explainer, odd ranks held out.
         EXPECT_FLOAT_EQ(unit.trainTop[0].maxActivation(), ranked[0].first);
-        EXPECT_FLOAT_EQ(unit.trainTop[1].maxActivation(), ranked[1].first);
-        EXPECT_FLOAT_EQ(unit.validationTop[0].maxActivation(), ranked[2].first);
-        EXPECT_FLOAT_EQ(unit.validationTop[1].maxActivation(), ranked[5].first);
-        EXPECT_FLOAT_EQ(unit.trainTop[5].maxActivation(), ranked[7].first);
+        EXPECT_FLOAT_EQ(unit.validationTop[0].maxActivation(), ranked[1].first);
+        EXPECT_FLOAT_EQ(unit.trainTop[1].maxActivation(), ranked[2].first);
+        EXPECT_FLOAT_EQ(unit.validationTop[1].maxActivation(), ranked[3].first);
+        EXPECT_FLOAT_EQ(unit.validationTop[2].maxActivation(), ranked[5].first);
+        EXPECT_FLOAT_EQ(unit.trainTop[5].maxActivation(), ranked[10].first);
+        EXPECT_EQ(language::topRecordsNeeded(options), 11);
         std::set<std::int64_t> chosen;
         for (const auto* list : {&unit.trainTop, &unit.validationTop, &unit.validationRandom})
             for (const auto& record : *list) chosen.insert(record.sequence);
         EXPECT_EQ(chosen.size(), 13u); // no sequence twice
-        for (const auto& record : unit.validationRandom) EXPECT_LE(record.maxActivation(), ranked[8].first);
+        for (const auto& record : unit.validationRandom) EXPECT_LE(record.maxActivation(), ranked[10].first);
         const auto& record = unit.trainTop[0];
         ASSERT_EQ(record.tokens.size(), 6u);
         EXPECT_EQ(record.tokens[2], "t" + std::to_string(tokens.at(record.sequence, 2)));

@@ -51,18 +51,18 @@ private:
 // Two layers: "linear" = x W (16 -> 24, W with a decaying spectrum), "linear.relu" = relu of it.
 class LinearReluModel final : public models::CapturableModel {
 public:
-    LinearReluModel() : m_weights(kPixels, kHidden) {
+    explicit LinearReluModel(std::int64_t hidden = kHidden) : m_hidden(hidden), m_weights(kPixels, hidden) {
         std::mt19937 rng(9);
         std::normal_distribution<float> normal;
-        for (Eigen::Index j = 0; j < kHidden; ++j)
+        for (Eigen::Index j = 0; j < m_hidden; ++j)
             for (Eigen::Index i = 0; i < kPixels; ++i) m_weights(i, j) = normal(rng) / static_cast<float>(1 + i);
     }
     std::vector<models::LayerInfo> discoverLayers(const at::Tensor&) override {
-        return {{"linear", "Linear", 0, {kHidden}}, {"linear.relu", "relu", 1, {kHidden}}};
+        return {{"linear", "Linear", 0, {m_hidden}}, {"linear.relu", "relu", 1, {m_hidden}}};
     }
     std::vector<at::Tensor> capture(const at::Tensor& input, const std::vector<std::string>& layers) override {
         ++captures;
-        const at::Tensor weights = at::from_blob(m_weights.data(), {kPixels, kHidden}, at::kFloat);
+        const at::Tensor weights = at::from_blob(m_weights.data(), {kPixels, m_hidden}, at::kFloat);
         const at::Tensor linear = at::matmul(input.reshape({input.size(0), kPixels}), weights);
         std::vector<at::Tensor> out;
         for (const std::string& name : layers) out.push_back(name == "linear" ? linear.clone() : at::relu(linear));
@@ -81,6 +81,7 @@ public:
     int captures = 0;
 
 private:
+    std::int64_t m_hidden;
     Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> m_weights;
 };
 
@@ -219,6 +220,40 @@ TEST(LayerEigenfilters, EqualTheRegressionOfTheImagesOnEachComponentScore) {
         const double sign = filter.dot(got.filters.filters.row(k)) < 0 ? -1.0 : 1.0; // eigenvectors' sign is free
         EXPECT_LT((sign * filter - got.filters.filters.row(k)).norm(), 1e-6 * filter.norm()) << "component " << k;
     }
+}
+
+TEST(LayerEigenfilters, KeepTheUnitsOfTheSpectrumsStrideRule) {
+    // Methods: a layer's units are strided so that fewer than 8000 are kept; eigenfilters by default keep exactly the
+    // units the spectrum keeps (the same rule, the same default), so their components are the spectrum's.
+    EXPECT_EQ(capture::EigenfilterOptions{}.maxFeatures, 8000);
+    EXPECT_EQ(capture::EigenfilterOptions{}.maxFeatures, spectrum::SpectrumOptions{}.maxFeatures);
+    const RandomImages images(40);
+    for (const std::int64_t hidden : {std::int64_t{7999}, std::int64_t{8000}, std::int64_t{16001}}) {
+        LinearReluModel model(hidden);
+        capture::EigenfilterOptions options;
+        options.components = 2;
+        const capture::LayerEigenfilters got = capture::layerEigenfilters(model, images, identity(), "linear", options);
+        const spectrum::SpectrumPlan plan = spectrum::planSpectrum(40, hidden, spectrum::SpectrumOptions{}, "linear");
+        // 7999 -> stride 1 (7999 kept); 8000 -> 2 (4000); 16001 -> 3 (5334): always fewer than 8000.
+        EXPECT_EQ(got.stride, hidden == 7999 ? 1 : hidden == 8000 ? 2 : 3) << hidden;
+        EXPECT_EQ(got.stride, plan.stride) << hidden;
+        EXPECT_EQ(got.filters.directions.rows(), static_cast<Eigen::Index>(plan.columns.size())) << hidden;
+        EXPECT_LT(got.filters.directions.rows(), 8000) << hidden;
+    }
+    // A smaller limit: 24 units -> stride 3, units 0, 3, ..., 21; the leading eigenvalue is that of those columns.
+    LinearReluModel model;
+    capture::EigenfilterOptions options;
+    options.components = 2;
+    options.maxFeatures = 10;
+    const capture::LayerEigenfilters got = capture::layerEigenfilters(model, images, identity(), "linear", options);
+    EXPECT_EQ(got.stride, 3);
+    ASSERT_EQ(got.filters.directions.rows(), 8);
+    const Eigen::MatrixXd all = model.activations(images.pixels(), false).cast<double>();
+    Eigen::MatrixXd kept(all.rows(), 8);
+    for (Eigen::Index j = 0; j < 8; ++j) kept.col(j) = all.col(3 * j);
+    const Eigen::MatrixXd centred = kept.rowwise() - kept.colwise().mean();
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> pca(centred.transpose() * centred / 39.0);
+    EXPECT_NEAR(got.filters.eigenvalues[0], pca.eigenvalues()[7], kFloatAgreement * pca.eigenvalues()[7]);
 }
 
 TEST(LayerEigenfilters, UnknownLayerAndMemoryBudgetAreInputErrors) {

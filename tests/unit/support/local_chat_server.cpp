@@ -87,6 +87,28 @@ ScriptedReply ScriptedReply::completion(const std::string& content, int delayMs)
     return reply;
 }
 
+ScriptedReply ScriptedReply::completionWithLogprobs(const std::string& content,
+                                                   const std::vector<ScriptedToken>& tokens) {
+    const auto bytes = [](const std::string& text) {
+        std::vector<int> values;
+        for (const char c : text) values.push_back(static_cast<unsigned char>(c));
+        return values;
+    };
+    nlohmann::json entries = nlohmann::json::array();
+    for (const ScriptedToken& token : tokens) {
+        nlohmann::json top = nlohmann::json::array();
+        for (const auto& [text, logprob] : token.top)
+            top.push_back({{"token", text}, {"logprob", logprob}, {"bytes", bytes(text)}});
+        entries.push_back(
+            {{"token", token.text}, {"logprob", token.logprob}, {"bytes", bytes(token.text)}, {"top_logprobs", top}});
+    }
+    nlohmann::json body = nlohmann::json::parse(completion(content).body);
+    body["choices"][0]["logprobs"] = {{"content", entries}};
+    ScriptedReply reply;
+    reply.body = body.dump();
+    return reply;
+}
+
 ScriptedReply ScriptedReply::httpError(int status) {
     ScriptedReply reply;
     reply.status = status;

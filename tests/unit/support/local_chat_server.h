@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace codescope::test {
@@ -23,6 +24,13 @@ struct HttpRequest {
     std::string body;
 };
 
+/// One token of a scripted reply's log-probabilities (choices[0].logprobs.content[i] of the OpenAI chat API).
+struct ScriptedToken {
+    std::string text;
+    double logprob = 0;
+    std::vector<std::pair<std::string, double>> top; ///< top_logprobs: (token, log-probability)
+};
+
 /// What the server does with one request.
 struct ScriptedReply {
     enum class Kind { Respond, CloseWithoutReply };
@@ -33,6 +41,9 @@ struct ScriptedReply {
 
     /// 200 with an OpenAI chat-completions body whose choices[0].message.content is `content`.
     static ScriptedReply completion(const std::string& content, int delayMs = 0);
+    /// completion() with choices[0].logprobs.content = `tokens` (each with "token", "logprob", "bytes" and
+    /// "top_logprobs"); their texts should spell out `content`.
+    static ScriptedReply completionWithLogprobs(const std::string& content, const std::vector<ScriptedToken>& tokens);
     /// `status` with a short JSON error body.
     static ScriptedReply httpError(int status);
     /// 200 with `body` as is (e.g. not JSON, or JSON without content).
