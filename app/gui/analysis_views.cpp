@@ -7,6 +7,7 @@
 #include "app/gui/analysis_view_models.h"
 #include "app/gui/eigenfilter_pane.h"
 #include "app/gui/explanation_pane.h"
+#include "app/gui/paper_checks_pane.h"
 #include "app/gui/theory_compute_pane.h"
 #include "app/gui/theory_view_models.h"
 #include "app/gui/token_pane.h"
@@ -70,6 +71,11 @@ AnalysisViews::AnalysisViews(AnalysisSession* session, AnalysisJobRunner* jobs, 
     m_explanations = new ExplanationPane(m_session);
     setTabToolTip(addTab(m_explanations, tr("Explanations")),
                   tr("Explanation scores of single neurons and random projections by depth (paper Fig. 7b)"));
+
+    m_paperChecks = new PaperChecksPane;
+    setTabToolTip(addTab(m_paperChecks, tr("Paper checks")),
+                  tr("The paper's claims (Figs. 3c, 4c-d, 5, 6b-e, eq. 4) tested on this sweep: the numbers, the rule "
+                     "of each test and whether the claim holds"));
 
     // The closed forms need no analysis: drawn once. The toy models over them (Fig. 1c) train on a worker thread
     // the first time the tab is shown (a few seconds), and the MINE estimates (Supplementary Fig. 1) on Compute.
@@ -138,6 +144,7 @@ QString AnalysisViews::currentFigureName() const {
     if (currentWidget() == m_eigenfilters) return QStringLiteral("eigenfilters");
     if (currentWidget() == m_tokens) return QStringLiteral("token-trajectories");
     if (currentWidget() == m_explanations) return QStringLiteral("explanation-scores");
+    if (currentWidget() == m_paperChecks) return QStringLiteral("paper-checks");
     if (currentWidget() == m_compressionPane) return QStringLiteral("theory-compression");
     if (currentWidget() == m_minePane) return QStringLiteral("theory-mine");
     if (currentWidget() == m_dropoutCapacity) return QStringLiteral("theory-dropout");
@@ -226,6 +233,11 @@ void AnalysisViews::showAnalysis() {
     // which keeps the move within a frame.
     if (m_session->hasSweep() && !m_comparisonsStale) return;
     m_comparisonsStale = false;
+    m_paperChecks->setChecks(paperChecksOf(*m_session),
+                             m_session->hasSweep() ? tr("sweep %1 (%2 runs)")
+                                                         .arg(QFileInfo(m_session->sweepFolder()).fileName())
+                                                         .arg(m_session->sweepRuns().size())
+                                                   : title);
     const bool comparable = m_session->hasSweep() && m_session->sweepRuns().size() > 1;
     setTabEnabled(indexOf(m_compare), comparable);
     if (comparable) {

@@ -20,6 +20,7 @@ class EigenfilterPane;
 class TheoryComputePane;
 class TokenPane;
 class ExplanationPane;
+class PaperChecksPane;
 
 class AnalysisViews : public QTabWidget {
     Q_OBJECT
@@ -50,6 +51,8 @@ public:
     TokenPane* tokenPane() const { return m_tokens; }
     /// Fig. 7b: explanation scores by depth, from a file or computed through an endpoint.
     ExplanationPane* explanationPane() const { return m_explanations; }
+    /// The paper's claims checked on the open sweep or analysis (a read-only table).
+    PaperChecksPane* paperChecksPane() const { return m_paperChecks; }
     /// The figure on the current tab, and a short name for it ("spectrum") for file names.
     QWidget* currentFigure() const;
     QString currentFigureName() const;
@@ -75,6 +78,7 @@ private:
     EigenfilterPane* m_eigenfilters;
     TokenPane* m_tokens;
     ExplanationPane* m_explanations;
+    PaperChecksPane* m_paperChecks;
     bool m_comparisonsStale = true; ///< the sweep changed since the comparison plots were drawn
 };
 

@@ -101,7 +101,8 @@ void conclude(PaperCheck& check, const std::string& unit) {
     }
     if (holds + fails == 0) {
         check.verdict = Verdict::CannotTell;
-        check.figure = "cannot tell in any of the " + count(total, unit) + " (first: " + check.items.front().reason + ")";
+        check.figure =
+            "cannot tell in any of the " + count(total, unit) + " (first: " + check.items.front().reason + ")";
         return;
     }
     check.verdict = holds > fails ? Verdict::Holds : fails > holds ? Verdict::DoesNotHold : Verdict::CannotTell;
@@ -153,8 +154,8 @@ bool hasCoding(const CheckedRun& run) {
 const char* const kNoCoding = "no coding record (analyse with --projections K > 0)";
 
 // A trend over one run's layers, one item per run.
-PaperCheck perRunTrend(const std::vector<CheckedRun>& runs, PaperCheck check, const LayerValue& x,
-                       const LayerValue& y, bool rising, bool needsCoding, const std::string& leftOutWhat) {
+PaperCheck perRunTrend(const std::vector<CheckedRun>& runs, PaperCheck check, const LayerValue& x, const LayerValue& y,
+                       bool rising, bool needsCoding, const std::string& leftOutWhat) {
     for (const CheckedRun& run : runs) {
         const std::string scope = "run " + run.name;
         if (needsCoding && !hasCoding(run)) {
@@ -162,7 +163,8 @@ PaperCheck perRunTrend(const std::vector<CheckedRun>& runs, PaperCheck check, co
             continue;
         }
         const LayerPairs pairs = layerPairs(run, x, y);
-        const std::string leftOut = pairs.leftOut ? count(pairs.leftOut, "layers") + " " + leftOutWhat + " left out" : "";
+        const std::string leftOut =
+            pairs.leftOut ? count(pairs.leftOut, "layers") + " " + leftOutWhat + " left out" : "";
         check.items.push_back(trendItem(scope, pairs.x, pairs.y, rising, "layers", leftOut));
     }
     conclude(check, "runs");
@@ -175,7 +177,8 @@ std::vector<std::string> layerNames(const std::vector<CheckedRun>& runs) {
     for (const CheckedRun& run : runs)
         if (run.layers->size() > longest->layers->size()) longest = &run;
     std::vector<std::string> names;
-    for (const results::LayerSpectrum& entry : *longest->layers) names.push_back(entry.layer.name);
+    for (const results::LayerSpectrum& entry : *longest->layers)
+        names.push_back(entry.layer.name);
     for (const CheckedRun& run : runs)
         for (const results::LayerSpectrum& entry : *run.layers)
             if (std::find(names.begin(), names.end(), entry.layer.name) == names.end())
@@ -194,13 +197,14 @@ std::vector<double> distinctRates(const std::vector<CheckedRun>& runs) {
 
 std::string ratesText(const std::vector<double>& rates) {
     std::string text;
-    for (double rate : rates) text += (text.empty() ? "" : ", ") + rateText(rate);
+    for (double rate : rates)
+        text += (text.empty() ? "" : ", ") + rateText(rate);
     return text.empty() ? "none known" : text;
 }
 
 // A trend across runs, layer by layer: y of the layer against the runs' dropout rates.
-PaperCheck perLayerDropoutTrend(const std::vector<CheckedRun>& runs, PaperCheck check, const LayerValue& y,
-                                bool rising, bool needsCoding) {
+PaperCheck perLayerDropoutTrend(const std::vector<CheckedRun>& runs, PaperCheck check, const LayerValue& y, bool rising,
+                                bool needsCoding) {
     const std::vector<double> rates = distinctRates(runs);
     if (rates.size() < 3) {
         check.items.push_back(cannotTell("sweep", "only " + count(rates.size(), "dropout rates") + " (" +
@@ -234,20 +238,27 @@ PaperCheck perLayerDropoutTrend(const std::vector<CheckedRun>& runs, PaperCheck 
     return check;
 }
 
+PaperCheck describe(const char* id, const char* claim, const char* figure, std::string rule) {
+    PaperCheck check;
+    check.id = id;
+    check.claim = claim;
+    check.paperFigure = figure;
+    check.rule = std::move(rule);
+    return check;
+}
+
 bool atRate(const CheckedRun& run, double rate) {
     return run.dropout && std::fabs(*run.dropout - rate) < 1e-9;
 }
 
 PaperCheck nearMinusOne(const std::vector<CheckedRun>& runs) {
-    PaperCheck check;
-    check.id = "alpha-near-minus-one";
-    check.claim = "alpha is near -1 in the early layers at dropout 0.2";
-    check.paperFigure = "Fig. 3c, 6b";
-    check.rule = format("|alpha + 1| < %g", kNearMinusOneTolerance) +
-                 " in each of the first third of the layers (by depth) of a run at dropout " +
-                 rateText(kNearMinusOneDropout) +
-                 "; the paper states no tolerance: a quarter of the way from -1 to a flat spectrum (0), wider than "
-                 "what fit range and estimator move alpha by (95% CI shown, not used)";
+    PaperCheck check =
+        describe("alpha-near-minus-one", "alpha is near -1 in the early layers at dropout 0.2", "Fig. 3c, 6b",
+                 format("|alpha + 1| < %g", kNearMinusOneTolerance) +
+                     " in each of the first third of the layers (by depth) of a run at dropout " +
+                     rateText(kNearMinusOneDropout) +
+                     "; the paper states no tolerance: a quarter of the way from -1 to a flat spectrum (0), wider than "
+                     "what fit range and estimator move alpha by (95% CI shown, not used)");
     bool any = false;
     for (const CheckedRun& run : runs) {
         if (!atRate(run, kNearMinusOneDropout)) continue;
@@ -269,31 +280,28 @@ PaperCheck nearMinusOne(const std::vector<CheckedRun>& runs) {
             const double distance = std::fabs(r.alpha + 1);
             item.figure += format(", |alpha + 1| = %.3f", distance);
             item.verdict = distance < kNearMinusOneTolerance ? Verdict::Holds : Verdict::DoesNotHold;
-            if (item.verdict == Verdict::DoesNotHold)
-                item.reason = format("|alpha + 1| >= %g", kNearMinusOneTolerance);
+            if (item.verdict == Verdict::DoesNotHold) item.reason = format("|alpha + 1| >= %g", kNearMinusOneTolerance);
             check.items.push_back(std::move(item));
         }
     }
     if (!any) {
         std::vector<double> rates = distinctRates(runs);
-        check.items.push_back(cannotTell(
-            "sweep", rates.empty() ? std::string("the dropout rate of this model is not known")
-                                   : "no run at dropout " + rateText(kNearMinusOneDropout) + " (rates here: " +
-                                         ratesText(rates) + ")"));
+        check.items.push_back(cannotTell("sweep", rates.empty()
+                                                      ? std::string("the dropout rate of this model is not known")
+                                                      : "no run at dropout " + rateText(kNearMinusOneDropout) +
+                                                            " (rates here: " + ratesText(rates) + ")"));
     }
     conclude(check, "layers");
     return check;
 }
 
 PaperCheck actionFiniteBelowMinusOne(const std::vector<CheckedRun>& runs) {
-    PaperCheck check;
-    check.id = "action-finite-below-minus-one";
-    check.claim = "the action is finite only for alpha < -1";
-    check.paperFigure = "eq. 4, Fig. 4c";
-    check.rule = "eq. 4's expected action 1/2 zeta(-alpha) diverges for alpha >= -1; measured on a finite layer: per "
+    PaperCheck check =
+        describe("action-finite-below-minus-one", "the action is finite only for alpha < -1", "eq. 4, Fig. 4c",
+                 "eq. 4's expected action 1/2 zeta(-alpha) diverges for alpha >= -1; measured on a finite layer: per "
                  "run, the layers with alpha >= -1 have larger mean actions than those with alpha < -1 (Spearman's "
                  "rho of the action against the indicator alpha >= -1, a rank-biserial test), one-sided p < " +
-                 format("%g", kSignificance);
+                     format("%g", kSignificance));
     for (const CheckedRun& run : runs) {
         const std::string scope = "run " + run.name;
         if (!hasCoding(run)) {
@@ -301,13 +309,15 @@ PaperCheck actionFiniteBelowMinusOne(const std::vector<CheckedRun>& runs) {
             continue;
         }
         const LayerPairs pairs = layerPairs(
-            run, [](const auto& entry) -> std::optional<double> {
+            run,
+            [](const auto& entry) -> std::optional<double> {
                 if (const auto alpha = alphaOf(entry)) return *alpha >= -1 ? 1.0 : 0.0;
                 return std::nullopt;
             },
             actionOf);
         std::vector<double> below, above;
-        for (std::size_t i = 0; i < pairs.x.size(); ++i) (pairs.x[i] > 0 ? above : below).push_back(pairs.y[i]);
+        for (std::size_t i = 0; i < pairs.x.size(); ++i)
+            (pairs.x[i] > 0 ? above : below).push_back(pairs.y[i]);
         if (below.empty() || above.empty()) {
             check.items.push_back(cannotTell(scope, below.empty() ? "no layer with alpha < -1 to compare"
                                                                   : "no layer with alpha >= -1 to compare"));
@@ -322,9 +332,9 @@ PaperCheck actionFiniteBelowMinusOne(const std::vector<CheckedRun>& runs) {
                                    count(below.size(), "layers") + " with alpha < -1, " +
                                    format("%.3g", median(above)) + " for " + count(above.size(), "layers") +
                                    " with alpha >= -1";
-        CheckItem item = trendItem(scope, pairs.x, pairs.y, true, "layers",
-                                   pairs.leftOut ? count(pairs.leftOut, "layers") + " without alpha or action left out"
-                                                 : "");
+        CheckItem item =
+            trendItem(scope, pairs.x, pairs.y, true, "layers",
+                      pairs.leftOut ? count(pairs.leftOut, "layers") + " without alpha or action left out" : "");
         item.figure = groups + "; " + item.figure;
         check.items.push_back(std::move(item));
     }
@@ -333,15 +343,13 @@ PaperCheck actionFiniteBelowMinusOne(const std::vector<CheckedRun>& runs) {
 }
 
 PaperCheck stepSpectra(const std::vector<CheckedRun>& runs) {
-    PaperCheck check;
-    check.id = "step-spectra-at-high-dropout";
-    check.claim = "later layers' spectra are step-like at high dropout";
-    check.paperFigure = "Fig. 5";
-    check.rule = "per layer after the first third (by depth): the largest fall of the eigenvalues over " +
-                 std::to_string(kStepWindow) + " consecutive components (up to component " +
-                 std::to_string(kStepMaxComponent) +
-                 " and half the spectrum) beyond the layer's own power law, in decades, is at least " +
-                 format("%g", kStepLikeDecades) + " at the sweep's highest dropout and larger than at its lowest";
+    PaperCheck check =
+        describe("step-spectra-at-high-dropout", "later layers' spectra are step-like at high dropout", "Fig. 5",
+                 "per layer after the first third (by depth): the largest fall of the eigenvalues over " +
+                     std::to_string(kStepWindow) + " consecutive components (up to component " +
+                     std::to_string(kStepMaxComponent) +
+                     " and half the spectrum) beyond the layer's own power law, in decades, is at least " +
+                     format("%g", kStepLikeDecades) + " at the sweep's highest dropout and larger than at its lowest");
     const std::vector<double> rates = distinctRates(runs);
     if (rates.size() < 2) {
         check.items.push_back(cannotTell("sweep", "only " + count(rates.size(), "dropout rates") + " (" +
@@ -361,20 +369,20 @@ PaperCheck stepSpectra(const std::vector<CheckedRun>& runs) {
         const results::LayerSpectrum* lowEntry = findLayer(low, entry.layer.name);
         const SpectrumStep highStep = largestSpectrumStep(entry.spectrum);
         if (std::isnan(highStep.decades)) {
-            check.items.push_back(cannotTell(scope, "no step measure at dropout " + highRate + " (no alpha or too few "
-                                                    "components)"));
+            check.items.push_back(cannotTell(scope, "no step measure at dropout " + highRate +
+                                                        " (no alpha or too few "
+                                                        "components)"));
             continue;
         }
-        const SpectrumStep lowStep =
-            lowEntry ? largestSpectrumStep(lowEntry->spectrum) : SpectrumStep{std::nan(""), 0};
+        const SpectrumStep lowStep = lowEntry ? largestSpectrumStep(lowEntry->spectrum) : SpectrumStep{std::nan(""), 0};
         CheckItem item;
         item.scope = scope;
         item.figure = format("step %.2f decades", highStep.decades) + " from component " +
                       std::to_string(highStep.component) + " at dropout " + highRate;
         if (std::isnan(lowStep.decades)) {
             item.verdict = Verdict::CannotTell;
-            item.reason = "no step measure at dropout " + lowRate + (lowEntry ? " (no alpha or too few components)"
-                                                                              : " (the layer is missing there)");
+            item.reason = "no step measure at dropout " + lowRate +
+                          (lowEntry ? " (no alpha or too few components)" : " (the layer is missing there)");
             check.items.push_back(std::move(item));
             continue;
         }
@@ -392,15 +400,6 @@ PaperCheck stepSpectra(const std::vector<CheckedRun>& runs) {
     }
     if (check.items.empty()) check.items.push_back(cannotTell("sweep", "no layers after the first third"));
     conclude(check, "layers");
-    return check;
-}
-
-PaperCheck describe(const char* id, const char* claim, const char* figure, std::string rule) {
-    PaperCheck check;
-    check.id = id;
-    check.claim = claim;
-    check.paperFigure = figure;
-    check.rule = std::move(rule);
     return check;
 }
 
@@ -436,7 +435,8 @@ std::vector<PaperCheck> perRunChecks(const std::vector<CheckedRun>& runs) {
     checks.push_back(perRunTrend(
         runs,
         describe("variance-higher-for-lower-action", "explained variance is higher where the action is lower",
-                 "Fig. 6e", oneSided("per run, Spearman's rho of the explained stimulus variance against the action", "<")),
+                 "Fig. 6e",
+                 oneSided("per run, Spearman's rho of the explained stimulus variance against the action", "<")),
         actionOf, varianceOf, false, true, "without a coding record"));
     return checks;
 }
@@ -445,9 +445,12 @@ std::vector<PaperCheck> perRunChecks(const std::vector<CheckedRun>& runs) {
 
 const char* verdictText(Verdict verdict) {
     switch (verdict) {
-    case Verdict::Holds: return "holds";
-    case Verdict::DoesNotHold: return "does not hold";
-    case Verdict::CannotTell: return "cannot tell";
+    case Verdict::Holds:
+        return "holds";
+    case Verdict::DoesNotHold:
+        return "does not hold";
+    case Verdict::CannotTell:
+        return "cannot tell";
     }
     return "cannot tell";
 }
@@ -471,9 +474,9 @@ std::vector<PaperCheck> checkSweep(const std::vector<CheckedRun>& allRuns) {
     checks.push_back(std::move(perRun[0])); // alpha by depth, then alpha by dropout: Fig. 6b after Fig. 3c
     checks.push_back(perLayerDropoutTrend(
         runs,
-        describe("alpha-falls-with-dropout", "alpha falls with the dropout rate, layer by layer", "Fig. 6b",
-                 oneSided("per layer, Spearman's rho of alpha against the runs' dropout rates (3 rates at least)",
-                          "<")),
+        describe(
+            "alpha-falls-with-dropout", "alpha falls with the dropout rate, layer by layer", "Fig. 6b",
+            oneSided("per layer, Spearman's rho of alpha against the runs' dropout rates (3 rates at least)", "<")),
         alphaOf, false, false));
     checks.push_back(std::move(perRun[1]));
     checks.push_back(std::move(perRun[2]));
@@ -494,7 +497,8 @@ std::vector<PaperCheck> checkAnalysis(const CheckedRun& run) {
     if (!hasLayers(run)) return {};
     const std::vector<CheckedRun> runs = {run};
     std::vector<PaperCheck> checks = {nearMinusOne(runs)};
-    for (PaperCheck& check : perRunChecks(runs)) checks.push_back(std::move(check));
+    for (PaperCheck& check : perRunChecks(runs))
+        checks.push_back(std::move(check));
     return checks;
 }
 
@@ -524,9 +528,12 @@ std::string paperChecksJson(const std::vector<PaperCheck>& checks) {
     json["significance"] = kSignificance;
     json["checks"] = nlohmann::ordered_json::array();
     for (const PaperCheck& check : checks) {
-        nlohmann::ordered_json entry = {{"id", check.id},         {"claim", check.claim},
-                                        {"paper_figure", check.paperFigure}, {"rule", check.rule},
-                                        {"verdict", verdictText(check.verdict)}, {"figure", check.figure}};
+        nlohmann::ordered_json entry = {{"id", check.id},
+                                        {"claim", check.claim},
+                                        {"paper_figure", check.paperFigure},
+                                        {"rule", check.rule},
+                                        {"verdict", verdictText(check.verdict)},
+                                        {"figure", check.figure}};
         entry["items"] = nlohmann::ordered_json::array();
         for (const CheckItem& item : check.items)
             entry["items"].push_back({{"scope", item.scope},

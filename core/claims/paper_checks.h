@@ -25,8 +25,8 @@ inline constexpr double kNearMinusOneDropout = 0.2;
 
 /// One run as the checks read it.
 struct CheckedRun {
-    std::string name;               ///< as the table names it, e.g. "dropout-0.2"
-    std::optional<double> dropout;  ///< the run's dropout rate in [0, 1]; nullopt when unknown (a lone model)
+    std::string name;              ///< as the table names it, e.g. "dropout-0.2"
+    std::optional<double> dropout; ///< the run's dropout rate in [0, 1]; nullopt when unknown (a lone model)
     /// The run's layers in depth order (not owned: must outlive the check). Layers are matched across runs by name.
     const std::vector<results::LayerSpectrum>* layers = nullptr;
 };

@@ -53,7 +53,8 @@ double regularizedBeta(double a, double b, double x) {
 
 std::vector<double> centred(std::vector<double> values) {
     const double mean = std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
-    for (double& v : values) v -= mean;
+    for (double& v : values)
+        v -= mean;
     return values;
 }
 
@@ -87,9 +88,11 @@ std::vector<double> averageRanks(const std::vector<double>& values) {
     std::vector<double> ranks(values.size());
     for (std::size_t i = 0; i < order.size();) {
         std::size_t j = i;
-        while (j + 1 < order.size() && values[order[j + 1]] == values[order[i]]) ++j;
+        while (j + 1 < order.size() && values[order[j + 1]] == values[order[i]])
+            ++j;
         const double rank = 0.5 * static_cast<double>(i + j) + 1; // mean of the 1-based ranks i+1 .. j+1
-        for (std::size_t k = i; k <= j; ++k) ranks[order[k]] = rank;
+        for (std::size_t k = i; k <= j; ++k)
+            ranks[order[k]] = rank;
         i = j + 1;
     }
     return ranks;
@@ -140,7 +143,8 @@ double smallestOneSidedP(const std::vector<double>& x, const std::vector<double>
     std::sort(sortedY.begin(), sortedY.end());
     if (!rising) std::reverse(sortedY.begin(), sortedY.end());
     std::vector<double> aligned(y.size());
-    for (std::size_t i = 0; i < order.size(); ++i) aligned[order[i]] = sortedY[i];
+    for (std::size_t i = 0; i < order.size(); ++i)
+        aligned[order[i]] = sortedY[i];
     const RankCorrelation best = spearman(x, aligned);
     return rising ? best.pGreater : best.pLess;
 }

@@ -11,11 +11,11 @@ namespace codescope::claims {
 inline constexpr int kExactSpearmanMaxPairs = 8;
 
 struct RankCorrelation {
-    int n = 0;            ///< pairs
-    double rho = 0;       ///< Spearman's rho in [-1, 1]: Pearson's r of the average ranks; NaN when x or y is constant
-    double pLess = 0;     ///< one-sided p-value against "no association" for rho < 0 (a falling trend); NaN as rho
-    double pGreater = 0;  ///< one-sided p-value for rho > 0 (a rising trend); NaN as rho
-    bool exact = false;   ///< p from every ordering of y (n <= kExactSpearmanMaxPairs), else t approximation
+    int n = 0;           ///< pairs
+    double rho = 0;      ///< Spearman's rho in [-1, 1]: Pearson's r of the average ranks; NaN when x or y is constant
+    double pLess = 0;    ///< one-sided p-value against "no association" for rho < 0 (a falling trend); NaN as rho
+    double pGreater = 0; ///< one-sided p-value for rho > 0 (a rising trend); NaN as rho
+    bool exact = false;  ///< p from every ordering of y (n <= kExactSpearmanMaxPairs), else t approximation
 };
 
 /// 1-based ranks of `values`, ties given the average of the ranks they span (e.g. {3, 1, 3} -> {2.5, 1, 2.5}).

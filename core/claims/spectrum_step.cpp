@@ -16,8 +16,8 @@ SpectrumStep largestSpectrumStep(const spectrum::SpectrumResult& r) {
     for (Eigen::Index k = 1; k + kStepWindow <= last; ++k) {
         const double from = r.eigenvalues[k - 1], to = r.eigenvalues[k + kStepWindow - 1];
         if (!(to > floor) || !std::isfinite(from)) break; // numerical rank reached: beyond it the "fall" is rounding
-        const double fall = std::log10(from / to) +
-                            r.alpha * std::log10(static_cast<double>(k + kStepWindow) / static_cast<double>(k));
+        const double fall =
+            std::log10(from / to) + r.alpha * std::log10(static_cast<double>(k + kStepWindow) / static_cast<double>(k));
         if (std::isnan(step.decades) || fall > step.decades) {
             step.decades = fall;
             step.component = static_cast<int>(k);

@@ -15,8 +15,8 @@
 namespace {
 
 using codescope::claims::checkAnalysis;
-using codescope::claims::checkSweep;
 using codescope::claims::CheckedRun;
+using codescope::claims::checkSweep;
 using codescope::claims::largestSpectrumStep;
 using codescope::claims::PaperCheck;
 using codescope::claims::Verdict;
@@ -26,7 +26,8 @@ using codescope::results::LayerSpectrum;
 // A spectrum lambda_k = k^alpha over 200 components, divided by `step` (a factor) from component 6 on.
 Eigen::VectorXd powerLaw(double alpha, double step = 1) {
     Eigen::VectorXd lambda(200);
-    for (int k = 1; k <= 200; ++k) lambda[k - 1] = std::pow(k, alpha) / (k >= 6 ? step : 1);
+    for (int k = 1; k <= 200; ++k)
+        lambda[k - 1] = std::pow(k, alpha) / (k >= 6 ? step : 1);
     return lambda;
 }
 
@@ -77,14 +78,20 @@ Sweep makeSweep(const std::vector<double>& rates, int depthCount, double sign, b
 // Pointers into `checks`, which must outlive the map.
 std::map<std::string, const PaperCheck*> byId(const std::vector<PaperCheck>& checks) {
     std::map<std::string, const PaperCheck*> map;
-    for (const PaperCheck& check : checks) map[check.id] = &check;
+    for (const PaperCheck& check : checks)
+        map[check.id] = &check;
     return map;
 }
 
-const std::vector<std::string> kAllIds = {
-    "alpha-near-minus-one",          "alpha-falls-with-depth",          "alpha-falls-with-dropout",
-    "action-finite-below-minus-one", "action-smaller-for-steeper-spectra", "variance-grows-with-depth",
-    "variance-grows-with-dropout",   "variance-higher-for-lower-action",  "step-spectra-at-high-dropout"};
+const std::vector<std::string> kAllIds = {"alpha-near-minus-one",
+                                          "alpha-falls-with-depth",
+                                          "alpha-falls-with-dropout",
+                                          "action-finite-below-minus-one",
+                                          "action-smaller-for-steeper-spectra",
+                                          "variance-grows-with-depth",
+                                          "variance-grows-with-dropout",
+                                          "variance-higher-for-lower-action",
+                                          "step-spectra-at-high-dropout"};
 
 TEST(PaperChecks, EveryClaimHoldsOnASweepThatBehavesAsThePaper) {
     const Sweep sweep = makeSweep({0.0, 0.2, 0.4, 0.6, 0.8}, 9, +1, true, true);
@@ -152,8 +159,7 @@ TEST(PaperChecks, ASmallSweepWithoutCodingCannotTellAndSaysWhy) {
         EXPECT_EQ(checksById.at(id)->verdict, Verdict::CannotTell) << checksById.at(id)->figure;
     }
     EXPECT_EQ(checksById.at("alpha-near-minus-one")->figure, "no run at dropout 0.2 (rates here: 0, 0.4)");
-    EXPECT_EQ(checksById.at("alpha-falls-with-dropout")->figure,
-              "only 2 dropout rates (0, 0.4; a trend needs 3)");
+    EXPECT_EQ(checksById.at("alpha-falls-with-dropout")->figure, "only 2 dropout rates (0, 0.4; a trend needs 3)");
     EXPECT_EQ(checksById.at("alpha-falls-with-depth")->items[0].reason, "only 2 layers with values (a trend needs 3)");
     EXPECT_NE(checksById.at("variance-grows-with-depth")->figure.find("no coding record"), std::string::npos);
 }
@@ -218,7 +224,8 @@ TEST(PaperChecks, TextAndJsonCarryEveryClaim) {
     const Sweep sweep = makeSweep({0.0, 0.2, 0.4, 0.6, 0.8}, 9, +1, true, true);
     const auto checks = checkSweep(sweep.runs);
     const std::string text = codescope::claims::paperChecksText(checks);
-    EXPECT_NE(text.find("holds          alpha falls with the dropout rate, layer by layer (Fig. 6b)"), std::string::npos)
+    EXPECT_NE(text.find("holds          alpha falls with the dropout rate, layer by layer (Fig. 6b)"),
+              std::string::npos)
         << text;
     EXPECT_NE(text.find("rule: per layer, Spearman's rho of alpha against the runs' dropout rates"), std::string::npos);
     const nlohmann::json json = nlohmann::json::parse(codescope::claims::paperChecksJson(checks));

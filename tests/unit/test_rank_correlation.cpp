@@ -68,7 +68,7 @@ TEST(RankCorrelation, ConstantOrTooShortHasNoP) {
 
 TEST(RankCorrelation, StudentTailMatchesClosedForms) {
     EXPECT_NEAR(studentTUpperTail(0, 7), 0.5, 1e-15);
-    EXPECT_NEAR(studentTUpperTail(1, 1), 0.25, 1e-14);        // Cauchy: 1/2 - atan(1)/pi
+    EXPECT_NEAR(studentTUpperTail(1, 1), 0.25, 1e-14); // Cauchy: 1/2 - atan(1)/pi
     EXPECT_NEAR(studentTUpperTail(-1, 1), 0.75, 1e-14);
     EXPECT_NEAR(studentTUpperTail(2, 2), 0.5 - 1 / std::sqrt(6.0), 1e-14); // 1/2 - t / (2 sqrt(t^2 + 2))
     EXPECT_NEAR(studentTUpperTail(3, 2), 0.5 - 1.5 / std::sqrt(11.0), 1e-14);
