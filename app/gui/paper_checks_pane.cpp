@@ -45,7 +45,7 @@ std::vector<claims::PaperCheck> paperChecksOf(const AnalysisSession& session) {
 }
 
 QString paperChecksHtml(const std::vector<claims::PaperCheck>& checks) {
-    QString html = QStringLiteral("<table cellspacing='0' cellpadding='3' width='100%' style='font-size:8pt'>"
+    QString html = QStringLiteral("<table cellspacing='0' cellpadding='2' width='100%' style='font-size:7pt'>"
                                   "<tr><th align='left'>%1</th><th align='left'>%2</th><th align='left'>%3</th></tr>")
                        .arg(QObject::tr("Claim (paper figure) and the test"), QObject::tr("In this sweep"),
                             QObject::tr("Verdict"));

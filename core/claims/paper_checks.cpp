@@ -405,8 +405,7 @@ PaperCheck stepSpectra(const std::vector<CheckedRun>& runs) {
 
 std::string oneSided(const char* test, const char* direction) {
     return std::string(test) + ", one-sided: holds when rho " + direction + " 0 with p < " +
-           format("%g", kSignificance) + " (exact p up to " + std::to_string(kExactSpearmanMaxPairs) +
-           " pairs, else t with n - 2 dof; ties get average ranks)";
+           format("%g", kSignificance);
 }
 
 // The checks one run makes on its own, in table order after "near -1".
@@ -457,8 +456,12 @@ const char* verdictText(Verdict verdict) {
 
 std::string verdictRuleText() {
     return "a claim holds when more of its runs or layers hold than not, does not hold when more fail, and cannot "
-           "tell on a tie or when none can tell; trends are tested one-sided in the paper's direction at p < " +
-           format("%g", kSignificance) + ", and \"cannot tell\" where even a perfect order could not reach it";
+           "tell on a tie or when none can tell; trends are Spearman's rho (average ranks for ties), tested one-sided "
+           "in the paper's direction at p < " +
+           format("%g", kSignificance) + " (p exact over every ordering up to " +
+           std::to_string(kExactSpearmanMaxPairs) +
+           " pairs, else Student's t with n - 2 dof), and \"cannot tell\" where even a perfect order could not reach "
+           "it";
 }
 
 std::vector<PaperCheck> checkSweep(const std::vector<CheckedRun>& allRuns) {

@@ -130,7 +130,7 @@ private Q_SLOTS:
         const widgets::ExportResult result = widgets::exportReportPdf(report.title(), report.pages(), pdf);
         QVERIFY2(result.ok(), qPrintable(result.error));
         QVERIFY(guitest::pdfText(pdf).contains("Paper checks"));
-        guitest::renderPdfPage(pdf, static_cast<int>(report.pages().size()) - 1,
+        guitest::renderPdfPage(pdf, static_cast<int>(report.pages().size()), // 1-based: the last
                                QDir(guitest::artifactsDir()).filePath("report_paper_checks_page.png"), 60);
 
         // One analysis: the claims one run can test, in the tab as in the report.
