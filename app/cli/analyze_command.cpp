@@ -8,6 +8,7 @@
 #include "app/cli/analysis_request_flags.h"
 #include "app/cli/command_line.h"
 #include "app/cli/model_options.h"
+#include "core/claims/paper_checks.h"
 #include "core/io/atomic_file.h"
 #include "core/pipeline/layer_jobs.h"
 #include "core/pipeline/model_analysis.h"
@@ -48,7 +49,9 @@ options:
   --model FILE          a TorchScript file
   --run DIR             a run trained by `codescope-cli train`
   --sweep DIR           every run of a sweep trained by `codescope-cli train --out DIR`, then alpha by depth
-                        across the runs
+                        across the runs and the paper's claims checked on the sweep ("Paper checks": each claim,
+                        its figure in the paper, the test and its rule, the numbers here, and holds / does not hold
+                        / cannot tell; a single model gets the claims one analysis can test)
   --dataset SPEC        fashion-mnist[:PATH] | cifar10:PATH | images:PATH | npy:PATH, or for a language model
                         tokens:FILE.npy (int32/int64 token ids, N x T or flat)
   --text FILE           a language model's UTF-8 text, tokenised with --tokenizer and packed into sequences of
@@ -77,7 +80,8 @@ options:
   --frames N            moving-dot frames over one period                                    [100]
   --bits B              bits per unit in eq. 3's capacity C = m x B                          [32]
   --json FILE           per layer: name, depth, n_features, stride, alpha, alpha_ci95, eigenvalues, and the
-                        coding record (see README) (atomic write)
+                        coding record (see README), and "paper_checks" (atomic write); with --sweep: the runs, their
+                        cached analyses and the sweep's "paper_checks"
   --csv FILE            one row per layer: depth, layer, shape, alpha and its CI, R^2, action, explained
                         variance, eq. 4, eq. 3 (atomic write)
   --quiet               no progress line
@@ -134,6 +138,8 @@ pipeline::ModelAnalysis analyzeOne(const pipeline::AnalysisRequest& request, pip
     printInputNote(analysis.inputNote);
     if (!analysis.cacheWarning.empty()) std::fprintf(stderr, "warning: %s\n", analysis.cacheWarning.c_str());
     printReport(analysis.report, analysis.fromCache);
+    std::printf("\n%s", claims::paperChecksText(claims::checkAnalysis(
+                            {analysis.report.model, std::nullopt, &analysis.report.layers})).c_str());
     return analysis;
 }
 
@@ -196,8 +202,8 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
         if (cl.has("csv")) io::writeFileAtomically(cl.text("csv"), results::layerTableCsv(analysis.report.layers));
         return 0;
     }
-    if (cl.has("json") || cl.has("csv"))
-        throw UsageError("--json and --csv are for one model; a sweep caches each run's analysis in its folder");
+    if (cl.has("csv"))
+        throw UsageError("--csv is for one model; a sweep caches each run's analysis in its folder");
     const std::vector<results::SweepRun> runs = results::readSweepFolder(cl.text("sweep"));
     for (const results::SweepRun& run : runs)
         if (run.problem.empty() && !run.finished)
@@ -237,6 +243,9 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
         }
     }
     if (!reports.empty()) printSweepAlphaTable(analysed, reports);
+    const std::vector<claims::PaperCheck> checks = pipeline::sweepPaperChecks(outcomes);
+    if (!checks.empty()) std::printf("\n%s", claims::paperChecksText(checks).c_str());
+    if (cl.has("json")) io::writeFileAtomically(cl.text("json"), pipeline::sweepJson(cl.text("sweep"), outcomes, checks));
     if (failures.empty()) return 0;
     std::fprintf(stderr, "%zu of %zu runs could not be analysed:\n", failures.size(), runs.size());
     for (const std::string& failure : failures) std::fprintf(stderr, "  %s\n", failure.c_str());

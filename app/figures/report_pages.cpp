@@ -9,6 +9,7 @@
 #include "app/figures/analysis_figures.h"
 #include "app/figures/analysis_session.h"
 #include "app/figures/analysis_view_models.h"
+#include "app/figures/paper_checks_pane.h"
 #include "widgets/charts/spectrum_view.h"
 #include "widgets/gallery/eigenfilter_gallery.h"
 #include "widgets/projection3d/projection_grid_view.h"
@@ -48,6 +49,7 @@ ReportPages::ReportPages(const AnalysisSession& session, const ReportSources& so
     }
     if (sources.gallery) addEigenfilterPage(sources.gallery);
     if (sources.projections) addProjectionPage(session, sources.projections);
+    addPaperChecksPage(session);
 }
 
 void ReportPages::addRunSpectra(const AnalysisSession& session) {
@@ -67,6 +69,28 @@ void ReportPages::addRunSpectra(const AnalysisSession& session) {
                                .arg(noAlpha.isEmpty() ? QString() : QStringLiteral(" %1.").arg(noAlpha))});
         m_runSpectra.push_back(std::move(view));
     }
+}
+
+void ReportPages::addPaperChecksPage(const AnalysisSession& session) {
+    const std::vector<claims::PaperCheck> checks = paperChecksOf(session);
+    if (checks.empty()) return;
+    // A table, not a chart: rich text in a label laid out at figure size, so that the PDF keeps it as text.
+    auto table = std::make_unique<QLabel>();
+    table->setObjectName("paperChecksPage");
+    table->resize(kSnapshotWidth, kSnapshotHeight);
+    table->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    table->setWordWrap(true);
+    table->setStyleSheet(QStringLiteral("background: white; color: black;"));
+    table->setTextFormat(Qt::RichText);
+    table->setText(paperChecksHtml(checks));
+    const QString what = session.hasSweep() ? QObject::tr("this sweep's %1 runs").arg(session.sweepRuns().size())
+                                            : QObject::tr("this analysis (the claims one run can test)");
+    m_pages.push_back({table.get(), QObject::tr("Paper checks"),
+                       QObject::tr("The paper's claims tested on %1: %2. Each run's and layer's numbers are in the "
+                                   "app's “Paper checks” tab and in “codescope-cli analyze --sweep DIR --json FILE”.")
+                           .arg(what, QString::fromStdString(claims::verdictRuleText()))});
+    m_snapshots.push_back(std::move(table));
+}
 }
 
 void ReportPages::addEigenfilterPage(const widgets::EigenfilterGallery* shown) {

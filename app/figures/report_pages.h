@@ -2,7 +2,7 @@
 // The pages of "Export report" (the app's File menu and `codescope-cli report`): for one analysis, every figure of
 // the views; for a sweep, each run's spectrum on its own page first (the views show one run at a time), then the
 // figures that compare the runs; then, where the views have them, the eigenfilter gallery (Fig. 3d) and the 3-D
-// projection curves (Fig. 4b).
+// projection curves (Fig. 4b); last, the paper's claims checked on the sweep or analysis ("Paper checks").
 #include <QString>
 #include <QWidget>
 #include <memory>
@@ -46,6 +46,7 @@ private:
     void addRunSpectra(const AnalysisSession& session);
     void addEigenfilterPage(const widgets::EigenfilterGallery* shown);
     void addProjectionPage(const AnalysisSession& session, widgets::ProjectionGridView* grid);
+    void addPaperChecksPage(const AnalysisSession& session);
 
     std::vector<std::unique_ptr<widgets::SpectrumView>> m_runSpectra;
     std::vector<std::unique_ptr<QWidget>> m_snapshots; ///< figures made for the report (gallery copy, 3-D image)

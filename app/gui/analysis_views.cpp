@@ -1,14 +1,16 @@
 #include "app/gui/analysis_views.h"
 
+#include <QFileInfo>
 #include <QHBoxLayout>
 
 #include "app/figures/analysis_figures.h"
 #include "app/figures/analysis_session.h"
 #include "app/figures/analysis_view_models.h"
+#include "app/figures/paper_checks_pane.h"
+#include "app/figures/theory_view_models.h"
 #include "app/gui/eigenfilter_pane.h"
 #include "app/gui/explanation_pane.h"
 #include "app/gui/theory_compute_pane.h"
-#include "app/figures/theory_view_models.h"
 #include "app/gui/token_pane.h"
 #include "widgets/charts/alpha_depth_view.h"
 #include "widgets/charts/spectrum_view.h"
@@ -23,6 +25,8 @@ AnalysisViews::AnalysisViews(AnalysisSession* session, AnalysisJobRunner* jobs, 
     addComputedTabs(jobs);
     addTheoryTabs();
     connect(m_session, &AnalysisSession::analysisChanged, this, &AnalysisViews::enableFigureTabs);
+    connect(m_session, &AnalysisSession::sweepChanged, this, [this] { m_paperChecksStale = true; });
+    connect(m_session, &AnalysisSession::analysisChanged, this, &AnalysisViews::showPaperChecks);
     connect(m_session, &AnalysisSession::selectionChanged, this, &AnalysisViews::showProjections);
 }
 
@@ -60,6 +64,11 @@ void AnalysisViews::addComputedTabs(AnalysisJobRunner* jobs) {
     m_explanations = new ExplanationPane(m_session);
     setTabToolTip(addTab(m_explanations, tr("Explanations")),
                   tr("Explanation scores of single neurons and random projections by depth (paper Fig. 7b)"));
+
+    m_paperChecks = new PaperChecksPane;
+    setTabToolTip(addTab(m_paperChecks, tr("Paper checks")),
+                  tr("The paper's claims (Figs. 3c, 4c-d, 5, 6b-e, eq. 4) tested on this sweep: the numbers, the rule "
+                     "of each test and whether the claim holds"));
 
 }
 
@@ -138,6 +147,7 @@ QString AnalysisViews::currentFigureName() const {
     if (currentWidget() == m_eigenfilters) return QStringLiteral("eigenfilters");
     if (currentWidget() == m_tokens) return QStringLiteral("token-trajectories");
     if (currentWidget() == m_explanations) return QStringLiteral("explanation-scores");
+    if (currentWidget() == m_paperChecks) return QStringLiteral("paper-checks");
     if (currentWidget() == m_compressionPane) return QStringLiteral("theory-compression");
     if (currentWidget() == m_minePane) return QStringLiteral("theory-mine");
     if (currentWidget() == m_dropoutCapacity) return QStringLiteral("theory-dropout");
@@ -161,6 +171,17 @@ void AnalysisViews::showProjections() {
 void AnalysisViews::enableFigureTabs() {
     setTabEnabled(indexOf(m_figures->comparisonView()), m_figures->hasComparison());
     for (widgets::AlphaDepthView* view : m_figures->codingViews()) setTabEnabled(indexOf(view), m_figures->hasCoding());
+}
+
+void AnalysisViews::showPaperChecks() {
+    // A sweep's checks compare its runs: a slider move (a new current run) does not change them.
+    if (m_session->hasSweep() && !m_paperChecksStale) return;
+    m_paperChecksStale = false;
+    m_paperChecks->setChecks(paperChecksOf(*m_session),
+                             m_session->hasSweep() ? tr("sweep %1 (%2 runs)")
+                                                         .arg(QFileInfo(m_session->sweepFolder()).fileName())
+                                                         .arg(m_session->sweepRuns().size())
+                                                   : analysisTitle(m_session->analysis()));
 }
 
 } // namespace codescope::gui

@@ -22,6 +22,7 @@ class EigenfilterPane;
 class TheoryComputePane;
 class TokenPane;
 class ExplanationPane;
+class PaperChecksPane;
 
 class AnalysisViews : public QTabWidget {
     Q_OBJECT
@@ -54,6 +55,8 @@ public:
     TokenPane* tokenPane() const { return m_tokens; }
     /// Fig. 7b: explanation scores by depth, from a file or computed through an endpoint.
     ExplanationPane* explanationPane() const { return m_explanations; }
+    /// The paper's claims checked on the open sweep or analysis (a read-only table).
+    PaperChecksPane* paperChecksPane() const { return m_paperChecks; }
     /// The figure on the current tab, and a short name for it ("spectrum") for file names.
     QWidget* currentFigure() const;
     QString currentFigureName() const;
@@ -65,6 +68,7 @@ private:
     void addComputedTabs(AnalysisJobRunner* jobs);
     void addTheoryTabs();
     void enableFigureTabs();
+    void showPaperChecks();
     void showProjections();
 
     AnalysisSession* m_session;
@@ -77,6 +81,8 @@ private:
     EigenfilterPane* m_eigenfilters = nullptr;
     TokenPane* m_tokens = nullptr;
     ExplanationPane* m_explanations = nullptr;
+    PaperChecksPane* m_paperChecks = nullptr;
+    bool m_paperChecksStale = true; ///< the sweep changed since the checks were computed
 };
 
 } // namespace codescope::gui

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/capture/layer_analysis.h"
+#include "core/claims/paper_checks.h"
 #include "core/common/input_error.h"
 #include "core/data/image_dataset.h"
 #include "core/data/image_preprocessing.h"
@@ -69,6 +70,10 @@ std::string analysisJson(const results::LayerReport& report, const AnalysisReque
     results::ReportOptions options;
     options.robustness = request.robustness;
     options.requestJson = requestToJson(request).dump();
+    // The claims one analysis can test on its own (its dropout rate is not known here: a sweep's runs get the whole
+    // table from `analyze --sweep`).
+    options.paperChecksJson =
+        claims::paperChecksJson(claims::checkAnalysis({report.model, std::nullopt, &report.layers}));
     return results::layerSpectraJson(report.model, report.dataset, report.samples, report.layers, options);
 }
 

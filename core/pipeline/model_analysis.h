@@ -41,7 +41,8 @@ ModelAnalysis analyzeModel(const AnalysisRequest& request, CacheUse cache = Cach
 /// results recorded their request. Throws InputError naming `source` for a request field it cannot read.
 std::optional<AnalysisRequest> recordedRequest(const results::LayerReport& report, const std::string& source);
 
-/// The result file's JSON for `analysis`: its layers with the request that made them and the program version.
+/// The result file's JSON for `analysis`: its layers with the request that made them, the program version, and the
+/// paper's claims that one analysis can test (claims::checkAnalysis, under "paper_checks").
 std::string analysisJson(const results::LayerReport& report, const AnalysisRequest& request);
 
 } // namespace codescope::pipeline

@@ -1,6 +1,9 @@
 #include "core/pipeline/sweep_analysis.h"
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "core/common/program_version.h"
 
 namespace codescope::pipeline {
 
@@ -51,6 +54,31 @@ std::vector<SweepRunAnalysis> analyzeSweepRuns(const std::vector<results::SweepR
         outcomes.push_back(std::move(outcome));
     }
     return outcomes;
+}
+
+std::vector<claims::PaperCheck> sweepPaperChecks(const std::vector<SweepRunAnalysis>& outcomes) {
+    std::vector<claims::CheckedRun> runs;
+    for (const SweepRunAnalysis& outcome : outcomes)
+        if (outcome.analysis) runs.push_back({outcome.run.name, outcome.run.dropout, &outcome.analysis->report.layers});
+    return claims::checkSweep(runs);
+}
+
+std::string sweepJson(const std::string& folder, const std::vector<SweepRunAnalysis>& outcomes,
+                      const std::vector<claims::PaperCheck>& checks) {
+    nlohmann::ordered_json json;
+    json["program"] = "codescope";
+    json["program_version"] = programVersion();
+    json["sweep"] = folder;
+    json["runs"] = nlohmann::ordered_json::array();
+    for (const SweepRunAnalysis& outcome : outcomes) {
+        const bool cached = outcome.analysis && !outcome.analysis->cachePath.empty();
+        json["runs"].push_back({{"name", outcome.run.name},
+                                {"dropout", outcome.run.dropout},
+                                {"analysis", cached ? nlohmann::ordered_json(outcome.analysis->cachePath) : nullptr},
+                                {"failure", outcome.analysis ? nullptr : nlohmann::ordered_json(outcome.failure)}});
+    }
+    json["paper_checks"] = nlohmann::ordered_json::parse(claims::paperChecksJson(checks));
+    return json.dump(1) + "\n";
 }
 
 } // namespace codescope::pipeline

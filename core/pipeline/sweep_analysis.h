@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/claims/paper_checks.h"
 #include "core/common/job_control.h"
 #include "core/pipeline/model_analysis.h"
 #include "core/results/sweep_folder.h"
@@ -32,6 +33,17 @@ std::vector<SweepRunAnalysis> analyzeSweepRuns(const std::vector<results::SweepR
                                                const AnalysisProgress& progress = {},
                                                const CancelToken* cancel = nullptr,
                                                const SweepRunCallback& onRun = {});
+
+/// The paper's claims checked on the analysed runs of `outcomes` (claims::checkSweep: each run with its dropout rate,
+/// layers matched by name); empty when no run was analysed. The checks point into `outcomes`' layers only while
+/// they run: the result holds its own text.
+std::vector<claims::PaperCheck> sweepPaperChecks(const std::vector<SweepRunAnalysis>& outcomes);
+
+/// `analyze --sweep --json`'s file: {"program", "program_version", "sweep" (the folder), "runs": [{name, dropout,
+/// analysis (the run's cached analysis file, null when not cached or not analysed), failure (null when analysed)}],
+/// "paper_checks" (claims::paperChecksJson's object)}.
+std::string sweepJson(const std::string& folder, const std::vector<SweepRunAnalysis>& outcomes,
+                      const std::vector<claims::PaperCheck>& checks);
 
 /// The runs of `folders` (run folders of a sweep), named by their folder, as analyzeSweepRuns takes them.
 std::vector<results::SweepRun> sweepRunsOfFolders(const std::vector<std::string>& folders);

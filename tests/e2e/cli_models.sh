@@ -36,9 +36,18 @@ check "every layer has the issue's keys" bash -c "for k in name depth n_features
   action_mean action_sd explained_variance_stimulus eq4_expected_action eq3_capacity_bits; do \
   [[ \$(grep -c \"\\\"\$k\\\":\" '$work/a.json') -eq 23 ]] || { echo \"  key \$k\"; exit 1; }; done"
 check "the summary prints every layer" bash -c "[[ \$(grep -c 'relu' '$work/out') -ge 20 ]]"
+check "one analysis carries the per-run paper checks" bash -c "grep -q '\"paper_checks\"' '$work/a.json' && \
+  grep -q 'alpha falls with depth (Fig. 3c, 6b)' '$work/out'"
 sweep_args=(--sweep "$runs" --dataset fashion-mnist --samples 100 --bootstrap 0 --projections 20 --quiet)
 check "analyze --sweep analyses every run" expect_exit 0 "$CLI" analyze "${sweep_args[@]}"
 check "the sweep table has a column per run" grep -q "D=0 .*D=0.5" "$work/out"
+check "the sweep prints the paper checks" bash -c "grep -q '^Paper checks' '$work/out' && \
+  grep -q 'alpha falls with the dropout rate, layer by layer (Fig. 6b): only 2 dropout rates (0, 0.5' '$work/out'"
+check "analyze --sweep --json writes the runs and the paper checks" expect_exit 0 "$CLI" analyze "${sweep_args[@]}" \
+  --json "$work/sweep.json"
+check "the sweep JSON has both runs and nine claims with rule and verdict" bash -c \
+  "[[ \$(grep -c '\"dropout\":' '$work/sweep.json') -eq 2 && \$(grep -c '\"paper_figure\":' '$work/sweep.json') -eq 9 && \
+     \$(grep -c '\"rule\":' '$work/sweep.json') -eq 9 ]] && grep -q '\"verdict\": \"cannot tell\"' '$work/sweep.json'"
 check "each run caches its analysis" bash -c "ls '$runs'/dropout-0/analysis-*.json '$runs'/dropout-0.5/analysis-*.json"
 check "a second sweep analysis reads both caches" expect_exit 0 "$CLI" analyze "${sweep_args[@]}"
 check "both runs came from the cache" bash -c "[[ \$(grep -c ', cached' '$work/out') -eq 2 ]]"
@@ -46,8 +55,8 @@ check "another setting is not served from the cache" expect_exit 0 "$CLI" analyz
 check "nothing cached for the new setting" bash -c "! grep -q ', cached' '$work/out'"
 check "report --sweep writes the PDF" expect_exit 0 "$CLI" report --sweep "$runs" --pdf "$work/report.pdf"
 if command -v pdfinfo >/dev/null; then
-  check "the report has each run's spectrum, alpha vs depth and 4 coding plots" bash -c \
-    "pdfinfo '$work/report.pdf' | grep -Eq '^Pages: +7$'"
+  check "the report has each run's spectrum, alpha vs depth, 4 coding plots and the paper checks" bash -c \
+    "pdfinfo '$work/report.pdf' | grep -Eq '^Pages: +8$'"
 fi
 # A sweep with a broken run (a truncated model) and a vanished one: the others are analysed and reported, the two
 # are named at the end, and the exit status says that not everything could be analysed.

@@ -218,7 +218,7 @@ private Q_SLOTS:
         QFile::remove(report);
         const widgets::ExportResult result = m_window->exports()->exportReport(report);
         QVERIFY2(result.ok(), qPrintable(result.error));
-        QCOMPARE(guitest::pdfPageCount(report), 7); // each run's spectrum, alpha vs depth, 4 coding plots
+        QCOMPARE(guitest::pdfPageCount(report), 8); // each run's spectrum, alpha vs depth, 4 coding plots, checks
 
         // Opening a single analysis afterwards closes the sweep and hides the slider.
         QVERIFY(guitest::openAnalysisAndWait(*m_window, fixture()));
@@ -372,7 +372,7 @@ private Q_SLOTS:
         result = m_window->exports()->exportReport(report);
         QVERIFY2(result.ok(), qPrintable(result.error));
         QVERIFY(guitest::hasPdfHeader(report));
-        QCOMPARE(guitest::pdfPageCount(report), 2); // one page per figure
+        QCOMPARE(guitest::pdfPageCount(report), 3); // one page per figure, then the paper checks
         // Pages rendered back from the PDF, to look at the export as a reader of the PDF will.
         guitest::renderPdfPage(report, 1, QDir(out).filePath("app_report_page1.png"), 80);
         guitest::renderPdfPage(report, 2, QDir(out).filePath("app_report_page2.png"), 80);

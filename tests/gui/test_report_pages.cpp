@@ -1,14 +1,17 @@
-// The report's page list: after the views' figures, the eigenfilter gallery where one was computed, and the 3-D
-// projection curves where the selected layers have them and OpenGL can draw them. This runs offscreen, without
+// The report's page list: after the views' figures, the eigenfilter gallery where one was computed, the 3-D
+// projection curves where the selected layers have them and OpenGL can draw them, and the paper checks. This runs offscreen, without
 // OpenGL, as `codescope-cli report` does: there the 3-D page is left out (ProjectionView3DTest, on a display,
 // checks the page with its picture).
 #include <QDir>
+#include <QLabel>
 #include <QTest>
+#include <QTreeWidget>
 #include <cmath>
 
 #include "app/figures/analysis_session.h"
 #include "app/gui/analysis_views.h"
 #include "app/gui/eigenfilter_pane.h"
+#include "app/figures/paper_checks_pane.h"
 #include "app/figures/report_pages.h"
 #include "app/figures/sweep_loader.h"
 #include "tests/gui/gui_test_registry.h"
@@ -74,12 +77,12 @@ private Q_SLOTS:
         QVERIFY(plain > plainSingle); // the sweep's per-run spectra
         const widgets::ReportPage* gallery = pageWith(report, "Fig. 3d");
         QVERIFY(gallery);
-        QCOMPARE(gallery, &report.pages().back());
+        QCOMPARE(gallery, &report.pages()[report.pages().size() - 2]); // the paper checks close the report
         auto* galleryFigure = qobject_cast<widgets::EigenfilterGallery*>(gallery->figure);
         QVERIFY(galleryFigure);
         QCOMPARE(galleryFigure->tileCount(), 2);
         QVERIFY(gallery->caption.contains("Eigenfilters of a test layer"));
-        QCOMPARE(gallery->title, QStringLiteral("Figure %1").arg(report.pages().size()));
+        QCOMPARE(gallery->title, QStringLiteral("Figure %1").arg(report.pages().size() - 1));
         QVERIFY(!pageWith(report, "Fig. 4b"));
 
         // And the PDF has every page.
@@ -89,6 +92,52 @@ private Q_SLOTS:
         QCOMPARE(guitest::pdfPageCount(pdf), static_cast<int>(report.pages().size()));
         guitest::renderPdfPage(pdf, static_cast<int>(report.pages().size()) - 1,
                                QDir(guitest::artifactsDir()).filePath("report_gallery_page.png"), 60);
+    }
+
+    // The sweep's paper checks: the tab's read-only table (claims with their runs and layers below) and the report's
+    // last page, which the PDF keeps as text.
+    void carryThePaperChecksInTheTabAndTheReport() {
+        AnalysisSession session;
+        AnalysisViews views(&session);
+        views.resize(1000, 700);
+        SweepReadResult read = readSweep(QDir(guitest::testDataDir()).filePath("sweep"));
+        QVERIFY2(read.ok(), qPrintable(read.error));
+        session.setSweep(std::move(read.runs), read.folder);
+
+        const QTreeWidget* table = views.paperChecksPane()->table();
+        QCOMPARE(views.tabText(views.indexOf(views.paperChecksPane())), QStringLiteral("Paper checks"));
+        QCOMPARE(table->topLevelItemCount(), 9);
+        QCOMPARE(table->editTriggers(), QAbstractItemView::NoEditTriggers);
+        const QTreeWidgetItem* depth = table->topLevelItem(1);
+        QCOMPARE(depth->data(0, Qt::UserRole).toString(), QStringLiteral("alpha-falls-with-depth"));
+        QVERIFY(depth->text(0).contains("(Fig. 3c, 6b)"));
+        QVERIFY(depth->text(3).contains("Spearman"));
+        QCOMPARE(depth->childCount(), 2); // one row per run of the fixture's two
+        QVERIFY(depth->child(0)->text(0).startsWith("run dropout-0"));
+        // Two dropout rates: no trend across runs can be told, and the table says why.
+        const QTreeWidgetItem* dropout = table->topLevelItem(2);
+        QCOMPARE(dropout->text(2), QStringLiteral("cannot tell"));
+        QVERIFY2(dropout->text(1).contains("only 2 dropout rates (0, 0.6"), qPrintable(dropout->text(1)));
+
+        const ReportPages report(session, views.reportSources());
+        const widgets::ReportPage& last = report.pages().back();
+        QCOMPARE(last.title, QStringLiteral("Paper checks"));
+        QVERIFY(last.caption.contains("this sweep's 2 runs"));
+        auto* page = qobject_cast<QLabel*>(last.figure);
+        QVERIFY(page);
+        QVERIFY(page->text().contains("alpha falls with the dropout rate, layer by layer"));
+        const QString pdf = QDir(guitest::artifactsDir()).filePath("report_paper_checks.pdf");
+        const widgets::ExportResult result = widgets::exportReportPdf(report.title(), report.pages(), pdf);
+        QVERIFY2(result.ok(), qPrintable(result.error));
+        QVERIFY(guitest::pdfText(pdf).contains("Paper checks"));
+        guitest::renderPdfPage(pdf, static_cast<int>(report.pages().size()), // 1-based: the last
+                               QDir(guitest::artifactsDir()).filePath("report_paper_checks_page.png"), 60);
+
+        // One analysis: the claims one run can test, in the tab as in the report.
+        Analysis analysis = session.analysis();
+        session.setAnalysis(std::move(analysis));
+        QCOMPARE(table->topLevelItemCount(), 6);
+        QVERIFY(ReportPages(session, views.reportSources()).pages().back().caption.contains("the claims one run can test"));
     }
 };
 
