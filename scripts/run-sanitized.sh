@@ -30,4 +30,4 @@ export ASAN_OPTIONS=detect_leaks=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # As in run-tests.sh: LibTorch's idle OpenMP workers would spin on the busy 2-core machine.
 export OMP_WAIT_POLICY=passive
-build-asan/tests/codescope_unit_tests --gtest_filter="$filter" --gtest_brief=1
+build-asan/bin/codescope_unit_tests --gtest_filter="$filter" --gtest_brief=1
