@@ -9,3 +9,5 @@ export OMP_WAIT_POLICY=passive
 ctest --test-dir build --output-on-failure --parallel 2
 # The readers under libFuzzer with ASan + UBSan, a short run each (where clang is installed).
 bash scripts/run-fuzzers.sh
+# The unit tests again, built with ASan + UBSan in build-asan (where the compiler has them; README, "Sanitizers").
+bash scripts/run-sanitized.sh
