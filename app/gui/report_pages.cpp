@@ -23,6 +23,11 @@ constexpr int kFigureWidth = 1000, kFigureHeight = 660;
 // Figures made only for the report are never shown, and widgets::figureSize() exports a hidden widget at 900 x 600:
 // laid out at that size, they fill their page area exactly.
 constexpr int kSnapshotWidth = 900, kSnapshotHeight = 600;
+// The provenance block every page carries under its caption: what made the analysis the figure shows.
+QString provenanceBlock(const Analysis& analysis) {
+    return QObject::tr("\n\nHow this was made. %1").arg(provenanceTextLines(analysis).join(QStringLiteral("\n")));
+}
+
 } // namespace
 
 ReportPages::ReportPages(const AnalysisSession& session, const AnalysisViews& views) {
@@ -32,6 +37,8 @@ ReportPages::ReportPages(const AnalysisSession& session, const AnalysisViews& vi
         m_pages = std::move(figures);
         addEigenfilterPage(views);
         addProjectionPage(session, views);
+        for (widgets::ReportPage& page : m_pages)
+            page.caption += provenanceBlock(session.analysis());
         return;
     }
     m_title = session.sweepSkipped().isEmpty()
@@ -54,18 +61,23 @@ ReportPages::ReportPages(const AnalysisSession& session, const AnalysisViews& vi
                            QObject::tr("%1, dropout %2. Eigenvalues of the activation covariance against component "
                                        "index on log-log axes, one curve per layer, light grey for shallow and dark "
                                        "for deep layers.%3")
-                               .arg(run.runName)
-                               .arg(run.dropout, 0, 'g', 3)
-                               .arg(noAlpha.isEmpty() ? QString() : QStringLiteral(" %1.").arg(noAlpha))});
+                                   .arg(run.runName)
+                                   .arg(run.dropout, 0, 'g', 3)
+                                   .arg(noAlpha.isEmpty() ? QString() : QStringLiteral(" %1.").arg(noAlpha)) +
+                               provenanceBlock(run.analysis)});
         m_runSpectra.push_back(std::move(view));
     }
     // The views' own pages after the first (its spectrum is the current run's, already among the pages above).
+    const std::size_t perRun = m_pages.size();
     for (std::size_t i = 1; i < figures.size(); ++i) {
         figures[i].title = QObject::tr("Figure %1").arg(figure++);
         m_pages.push_back(figures[i]);
     }
     addEigenfilterPage(views);
     addProjectionPage(session, views);
+    // The comparisons span the runs; their provenance is the shown run's (the runs differ only in dropout rate).
+    for (std::size_t i = perRun; i < m_pages.size(); ++i)
+        m_pages[i].caption += provenanceBlock(session.analysis());
 }
 
 void ReportPages::addEigenfilterPage(const AnalysisViews& views) {

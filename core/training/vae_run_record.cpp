@@ -4,13 +4,13 @@
 
 #include "core/common/input_error.h"
 #include "core/io/json_input.h"
+#include "core/models/resnet_vae.h"
 
 namespace codescope::training {
 
 namespace {
 
 constexpr std::int64_t kMaxCount = std::int64_t(1) << 40; // far above any data set, below overflow
-constexpr std::int64_t kMaxUnits = 1 << 20;
 
 std::string text(const nlohmann::json& object, const char* key, const std::string& source) {
     if (!object.contains(key)) return {};
@@ -54,25 +54,19 @@ VaeRunRecord vaeRunRecordFromJson(const nlohmann::json& manifest, const std::str
     r.learningRate = io::jsonNumber(manifest, "learning_rate", source, 0.0, 1e9);
     r.dropout = io::jsonNumber(manifest, "dropout", source, 0.0, 1.0);
 
-    const std::string configSource = source + " (model_config)";
     if (!manifest.contains("model_config") || !manifest["model_config"].is_object())
         throw InputError(source + ": no 'model_config' object");
-    const nlohmann::json& config = manifest["model_config"];
-    r.inputChannels = io::jsonInteger(config, "input_channels", configSource, 1, kMaxUnits);
-    r.inputSize = io::jsonInteger(config, "input_size", configSource, 1, kMaxUnits);
-    r.widthDivisor = io::jsonInteger(config, "width_divisor", configSource, 1, 64);
-    r.hidden = io::jsonInteger(config, "hidden", configSource, 1, kMaxUnits);
-    r.hidden2 = io::jsonInteger(config, "hidden2", configSource, 1, kMaxUnits, &r.hidden);
-    r.latent = io::jsonInteger(config, "latent", configSource, 1, kMaxUnits);
-
-    // Manifests before the field existed: every run put dropout after every ReLU.
-    const std::string placement = text(config, "dropout_placement", configSource);
-    r.dropoutPlacementRecorded = !placement.empty();
-    try {
-        if (r.dropoutPlacementRecorded) r.dropoutPlacement = models::parseDropoutPlacement(placement);
-    } catch (const InputError& error) {
-        throw InputError(configSource + ": " + error.what());
-    }
+    // The model's own reader, so that a record and the model it describes never disagree (placement included:
+    // manifests before the field existed read as dropout after every ReLU).
+    const models::ResNetVaeConfig config = models::configFromJson(manifest["model_config"].dump(), source);
+    r.inputChannels = config.inputChannels;
+    r.inputSize = config.inputSize;
+    r.widthDivisor = config.widthDivisor;
+    r.hidden = config.hidden;
+    r.hidden2 = config.hidden2;
+    r.latent = config.latent;
+    r.dropoutPlacement = config.dropoutPlacement;
+    r.dropoutPlacementRecorded = manifest["model_config"].contains("dropout_placement");
     // Manifests before the field existed hold a sentence describing BCE + KL under "loss", the only loss there was.
     const std::string loss = text(manifest, "loss", source);
     r.lossRecorded = loss == "bce" || loss == "mse";
