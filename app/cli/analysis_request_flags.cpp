@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "app/cli/model_options.h"
+#include "core/common/implementation_defaults.h"
 #include "core/common/input_error.h"
 
 namespace codescope::cli {
@@ -61,6 +62,14 @@ pipeline::AnalysisRequest analysisRequestFromFlags(const CommandLine& cl, bool w
     return r;
 }
 
+namespace {
+std::string formatNumber(double value) {
+    std::ostringstream text;
+    text << value;
+    return text.str();
+}
+} // namespace
+
 std::string withPaperDefaults(std::string help) {
     const pipeline::AnalysisRequest defaults;
     const std::pair<const char*, std::string> fields[] = {
@@ -69,7 +78,11 @@ std::string withPaperDefaults(std::string help) {
         {"{projections}", std::to_string(defaults.coding.projections)},
         {"{fit_range}", std::to_string(defaults.spectrum.fitLo) + ":" + std::to_string(defaults.spectrum.fitHi)},
         {"{max_components}", std::to_string(defaults.spectrum.maxComponents)},
-        {"{max_features}", std::to_string(defaults.spectrum.maxFeatures)}};
+        {"{max_features}", std::to_string(defaults.spectrum.maxFeatures)},
+        {"{frames}", std::to_string(defaults.coding.frames)},
+        {"{dot_radius}", formatNumber(implementation::kMovingDotRadius)},
+        {"{dot_size}", std::to_string(implementation::kMovingDotSize)},
+        {"{explained_variance}", implementation::kExplainedVarianceDefinition}};
     for (const auto& [field, value] : fields)
         for (std::size_t at = help.find(field); at != std::string::npos; at = help.find(field, at + value.size()))
             help.replace(at, std::string(field).size(), value);

@@ -21,7 +21,9 @@ pipeline::AnalysisRequest analysisRequestFromFlags(const CommandLine& cl, bool w
 std::vector<std::string> layersOption(const CommandLine& cl);
 
 /// `help` with the paper's defaults written in: "{samples}", "{bootstrap}", "{projections}", "{fit_range}",
-/// "{max_components}" and "{max_features}" become their values, so --help never disagrees with the code.
+/// "{max_components}" and "{max_features}" become their values, and so do Codescope's own defaults
+/// (implementation_defaults.h): "{frames}", "{dot_radius}", "{dot_size}", "{explained_variance}"; so --help never
+/// disagrees with the code.
 std::string withPaperDefaults(std::string help);
 
 } // namespace codescope::cli

@@ -12,6 +12,7 @@
 #include "core/io/atomic_file.h"
 #include "core/pipeline/layer_jobs.h"
 #include "core/pipeline/model_analysis.h"
+#include "core/pipeline/provenance.h"
 #include "core/pipeline/sweep_analysis.h"
 #include "core/results/layer_issues.h"
 #include "core/results/layer_report_reader.h"
@@ -43,7 +44,12 @@ holding any layer's activation matrix in memory. Then it runs the moving-dot sti
 model's input) through the model once and adds each layer's coding record: the mean and sd of the action of K
 random projections (Fig. 4c), the input variance they explain (pooled R^2 of the pixels and of the latent
 (cos t, sin t), Fig. 6d-e), eq. 4's expected action 1/2 zeta(-alpha) (divergent for alpha >= -1) and eq. 3's
-effective capacity C - |alpha| m log2(m/e) with C = m x bits.
+effective capacity C - |alpha| m log2(m/e) with C = m x bits. The explained variance is Codescope's own
+definition (the paper gives no formula): {explained_variance}.
+
+Every result records its provenance ("provenance" in the JSON): the model, how it was trained (from a run's
+manifest: preset, epochs, images, loss, dropout placement), the data and samples, a list "differs_from_paper"
+(e.g. "3 epochs instead of 20") and the defaults that are Codescope's own.
 
 options:
   --model FILE          a TorchScript file
@@ -77,7 +83,9 @@ options:
   --no-cache            recompute even if the run folder holds this analysis (runs are cached in
                         RUN/analysis-KEY.json, KEY covering the model file and every setting)
   --projections K       random projections per layer for the coding record (0: none)        [{projections}]
-  --frames N            moving-dot frames over one period                                    [100]
+  --frames N            moving-dot frames over one period (Codescope's own default: the paper
+                        gives no count; the dot's radius, {dot_radius} px at {dot_size} x {dot_size} scaled with the
+                        input, is Codescope's own too)                                       [{frames}]
   --bits B              bits per unit in eq. 3's capacity C = m x B                          [32]
   --json FILE           per layer: name, depth, n_features, stride, alpha, alpha_ci95, eigenvalues, and the
                         coding record (see README), and "paper_checks" (atomic write); with --sweep: the runs, their
@@ -123,6 +131,12 @@ void printReport(const results::LayerReport& report, bool fromCache) {
     }
     for (const std::string& line : results::summarizeLayerIssues(report.layers))
         std::fprintf(stderr, "note: %s: %s\n", report.model.c_str(), line.c_str());
+    // How the experiment differs from the paper, in one line (the JSON's "provenance" has the whole record).
+    if (!report.provenanceJson.empty()) {
+        const pipeline::Provenance provenance =
+            pipeline::provenanceFromJson(nlohmann::json::parse(report.provenanceJson), report.model);
+        std::printf("  differs from the paper: %s\n", pipeline::differsFromPaperText(provenance).c_str());
+    }
 }
 
 // One model: from the cache beside a run when it holds this exact analysis, else computed (and cached for a run).

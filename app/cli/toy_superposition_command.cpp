@@ -10,9 +10,11 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/cli/command_line.h"
+#include "core/common/implementation_defaults.h"
 #include "core/io/atomic_file.h"
 #include "core/theory/toy_superposition.h"
 
@@ -33,8 +35,9 @@ m = 5 are Elhage et al.'s demonstration sizes, this implementation's defaults (t
 default sweep (9 models) takes about 25 s on one core.
 
 options:
-  --features N          n, input features                                     [20]
-  --hidden M            m, hidden dimensions                                  [5]
+  --features N          n, input features (Codescope's own default: the paper   [{features}]
+                        re-plots Elhage et al.'s data without n; theirs is a demo size)
+  --hidden M            m, hidden dimensions (Codescope's own default, likewise)  [{hidden}]
   --importance-decay D  importance I_i = D^i, D > 0; 1 = all features alike   [1]  (Elhage et al.'s demo: 0.7)
   --sparsity LIST       comma-separated S in [0, 1)     [1 - S = 10^(-j/4), j = 0..8: 0, 0.438, ..., 0.99]
   --steps N             Adam steps per model                                  [10000]
@@ -154,7 +157,12 @@ int runToySuperpositionCommand(const std::vector<std::string>& args) {
         args, {"features", "hidden", "importance-decay", "sparsity", "steps", "batch", "lr", "seed", "bits", "json"},
         {"help", "quiet"});
     if (cl.has("help")) {
-        std::fputs(kToySuperpositionHelp, stdout);
+        std::string help = kToySuperpositionHelp;
+        const std::pair<std::string, int> defaults[] = {{"{features}", implementation::kToyFeatures},
+                                                        {"{hidden}", implementation::kToyHidden}};
+        for (const auto& [field, value] : defaults)
+            help.replace(help.find(field), field.size(), std::to_string(value));
+        std::fputs(help.c_str(), stdout);
         return 0;
     }
     const theory::ToySuperpositionOptions options = parseOptions(cl);

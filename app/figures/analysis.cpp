@@ -19,7 +19,23 @@ Analysis analysisOfReport(results::LayerReport report) {
     } catch (const InputError&) {
         // A request this version cannot read only costs the per-layer jobs: the spectra are still shown.
     }
+    if (!report.provenanceJson.empty()) {
+        try {
+            analysis.provenance =
+                pipeline::provenanceFromJson(nlohmann::json::parse(report.provenanceJson), "the analysis");
+        } catch (const std::exception&) {
+            // Unreadable provenance is shown as missing; the spectra are still shown.
+        }
+    }
     return analysis;
+}
+
+QStringList provenanceTextLines(const Analysis& analysis) {
+    QStringList lines;
+    if (!analysis.provenance) return {QString::fromStdString(pipeline::missingProvenanceText())};
+    for (const std::string& line : pipeline::provenanceLines(*analysis.provenance))
+        lines << QString::fromStdString(line);
+    return lines;
 }
 
 std::string reopenKey(const Analysis& analysis) {

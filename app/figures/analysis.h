@@ -4,12 +4,14 @@
 // structs (no LibTorch in them), so the GUI shows exactly what the CLI computes.
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/pipeline/analysis_request.h"
+#include "core/pipeline/provenance.h"
 #include "core/results/layer_spectrum.h"
 #include "core/results/layer_report_reader.h"
 
@@ -26,6 +28,10 @@ struct Analysis {
     /// and data for the jobs on one layer, and what the "How this was made" texts show. Every result file records
     /// it; nullopt for a file of an older version that does not.
     std::optional<pipeline::AnalysisRequest> request;
+
+    /// How it was made as the result records it (pipeline/provenance.h: model, training, data, how it differs from
+    /// the paper, Codescope's own defaults); nullopt for a file of an older version that records none.
+    std::optional<pipeline::Provenance> provenance;
 };
 
 /// An analysis showing `report` (the CLI's JSON or a computed one), with the request it records (none when the file
@@ -45,6 +51,10 @@ inline bool canReopenModel(const Analysis& analysis) {
 /// "MODEL_PATH\nDATA_SPEC": which model and data an analysis was computed from, to tell the per-layer jobs of two
 /// analyses apart; empty when it records no request.
 std::string reopenKey(const Analysis& analysis);
+
+/// The "How this was made" lines of `analysis` (pipeline::provenanceLines), or the one line saying that its file
+/// records no provenance: what the app's panel and every report page show.
+QStringList provenanceTextLines(const Analysis& analysis);
 
 /// "model on dataset (N images)", with file names shortened to their last component.
 QString analysisTitle(const Analysis& analysis);

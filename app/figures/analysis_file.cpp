@@ -100,10 +100,14 @@ QString writeAnalysisFile(const Analysis& analysis, const QString& path) {
     report.dataset = analysis.dataset;
     report.samples = analysis.samples;
     report.layers = analysis.layers;
+    // The provenance the analysis came with is kept as it is (made afresh from the request only where it has none).
+    if (analysis.provenance) report.provenanceJson = pipeline::provenanceToJson(*analysis.provenance).dump();
+    results::ReportOptions options;
+    options.provenanceJson = report.provenanceJson;
     // The request travels with the layers, so the file reopens, re-runs and compares like any other result.
     const std::string json = analysis.request ? pipeline::analysisJson(report, *analysis.request)
-                                              : results::layerSpectraJson(report.model, report.dataset,
-                                                                          report.samples, report.layers);
+                                              : results::layerSpectraJson(report.model, report.dataset, report.samples,
+                                                                          report.layers, options);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) return QObject::tr("%1: cannot write (%2)").arg(path, file.errorString());
     file.write(json.data(), static_cast<qint64>(json.size()));

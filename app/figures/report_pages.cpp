@@ -23,10 +23,16 @@ constexpr int kFigureWidth = 1000, kFigureHeight = 660;
 // Figures made only for the report are never shown, and widgets::figureSize() exports a hidden widget at 900 x 600:
 // laid out at that size, they fill their page area exactly.
 constexpr int kSnapshotWidth = 900, kSnapshotHeight = 600;
+// The provenance block every page carries under its caption: what made the analysis the figure shows.
+QString provenanceBlock(const Analysis& analysis) {
+    return QObject::tr("\n\nHow this was made. %1").arg(provenanceTextLines(analysis).join(QStringLiteral("\n")));
+}
+
 } // namespace
 
 ReportPages::ReportPages(const AnalysisSession& session, const ReportSources& sources) {
     std::vector<widgets::ReportPage> figures = sources.figures->reportPages();
+    std::size_t shared = 0; // the first page whose provenance is the shown analysis'
     if (!session.hasSweep()) {
         m_title = QObject::tr("Codescope report — %1").arg(analysisTitle(session.analysis()));
         m_pages = std::move(figures);
@@ -41,6 +47,7 @@ ReportPages::ReportPages(const AnalysisSession& session, const ReportSources& so
                             .arg(session.sweepRuns().size() +
                                  static_cast<std::size_t>(session.sweepSkipped().size()));
         addRunSpectra(session);
+        shared = m_pages.size();
         // The figures after the first (its spectrum is the current run's, already among the pages above).
         for (std::size_t i = 1; i < figures.size(); ++i) {
             figures[i].title = QObject::tr("Figure %1").arg(m_pages.size() + 1);
@@ -50,6 +57,10 @@ ReportPages::ReportPages(const AnalysisSession& session, const ReportSources& so
     if (sources.gallery) addEigenfilterPage(sources.gallery);
     if (sources.projections) addProjectionPage(session, sources.projections);
     addPaperChecksPage(session);
+    // In a sweep the pages after the per-run spectra span the runs; their provenance is the shown run's (the runs
+    // differ only in dropout rate).
+    for (std::size_t i = shared; i < m_pages.size(); ++i)
+        m_pages[i].caption += provenanceBlock(session.analysis());
 }
 
 void ReportPages::addRunSpectra(const AnalysisSession& session) {
@@ -64,9 +75,10 @@ void ReportPages::addRunSpectra(const AnalysisSession& session) {
                            QObject::tr("%1, dropout %2. Eigenvalues of the activation covariance against component "
                                        "index on log-log axes, one curve per layer, light grey for shallow and dark "
                                        "for deep layers.%3")
-                               .arg(run.runName)
-                               .arg(run.dropout, 0, 'g', 3)
-                               .arg(noAlpha.isEmpty() ? QString() : QStringLiteral(" %1.").arg(noAlpha))});
+                                   .arg(run.runName)
+                                   .arg(run.dropout, 0, 'g', 3)
+                                   .arg(noAlpha.isEmpty() ? QString() : QStringLiteral(" %1.").arg(noAlpha)) +
+                               provenanceBlock(run.analysis)});
         m_runSpectra.push_back(std::move(view));
     }
 }

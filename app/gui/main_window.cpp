@@ -28,6 +28,7 @@
 #include "app/gui/job_panel.h"
 #include "app/gui/layer_list_panel.h"
 #include "app/gui/open_model_dialog.h"
+#include "app/gui/provenance_panel.h"
 #include "app/gui/recent_files.h"
 #include "app/gui/start_page.h"
 #include "app/gui/sweep_issues_bar.h"
@@ -57,6 +58,7 @@ MainWindow::MainWindow(QWidget* parent)
     figuresLayout->setSpacing(0);
     figuresLayout->addWidget(m_sweepIssues);
     figuresLayout->addWidget(m_dropoutSlider);
+    figuresLayout->addWidget(new ProvenancePanel(m_session));
     figuresLayout->addWidget(m_views, 1);
     m_workspace->addWidget(figures);
     m_workspace->setStretchFactor(1, 1);

@@ -21,7 +21,8 @@ data::MovingDotStimulus movingDotForInput(std::int64_t channels, std::int64_t he
     options.frames = frames;
     options.size = height;
     options.channels = channels;
-    options.radius = 3.0 * static_cast<double>(height) / 32.0;
+    options.radius = implementation::kMovingDotRadius * static_cast<double>(height) /
+                     static_cast<double>(implementation::kMovingDotSize);
     try {
         return data::movingDot(options);
     } catch (const std::invalid_argument& error) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "core/common/implementation_defaults.h"
 #include "core/common/paper_defaults.h"
 #include "core/data/moving_dot.h"
 #include "core/results/layer_spectrum.h"
@@ -16,7 +17,7 @@ struct CodingOptions {
     int projections = paper::kProjections; ///< K random projections r in R^{m x 3} (Fig. 4c); 0 = no coding quantities
     std::uint64_t seed = 0;       ///< seed of the projections (projection k is reproducible alone)
     double bitsPerUnit = 32.0;    ///< C = m x bitsPerUnit in eq. 3
-    int frames = 100;             ///< moving-dot frames over one period (Fig. 4a)
+    int frames = implementation::kMovingDotFrames; ///< moving-dot frames over one period (Codescope's own choice)
     int keptCurves = 8;           ///< projections whose curves z(t) are kept for the 3-D view (Fig. 4b)
 };
 
@@ -25,7 +26,8 @@ using results::LayerCoding;
 using results::LayerSpectrum;
 
 /// The moving dot drawn at a model's input size and channel count: frames x channels x size x size, the dot's radius
-/// scaled with the frame (3 pixels at 32, as in Fig. 4a). Throws InputError for a non-square or too small input.
+/// scaled with the frame (implementation::kMovingDotRadius pixels at kMovingDotSize: Codescope's own choice).
+/// Throws InputError for a non-square or too small input.
 data::MovingDotStimulus movingDotForInput(std::int64_t channels, std::int64_t height, std::int64_t width, int frames);
 
 /// The coding record of one layer. activations: n frames x m units, the layer's response to `stimulus` (frame t in

@@ -22,4 +22,23 @@ inline constexpr int kProjections = 1000;
 /// The dropout rates of the sweep (Fig. 6: 0% to 80%).
 inline constexpr std::array<double, 5> kDropoutRates = {0.0, 0.2, 0.4, 0.6, 0.8};
 
+
+// The authors' ResNet-VAE experiment (Methods, "Model training", and their ResNetVAE_cifar10.py / modules.py):
+// `train --preset paper` and the "differs from the paper" lists of every result are made from these.
+/// Training epochs (the paper's text; the authors' script defaults to 200).
+inline constexpr std::int64_t kTrainEpochs = 20;
+inline constexpr std::int64_t kTrainBatchSize = 50;
+/// Adam's learning rate.
+inline constexpr double kTrainLearningRate = 1e-3;
+/// CIFAR-10's train split, every image of which trains the model; resized to kInputSize x kInputSize, 3 channels.
+inline constexpr std::int64_t kTrainImages = 50000;
+inline constexpr std::int64_t kInputSize = 224;
+inline constexpr std::int64_t kInputChannels = 3;
+/// fc_hidden1, fc_hidden2 and CNN_embed_dim of the authors' ResNet_VAE (the paper's text: 1024, 1024 and 256).
+inline constexpr std::int64_t kHidden1 = 1024;
+inline constexpr std::int64_t kHidden2 = 768;
+inline constexpr std::int64_t kLatent = 256;
+/// The dropout rate of the paper's main model (Figs. 3-4).
+inline constexpr double kDropout = 0.2;
+
 } // namespace codescope::paper

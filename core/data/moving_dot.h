@@ -4,17 +4,19 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/common/implementation_defaults.h"
 #include "core/data/image_batch.h"
 
 namespace codescope::data {
 
-/// How the moving-dot frames are drawn. Defaults are those of Fig. 4a.
+/// How the moving-dot frames are drawn. The paper's Fig. 4a gives no sizes: the defaults are Codescope's own
+/// (core/common/implementation_defaults.h).
 struct MovingDotOptions {
-    int frames = 100;          // frames over one period of the orbit
-    std::int64_t size = 32;    // frame height and width, pixels
-    double radius = 3.0;       // dot radius, pixels
-    std::int64_t channels = 1; // every channel holds the same picture
-    double orbit = 0.3;        // orbit radius as a fraction of size
+    int frames = implementation::kMovingDotFrames;        // frames over one period of the orbit
+    std::int64_t size = implementation::kMovingDotSize;   // frame height and width, pixels
+    double radius = implementation::kMovingDotRadius;     // dot radius, pixels
+    std::int64_t channels = 1;                            // every channel holds the same picture
+    double orbit = implementation::kMovingDotOrbit;       // orbit radius as a fraction of size
 };
 
 /// The frames and their latent variables.

@@ -81,7 +81,9 @@ void validateConfig(const ResNetVaeConfig& c) {
 }
 
 std::string configToJson(const ResNetVaeConfig& c) {
-    nlohmann::ordered_json json = {{"dropout", c.dropout},      {"input_channels", c.inputChannels},
+    nlohmann::ordered_json json = {{"dropout", c.dropout},
+                                   {"dropout_placement", dropoutPlacementName(c.dropoutPlacement)},
+                                   {"input_channels", c.inputChannels},
                                    {"input_size", c.inputSize}, {"width_divisor", c.widthDivisor},
                                    {"hidden", c.hidden},        {"latent", c.latent}};
     if (c.hidden2 != c.hidden) json["hidden2"] = c.hidden2;
@@ -95,6 +97,17 @@ ResNetVaeConfig configFromJson(const std::string& text, const std::string& sourc
     // The upper bounds keep a damaged or hostile manifest from making LibTorch allocate terabytes; every model the
     // paper and this program train is far inside them.
     c.dropout = io::jsonNumber(json, "dropout", source, 0.0, 1.0);
+    // Runs written before the field existed put dropout after every ReLU.
+    c.dropoutPlacement = DropoutPlacement::All;
+    if (json.contains("dropout_placement")) {
+        const nlohmann::json& placement = json["dropout_placement"];
+        if (!placement.is_string()) throw InputError(source + ": 'dropout_placement' must be \"encoder\" or \"all\"");
+        try {
+            c.dropoutPlacement = parseDropoutPlacement(placement.get<std::string>());
+        } catch (const InputError& error) {
+            throw InputError(source + ": " + error.what());
+        }
+    }
     c.inputChannels = io::jsonInteger(json, "input_channels", source, 1, kMaxInputChannels);
     c.inputSize = io::jsonInteger(json, "input_size", source, 8, kMaxInputSize);
     c.widthDivisor = io::jsonInteger(json, "width_divisor", source, 1, 64);
@@ -209,31 +222,32 @@ ResNetVaeImpl::ResNetVaeImpl(const ResNetVaeConfig& config) : m_config(config) {
     }
 }
 
-at::Tensor ResNetVaeImpl::activate(const at::Tensor& x, const std::string& name,
-                                   const ActivationRecorder* recorder) const {
+at::Tensor ResNetVaeImpl::activate(const at::Tensor& x, const std::string& name, const ActivationRecorder* recorder,
+                                   bool inEncoder) const {
     at::Tensor out = at::relu(x);
     if (recorder) (*recorder)(name, out);
+    if (!inEncoder && m_config.dropoutPlacement != DropoutPlacement::All) return out;
     return at::dropout(out, m_config.dropout, is_training());
 }
 
 std::pair<at::Tensor, at::Tensor> ResNetVaeImpl::encode(const at::Tensor& x, const ActivationRecorder* recorder) {
-    at::Tensor h = activate(m_stemBn(m_stemConv(x)), "resnet.2", recorder);
+    at::Tensor h = activate(m_stemBn(m_stemConv(x)), "resnet.2", recorder, true);
     h = at::max_pool2d(h, {3, 3}, {2, 2}, {1, 1});
     for (std::size_t i = 0; i < m_blocks.size(); ++i) {
         h = m_blocks[i]->forward(h, blockName(i), recorder);
     }
     h = at::adaptive_avg_pool2d(h, {1, 1}).flatten(1);
-    h = activate(m_bn1(m_fc1(h)), "relu", recorder);
-    h = activate(m_bn2(m_fc2(h)), "relu#2", recorder);
+    h = activate(m_bn1(m_fc1(h)), "relu", recorder, false);
+    h = activate(m_bn2(m_fc2(h)), "relu#2", recorder, false);
     return {m_fc3Mu(h), m_fc3Logvar(h)};
 }
 
 at::Tensor ResNetVaeImpl::decode(const at::Tensor& z, const ActivationRecorder* recorder) {
-    at::Tensor h = activate(m_fcBn4(m_fc4(z)), "relu#3", recorder);
-    h = activate(m_fcBn5(m_fc5(h)), "relu#4", recorder);
+    at::Tensor h = activate(m_fcBn4(m_fc4(z)), "relu#3", recorder, false);
+    h = activate(m_fcBn5(m_fc5(h)), "relu#4", recorder, false);
     h = h.view({-1, kDecoderChannels[0], kDecoderSeed, kDecoderSeed});
-    h = activate(m_convTransBn[0](m_convTrans[0](h)), "convTrans6.2", recorder);
-    h = activate(m_convTransBn[1](m_convTrans[1](h)), "convTrans7.2", recorder);
+    h = activate(m_convTransBn[0](m_convTrans[0](h)), "convTrans6.2", recorder, false);
+    h = activate(m_convTransBn[1](m_convTrans[1](h)), "convTrans7.2", recorder, false);
     h = at::sigmoid(m_convTransBn[2](m_convTrans[2](h)));
     namespace F = torch::nn::functional;
     return F::interpolate(h, F::InterpolateFuncOptions()

@@ -10,9 +10,11 @@
 // a 64 x 4 x 4 view, convTrans6 (64->32), convTrans7 (32->8), convTrans8 (8->C) (ConvTranspose2d kernel 3 stride 2,
 // BatchNorm2d, ReLU / ReLU / Sigmoid) and a bilinear resize to the input size.
 //
-// Dropout: the paper trains with "dropout across all layers" (Fig. 6a) to study how noise shapes the code: every ReLU
-// (those of the ResNet, inside the residual blocks included, of the fully connected layers and of the decoder) is
-// followed by dropout with rate `dropout`. Dropout has no parameters, so it does not change the state_dict.
+// Dropout (rate `dropout`, core/models/vae_dropout.h): by default after every ReLU call of the ResNet-18 encoder only,
+// as the authors' code does (every nn.ReLU of torchvision's resnet18 becomes Sequential(ReLU, Dropout)); with
+// DropoutPlacement::All also after the ReLUs of the fully connected layers and of the decoder (what Codescope did
+// before, reading the paper's "dropout across all layers", Fig. 6a). Dropout has no parameters, so neither choice
+// changes the state_dict.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -27,23 +29,26 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
 
+#include "core/common/paper_defaults.h"
 #include "core/models/capturable_model.h"
 #include "core/models/recording_model.h"
+#include "core/models/vae_dropout.h"
 
 namespace codescope::models {
 
-/// Hyper-parameters of one member of the ResNet-VAE family. The defaults are the paper's model.
+/// Hyper-parameters of one member of the ResNet-VAE family. The defaults are the authors' model.
 struct ResNetVaeConfig {
-    double dropout = 0.2;           ///< rate of the dropout after every ReLU, in [0, 1)
-    std::int64_t inputChannels = 3; ///< channels of the input and of the reconstruction
-    std::int64_t inputSize = 224;   ///< height = width of the input and of the reconstruction, pixels
-    std::int64_t widthDivisor = 1;  ///< ResNet widths are 64/d, 128/d, 256/d, 512/d; 1 = paper (torchvision's)
-    std::int64_t hidden = 1024;     ///< units of fc1 (the public code's fc_hidden1)
-    std::int64_t hidden2 = 1024;    ///< units of fc2 and fc4 (fc_hidden2; the paper: "two ... layers with 1024 units")
-    std::int64_t latent = 256;      ///< dimensions of mu and logvar
+    double dropout = paper::kDropout; ///< rate of the dropout after the ReLUs `dropoutPlacement` names, in [0, 1)
+    DropoutPlacement dropoutPlacement = DropoutPlacement::Encoder; ///< which ReLUs dropout follows
+    std::int64_t inputChannels = paper::kInputChannels; ///< channels of the input and of the reconstruction
+    std::int64_t inputSize = paper::kInputSize; ///< height = width of the input and of the reconstruction, pixels
+    std::int64_t widthDivisor = 1; ///< ResNet widths are 64/d, 128/d, 256/d, 512/d; 1 = paper (torchvision's)
+    std::int64_t hidden = paper::kHidden1;  ///< units of fc1 (the authors' fc_hidden1)
+    std::int64_t hidden2 = paper::kHidden2; ///< units of fc2 and fc4 (the authors' fc_hidden2; the paper's text: 1024)
+    std::int64_t latent = paper::kLatent;   ///< dimensions of mu and logvar
 };
 
-/// The paper's model: 3 x 224 x 224 input, ResNet-18 widths, 1024 hidden units, 256 latent dimensions.
+/// The authors' model: 3 x 224 x 224 input, ResNet-18 widths, fc1 1024 and fc2 768 units, 256 latent dimensions.
 ResNetVaeConfig resnetVaeConfig();
 /// The small member for CPU training on 28 x 28 grey images (Fashion-MNIST): 1 x 28 x 28 input, ResNet widths / 8,
 /// 128 hidden units, 32 latent dimensions (the paper's hidden:latent ratio of 4). Same names as the full model.
@@ -54,17 +59,20 @@ ResNetVaeConfig resnetVaeConfigByName(const std::string& name);
 std::vector<std::string> resnetVaeModelNames();
 /// Throws InputError if a field is out of range (dropout outside [0, 1), widths not divisible, input < 8 pixels ...).
 void validateConfig(const ResNetVaeConfig& config);
-/// The config as a JSON object: {"dropout", "input_channels", "input_size", "width_divisor", "hidden", "latent"},
-/// and "hidden2" only where it differs from "hidden" (so runs written before it existed keep their identity).
+/// The config as a JSON object: {"dropout", "dropout_placement" ("encoder" / "all"), "input_channels", "input_size",
+/// "width_divisor", "hidden", "latent"}, and "hidden2" only where it differs from "hidden" (so runs written before it
+/// existed keep their identity).
 std::string configToJson(const ResNetVaeConfig& config);
-/// Parses configToJson's object ("hidden2" absent: equal to "hidden"). Throws InputError "<sourceName>: ..." for bad
-/// JSON, a missing field or a bad value.
+/// Parses configToJson's object ("hidden2" absent: equal to "hidden"; "dropout_placement" absent: "all", what every
+/// run written before the field existed did). Throws InputError "<sourceName>: ..." for bad JSON, a missing field or
+/// a bad value.
 ResNetVaeConfig configFromJson(const std::string& json, const std::string& sourceName);
 
 // The ResNet-VAE's recorder (models::ActivationRecorder, recording_model.h) gets each ReLU's output (before its
 // dropout), in forward order; see ResNetVaeImpl::reluLayerNames for the names.
 
-/// torchvision's BasicBlock (two 3x3 convolutions and a residual connection) with dropout after both ReLUs.
+/// torchvision's BasicBlock (two 3x3 convolutions and a residual connection) with dropout after both ReLU calls
+/// (the encoder's, so under either placement).
 /// Its ReLU outputs are recorded as "<name>.relu" and "<name>.relu#2".
 class BasicBlockImpl : public torch::nn::Module {
 public:
@@ -114,7 +122,9 @@ public:
 
 private:
     VaeOutput run(const at::Tensor& x, const ActivationRecorder* recorder);
-    at::Tensor activate(const at::Tensor& x, const std::string& name, const ActivationRecorder* recorder) const;
+    /// ReLU, record, then dropout when `inEncoder` or the placement is All.
+    at::Tensor activate(const at::Tensor& x, const std::string& name, const ActivationRecorder* recorder,
+                        bool inEncoder) const;
 
     ResNetVaeConfig m_config;
     torch::nn::Conv2d m_stemConv{nullptr};

@@ -11,6 +11,7 @@
 #include "core/language/token_data.h"
 #include "core/models/model_loader.h"
 #include "core/models/recording_model.h"
+#include "core/pipeline/provenance.h"
 #include "core/results/analysis_cache.h"
 #include "core/results/layer_report.h"
 
@@ -70,6 +71,8 @@ std::string analysisJson(const results::LayerReport& report, const AnalysisReque
     results::ReportOptions options;
     options.robustness = request.robustness;
     options.requestJson = requestToJson(request).dump();
+    options.provenanceJson = report.provenanceJson.empty() ? provenanceToJson(provenanceOfRequest(request)).dump()
+                                                           : report.provenanceJson;
     // The claims one analysis can test on its own (its dropout rate is not known here: a sweep's runs get the whole
     // table from `analyze --sweep`).
     options.paperChecksJson =
@@ -94,6 +97,7 @@ ModelAnalysis analyzeModel(const AnalysisRequest& request, CacheUse cache, const
     }
     // The request as it runs, recorded in the result whether it is read from the cache or computed.
     const std::string requestText = requestToJson(result.request).dump();
+    const std::string provenanceText = provenanceToJson(provenanceOfRequest(result.request)).dump();
     if (cache == CacheUse::ReadWrite && spec.isRun) {
         const std::string key = results::analysisCacheKey(
             results::fileDigest((std::filesystem::path(spec.path) / models::kRunModelFile).string()),
@@ -103,6 +107,7 @@ ModelAnalysis analyzeModel(const AnalysisRequest& request, CacheUse cache, const
             try {
                 result.report = results::readLayerReport(result.cachePath);
                 result.report.requestJson = requestText;
+                result.report.provenanceJson = provenanceText;
                 result.fromCache = true;
                 return result;
             } catch (const InputError& error) {
@@ -124,6 +129,7 @@ ModelAnalysis analyzeModel(const AnalysisRequest& request, CacheUse cache, const
     result.report.model = loaded.model->name();
     result.report.samples = result.report.layers.front().spectrum.samples; // images, or token positions
     result.report.requestJson = requestText;
+    result.report.provenanceJson = provenanceText;
     if (!result.cachePath.empty()) {
         try {
             io::writeFileAtomically(result.cachePath, analysisJson(result.report, result.request));

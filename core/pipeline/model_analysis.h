@@ -32,7 +32,8 @@ enum class CacheUse { ReadWrite, Off };
 
 /// The analysis of request.model: from the cache when a run's folder holds this exact one (cache == ReadWrite),
 /// else computed (spectra, then coding records when request.coding.projections > 0) and, for a run, cached
-/// atomically. The result records its resolved request and the program version. Throws InputError (model, data
+/// atomically. The result records its resolved request, the program version and its provenance (report.provenanceJson,
+/// made afresh from the request and the run's manifest on both paths). Throws InputError (model, data
 /// set, layers), Cancelled.
 ModelAnalysis analyzeModel(const AnalysisRequest& request, CacheUse cache = CacheUse::ReadWrite,
                            const AnalysisProgress& progress = {}, const CancelToken* cancel = nullptr);
@@ -41,7 +42,8 @@ ModelAnalysis analyzeModel(const AnalysisRequest& request, CacheUse cache = Cach
 /// results recorded their request. Throws InputError naming `source` for a request field it cannot read.
 std::optional<AnalysisRequest> recordedRequest(const results::LayerReport& report, const std::string& source);
 
-/// The result file's JSON for `analysis`: its layers with the request that made them, the program version, and the
+/// The result file's JSON for `analysis`: its layers with the request that made them, the program version, the
+/// provenance (report.provenanceJson where it holds one, else made from `request`: pipeline/provenance.h) and the
 /// paper's claims that one analysis can test (claims::checkAnalysis, under "paper_checks").
 std::string analysisJson(const results::LayerReport& report, const AnalysisRequest& request);
 

@@ -78,6 +78,7 @@ std::string layerSpectraJson(const std::string& model, const std::string& datase
     json["program"] = "codescope";
     json["program_version"] = programVersion();
     if (!options.requestJson.empty()) json["request"] = nlohmann::json::parse(options.requestJson);
+    if (!options.provenanceJson.empty()) json["provenance"] = nlohmann::json::parse(options.provenanceJson);
     if (!options.paperChecksJson.empty()) json["paper_checks"] = nlohmann::json::parse(options.paperChecksJson);
     json["layers"] = nlohmann::json::array();
     for (const results::LayerSpectrum& entry : layers) {

@@ -7,8 +7,8 @@
 
 namespace codescope::results {
 
-/// JSON object {"model", "dataset", "samples", "program" ("codescope"), "program_version", "request" (when given),
-/// "paper_checks" (when given), "layers": [...]} with, per layer in depth order: name, depth, kind,
+/// JSON object {"model", "dataset", "samples", "program" ("codescope"), "program_version", "request" and
+/// "provenance" (when given), "paper_checks" (when given), "layers": [...]} with, per layer in depth order: name, depth, kind,
 /// shape, n_features, stride, n_features_used, n_components, status ("ok", or why the layer has no exponent:
 /// SpectrumResult::status), alpha (null without exponent), intercept, alpha_ci95 ([lo, hi] or nulls),
 /// fit_range, estimator, alpha_r2, eigenvalues, alpha_bootstrap_bias, alpha_standard_error (null without bootstrap), warnings, and, when
@@ -20,6 +20,9 @@ struct ReportOptions {
     /// The analysis request that made the layers, as JSON text (pipeline::requestToJson), written whole under
     /// "request"; empty writes none. Every file also names the program and its version.
     std::string requestJson;
+    /// The result's provenance as JSON text (pipeline::provenanceToJson), written whole under "provenance"; empty
+    /// writes none.
+    std::string provenanceJson;
     /// Per layer, also "alpha_estimators": {huber|wls|mle: {alpha, r2, fit_range}} and "fit_range_table":
     /// [{lo, hi, alpha or null}] (Huber over lo in {5, 10, 20} x hi in {30, 50, 100}), from the layer's eigenvalues.
     bool robustness = false;

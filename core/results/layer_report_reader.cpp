@@ -190,6 +190,8 @@ LayerReport parseLayerReport(const std::string& text, const std::string& sourceN
         if (json.contains("dataset") && json["dataset"].is_string()) report.dataset = json["dataset"].get<std::string>();
         if (json.contains("samples")) report.samples = integer(json["samples"], "'samples'");
         if (json.contains("request") && json["request"].is_object()) report.requestJson = json["request"].dump();
+        if (json.contains("provenance") && json["provenance"].is_object())
+            report.provenanceJson = json["provenance"].dump();
         if (json.contains("program_version") && json["program_version"].is_string())
             report.programVersion = json["program_version"].get<std::string>();
         const nlohmann::json& layers = json["layers"];

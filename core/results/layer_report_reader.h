@@ -18,6 +18,9 @@ struct LayerReport {
     /// it) and the version of the program that made it. Both empty for a file written before results recorded them.
     std::string requestJson;
     std::string programVersion;
+    /// The result's provenance as JSON text (pipeline::provenanceToJson; pipeline/provenance.h reads it); empty for a
+    /// file written before results recorded it.
+    std::string provenanceJson;
 };
 
 /// Why a report could not be read: the source, the byte where the JSON broke (-1 when not at one place), the reason.

@@ -16,6 +16,7 @@
 #include <random>
 #include <vector>
 
+#include "core/common/implementation_defaults.h"
 #include "core/common/job_control.h"
 
 namespace codescope::theory {
@@ -24,8 +25,8 @@ namespace codescope::theory {
 std::vector<double> defaultToySparsities();
 
 struct ToySuperpositionOptions {
-    int features = 20;             ///< n, input (and output) features
-    int hidden = 5;                ///< m, hidden dimensions
+    int features = implementation::kToyFeatures; ///< n, input (and output) features (Codescope's own default)
+    int hidden = implementation::kToyHidden;     ///< m, hidden dimensions (Codescope's own default)
     double importanceDecay = 1.0;  ///< I_i = decay^i; 1 = uniform (see the file comment), Elhage's demo uses 0.7
     std::vector<double> sparsities = defaultToySparsities(); ///< S of each model of the sweep, each in [0, 1)
     int steps = 10000;             ///< Adam steps per model (Elhage et al.: 10,000)

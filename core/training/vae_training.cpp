@@ -19,6 +19,7 @@
 #include <torch/serialize/output-archive.h>
 
 #include "core/common/input_error.h"
+#include "core/common/paper_defaults.h"
 #include "core/data/image_dataset.h"
 #include "core/data/image_preprocessing.h"
 #include "core/io/atomic_file.h"
@@ -32,9 +33,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr const char* kManifestFormat = "codescope-vae-run/1";
-constexpr const char* kLossDescription =
-    "binary cross-entropy of the reconstruction (sum over pixels) + KL divergence, per image";
 // Images per forward pass when measuring the test loss (no gradients, so larger than a training batch).
 constexpr std::int64_t kEvalBatch = 250;
 
@@ -53,7 +51,19 @@ nlohmann::ordered_json runIdentity(const TrainOptions& o, const models::ResNetVa
             {"test_samples", data.test.count},
             {"batch_size", o.batchSize},
             {"learning_rate", o.learningRate},
-            {"seed", o.seed}};
+            {"seed", o.seed},
+            {"loss", vaeLossName(o.loss)}};
+}
+
+// A checkpoint's identity as this version writes it: fields that older versions did not write get the value those
+// versions used (dropout after every ReLU, BCE), so an old run resumes only with the settings it was trained with.
+nlohmann::json currentIdentity(const std::string& text) {
+    nlohmann::json identity = nlohmann::json::parse(text);
+    if (!identity.contains("loss")) identity["loss"] = vaeLossName(VaeLoss::Bce);
+    if (identity.contains("model_config") && identity["model_config"].is_object() &&
+        !identity["model_config"].contains("dropout_placement"))
+        identity["model_config"]["dropout_placement"] = models::dropoutPlacementName(models::DropoutPlacement::All);
+    return identity;
 }
 
 void validate(const TrainOptions& o, const TrainingData& data) {
@@ -108,14 +118,22 @@ private:
     at::Tensor m_all;
 };
 
-// The VAE loss summed over the batch (the public ResNet-VAE's loss_function, with BCE as the reconstruction term).
-at::Tensor vaeLoss(const models::VaeOutput& out, const at::Tensor& x) {
-    const at::Tensor bce = at::binary_cross_entropy(out.reconstruction, x, {}, at::Reduction::Sum);
-    const at::Tensor kld = -0.5 * at::sum(1 + out.logvar - out.mu.pow(2) - out.logvar.exp());
-    return bce + kld;
+// The VAE loss summed over the batch: the public ResNet-VAE's loss_function (BCE, summed) or the paper's text (MSE,
+// summed likewise so that both are per-pixel sums of the same scale), plus the KL divergence.
+at::Tensor vaeLoss(VaeLoss loss, const at::Tensor& reconstruction, const at::Tensor& x, const at::Tensor& mu,
+                   const at::Tensor& logvar) {
+    const at::Tensor term = loss == VaeLoss::Bce
+                                ? at::binary_cross_entropy(reconstruction, x, {}, at::Reduction::Sum)
+                                : at::mse_loss(reconstruction, x, at::Reduction::Sum);
+    const at::Tensor kld = -0.5 * at::sum(1 + logvar - mu.pow(2) - logvar.exp());
+    return term + kld;
 }
 
-double testLoss(models::ResNetVae& model, const BatchMaker& test, const CancelToken* cancel) {
+at::Tensor vaeLoss(VaeLoss loss, const models::VaeOutput& out, const at::Tensor& x) {
+    return vaeLoss(loss, out.reconstruction, x, out.mu, out.logvar);
+}
+
+double testLoss(models::ResNetVae& model, const BatchMaker& test, VaeLoss loss, const CancelToken* cancel) {
     model->eval();
     torch::NoGradGuard noGrad;
     double total = 0;
@@ -125,7 +143,7 @@ double testLoss(models::ResNetVae& model, const BatchMaker& test, const CancelTo
         indices.resize(std::min(kEvalBatch, test.size() - first));
         std::iota(indices.begin(), indices.end(), first);
         const at::Tensor x = test.batch(indices);
-        total += vaeLoss(model->forward(x), x).item<double>();
+        total += vaeLoss(loss, model->forward(x), x).item<double>();
     }
     return total / static_cast<double>(test.size());
 }
@@ -207,9 +225,9 @@ RunState loadCheckpoint(const std::string& path, models::ResNetVae& model, torch
         archive.load_from(path);
         c10::IValue value;
         archive.read("identity", value);
-        if (value.toStringRef() != identity) {
-            const nlohmann::json saved = nlohmann::json::parse(value.toStringRef());
-            const nlohmann::json wanted = nlohmann::json::parse(identity);
+        const nlohmann::json saved = currentIdentity(value.toStringRef());
+        const nlohmann::json wanted = nlohmann::json::parse(identity);
+        if (saved != wanted) {
             std::string differences;
             for (const auto& [key, wantedValue] : wanted.items())
                 if (!saved.contains(key) || saved[key] != wantedValue)
@@ -244,11 +262,12 @@ RunState loadCheckpoint(const std::string& path, models::ResNetVae& model, torch
 
 void writeManifest(const std::string& runDir, const TrainOptions& o, const nlohmann::ordered_json& identity,
                    const RunState& state, bool finished) {
-    nlohmann::ordered_json manifest = {{"format", kManifestFormat}};
+    nlohmann::ordered_json manifest = {{"format", kVaeRunManifestFormat}, {"preset", o.preset}};
     for (const auto& [key, value] : identity.items())
         manifest[key] = value;
     manifest["dropout"] = o.dropout;
-    manifest["loss"] = kLossDescription;
+    manifest["dropout_placement"] = models::dropoutPlacementName(o.dropoutPlacement);
+    manifest["loss_description"] = vaeLossDescription(o.loss) + ", per image";
     manifest["epochs"] = o.epochs;
     manifest["epochs_completed"] = state.epochsDone;
     manifest["finished"] = finished;
@@ -298,6 +317,7 @@ RunSummary trainRun(const TrainOptions& o, const TrainingData& data, const std::
     validate(o, data);
     models::ResNetVaeConfig config = models::resnetVaeConfigByName(o.model);
     config.dropout = o.dropout;
+    config.dropoutPlacement = o.dropoutPlacement;
     models::validateConfig(config);
     if (o.threads > 0) at::set_num_threads(o.threads);
 
@@ -338,7 +358,7 @@ RunSummary trainRun(const TrainOptions& o, const TrainingData& data, const std::
         return summary(runDir, o, data, state, RunSummary::Outcome::AlreadyFinished, startEpoch);
     }
     if (!resuming) {
-        state.untrainedTestLoss = testLoss(model, test, cancel);
+        state.untrainedTestLoss = testLoss(model, test, o.loss, cancel);
         writeManifest(runDir, o, identityJson, state, false);
     }
 
@@ -362,7 +382,7 @@ RunSummary trainRun(const TrainOptions& o, const TrainingData& data, const std::
             if (count < 2) break; // BatchNorm cannot normalise a batch of one
             indices.assign(order.begin() + first, order.begin() + first + count);
             const at::Tensor x = train.batch(indices);
-            const at::Tensor loss = vaeLoss(model->forward(x), x);
+            const at::Tensor loss = vaeLoss(o.loss, model->forward(x), x);
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();
@@ -376,7 +396,7 @@ RunSummary trainRun(const TrainOptions& o, const TrainingData& data, const std::
 
         EpochRecord record;
         record.trainLoss = lossSum / static_cast<double>(seen);
-        record.testLoss = testLoss(model, test, cancel);
+        record.testLoss = testLoss(model, test, o.loss, cancel);
         record.seconds = seconds(Clock::now() - epochStart);
         state.history.push_back(record);
         state.epochsDone = epoch + 1;
@@ -408,6 +428,35 @@ data::ImageBatch readFirst(const data::ImageDataset& dataset, std::int64_t wante
 
 } // namespace
 
+std::vector<std::string> trainingPresetNames() {
+    return {"demo", "paper"};
+}
+
+TrainOptions trainingPreset(const std::string& name) {
+    TrainOptions o;
+    if (name == "demo") return o;
+    if (name != "paper") throw InputError("unknown preset '" + name + "' (known: demo, paper)");
+    o.preset = "paper";
+    o.model = "resnet-vae";
+    o.dataset = "cifar10";
+    o.epochs = paper::kTrainEpochs;
+    o.trainSamples = 0;
+    o.testSamples = 0;
+    o.batchSize = paper::kTrainBatchSize;
+    o.learningRate = paper::kTrainLearningRate;
+    return o;
+}
+
+double vaeLossValue(VaeLoss loss, const std::vector<float>& reconstruction, const std::vector<float>& target,
+                    const std::vector<float>& mu, const std::vector<float>& logvar) {
+    if (reconstruction.size() != target.size() || mu.size() != logvar.size())
+        throw InputError("vaeLossValue: reconstruction and target, mu and logvar must have equal sizes");
+    auto tensor = [](const std::vector<float>& values) {
+        return at::tensor(at::ArrayRef<float>(values.data(), values.size()), at::kFloat);
+    };
+    return vaeLoss(loss, tensor(reconstruction), tensor(target), tensor(mu), tensor(logvar)).item<double>();
+}
+
 void validateOptions(const TrainOptions& o) {
     if (o.epochs < 1) throw InputError("epochs must be at least 1");
     if (o.batchSize < 2) throw InputError("batch size must be at least 2 (BatchNorm needs two images)");
@@ -415,7 +464,9 @@ void validateOptions(const TrainOptions& o) {
     if (o.threads < 0) throw InputError("threads must not be negative");
     models::ResNetVaeConfig config = models::resnetVaeConfigByName(o.model);
     config.dropout = o.dropout;
+    config.dropoutPlacement = o.dropoutPlacement;
     models::validateConfig(config);
+    if (o.preset != "demo" && o.preset != "paper") throw InputError("unknown preset '" + o.preset + "'");
 }
 
 TrainingData loadTrainingData(const TrainOptions& options) {
@@ -431,6 +482,29 @@ RunSummary trainVaeRun(const TrainOptions& options, const TrainingData& data, co
                        const TrainingProgressCallback& progress, const CancelToken* cancel) {
     ProgressMeter meter(progress, static_cast<double>(options.epochs * data.train.count));
     return trainRun(options, data, runDir, meter, TrainingProgress{}, cancel);
+}
+
+double estimateEpochSeconds(const TrainOptions& o, const TrainingData& data) {
+    validate(o, data);
+    models::ResNetVaeConfig config = models::resnetVaeConfigByName(o.model);
+    config.dropout = o.dropout;
+    config.dropoutPlacement = o.dropoutPlacement;
+    if (o.threads > 0) at::set_num_threads(o.threads);
+    at::manual_seed(o.seed);
+    models::ResNetVae model(config);
+    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(o.learningRate));
+    const BatchMaker train(data.train, config);
+    std::vector<std::int64_t> indices(static_cast<std::size_t>(std::min(o.batchSize, data.train.count)));
+    std::iota(indices.begin(), indices.end(), 0);
+    model->train();
+    const Clock::time_point start = Clock::now();
+    const at::Tensor x = train.batch(indices);
+    const at::Tensor loss = vaeLoss(o.loss, model->forward(x), x);
+    optimizer.zero_grad();
+    loss.backward();
+    optimizer.step();
+    const double perImage = seconds(Clock::now() - start) / static_cast<double>(indices.size());
+    return perImage * (static_cast<double>(data.train.count) + static_cast<double>(data.test.count) / 3.0);
 }
 
 std::string runDirectoryName(double dropout) {

@@ -16,15 +16,21 @@
 
 #include "core/common/job_control.h"
 #include "core/data/image_batch.h"
+#include "core/models/vae_dropout.h"
+#include "core/training/vae_run_record.h"
 
 namespace codescope::training {
 
-/// One training run. Defaults: the small CPU model on a Fashion-MNIST subset, sized so that the whole five-run
-/// dropout sweep takes about ten minutes on two CPU cores; batch size and learning rate are the paper's.
+/// One training run. Defaults: the "demo" preset, the small CPU model on a Fashion-MNIST subset, sized so that the
+/// whole five-run dropout sweep takes about ten minutes on two CPU cores; batch size, learning rate, dropout
+/// placement and loss are the authors'. trainingPreset("paper") gives the authors' experiment.
 struct TrainOptions {
+    std::string preset = "demo";            ///< the preset these options started from, recorded in the manifest
     std::string model = "resnet-vae-small"; ///< models::resnetVaeModelNames(): "resnet-vae-small", "resnet-vae"
     std::string dataset = "fashion-mnist";  ///< see loadTrainingData
-    double dropout = 0.2;                   ///< after every ReLU, in [0, 1)
+    double dropout = 0.2;                   ///< in [0, 1), after the ReLUs dropoutPlacement names
+    models::DropoutPlacement dropoutPlacement = models::DropoutPlacement::Encoder; ///< the authors': encoder only
+    VaeLoss loss = VaeLoss::Bce;            ///< the authors' code: BCE + KL (the paper's text: MSE + KL)
     std::int64_t epochs = 3;
     std::int64_t trainSamples = 12000; ///< the first N images of the train split; 0 = all
     std::int64_t testSamples = 1000;   ///< the first N images of the test split; 0 = all
@@ -33,6 +39,16 @@ struct TrainOptions {
     std::uint64_t seed = 0;            ///< initial weights, shuffling, dropout masks and VAE sampling
     int threads = 0;                   ///< LibTorch intra-op threads; 0 = LibTorch's default
 };
+
+/// The names trainingPreset accepts: "demo", "paper".
+std::vector<std::string> trainingPresetNames();
+
+/// The options of a preset. "demo": the defaults above (resnet-vae-small, 1 x 28 x 28 Fashion-MNIST, 3 epochs of
+/// 12000 images, 1000 test images). "paper": the authors' experiment (core/common/paper_defaults.h): resnet-vae
+/// (fc 1024 / 768, latent 256, 3 x 224 x 224), CIFAR-10 ("cifar10": the caller adds the folder, "cifar10:PATH"),
+/// every train and test image, 20 epochs, batch 50, Adam 1e-3; days on a CPU. Both: dropout in the encoder, BCE.
+/// Throws InputError naming the presets for another name.
+TrainOptions trainingPreset(const std::string& name);
 
 /// Throws InputError if an option is out of range or names an unknown model (what trainVaeRun checks before it
 /// starts; the CLI calls it before loading data).
@@ -83,9 +99,16 @@ struct RunSummary {
     std::int64_t trainSamples = 0, testSamples = 0;
 };
 
-/// Trains one run into `runDir` (created if needed). The loss is the VAE's: binary cross-entropy of the
-/// reconstruction against the (preprocessed) input, summed over pixels, plus the KL divergence
-/// -1/2 sum(1 + logvar - mu^2 - exp(logvar)); optimised per batch (sum over the batch) with Adam; reported per
+/// The VAE loss of a forward pass, summed over the batch: options.loss's reconstruction term (BCE or squared error of
+/// `reconstruction` against `target`, both N x C x H x W in [0, 1], summed over pixels) plus the KL divergence
+/// -1/2 sum(1 + logvar - mu^2 - exp(logvar)) of mu, logvar (N x latent). All float32 in row-major order; for tests
+/// and tools without LibTorch types. Throws InputError for sizes that disagree.
+double vaeLossValue(VaeLoss loss, const std::vector<float>& reconstruction, const std::vector<float>& target,
+                    const std::vector<float>& mu, const std::vector<float>& logvar);
+
+/// Trains one run into `runDir` (created if needed). The loss is the VAE's (vaeLossValue: options.loss's
+/// reconstruction term against the (preprocessed) input, summed over pixels, plus the KL divergence); optimised per
+/// batch (sum over the batch) with Adam; reported per
 /// image. Resumes from runDir's checkpoint when there is one (the settings must match, only `epochs` may grow) and
 /// returns at once if the run already has options.epochs epochs. Every epoch reseeds from (seed, epoch), so a
 /// resumed run computes the same numbers as an uninterrupted one. A last batch of a single image is skipped
@@ -93,6 +116,12 @@ struct RunSummary {
 /// unwritable folder), Cancelled (the last finished epoch's checkpoint stays).
 RunSummary trainVaeRun(const TrainOptions& options, const TrainingData& data, const std::string& runDir,
                        const TrainingProgressCallback& progress = {}, const CancelToken* cancel = nullptr);
+
+/// Seconds one epoch of `options` on `data` will take on this machine, estimated before training from one timed
+/// training step on the first batch (forward, backward, Adam) of a freshly initialised model, plus a third of that
+/// per test image for the test loss. The first step carries warm-up costs, so this errs long. Throws what
+/// trainVaeRun throws for bad options or data.
+double estimateEpochSeconds(const TrainOptions& options, const TrainingData& data);
 
 /// "dropout-0.2": the folder name of a sweep's run (the rate printed as %g).
 std::string runDirectoryName(double dropout);

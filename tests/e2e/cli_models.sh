@@ -16,6 +16,30 @@ check "each run has its manifest, checkpoint and model" bash -c \
      test -s '$runs/'\$r/\$f || exit 1; done; done"
 check "the sweep summary lists both runs" bash -c "grep -c '\"directory\"' '$runs/sweep.json' | grep -qx 2"
 check "the table reports time per epoch" grep -q "s/epoch" "$work/out"
+check "the manifest records the authors' dropout placement, BCE and the demo preset" bash -c "tr -d ' \n' \
+  <'$runs/dropout-0/manifest.json' | grep -q '\"preset\":\"demo\".*\"loss\":\"bce\".*\"dropout_placement\":\"encoder\"'"
+check "train --help documents presets, placement and loss" bash -c "'$CLI' train --help | grep -q -- '--preset NAME' && \
+  '$CLI' train --help | grep -q -- '--dropout-placement' && '$CLI' train --help | grep -q -- '--loss L'"
+check "--dropout-placement all --loss mse trains a run" expect_exit 0 "$CLI" train --dropout 0.2 --samples 100 \
+  --test-samples 20 --epochs 1 --dropout-placement all --loss mse --out "$work/alt" --quiet
+check "its manifest says so" bash -c "tr -d ' \n' <'$work/alt/dropout-0.2/manifest.json' | \
+  grep -q '\"loss\":\"mse\".*\"dropout_placement\":\"all\"'"
+check "an unknown loss is a usage error" expect_exit 2 "$CLI" train --loss l1 --out "$work/r3"
+check "the loss is named" one_line_naming "l1"
+check "an unknown placement is a usage error" expect_exit 2 "$CLI" train --dropout-placement fc --out "$work/r3"
+check "an unknown preset is a usage error" expect_exit 2 "$CLI" train --preset fast --out "$work/r3"
+check "--preset paper without CIFAR-10's folder is a usage error" expect_exit 2 "$CLI" train --preset paper \
+  --out "$work/r3"
+check "the line asks for cifar10:FOLDER" one_line_naming "cifar10:FOLDER"
+check "nothing is trained on these errors" test ! -e "$work/r3"
+# The authors' experiment on the 3-image CIFAR fixture, one epoch: says it is long, estimates first, records it.
+check "--preset paper trains the authors' model" expect_exit 0 "$CLI" train --preset paper --dropout 0.2 --epochs 1 \
+  --dataset "cifar10:$TESTDATA/images/cifar_all" --out "$work/paper"
+check "it warns that a CPU takes days and prints an ETA before training" bash -c "grep -q 'takes days' '$work/err' && \
+  grep -q '^estimate: .* per epoch, ETA ' '$work/err' && grep -q '/epoch  ETA' '$work/err'"
+check "its manifest records the paper preset and the authors' sizes" bash -c "tr -d ' \n' \
+  <'$work/paper/dropout-0.2/manifest.json' | grep -q '\"preset\":\"paper\",\"model\":\"resnet-vae\".*\"hidden2\":768'"
+rm -rf "$work/paper"
 check "a longer sweep resumes from the checkpoints" expect_exit 0 train --epochs 3
 check "both runs say they resumed" bash -c "[[ \$(grep -c resumed '$work/out') -eq 2 ]]"
 check "the manifest records three epochs" bash -c "tr -d ' \n' <'$runs/dropout-0/manifest.json' | \
@@ -35,6 +59,10 @@ check "analyze writes 23 layers" bash -c "[[ \$(grep -c '\"depth\":' '$work/a.js
 check "every layer has the issue's keys" bash -c "for k in name depth n_features stride alpha alpha_ci95 eigenvalues \
   action_mean action_sd explained_variance_stimulus eq4_expected_action eq3_capacity_bits; do \
   [[ \$(grep -c \"\\\"\$k\\\":\" '$work/a.json') -eq 23 ]] || { echo \"  key \$k\"; exit 1; }; done"
+check "the JSON records its provenance" bash -c "tr -d ' \n' <'$work/a.json' | grep -q '\"provenance\":{' && \
+  grep -q '3 epochs instead of 20' '$work/a.json' && \
+  grep -q '28 x 28 Fashion-MNIST instead of 224 x 224 CIFAR-10' '$work/a.json' && \
+  grep -q '\"dropout_placement\": \"encoder\"' '$work/a.json' && grep -q implementation_defaults '$work/a.json'"
 check "the summary prints every layer" bash -c "[[ \$(grep -c 'relu' '$work/out') -ge 20 ]]"
 check "one analysis carries the per-run paper checks" bash -c "grep -q '\"paper_checks\"' '$work/a.json' && \
   grep -q 'alpha falls with depth (Fig. 3c, 6b)' '$work/out'"

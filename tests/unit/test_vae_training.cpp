@@ -18,6 +18,7 @@
 #include "core/models/resnet_vae.h"
 #include "core/training/vae_training.h"
 #include "tests/unit/support/rectangle_images.h"
+#include "tests/unit/support/test_files.h"
 
 namespace fs = std::filesystem;
 using namespace codescope;
@@ -236,4 +237,131 @@ TEST(VaeTraining, LoadsTheFirstImagesOfFashionMnist) {
     EXPECT_EQ(data.train.channels, 1);
     EXPECT_EQ(data.train.height, 28);
     EXPECT_EQ(data.name, "fashion-mnist");
+}
+
+// The loss against PyTorch (tests/data/make_vae_loss_cases.py): BCE + KL as the authors' code, MSE + KL as the
+// paper's text, both summed over pixels and the batch.
+TEST(VaeTraining, LossEqualsPyTorchForBceAndMse) {
+    std::ifstream in(std::string(CODESCOPE_TEST_DATA_DIR) + "/vae_loss/vae_loss_cases.json");
+    ASSERT_TRUE(in);
+    const nlohmann::json fixture = nlohmann::json::parse(in);
+    ASSERT_GE(fixture["cases"].size(), 4u);
+    for (const nlohmann::json& c : fixture["cases"]) {
+        const auto recon = c["reconstruction"].get<std::vector<float>>();
+        const auto target = c["target"].get<std::vector<float>>();
+        const auto mu = c["mu"].get<std::vector<float>>();
+        const auto logvar = c["logvar"].get<std::vector<float>>();
+        const double bce = c["bce_plus_kld"].get<double>(), mse = c["mse_plus_kld"].get<double>();
+        EXPECT_NEAR(vaeLossValue(VaeLoss::Bce, recon, target, mu, logvar), bce, 1e-5 * std::fabs(bce));
+        EXPECT_NEAR(vaeLossValue(VaeLoss::Mse, recon, target, mu, logvar), mse, 1e-5 * std::fabs(mse));
+        EXPECT_GT(std::fabs(bce - mse), 1.0) << "the two losses must be told apart";
+    }
+    EXPECT_THROW(vaeLossValue(VaeLoss::Bce, {0.5f}, {0.5f, 0.5f}, {0.f}, {0.f}), InputError);
+}
+
+TEST(VaeTraining, PresetsAreTheDemoAndTheAuthorsExperiment) {
+    const TrainOptions demo = trainingPreset("demo");
+    EXPECT_EQ(demo.preset, "demo");
+    EXPECT_EQ(demo.model, "resnet-vae-small");
+    EXPECT_EQ(demo.dataset, "fashion-mnist");
+    EXPECT_EQ(demo.epochs, 3);
+    EXPECT_EQ(demo.trainSamples, 12000);
+    EXPECT_EQ(demo.dropoutPlacement, models::DropoutPlacement::Encoder);
+    EXPECT_EQ(demo.loss, VaeLoss::Bce);
+    const TrainOptions paper = trainingPreset("paper");
+    EXPECT_EQ(paper.preset, "paper");
+    EXPECT_EQ(paper.model, "resnet-vae");
+    EXPECT_EQ(paper.dataset, "cifar10");
+    EXPECT_EQ(paper.epochs, 20);
+    EXPECT_EQ(paper.trainSamples, 0);
+    EXPECT_EQ(paper.batchSize, 50);
+    EXPECT_DOUBLE_EQ(paper.learningRate, 1e-3);
+    const models::ResNetVaeConfig authors = models::resnetVaeConfigByName(paper.model);
+    EXPECT_EQ(authors.hidden, 1024);
+    EXPECT_EQ(authors.hidden2, 768);
+    EXPECT_EQ(authors.latent, 256);
+    EXPECT_EQ(authors.inputSize, 224);
+    EXPECT_EQ(authors.inputChannels, 3);
+    EXPECT_THROW(trainingPreset("fast"), InputError);
+}
+
+// What train writes, readVaeRunRecord reads back; a manifest of an older version (no placement, no loss name, no
+// preset) reads as what those versions did: dropout after every ReLU, BCE.
+TEST(VaeTraining, ManifestRoundTripsPlacementLossAndPreset) {
+    TempDir dir;
+    const TrainingData data = tinyData();
+    TrainOptions options = tinyOptions(1);
+    options.dropoutPlacement = models::DropoutPlacement::All;
+    options.loss = VaeLoss::Mse;
+    trainVaeRun(options, data, dir.path("run"));
+    const nlohmann::json manifest = manifestOf(dir.path("run"));
+    EXPECT_EQ(manifest["loss"], "mse");
+    EXPECT_EQ(manifest["dropout_placement"], "all");
+    EXPECT_EQ(manifest["model_config"]["dropout_placement"], "all");
+    EXPECT_EQ(manifest["preset"], "demo");
+
+    const auto record = readVaeRunRecord(dir.path("run"));
+    ASSERT_TRUE(record);
+    EXPECT_EQ(record->model, "resnet-vae-small");
+    EXPECT_EQ(record->preset, "demo");
+    EXPECT_EQ(record->dataset, "rectangles");
+    EXPECT_EQ(record->trainSamples, 96);
+    EXPECT_EQ(record->testSamples, 16);
+    EXPECT_EQ(record->epochs, 1);
+    EXPECT_EQ(record->epochsCompleted, 1);
+    EXPECT_TRUE(record->finished);
+    EXPECT_EQ(record->batchSize, 8);
+    EXPECT_DOUBLE_EQ(record->dropout, 0.2);
+    EXPECT_EQ(record->dropoutPlacement, models::DropoutPlacement::All);
+    EXPECT_TRUE(record->dropoutPlacementRecorded);
+    EXPECT_EQ(record->loss, VaeLoss::Mse);
+    EXPECT_TRUE(record->lossRecorded);
+    EXPECT_EQ(record->inputSize, 28);
+    EXPECT_EQ(record->widthDivisor, 8);
+    // The model opens with the placement its manifest records.
+    models::ResNetVaeConfig config;
+    models::openResNetVaeRun(dir.path("run"), &config);
+    EXPECT_EQ(config.dropoutPlacement, models::DropoutPlacement::All);
+
+    // The default run records the authors' choices; changing the loss is another run, not a continuation.
+    trainVaeRun(tinyOptions(1), data, dir.path("default"));
+    const auto defaults = readVaeRunRecord(dir.path("default"));
+    ASSERT_TRUE(defaults);
+    EXPECT_EQ(defaults->dropoutPlacement, models::DropoutPlacement::Encoder);
+    EXPECT_EQ(defaults->loss, VaeLoss::Bce);
+    TrainOptions otherLoss = tinyOptions(2);
+    otherLoss.loss = VaeLoss::Mse;
+    try {
+        trainVaeRun(otherLoss, data, dir.path("default"));
+        ADD_FAILURE() << "a BCE checkpoint was continued with MSE";
+    } catch (const InputError& error) {
+        EXPECT_NE(std::string(error.what()).find("loss \"bce\" (now \"mse\")"), std::string::npos) << error.what();
+    }
+
+    nlohmann::json old = manifest;
+    old.erase("preset");
+    old.erase("dropout_placement");
+    old["model_config"].erase("dropout_placement");
+    old["loss"] = "binary cross-entropy of the reconstruction (sum over pixels) + KL divergence, per image";
+    const VaeRunRecord oldRecord = vaeRunRecordFromJson(old, "old/manifest.json");
+    EXPECT_EQ(oldRecord.preset, "");
+    EXPECT_EQ(oldRecord.dropoutPlacement, models::DropoutPlacement::All);
+    EXPECT_FALSE(oldRecord.dropoutPlacementRecorded);
+    EXPECT_EQ(oldRecord.loss, VaeLoss::Bce);
+    EXPECT_FALSE(oldRecord.lossRecorded);
+    EXPECT_EQ(models::configFromJson(old["model_config"].dump(), "old").dropoutPlacement,
+              models::DropoutPlacement::All);
+
+    nlohmann::json bad = manifest;
+    bad["model_config"]["dropout_placement"] = "decoder";
+    EXPECT_NE(test::errorOf([&] { vaeRunRecordFromJson(bad, "bad/manifest.json"); }).find("decoder"),
+              std::string::npos);
+    EXPECT_FALSE(readVaeRunRecord(dir.path("nowhere")));
+}
+
+TEST(VaeTraining, EpochEstimateIsPositive) {
+    const TrainingData data = tinyData();
+    const double seconds = estimateEpochSeconds(tinyOptions(1), data);
+    EXPECT_GT(seconds, 0.0);
+    EXPECT_LT(seconds, 600.0);
 }
