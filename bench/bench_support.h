@@ -7,8 +7,7 @@
 namespace codescope::bench {
 
 /// Wall-clock seconds that `work()` takes.
-template <typename F>
-double seconds(F&& work) {
+template <typename F> double seconds(F&& work) {
     const auto start = std::chrono::steady_clock::now();
     work();
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

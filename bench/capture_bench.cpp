@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
     const models::ResNetVaeConfig config = models::resnetVaeSmallConfig();
     models::ResNetVae vae(config);
     vae->eval();
-    const std::unique_ptr<models::CapturableModel> capturable = models::makeCapturableResNetVae(vae, "resnet-vae-small");
+    const std::unique_ptr<models::CapturableModel> capturable =
+        models::makeCapturableResNetVae(vae, "resnet-vae-small");
     const std::vector<std::string> layers = vae->reluLayerNames();
 
     // Read and preprocess once: the passes compare model work, not decoding.
@@ -72,9 +73,9 @@ int main(int argc, char** argv) {
     for (long first = 0; first < std::min<long>(samples, dataset->size()); first += batchSize) {
         const long count = std::min<long>(batchSize, std::min<long>(samples, dataset->size()) - first);
         codescope::data::ImageBatch batch = codescope::data::preprocess(dataset->read(first, count), preprocessing);
-        batches.push_back(at::from_blob(batch.pixels.data(), {batch.count, batch.channels, batch.height, batch.width},
-                                        at::kFloat)
-                              .clone());
+        batches.push_back(
+            at::from_blob(batch.pixels.data(), {batch.count, batch.channels, batch.height, batch.width}, at::kFloat)
+                .clone());
     }
     const long images = std::min<long>(samples, dataset->size());
 
@@ -95,15 +96,18 @@ int main(int argc, char** argv) {
 
     auto forward = [&] {
         torch::NoGradGuard noGrad;
-        for (const at::Tensor& batch : batches) (void)vae->forward(batch);
+        for (const at::Tensor& batch : batches)
+            (void)vae->forward(batch);
     };
     auto capture = [&] {
-        for (const at::Tensor& batch : batches) (void)capturable->capture(batch, layers);
+        for (const at::Tensor& batch : batches)
+            (void)capturable->capture(batch, layers);
     };
     auto stream = [&] {
         std::vector<std::unique_ptr<spectrum::CovarianceAccumulator>> accumulators;
         for (const auto& kept : columns)
-            accumulators.push_back(std::make_unique<spectrum::CovarianceAccumulator>(static_cast<Eigen::Index>(kept.size())));
+            accumulators.push_back(
+                std::make_unique<spectrum::CovarianceAccumulator>(static_cast<Eigen::Index>(kept.size())));
         Eigen::MatrixXd block;
         for (const at::Tensor& batch : batches) {
             const std::vector<at::Tensor> outputs = capturable->capture(batch, layers);

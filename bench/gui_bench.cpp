@@ -30,7 +30,8 @@ double milliseconds(const QElapsedTimer& timer) {
 // Paints every tab of the views once, as a user flicking through them would see them.
 void drawAllViews(codescope::gui::MainWindow& window) {
     codescope::gui::AnalysisViews* views = window.views();
-    for (int i = 0; i < views->count(); ++i) (void)views->widget(i)->grab();
+    for (int i = 0; i < views->count(); ++i)
+        (void)views->widget(i)->grab();
     (void)window.grab();
 }
 

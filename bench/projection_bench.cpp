@@ -91,8 +91,8 @@ int main(int argc, char** argv) {
                   units, units, static_cast<long long>(random.cols()));
     std::printf("  %-60s %10.3f %8.2f\n", floorLabel, floor, 1.0);
     std::printf("  %-60s %10.3f %8.2f\n", "engine: projections + actions + explained variance", engine, engine / floor);
-    std::printf("    %-58s %10.3f %8.2f\n", "curves drawn in A's row space (n x n root of A A^T), actions", projectSeconds,
-                projectSeconds / floor);
+    std::printf("    %-58s %10.3f %8.2f\n", "curves drawn in A's row space (n x n root of A A^T), actions",
+                projectSeconds, projectSeconds / floor);
     std::printf("    %-58s %10.3f %8.2f\n", "explained variance, stimulus pixels and latent", readoutSeconds,
                 readoutSeconds / floor);
     std::printf("  %-60s %10.3f %8.2f\n", "for comparison: draw every r (m x 3), products A r, actions",

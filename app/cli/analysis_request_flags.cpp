@@ -10,9 +10,8 @@
 namespace codescope::cli {
 
 const std::vector<std::string> kAnalysisValueOptions = {
-    "dataset",        "samples",  "layers",    "batch", "memory-budget", "fit-range", "max-components",
-    "max-features",   "bootstrap", "seed",     "projections", "frames", "bits",      "estimator",
-    "spectrum"};
+    "dataset",   "samples", "layers",      "batch",  "memory-budget", "fit-range", "max-components", "max-features",
+    "bootstrap", "seed",    "projections", "frames", "bits",          "estimator", "spectrum"};
 
 std::vector<std::string> layersOption(const CommandLine& cl) {
     const std::string text = cl.text("layers", "auto");

@@ -36,7 +36,8 @@ options:
   --context T           the model is a language model taking T token ids per sequence (a tiny-lm run knows its own)
 )";
 
-const char* const kAnalyzeHelp = R"(usage: codescope-cli analyze (--model FILE | --run DIR) (--dataset SPEC | --text FILE [--tokenizer DIR]) [options]
+const char* const kAnalyzeHelp =
+    R"(usage: codescope-cli analyze (--model FILE | --run DIR) (--dataset SPEC | --text FILE [--tokenizer DIR]) [options]
 
 Runs the model over the data set in batches (reading the next batch on a worker thread) and computes, for every
 chosen layer, the PCA eigenspectrum of its activations and the power-law exponent alpha (paper, Methods), without
@@ -106,8 +107,8 @@ std::string formatRate(double rate) {
 void printReport(const results::LayerReport& report, bool fromCache) {
     std::printf("%s on %s (%lld samples)%s\n", report.model.c_str(), report.dataset.c_str(),
                 static_cast<long long>(report.samples), fromCache ? ", cached" : "");
-    std::printf("  %5s  %-28s %9s %6s %8s  %-17s %19s %7s %9s %10s\n", "depth", "layer", "features", "stride",
-                "alpha", "95% CI", "action mean (sd)", "R2 dot", "eq.4", "eq.3 kbit");
+    std::printf("  %5s  %-28s %9s %6s %8s  %-17s %19s %7s %9s %10s\n", "depth", "layer", "features", "stride", "alpha",
+                "95% CI", "action mean (sd)", "R2 dot", "eq.4", "eq.3 kbit");
     for (const results::LayerSpectrum& entry : report.layers) {
         const spectrum::SpectrumResult& r = entry.spectrum;
         char ci[48] = "-";
@@ -117,14 +118,18 @@ void printReport(const results::LayerReport& report, bool fromCache) {
             std::snprintf(action, sizeof action, "%.3g (%.2g)", c->actionMean, c->actionSd);
             std::snprintf(r2, sizeof r2, "%.3f", c->stimulusR2Mean);
             // Eqs. 3-4 need alpha: a layer without one leaves them out rather than calling them divergent.
-            if (c->eq4ExpectedAction) std::snprintf(eq4, sizeof eq4, "%.4g", *c->eq4ExpectedAction);
-            else if (r.fitted()) std::snprintf(eq4, sizeof eq4, "diverges");
+            if (c->eq4ExpectedAction)
+                std::snprintf(eq4, sizeof eq4, "%.4g", *c->eq4ExpectedAction);
+            else if (r.fitted())
+                std::snprintf(eq4, sizeof eq4, "diverges");
             if (std::isfinite(c->eq3CapacityBits)) std::snprintf(eq3, sizeof eq3, "%.1f", c->eq3CapacityBits / 1000.0);
         }
         // A layer without an exponent shows the kind of its status where alpha would be.
         char alpha[24];
-        if (r.fitted()) std::snprintf(alpha, sizeof alpha, "%8.4f", r.alpha);
-        else std::snprintf(alpha, sizeof alpha, "%8s", spectrum::statusKind(r.status).c_str());
+        if (r.fitted())
+            std::snprintf(alpha, sizeof alpha, "%8.4f", r.alpha);
+        else
+            std::snprintf(alpha, sizeof alpha, "%8s", spectrum::statusKind(r.status).c_str());
         std::printf("  %5d  %-28s %9lld %6lld %s  %-17s %19s %7s %9s %10s\n", entry.layer.depth,
                     entry.layer.name.c_str(), static_cast<long long>(r.features), static_cast<long long>(r.stride),
                     alpha, ci, action, r2, eq4, eq3);
@@ -152,8 +157,9 @@ pipeline::ModelAnalysis analyzeOne(const pipeline::AnalysisRequest& request, pip
     printInputNote(analysis.inputNote);
     if (!analysis.cacheWarning.empty()) std::fprintf(stderr, "warning: %s\n", analysis.cacheWarning.c_str());
     printReport(analysis.report, analysis.fromCache);
-    std::printf("\n%s", claims::paperChecksText(claims::checkAnalysis(
-                            {analysis.report.model, std::nullopt, &analysis.report.layers})).c_str());
+    std::printf("\n%s", claims::paperChecksText(
+                            claims::checkAnalysis({analysis.report.model, std::nullopt, &analysis.report.layers}))
+                            .c_str());
     return analysis;
 }
 
@@ -161,15 +167,18 @@ pipeline::ModelAnalysis analyzeOne(const pipeline::AnalysisRequest& request, pip
 void printSweepAlphaTable(const std::vector<const results::SweepRun*>& runs,
                           const std::vector<results::LayerReport>& reports) {
     std::printf("\nalpha by depth across the sweep (%zu runs)\n  %-28s", runs.size(), "layer");
-    for (const results::SweepRun* run : runs) std::printf(" %10s", ("D=" + formatRate(run->dropout)).c_str());
+    for (const results::SweepRun* run : runs)
+        std::printf(" %10s", ("D=" + formatRate(run->dropout)).c_str());
     std::printf("\n");
     for (std::size_t l = 0; l < reports.front().layers.size(); ++l) {
         std::printf("  %-28s", reports.front().layers[l].layer.name.c_str());
         for (const results::LayerReport& report : reports) {
-            if (l >= report.layers.size()) std::printf(" %10s", "-");
+            if (l >= report.layers.size())
+                std::printf(" %10s", "-");
             else if (const spectrum::SpectrumResult& r = report.layers[l].spectrum; r.fitted())
                 std::printf(" %10.4f", r.alpha);
-            else std::printf(" %10s", spectrum::statusKind(r.status).c_str());
+            else
+                std::printf(" %10s", spectrum::statusKind(r.status).c_str());
         }
         std::printf("\n");
     }
@@ -216,8 +225,7 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
         if (cl.has("csv")) io::writeFileAtomically(cl.text("csv"), results::layerTableCsv(analysis.report.layers));
         return 0;
     }
-    if (cl.has("csv"))
-        throw UsageError("--csv is for one model; a sweep caches each run's analysis in its folder");
+    if (cl.has("csv")) throw UsageError("--csv is for one model; a sweep caches each run's analysis in its folder");
     const std::vector<results::SweepRun> runs = results::readSweepFolder(cl.text("sweep"));
     for (const results::SweepRun& run : runs)
         if (run.problem.empty() && !run.finished)
@@ -259,10 +267,12 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
     if (!reports.empty()) printSweepAlphaTable(analysed, reports);
     const std::vector<claims::PaperCheck> checks = pipeline::sweepPaperChecks(outcomes);
     if (!checks.empty()) std::printf("\n%s", claims::paperChecksText(checks).c_str());
-    if (cl.has("json")) io::writeFileAtomically(cl.text("json"), pipeline::sweepJson(cl.text("sweep"), outcomes, checks));
+    if (cl.has("json"))
+        io::writeFileAtomically(cl.text("json"), pipeline::sweepJson(cl.text("sweep"), outcomes, checks));
     if (failures.empty()) return 0;
     std::fprintf(stderr, "%zu of %zu runs could not be analysed:\n", failures.size(), runs.size());
-    for (const std::string& failure : failures) std::fprintf(stderr, "  %s\n", failure.c_str());
+    for (const std::string& failure : failures)
+        std::fprintf(stderr, "  %s\n", failure.c_str());
     return 2;
 }
 

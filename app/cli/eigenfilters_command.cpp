@@ -18,7 +18,8 @@ namespace codescope::cli {
 
 namespace {
 
-const char* const kHelp = R"(usage: codescope-cli eigenfilters (--model FILE | --run DIR) --dataset SPEC --layer NAME [options]
+const char* const kHelp =
+    R"(usage: codescope-cli eigenfilters (--model FILE | --run DIR) --dataset SPEC --layer NAME [options]
 
 The input-space picture of each of a layer's leading principal components (paper, Fig. 3d): over the data set,
 the regression of the input images on the component's score, f_k = cov(X, s_k) / var(s_k), an image of the model's
@@ -50,8 +51,8 @@ Files are written atomically. exit status: 0 success, 2 bad input or usage (one-
 
 int runEigenfiltersCommand(const std::vector<std::string>& args) {
     std::set<std::string> valueOptions(kModelValueOptions.begin(), kModelValueOptions.end());
-    valueOptions.insert({"dataset", "layer", "samples", "components", "max-features", "memory-budget", "npy", "png",
-                         "json"});
+    valueOptions.insert(
+        {"dataset", "layer", "samples", "components", "max-features", "memory-budget", "npy", "png", "json"});
     const CommandLine cl(args, valueOptions, {"quiet", "help"});
     if (cl.has("help")) {
         std::fputs(withPaperDefaults(kHelp).c_str(), stdout);
@@ -94,8 +95,7 @@ int runEigenfiltersCommand(const std::vector<std::string>& args) {
         std::fprintf(stderr, "warning: only %lld components have variance; the rest are zero filters\n",
                      static_cast<long long>(f.resolvedComponents));
     if (cl.has("npy")) io::writeNpy(cl.text("npy"), f.filters, io::NpyDtype::Float32);
-    if (cl.has("png"))
-        io::writeImageGridPng(cl.text("png"), f.filters, result.channels, result.height, result.width);
+    if (cl.has("png")) io::writeImageGridPng(cl.text("png"), f.filters, result.channels, result.height, result.width);
     if (cl.has("json")) {
         nlohmann::json json;
         json["model"] = run.model;

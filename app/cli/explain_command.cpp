@@ -17,7 +17,8 @@ namespace codescope::cli {
 
 namespace {
 
-const char* const kHelpHead = R"(usage: codescope-cli explain (--model FILE | --run DIR) (--text FILE | --dataset tokens:FILE.npy) [options]
+const char* const kHelpHead =
+    R"(usage: codescope-cli explain (--model FILE | --run DIR) (--text FILE | --dataset tokens:FILE.npy) [options]
 
 Explanation scores (paper Fig. 7b; Bills et al. 2023, "Language models can explain neurons in language models"):
 runs the language model once over the token sequences and keeps, for N random neurons and N random projections of
@@ -34,7 +35,8 @@ and the output says which was used. Both models are reached through an OpenAI-co
 options:
 )";
 
-const char* const kHelpTail = R"(  --endpoint URL        base URL of the API, e.g. http://127.0.0.1:8080/v1   [$CODESCOPE_EXPLAIN_URL]
+const char* const kHelpTail =
+    R"(  --endpoint URL        base URL of the API, e.g. http://127.0.0.1:8080/v1   [$CODESCOPE_EXPLAIN_URL]
   --explainer-model M   model name for explanations                        [$CODESCOPE_EXPLAINER_MODEL]
   --simulator-model M   model name for simulations              [$CODESCOPE_SIMULATOR_MODEL, else the explainer]
   --api-key-env VAR     environment variable holding the API key (sent as a bearer token if set) [OPENAI_API_KEY]

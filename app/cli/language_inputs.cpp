@@ -5,10 +5,11 @@
 
 namespace codescope::cli {
 
-const std::vector<std::string> kLanguageValueOptions = {"model", "run", "text", "tokenizer", "context", "dataset",
-                                                        "layers"};
+const std::vector<std::string> kLanguageValueOptions = {"model",   "run",     "text",  "tokenizer",
+                                                        "context", "dataset", "layers"};
 
-const char* const kLanguageOptionsHelp = R"(  --model FILE          a TorchScript language model taking int64 token ids (batch x T)
+const char* const kLanguageOptionsHelp =
+    R"(  --model FILE          a TorchScript language model taking int64 token ids (batch x T)
   --run DIR             a tiny-lm run trained by `codescope-cli train --model tiny-lm` (byte-level)
   --text FILE           UTF-8 text, tokenised with --tokenizer and packed into sequences of --context tokens
   --tokenizer DIR       the model's GPT-2 BPE tokenizer (DIR/vocab.json, DIR/merges.txt); not for a tiny-lm run

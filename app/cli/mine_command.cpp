@@ -272,11 +272,11 @@ ProgressCallback percentLine(bool quiet, const char* label) {
         const int permille = static_cast<int>(fraction * 1000.0 + 1e-9);
         if (permille == state->shown) return;
         state->shown = permille;
-        const double elapsed =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - state->start).count();
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - state->start).count();
         char eta[48] = "";
         if (fraction >= 0.005 && fraction < 1.0)
-            std::snprintf(eta, sizeof eta, ", about %s left", durationText(elapsed * (1.0 - fraction) / fraction).c_str());
+            std::snprintf(eta, sizeof eta, ", about %s left",
+                          durationText(elapsed * (1.0 - fraction) / fraction).c_str());
         std::fprintf(stderr, "\r  %s: %5.1f%%%s%-20s%s", label, permille / 10.0, eta, "", permille >= 1000 ? "\n" : "");
         std::fflush(stderr);
     };
@@ -339,7 +339,6 @@ int bitsLayersTopic(const CommandLine& cl) {
                    {"training_loss", r.trainingLoss}});
     return 0;
 }
-
 
 // "on"/"off" options.
 bool onOff(const CommandLine& cl, const std::string& name, bool fallback) {
@@ -444,8 +443,8 @@ int paperLayersTopic(const CommandLine& cl) {
     for (std::size_t l = 0; l < r.layers.size(); ++l) {
         const mine::PaperLayer& layer = r.layers[l];
         std::printf("  %5lld  %7s  %3lld  %10.4f  %10.4f  %12.4f  %12.4f\n", static_cast<long long>(layer.index),
-                    layer.dropoutAfter ? "yes" : "", static_cast<long long>(layer.dropoutLayersUpTo),
-                    r.trainedNats[l], r.untrainedNats[l], ref.withCorrectionNats[l], ref.withoutCorrectionNats[l]);
+                    layer.dropoutAfter ? "yes" : "", static_cast<long long>(layer.dropoutLayersUpTo), r.trainedNats[l],
+                    r.untrainedNats[l], ref.withCorrectionNats[l], ref.withoutCorrectionNats[l]);
         layers.push_back({{"layer", layer.index},
                           {"units", layer.units},
                           {"dropout_after", layer.dropoutAfter},
@@ -456,35 +455,33 @@ int paperLayersTopic(const CommandLine& cl) {
                           {"eq2_without_correction_nats", ref.withoutCorrectionNats[l]}});
     }
     std::printf("\n  MINE gives lower bounds (here the mean over held-out batches, a little under a pooled bound).\n");
-    writeJson(cl, {{"topic", "mine layers"},
-                   {"preset", "paper"},
-                   {"experiment", "Supplementary Fig. 1 as the authors ran it (Estimate-MI-of-NN-Layers.py)"},
-                   {"estimator", "MINE: Donsker-Varadhan bound, bias-corrected moving-average gradient; running "
-                                 "mean over held-out batches; nats"},
-                   {"options", paperOptionsJson(o)},
-                   {"mine", mineOptionsJson(mine::paperMineOptions(o))},
-                   {"differs_from_the_authors", differences},
-                   {"implementation_choices", choices},
-                   {"eq2",
-                    {{"capacity_nats", ref.capacityNats},
-                     {"unit_bits", o.unitBits},
-                     {"with_correction", "C (1 - D) behind N >= 1 dropout layers, C before the first (eq. 2)"},
-                     {"without_correction", "C (1 - D)^N (text above eq. 2)"},
-                     {"with_correction_nats", ref.withCorrectionNats},
-                     {"without_correction_nats", ref.withoutCorrectionNats}}},
-                   {"trained",
-                    {{"nats", r.trainedNats},
-                     {"held_out_mse", r.trainedHeldOutMse},
-                     {"epoch_loss", r.epochLoss}}},
-                   {"untrained",
-                    {{"nats", r.untrainedNats},
-                     {"held_out_mse", r.untrainedHeldOutMse},
-                     {"note", "the same initial weights, never trained"}}},
-                   {"seconds_per_epoch", r.epochSeconds},
-                   {"train_seconds", r.trainSeconds},
-                   {"mine_seconds", r.mineSeconds},
-                   {"mine_seconds_per_epoch", r.mineSecondsPerEpoch},
-                   {"layers", layers}});
+    writeJson(
+        cl, {{"topic", "mine layers"},
+             {"preset", "paper"},
+             {"experiment", "Supplementary Fig. 1 as the authors ran it (Estimate-MI-of-NN-Layers.py)"},
+             {"estimator", "MINE: Donsker-Varadhan bound, bias-corrected moving-average gradient; running "
+                           "mean over held-out batches; nats"},
+             {"options", paperOptionsJson(o)},
+             {"mine", mineOptionsJson(mine::paperMineOptions(o))},
+             {"differs_from_the_authors", differences},
+             {"implementation_choices", choices},
+             {"eq2",
+              {{"capacity_nats", ref.capacityNats},
+               {"unit_bits", o.unitBits},
+               {"with_correction", "C (1 - D) behind N >= 1 dropout layers, C before the first (eq. 2)"},
+               {"without_correction", "C (1 - D)^N (text above eq. 2)"},
+               {"with_correction_nats", ref.withCorrectionNats},
+               {"without_correction_nats", ref.withoutCorrectionNats}}},
+             {"trained", {{"nats", r.trainedNats}, {"held_out_mse", r.trainedHeldOutMse}, {"epoch_loss", r.epochLoss}}},
+             {"untrained",
+              {{"nats", r.untrainedNats},
+               {"held_out_mse", r.untrainedHeldOutMse},
+               {"note", "the same initial weights, never trained"}}},
+             {"seconds_per_epoch", r.epochSeconds},
+             {"train_seconds", r.trainSeconds},
+             {"mine_seconds", r.mineSeconds},
+             {"mine_seconds_per_epoch", r.mineSecondsPerEpoch},
+             {"layers", layers}});
     return 0;
 }
 
@@ -511,13 +508,12 @@ int runMineCommand(const std::vector<std::string>& args) {
     }
     if (topic == "layers") {
         // Each preset's own options; a preset's option given to the other is a mistake, not something to ignore.
-        const std::set<std::string> common = {"preset", "depth", "width", "dropout", "hidden", "seed", "threads",
-                                              "json"};
+        const std::set<std::string> common = {"preset", "depth", "width",   "dropout",
+                                              "hidden", "seed",  "threads", "json"};
         const std::set<std::string> bitsOnly = {"bits", "train-steps", "mine-steps"};
-        const std::set<std::string> paperOnly = {"inputs",       "dropout-every",    "epochs",       "batch",
-                                                 "mine-layers",  "mine-epochs",      "mine-fine-epochs",
-                                                 "mine-samples", "mine-batch",       "held-out",     "measure-dropout",
-                                                 "unit-bits"};
+        const std::set<std::string> paperOnly = {"inputs",      "dropout-every", "epochs",           "batch",
+                                                 "mine-layers", "mine-epochs",   "mine-fine-epochs", "mine-samples",
+                                                 "mine-batch",  "held-out",      "measure-dropout",  "unit-bits"};
         std::set<std::string> options = common;
         options.insert(bitsOnly.begin(), bitsOnly.end());
         options.insert(paperOnly.begin(), paperOnly.end());

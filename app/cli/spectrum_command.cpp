@@ -63,9 +63,9 @@ const char* methodName(spectrum::EigenMethod method) {
 void printSummary(const std::string& name, const spectrum::SpectrumResult& r) {
     std::printf("spectrum of %s\n", name.c_str());
     std::printf("  samples %lld, features %lld, stride %lld (%lld features used), %lld components, %s\n",
-                static_cast<long long>(r.samples), static_cast<long long>(r.features),
-                static_cast<long long>(r.stride), static_cast<long long>(r.featuresUsed),
-                static_cast<long long>(r.components), methodName(r.eigenMethod));
+                static_cast<long long>(r.samples), static_cast<long long>(r.features), static_cast<long long>(r.stride),
+                static_cast<long long>(r.featuresUsed), static_cast<long long>(r.components),
+                methodName(r.eigenMethod));
     std::printf("  total variance of the used features %.6g\n\n", r.totalVariance);
     std::printf("  %6s  %14s  %10s  %14s\n", "k", "eigenvalue", "explained", "power-law fit");
     for (Eigen::Index i = 0; i < r.eigenvalues.size(); ++i) {
@@ -122,10 +122,11 @@ spectrum::SpectrumOptions spectrumOptions(const CommandLine& cl) {
 
 int analyzeAndReport(io::MatrixSource& source, const CommandLine& cl, io::MatrixSource* repeat = nullptr) {
     const spectrum::SpectrumOptions options = spectrumOptions(cl);
-    const spectrum::SpectrumResult result = repeat ? spectrum::crossValidatedSpectrum(source, *repeat, options)
-                                                   : spectrum::analyzeSpectrum(source, options,
-                                                                               progressBar(cl.has("quiet")));
-    for (const std::string& warning : result.warnings) std::fprintf(stderr, "warning: %s\n", warning.c_str());
+    const spectrum::SpectrumResult result =
+        repeat ? spectrum::crossValidatedSpectrum(source, *repeat, options)
+               : spectrum::analyzeSpectrum(source, options, progressBar(cl.has("quiet")));
+    for (const std::string& warning : result.warnings)
+        std::fprintf(stderr, "warning: %s\n", warning.c_str());
     printSummary(source.name(), result);
     if (cl.has("json")) io::writeFileAtomically(cl.text("json"), results::spectrumJson(result));
     if (cl.has("csv")) io::writeFileAtomically(cl.text("csv"), results::spectrumCsv(result));

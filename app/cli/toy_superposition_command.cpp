@@ -190,9 +190,9 @@ int runToySuperpositionCommand(const std::vector<std::string>& args) {
     nlohmann::json rows = nlohmann::json::array();
     for (const theory::ToySparsityResult& row : result.rows) {
         const bool atFloor = theory::isAtToyFloor(row.dimensionsPerFeature, options.features, options.hidden);
-        std::printf("  %8.4f  %8.4f  %12.4f  %11.4f  %11.4f  %4d/%-2d  %11.4g  %s\n", row.sparsity,
-                    1.0 - row.sparsity, row.dimensionsPerFeature, row.rateLimit, row.rate, row.representedFeatures,
-                    options.features, row.finalLoss, atFloor ? "floor" : "");
+        std::printf("  %8.4f  %8.4f  %12.4f  %11.4f  %11.4f  %4d/%-2d  %11.4g  %s\n", row.sparsity, 1.0 - row.sparsity,
+                    row.dimensionsPerFeature, row.rateLimit, row.rate, row.representedFeatures, options.features,
+                    row.finalLoss, atFloor ? "floor" : "");
         rows.push_back(
             {{"sparsity", row.sparsity},
              {"feature_probability", 1.0 - row.sparsity},

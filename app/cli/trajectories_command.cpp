@@ -18,7 +18,8 @@ namespace codescope::cli {
 
 namespace {
 
-const char* const kHelpHead = R"(usage: codescope-cli trajectories (--model FILE | --run DIR) (--text FILE | --dataset tokens:FILE.npy) [options]
+const char* const kHelpHead =
+    R"(usage: codescope-cli trajectories (--model FILE | --run DIR) (--text FILE | --dataset tokens:FILE.npy) [options]
 
 Token trajectories (paper Fig. 7c): runs the language model over one stretch of text, draws K random projections
 r_k ~ N(0, I/m) of each chosen layer's per-token activations, and finds the projections whose value changes most
@@ -28,7 +29,8 @@ action (mean, sd, lowest) and writes the text with every token coloured by the p
 options:
 )";
 
-const char* const kHelpTail = R"(  --sequence N          the first sequence of the text to show (0-based)                     [0]
+const char* const kHelpTail =
+    R"(  --sequence N          the first sequence of the text to show (0-based)                     [0]
   --sequences N         consecutive sequences joined into the shown stretch (each runs through the model on its
                         own, so the action includes the jumps at their borders)               [1]
   --draws K             random projections per layer                                         [1000]
@@ -48,7 +50,8 @@ std::string trajectoriesJson(const std::vector<language::LayerTokenTrajectories>
     nlohmann::json list = nlohmann::json::array();
     for (const auto& layer : layers) {
         nlohmann::json lowest = nlohmann::json::array();
-        for (const auto& t : layer.lowestAction) lowest.push_back(line(t));
+        for (const auto& t : layer.lowestAction)
+            lowest.push_back(line(t));
         list.push_back({{"layer", layer.layer},
                         {"depth", layer.depth},
                         {"draws", layer.draws},

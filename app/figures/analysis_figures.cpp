@@ -109,10 +109,10 @@ void AnalysisFigures::show() {
     if (m_session->hasSweep() && !m_comparisonsStale) return;
     m_comparisonsStale = false;
     showComparison();
-    showRunPlots(m_session->hasSweep() ? tr("%1 runs of %2")
-                                             .arg(m_session->sweepRuns().size())
-                                             .arg(QFileInfo(m_session->sweepFolder()).fileName())
-                                       : title);
+    showRunPlots(
+        m_session->hasSweep()
+            ? tr("%1 runs of %2").arg(m_session->sweepRuns().size()).arg(QFileInfo(m_session->sweepFolder()).fileName())
+            : title);
 }
 
 void AnalysisFigures::showComparison() {
@@ -140,9 +140,8 @@ void AnalysisFigures::showRunPlots(const QString& runsTitle) {
         }
         return runs;
     };
-    m_alphaDepth->setSeries(seriesOf([](const Analysis& a, const QString& name, double dropout) {
-        return alphaDepthSeriesOf(a, name, dropout);
-    }));
+    m_alphaDepth->setSeries(seriesOf(
+        [](const Analysis& a, const QString& name, double dropout) { return alphaDepthSeriesOf(a, name, dropout); }));
     m_alphaDepth->setTitle(tr("Power-law exponent α by layer depth"), runsTitle);
     const std::vector<CodingPlot> plots = allCodingPlots();
     for (std::size_t i = 0; i < plots.size(); ++i) {

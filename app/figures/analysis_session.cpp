@@ -44,7 +44,8 @@ void AnalysisSession::setCurrentRun(int index) {
     for (const results::LayerSpectrum& entry : m_analysis.layers)
         if (previous.contains(QString::fromStdString(entry.layer.name)))
             kept << QString::fromStdString(entry.layer.name);
-    if (kept.isEmpty() && !m_analysis.layers.empty()) kept << QString::fromStdString(m_analysis.layers.front().layer.name);
+    if (kept.isEmpty() && !m_analysis.layers.empty())
+        kept << QString::fromStdString(m_analysis.layers.front().layer.name);
     m_selected = kept;
     Q_EMIT currentRunChanged(index);
     Q_EMIT analysisChanged();

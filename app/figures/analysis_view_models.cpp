@@ -117,26 +117,34 @@ widgets::RunPlotAxes codingPlotAxes(CodingPlot plot) {
 
 QString codingPlotName(CodingPlot plot) {
     switch (plot) {
-    case CodingPlot::ActionByDepth: return QStringLiteral("action-depth");
-    case CodingPlot::ActionByAlpha: return QStringLiteral("action-alpha");
-    case CodingPlot::ExplainedVarianceByDepth: return QStringLiteral("explained-variance-depth");
-    case CodingPlot::ExplainedVarianceByAction: return QStringLiteral("explained-variance-action");
+    case CodingPlot::ActionByDepth:
+        return QStringLiteral("action-depth");
+    case CodingPlot::ActionByAlpha:
+        return QStringLiteral("action-alpha");
+    case CodingPlot::ExplainedVarianceByDepth:
+        return QStringLiteral("explained-variance-depth");
+    case CodingPlot::ExplainedVarianceByAction:
+        return QStringLiteral("explained-variance-action");
     }
     return {};
 }
 
 QString codingPlotTabTitle(CodingPlot plot) {
     switch (plot) {
-    case CodingPlot::ActionByDepth: return QObject::tr("Action vs depth");
-    case CodingPlot::ActionByAlpha: return QObject::tr("Action vs α");
-    case CodingPlot::ExplainedVarianceByDepth: return QObject::tr("R² vs depth");
-    case CodingPlot::ExplainedVarianceByAction: return QObject::tr("R² vs action");
+    case CodingPlot::ActionByDepth:
+        return QObject::tr("Action vs depth");
+    case CodingPlot::ActionByAlpha:
+        return QObject::tr("Action vs α");
+    case CodingPlot::ExplainedVarianceByDepth:
+        return QObject::tr("R² vs depth");
+    case CodingPlot::ExplainedVarianceByAction:
+        return QObject::tr("R² vs action");
     }
     return {};
 }
 
 widgets::RunPlotSeries codingSeriesOf(const Analysis& analysis, CodingPlot plot, const QString& runLabel,
-                                         double dropout) {
+                                      double dropout) {
     widgets::RunPlotSeries run;
     run.runLabel = runLabel;
     run.dropout = dropout;
@@ -147,8 +155,7 @@ widgets::RunPlotSeries codingSeriesOf(const Analysis& analysis, CodingPlot plot,
         p.layerName = QString::fromStdString(entry.layer.name);
         const bool byDepth = plot == CodingPlot::ActionByDepth || plot == CodingPlot::ExplainedVarianceByDepth;
         const bool action = plot == CodingPlot::ActionByDepth || plot == CodingPlot::ActionByAlpha;
-        p.x = byDepth ? entry.layer.depth
-                          : (plot == CodingPlot::ActionByAlpha ? entry.spectrum.alpha : c.actionMean);
+        p.x = byDepth ? entry.layer.depth : (plot == CodingPlot::ActionByAlpha ? entry.spectrum.alpha : c.actionMean);
         p.y = action ? c.actionMean : c.stimulusR2Mean;
         const double sd = action ? c.actionSd : c.stimulusR2Sd;
         p.lo = p.y - sd;
@@ -181,7 +188,8 @@ std::vector<widgets::ProjectionCurves> projectionCurvesOf(const Analysis& analys
             view.times.push_back(2.0 * 3.14159265358979323846 * static_cast<double>(t) / static_cast<double>(z.rows()));
         for (Eigen::Index k = 0; k + 3 <= z.cols(); k += 3) {
             widgets::ProjectionCurve curve;
-            for (Eigen::Index t = 0; t < z.rows(); ++t) curve.push_back({z(t, k), z(t, k + 1), z(t, k + 2)});
+            for (Eigen::Index t = 0; t < z.rows(); ++t)
+                curve.push_back({z(t, k), z(t, k + 1), z(t, k + 2)});
             view.curves.push_back(std::move(curve));
         }
         views.push_back(std::move(view));

@@ -26,7 +26,7 @@ std::vector<widgets::SpectrumSeries> spectrumSeriesOf(const Analysis& analysis);
 /// The analysis as one run of the alpha-vs-depth view; `dropout` colours it among other runs (NaN: unknown). A
 /// layer without an exponent is a point without alpha that carries its status (a gap in the line, marked).
 widgets::RunPlotSeries alphaDepthSeriesOf(const Analysis& analysis, const QString& runLabel,
-                                             double dropout = std::numeric_limits<double>::quiet_NaN());
+                                          double dropout = std::numeric_limits<double>::quiet_NaN());
 
 /// The per-layer coding plots of the paper, drawn by the run-plot view (widgets::AlphaDepthView) with their axes.
 enum class CodingPlot {
@@ -46,7 +46,7 @@ QString codingPlotTabTitle(CodingPlot plot);
 /// One run's points of `plot`: the layers with a coding record (layers without one are left out). A layer whose
 /// x or y has no value (action against alpha for a layer without alpha) is a point without it, with the reason.
 widgets::RunPlotSeries codingSeriesOf(const Analysis& analysis, CodingPlot plot, const QString& runLabel,
-                                         double dropout = std::numeric_limits<double>::quiet_NaN());
+                                      double dropout = std::numeric_limits<double>::quiet_NaN());
 /// The 3-D view's curves (Fig. 4b) of the named layers that have kept curves, in depth order, at most `maxLayers`:
 /// each kept projection's z(t) over the moving dot's frames, t the frame's angle 2 pi i / n.
 std::vector<widgets::ProjectionCurves> projectionCurvesOf(const Analysis& analysis, const QStringList& layers,

@@ -44,8 +44,7 @@ ReportPages::ReportPages(const AnalysisSession& session, const ReportSources& so
                       : QObject::tr("Codescope report — sweep %1 (%2 of %3 runs analysed)")
                             .arg(QFileInfo(session.sweepFolder()).fileName())
                             .arg(session.sweepRuns().size())
-                            .arg(session.sweepRuns().size() +
-                                 static_cast<std::size_t>(session.sweepSkipped().size()));
+                            .arg(session.sweepRuns().size() + static_cast<std::size_t>(session.sweepSkipped().size()));
         addRunSpectra(session);
         shared = m_pages.size();
         // The figures after the first (its spectrum is the current run's, already among the pages above).
@@ -124,7 +123,8 @@ void ReportPages::addProjectionPage(const AnalysisSession& session, widgets::Pro
         projectionCurvesOf(session.analysis(), session.selectedLayers());
     if (layers.empty()) return; // no kept curves for the selected layers: the tab is disabled too
     QStringList names;
-    for (const widgets::ProjectionCurves& layer : layers) names << layer.layer;
+    for (const widgets::ProjectionCurves& layer : layers)
+        names << layer.layer;
     const QString caption =
         QObject::tr("Random projections z(t) of the response of %1 to the moving dot, in 3-D, coloured by time t "
                     "(dark violet early, yellow late; paper Fig. 4b).")
@@ -137,7 +137,8 @@ void ReportPages::addProjectionPage(const AnalysisSession& session, widgets::Pro
     // offscreen (`codescope-cli report`) holds only figures, and its README entry says the 3-D page is the app's.
     if (!widgets::VtkOpenGLWidget::openGLAvailable()) return;
     bool rendered = widgets::VtkOpenGLWidget::openGLAvailable() && grid->layerCount() > 0;
-    for (int i = 0; rendered && i < grid->layerCount(); ++i) rendered = grid->view(i)->context() != nullptr;
+    for (int i = 0; rendered && i < grid->layerCount(); ++i)
+        rendered = grid->view(i)->context() != nullptr;
     auto figure = std::make_unique<QLabel>();
     figure->resize(kSnapshotWidth, kSnapshotHeight);
     figure->setAlignment(Qt::AlignCenter);

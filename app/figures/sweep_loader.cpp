@@ -26,8 +26,8 @@ SweepReadResult readSweep(const QString& folder) {
     }
     for (const results::SweepRun& run : runs) {
         const QString runFolder = QString::fromStdString(run.directory);
-        const QFileInfoList cached = QDir(runFolder).entryInfoList({QStringLiteral("analysis-*.json")}, QDir::Files,
-                                                                   QDir::Time);
+        const QFileInfoList cached =
+            QDir(runFolder).entryInfoList({QStringLiteral("analysis-*.json")}, QDir::Files, QDir::Time);
         const QString name = QString::fromStdString(run.name);
         if (!run.problem.empty()) {
             result.skipped << QObject::tr("%1: cannot be analysed: %2").arg(name, QString::fromStdString(run.problem));

@@ -94,9 +94,8 @@ theory::ToySuperpositionOptions toySuperpositionGuiOptions() {
 
 widgets::RunPlotSeries toySuperpositionSeries(const theory::ToySuperpositionResult& result, double shade) {
     widgets::RunPlotSeries series;
-    series.runLabel = QObject::tr("toy models m/‖W‖², n = %1, m = %2")
-                          .arg(result.options.features)
-                          .arg(result.options.hidden);
+    series.runLabel =
+        QObject::tr("toy models m/‖W‖², n = %1, m = %2").arg(result.options.features).arg(result.options.hidden);
     series.dropout = shade;
     series.pointsOnly = true;
     for (const theory::ToySparsityResult& row : result.rows) {
@@ -138,8 +137,8 @@ QString toySuperpositionFloorNote(int features, int hidden) {
 }
 
 std::vector<widgets::RunPlotSeries> computeToySuperpositionSeries(const theory::ToySuperpositionOptions& options,
-                                                                     double shade, const ProgressCallback& progress,
-                                                                     const CancelToken* cancel) {
+                                                                  double shade, const ProgressCallback& progress,
+                                                                  const CancelToken* cancel) {
     return {toySuperpositionSeries(theory::runToySuperposition(options, progress, cancel), shade)};
 }
 
@@ -191,9 +190,9 @@ widgets::RunPlotAxes mineLayerAxes(double inputBits) {
 }
 
 std::vector<widgets::RunPlotSeries> computeMineLayerSeries(const mine::DropoutMlpOptions& options,
-                                                              const std::vector<double>& dropouts,
-                                                              const ProgressCallback& progress,
-                                                              const CancelToken* cancel) {
+                                                           const std::vector<double>& dropouts,
+                                                           const ProgressCallback& progress,
+                                                           const CancelToken* cancel) {
     std::vector<mine::DropoutMlpResult> results;
     const double runs = static_cast<double>(std::max<std::size_t>(1, dropouts.size()));
     for (std::size_t i = 0; i < dropouts.size(); ++i) {
@@ -237,8 +236,8 @@ std::vector<widgets::RunPlotSeries> minePaperSeries(const mine::PaperMlpResult& 
     const double d = result.options.dropout;
     return {line(QObject::tr("trained network"), 0, result.trainedNats, false),
             line(QObject::tr("untrained network"), 1, result.untrainedNats, false),
-            line(QObject::tr("eq. 2, error correction: C(1−D), D = %1").arg(d), 2,
-                 result.reference.withCorrectionNats, true),
+            line(QObject::tr("eq. 2, error correction: C(1−D), D = %1").arg(d), 2, result.reference.withCorrectionNats,
+                 true),
             line(QObject::tr("no error correction: C(1−D)^N"), 3, result.reference.withoutCorrectionNats, true)};
 }
 

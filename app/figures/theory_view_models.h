@@ -42,8 +42,8 @@ QString toySuperpositionFloorNote(int features, int hidden);
 /// Trains the toy models of `options` (theory::runToySuperposition; on a worker thread) and returns their series.
 /// Throws what runToySuperposition throws (InputError, Cancelled).
 std::vector<widgets::RunPlotSeries> computeToySuperpositionSeries(const theory::ToySuperpositionOptions& options,
-                                                                     double shade, const ProgressCallback& progress,
-                                                                     const CancelToken* cancel);
+                                                                  double shade, const ProgressCallback& progress,
+                                                                  const CancelToken* cancel);
 
 /// Supplementary Fig. 1 as the "Theory: MINE" tab computes it: 4 bits through 6 hidden layers of 16 units, 600
 /// training steps, MINE with 200 steps and 2048 evaluation rows: a few seconds per dropout rate on one core (the
@@ -61,9 +61,8 @@ widgets::RunPlotAxes mineLayerAxes(double inputBits);
 /// Runs mine::runDropoutMlpExperiment for each rate of `dropouts` with `options` (on a worker thread; progress is
 /// the fraction of all runs) and returns mineLayerSeries of the results. Throws InputError, Cancelled.
 std::vector<widgets::RunPlotSeries> computeMineLayerSeries(const mine::DropoutMlpOptions& options,
-                                                              const std::vector<double>& dropouts,
-                                                              const ProgressCallback& progress,
-                                                              const CancelToken* cancel);
+                                                           const std::vector<double>& dropouts,
+                                                           const ProgressCallback& progress, const CancelToken* cancel);
 
 /// Supplementary Fig. 1 as the authors ran it (mine::PaperMlpOptions' defaults: 40 tanh layers, 4 epochs of 10^6
 /// samples, MINE 100 + 50 epochs): what the tab's "paper" preset runs. It takes long on a CPU (mine::estimatedSeconds
@@ -83,7 +82,6 @@ QString minePaperDescription(const mine::PaperMlpOptions& options);
 /// Runs mine::runPaperMlpExperiment (on a worker thread) and returns minePaperSeries of the result. Throws
 /// InputError, Cancelled.
 std::vector<widgets::RunPlotSeries> computeMinePaperSeries(const mine::PaperMlpOptions& options,
-                                                           const ProgressCallback& progress,
-                                                           const CancelToken* cancel);
+                                                           const ProgressCallback& progress, const CancelToken* cancel);
 
 } // namespace codescope::gui

@@ -108,8 +108,7 @@ EigenfilterResult runEigenfilters(const Analysis& analysis, const std::string& l
             [&](double fraction) {
                 const double seconds = clock.elapsed() / 1000.0;
                 if (progress)
-                    progress(fraction,
-                             seconds > 0 ? fraction * static_cast<double>(request.samples) / seconds : 0.0);
+                    progress(fraction, seconds > 0 ? fraction * static_cast<double>(request.samples) / seconds : 0.0);
             },
             cancel)
             .filters;
@@ -129,7 +128,8 @@ EigenfilterResult runEigenfilters(const Analysis& analysis, const std::string& l
     for (Eigen::Index k = 0; k < filters.rows(); ++k) {
         result.eigenvalues.push_back(computed.filters.eigenvalues(k));
         std::vector<double> image(static_cast<std::size_t>(filters.cols()));
-        for (Eigen::Index p = 0; p < filters.cols(); ++p) image[static_cast<std::size_t>(p)] = filters(k, p);
+        for (Eigen::Index p = 0; p < filters.cols(); ++p)
+            image[static_cast<std::size_t>(p)] = filters(k, p);
         result.filters.push_back(std::move(image));
     }
     return result;

@@ -41,26 +41,26 @@ struct EigenfilterResult {
     std::string datasetSpec; ///< the data set it was computed on, as a user types it
     std::string layer;
     int channels = 0, height = 0, width = 0;
-    std::int64_t samples = 0;                ///< images used
-    std::int64_t features = 0, stride = 1;   ///< the layer's units and the stride of those kept
-    std::vector<double> eigenvalues;         ///< N, descending (activation^2 units)
+    std::int64_t samples = 0;                 ///< images used
+    std::int64_t features = 0, stride = 1;    ///< the layer's units and the stride of those kept
+    std::vector<double> eigenvalues;          ///< N, descending (activation^2 units)
     std::vector<std::vector<double>> filters; ///< N images of channels x height x width, row k for eigenvalue k
-    int resolvedComponents = 0;              ///< the first ones with a non-vanishing score variance
+    int resolvedComponents = 0;               ///< the first ones with a non-vanishing score variance
 };
 
 /// Reopens the model and the data set `analysis` was computed from (its request) and computes the first
-/// `components` eigenfilters of `layer` over the request's samples with capture::layerEigenfilters. Slow: call it on a worker thread. Throws InputError (the analysis does
-/// not say how to reopen its model, unknown layer, bad model or data, more memory than the budget), Cancelled, or
-/// another std::exception from LibTorch.
+/// `components` eigenfilters of `layer` over the request's samples with capture::layerEigenfilters. Slow: call it on a
+/// worker thread. Throws InputError (the analysis does not say how to reopen its model, unknown layer, bad model or
+/// data, more memory than the budget), Cancelled, or another std::exception from LibTorch.
 EigenfilterResult runEigenfilters(const Analysis& analysis, const std::string& layer, int components,
                                   const AnalysisProgressCallback& progress, const CancelToken* cancel);
 
 /// Token trajectories (paper Fig. 7c) of a language analysis, torch-free for the GUI.
 struct TokenTrajectoryResult {
-    std::string analysisKey; ///< which analysis they belong to (reopenKey)
+    std::string analysisKey;   ///< which analysis they belong to (reopenKey)
     std::int64_t sequence = 0; ///< the sequence of the token data shown
     std::vector<language::LayerTokenTrajectories> layers;
-    std::string html;          ///< language::tokenTrajectoriesHtml of `layers`
+    std::string html; ///< language::tokenTrajectoriesHtml of `layers`
 };
 
 /// Reopens the language model and token data of `analysis` (isLanguageAnalysis, canReopenModel) and computes the

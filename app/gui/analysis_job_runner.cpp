@@ -79,9 +79,10 @@ bool AnalysisJobRunner::startEigenfilters(const Analysis& analysis, const QStrin
                                     .arg(layer)
                                     .arg(components)
                                     .arg(QString::fromStdString(analysis.model));
-    return launch(description, [this, analysis, layer = layer.toStdString(), components](
-                                   const AnalysisProgressCallback& progress, const CancelToken* cancel) {
-        auto result = std::make_shared<EigenfilterResult>(runEigenfilters(analysis, layer, components, progress, cancel));
+    return launch(description, [this, analysis, layer = layer.toStdString(),
+                                components](const AnalysisProgressCallback& progress, const CancelToken* cancel) {
+        auto result =
+            std::make_shared<EigenfilterResult>(runEigenfilters(analysis, layer, components, progress, cancel));
         return std::function<void()>([this, result] { Q_EMIT eigenfiltersFinished(*result); });
     });
 }

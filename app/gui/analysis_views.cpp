@@ -69,7 +69,6 @@ void AnalysisViews::addComputedTabs(AnalysisJobRunner* jobs) {
     setTabToolTip(addTab(m_paperChecks, tr("Paper checks")),
                   tr("The paper's claims (Figs. 3c, 4c-d, 5, 6b-e, eq. 4) tested on this sweep: the numbers, the rule "
                      "of each test and whether the claim holds"));
-
 }
 
 void AnalysisViews::addTheoryTabs() {
@@ -116,7 +115,9 @@ void AnalysisViews::addTheoryTabs() {
     const mine::PaperMlpOptions minePaper = minePaperGuiOptions();
     // Two presets, as `mine layers --preset`: the quick bits experiment first (seconds), the authors' run second.
     m_minePane->setPresets(
-        {{tr("bits (quick)"), mineLayerAxes(static_cast<double>(mineOptions.bits)), {},
+        {{tr("bits (quick)"),
+          mineLayerAxes(static_cast<double>(mineOptions.bits)),
+          {},
           [mineOptions, mineDropouts](const ProgressCallback& progress, const CancelToken* cancel) {
               return computeMineLayerSeries(mineOptions, mineDropouts, progress, cancel);
           },
@@ -126,7 +127,9 @@ void AnalysisViews::addTheoryTabs() {
               .arg(mineOptions.width)
               .arg(mineOptions.bits)
               .arg(mineDropouts.size())},
-         {tr("paper (the authors' run)"), minePaperAxes(), {},
+         {tr("paper (the authors' run)"),
+          minePaperAxes(),
+          {},
           [minePaper](const ProgressCallback& progress, const CancelToken* cancel) {
               return computeMinePaperSeries(minePaper, progress, cancel);
           },
@@ -170,18 +173,19 @@ void AnalysisViews::showProjections() {
 
 void AnalysisViews::enableFigureTabs() {
     setTabEnabled(indexOf(m_figures->comparisonView()), m_figures->hasComparison());
-    for (widgets::AlphaDepthView* view : m_figures->codingViews()) setTabEnabled(indexOf(view), m_figures->hasCoding());
+    for (widgets::AlphaDepthView* view : m_figures->codingViews())
+        setTabEnabled(indexOf(view), m_figures->hasCoding());
 }
 
 void AnalysisViews::showPaperChecks() {
     // A sweep's checks compare its runs: a slider move (a new current run) does not change them.
     if (m_session->hasSweep() && !m_paperChecksStale) return;
     m_paperChecksStale = false;
-    m_paperChecks->setChecks(paperChecksOf(*m_session),
-                             m_session->hasSweep() ? tr("sweep %1 (%2 runs)")
-                                                         .arg(QFileInfo(m_session->sweepFolder()).fileName())
-                                                         .arg(m_session->sweepRuns().size())
-                                                   : analysisTitle(m_session->analysis()));
+    m_paperChecks->setChecks(paperChecksOf(*m_session), m_session->hasSweep()
+                                                            ? tr("sweep %1 (%2 runs)")
+                                                                  .arg(QFileInfo(m_session->sweepFolder()).fileName())
+                                                                  .arg(m_session->sweepRuns().size())
+                                                            : analysisTitle(m_session->analysis()));
 }
 
 } // namespace codescope::gui

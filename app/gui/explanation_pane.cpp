@@ -69,8 +69,8 @@ ExplanationPane::ExplanationPane(AnalysisSession* session, QWidget* parent)
     layout->addLayout(row);
     layout->addWidget(m_pane, 1);
     connect(m_open, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Explanation scores"), QString(),
-                                                          tr("JSON (*.json);;All files (*)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Explanation scores"), QString(), tr("JSON (*.json);;All files (*)"));
         if (!path.isEmpty()) openScores(path);
     });
     connect(m_pane, &TheoryComputePane::computed, this, &ExplanationPane::showSimulationNote);
@@ -108,7 +108,8 @@ void ExplanationPane::useEndpointCompute() {
     if (m_pane->isRunning()) return;
     const Analysis analysis = m_session->analysis();
     std::vector<std::string> layers;
-    for (const results::LayerSpectrum& layer : analysis.layers) layers.push_back(layer.layer.name);
+    for (const results::LayerSpectrum& layer : analysis.layers)
+        layers.push_back(layer.layer.name);
     const bool language = m_session->hasAnalysis() && isLanguageAnalysis(analysis) && canReopenModel(analysis);
     QString description;
     try {
@@ -119,11 +120,11 @@ void ExplanationPane::useEndpointCompute() {
         else if (!endpoint)
             description = QString::fromStdString(explain::endpointNotConfiguredMessage());
         else
-            description = tr("Compute explains 5 random neurons and 5 random projections of each of the %1 layers "
-                             "with %2 at %3.")
-                              .arg(layers.size())
-                              .arg(QString::fromStdString(endpoint->explainerModel),
-                                   QString::fromStdString(endpoint->baseUrl));
+            description =
+                tr("Compute explains 5 random neurons and 5 random projections of each of the %1 layers "
+                   "with %2 at %3.")
+                    .arg(layers.size())
+                    .arg(QString::fromStdString(endpoint->explainerModel), QString::fromStdString(endpoint->baseUrl));
     } catch (const InputError& error) {
         description = QString::fromUtf8(error.what());
     }

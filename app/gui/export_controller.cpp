@@ -90,8 +90,8 @@ QString ExportController::exportTable(const QString& path) {
 }
 
 void ExportController::chooseAndExportTable() {
-    const QString path = QFileDialog::getSaveFileName(m_window, tr("Export table"), suggestedPath("layers", "csv"),
-                                                      tr("CSV (*.csv)"));
+    const QString path =
+        QFileDialog::getSaveFileName(m_window, tr("Export table"), suggestedPath("layers", "csv"), tr("CSV (*.csv)"));
     if (path.isEmpty()) return;
     const QString target = QFileInfo(path).suffix().isEmpty() ? path + ".csv" : path;
     rememberFolder(target);

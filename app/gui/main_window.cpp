@@ -77,7 +77,8 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_session, &AnalysisSession::analysisChanged, this, &MainWindow::showAnalysis);
     connect(m_session, &AnalysisSession::sweepChanged, this, [this] {
         std::vector<double> rates;
-        for (const SweepRunAnalysis& run : m_session->sweepRuns()) rates.push_back(run.dropout);
+        for (const SweepRunAnalysis& run : m_session->sweepRuns())
+            rates.push_back(run.dropout);
         m_dropoutSlider->setRates(rates, std::max(0, m_session->currentRun()));
         if (!m_session->hasSweep()) {
             m_sweepIssues->clear();
@@ -108,8 +109,8 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_jobs, &AnalysisJobRunner::eigenfiltersFinished, this, [this](const EigenfilterResult& result) {
         const QString message = tr("Eigenfilters of %1 in %2 s")
-                                     .arg(QString::fromStdString(result.layer))
-                                     .arg(m_jobs->elapsedSeconds(), 0, 'f', 1);
+                                    .arg(QString::fromStdString(result.layer))
+                                    .arg(m_jobs->elapsedSeconds(), 0, 'f', 1);
         m_jobPanel->showProgress(1.0, 0);
         m_jobPanel->jobEnded(message);
         statusBar()->showMessage(message, kStatusMs);
@@ -155,7 +156,8 @@ void MainWindow::createMenus() {
     m_analyseModel->setToolTip(tr("Run a TorchScript model over a data set and compute each layer's spectrum"));
     QAction* openSweep = file->addAction(tr("Open &sweep folder…"), this, &MainWindow::chooseSweepFolder);
     openSweep->setShortcut(tr("Ctrl+Shift+O"));
-    openSweep->setToolTip(tr("A folder made by codescope-cli train --out: every analysed run, with the dropout slider"));
+    openSweep->setToolTip(
+        tr("A folder made by codescope-cli train --out: every analysed run, with the dropout slider"));
     QAction* demo = file->addAction(tr("&Demo: the paper's dropout sweep"), this, [this] { startDemo(); });
     demo->setToolTip(tr("Train (or reuse) the default sweep, analyse it and open it with the dropout slider"));
     QAction* languageDemo =
@@ -203,7 +205,8 @@ void MainWindow::openAnalysisFile(const QString& path) {
     QThreadPool::globalInstance()->start([self, request, path] {
         AnalysisReadResult read = readAnalysisFile(path);
         QMetaObject::invokeMethod(
-            qApp, [self, request, path, read = std::move(read)]() mutable {
+            qApp,
+            [self, request, path, read = std::move(read)]() mutable {
                 if (self) self->showAnalysisFile(request, path, std::move(read));
             },
             Qt::QueuedConnection);
@@ -301,7 +304,8 @@ bool MainWindow::startDemo(const QString& folder) {
         statusBar()->showMessage(tr("A job is already running; cancel it first."), kStatusMs);
         return false;
     }
-    statusBar()->showMessage(tr("Demo: training into %1 (reused if already there)").arg(QDir::toNativeSeparators(target)));
+    statusBar()->showMessage(
+        tr("Demo: training into %1 (reused if already there)").arg(QDir::toNativeSeparators(target)));
     updateActions();
     return true;
 }
@@ -312,8 +316,8 @@ bool MainWindow::startLanguageDemo(const QString& folder, const LanguageDemoOpti
         statusBar()->showMessage(tr("A job is already running; cancel it first."), kStatusMs);
         return false;
     }
-    statusBar()->showMessage(
-        tr("Language demo: training the tiny LM into %1 (reused if already there)").arg(QDir::toNativeSeparators(target)));
+    statusBar()->showMessage(tr("Language demo: training the tiny LM into %1 (reused if already there)")
+                                 .arg(QDir::toNativeSeparators(target)));
     updateActions();
     return true;
 }
@@ -330,7 +334,8 @@ void MainWindow::openSweepFolder(const QString& folder) {
     QThreadPool::globalInstance()->start([self, folder] {
         SweepReadResult read = readSweep(folder);
         QMetaObject::invokeMethod(
-            qApp, [self, read = std::move(read)]() mutable {
+            qApp,
+            [self, read = std::move(read)]() mutable {
                 if (self) self->showSweep(std::move(read));
             },
             Qt::QueuedConnection);

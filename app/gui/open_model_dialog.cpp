@@ -19,9 +19,9 @@ namespace codescope::gui {
 OpenModelDialog::OpenModelDialog(QWidget* parent)
     : QDialog(parent), m_model(new QLineEdit), m_isRun(new QCheckBox(tr("This is a run folder trained by Codescope"))),
       m_dataset(new QComboBox), m_samples(new QSpinBox), m_inputShape(new QLineEdit), m_layers(new QLineEdit),
-      m_tokenizer(new QLineEdit), m_context(new QSpinBox), m_bootstrap(new QSpinBox), m_fitLo(new QSpinBox), m_fitHi(new QSpinBox),
-      m_estimator(new QComboBox), m_spectrum(new QComboBox), m_normalize(new QComboBox), m_seed(new QSpinBox),
-      m_error(new QLabel) {
+      m_tokenizer(new QLineEdit), m_context(new QSpinBox), m_bootstrap(new QSpinBox), m_fitLo(new QSpinBox),
+      m_fitHi(new QSpinBox), m_estimator(new QComboBox), m_spectrum(new QComboBox), m_normalize(new QComboBox),
+      m_seed(new QSpinBox), m_error(new QLabel) {
     const pipeline::AnalysisRequest defaults; // the paper's, as the CLI's
     setWindowTitle(tr("Analyse a model"));
     setObjectName("openModelDialog");
@@ -74,7 +74,8 @@ OpenModelDialog::OpenModelDialog(QWidget* parent)
     m_bootstrap->setValue(defaults.spectrum.bootstrapResamples);
     m_bootstrap->setSpecialValueText(tr("none"));
     m_bootstrap->setToolTip(tr("Bootstrap resamples for the 95% confidence interval of α"));
-    for (QSpinBox* end : {m_fitLo, m_fitHi}) end->setRange(1, 100000);
+    for (QSpinBox* end : {m_fitLo, m_fitHi})
+        end->setRange(1, 100000);
     m_fitLo->setValue(defaults.spectrum.fitLo);
     m_fitHi->setValue(defaults.spectrum.fitHi);
     m_fitLo->setToolTip(tr("The power law is fitted to components lo..hi (1-based; the paper's 10..50)"));

@@ -9,11 +9,11 @@
 namespace codescope::gui {
 
 struct SessionState {
-    QString path;        ///< the analysis JSON or the sweep folder
-    bool sweep = false;  ///< path is a sweep folder
-    QStringList layers;  ///< the selected layers
-    int tab = 0;         ///< the figure tab on screen
-    int run = 0;         ///< the sweep's run (the dropout slider's position)
+    QString path;       ///< the analysis JSON or the sweep folder
+    bool sweep = false; ///< path is a sweep folder
+    QStringList layers; ///< the selected layers
+    int tab = 0;        ///< the figure tab on screen
+    int run = 0;        ///< the sweep's run (the dropout slider's position)
 };
 
 /// The last saved session, if there is one whose path still exists.

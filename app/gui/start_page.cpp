@@ -29,9 +29,10 @@ StartPage::StartPage(RecentFiles* recent, QWidget* parent)
                         "cores; reused once trained), analyses every run and opens the sweep with the dropout slider"));
     auto* languageDemo = new QPushButton(tr("Language demo: a tiny transformer"));
     languageDemo->setObjectName("startLanguageDemo");
-    languageDemo->setToolTip(tr("Trains a tiny byte-level transformer LM on the licence texts every Debian has (about two "
-                                "minutes; reused once trained), analyses its GELU layers on GPL-3 and opens them; the "
-                                "Tokens tab then draws its token trajectories"));
+    languageDemo->setToolTip(
+        tr("Trains a tiny byte-level transformer LM on the licence texts every Debian has (about two "
+           "minutes; reused once trained), analyses its GELU layers on GPL-3 and opens them; the "
+           "Tokens tab then draws its token trajectories"));
     m_continue = new QPushButton;
     m_continue->setObjectName("startContinue");
     m_continue->setToolTip(tr("Reopen what was open last time, with its selected layers, figure and run"));

@@ -129,7 +129,8 @@ bool TheoryComputePane::compute() {
     const Compute work = m_compute;
     auto clock = std::make_shared<QElapsedTimer>();
     clock->start();
-    const bool started = m_task->start([this, work, clock](const ProgressCallback& progress, const CancelToken* cancel) {
+    const bool started = m_task->start([this, work, clock](const ProgressCallback& progress,
+                                                           const CancelToken* cancel) {
         auto series = std::make_shared<std::vector<widgets::RunPlotSeries>>(work(progress, cancel));
         return std::function<void()>([this, series, clock] {
             m_computed = std::move(*series);

@@ -28,8 +28,7 @@ class TheoryComputePane : public QWidget {
     Q_OBJECT
 public:
     /// Runs on a worker thread and returns the computed series by value. Throws Cancelled when cancelled.
-    using Compute =
-        std::function<std::vector<widgets::RunPlotSeries>(const ProgressCallback&, const CancelToken*)>;
+    using Compute = std::function<std::vector<widgets::RunPlotSeries>(const ProgressCallback&, const CancelToken*)>;
 
     explicit TheoryComputePane(QWidget* parent = nullptr);
 

@@ -32,8 +32,8 @@ TokenPane::TokenPane(AnalysisSession* session, QWidget* parent)
       m_sequence(spinBox(0, 1 << 30, 0, tr("Which sequence of the text (0-based)"))),
       m_draws(spinBox(1, 100000, 1000, tr("Random projections drawn per layer"))),
       m_shown(spinBox(1, 50, 5, tr("Lowest-action projections shown per layer"))),
-      m_compute(new QPushButton(tr("Compute"))), m_cancel(new QPushButton(tr("Cancel"))),
-      m_progress(new QProgressBar), m_browser(new QTextBrowser) {
+      m_compute(new QPushButton(tr("Compute"))), m_cancel(new QPushButton(tr("Cancel"))), m_progress(new QProgressBar),
+      m_browser(new QTextBrowser) {
     setObjectName("tokenPane");
     m_compute->setObjectName("computeTokens");
     m_hint->setWordWrap(true);
@@ -98,16 +98,17 @@ bool TokenPane::compute() {
     if (!m_compute->isEnabled()) return false;
     const Analysis analysis = m_session->analysis();
     std::vector<std::string> layers;
-    for (const QString& name : m_session->selectedLayers()) layers.push_back(name.toStdString());
+    for (const QString& name : m_session->selectedLayers())
+        layers.push_back(name.toStdString());
     const std::int64_t sequence = m_sequence->value();
     language::TokenTrajectoryOptions options;
     options.draws = m_draws->value();
     options.shown = m_shown->value();
     const bool started = m_task->start([this, analysis, layers, sequence, options](const ProgressCallback& progress,
-                                                                                 const CancelToken* cancel) {
+                                                                                   const CancelToken* cancel) {
         if (progress) progress(0.1);
-        auto result = std::make_shared<TokenTrajectoryResult>(
-            runTokenTrajectories(analysis, layers, sequence, options, cancel));
+        auto result =
+            std::make_shared<TokenTrajectoryResult>(runTokenTrajectories(analysis, layers, sequence, options, cancel));
         return std::function<void()>([this, result] {
             m_html = QString::fromStdString(result->html);
             m_shownFor = result->analysisKey;

@@ -20,7 +20,8 @@ public:
     std::string name() const override { return m_dataset.name(); }
     at::Tensor batch(std::int64_t first, std::int64_t count) const override {
         // The tensor takes the preprocessed pixels over instead of copying them: a batch is read once per pass.
-        auto images = std::make_shared<data::ImageBatch>(data::preprocess(m_dataset.read(first, count), m_preprocessing));
+        auto images =
+            std::make_shared<data::ImageBatch>(data::preprocess(m_dataset.read(first, count), m_preprocessing));
         return at::from_blob(
             images->pixels.data(), {images->count, images->channels, images->height, images->width},
             [images](void*) mutable { images.reset(); }, at::TensorOptions().dtype(at::kFloat));

@@ -21,18 +21,18 @@
 namespace codescope::capture {
 
 struct CaptureOptions {
-    std::int64_t samples = 0;                         ///< images to use from the start of the data set; 0 = all
-    std::int64_t batchSize = 0;                       ///< images per forward pass; 0 = chosen from the budget
-    std::int64_t memoryBudgetBytes = std::int64_t(2) << 30;  ///< covariances + one batch of activations
-    spectrum::SpectrumOptions spectrum;               ///< stride limit, components, fit range, bootstrap, seed
+    std::int64_t samples = 0;                               ///< images to use from the start of the data set; 0 = all
+    std::int64_t batchSize = 0;                             ///< images per forward pass; 0 = chosen from the budget
+    std::int64_t memoryBudgetBytes = std::int64_t(2) << 30; ///< covariances + one batch of activations
+    spectrum::SpectrumOptions spectrum;                     ///< stride limit, components, fit range, bootstrap, seed
     /// The held-out ("cvpca") spectrum instead of PCA's: directions from the first half of the samples, variances
     /// from the second (spectrum::heldOutSpectrumOfCovariances); twice the covariance memory, no bootstrap.
     bool heldOutSpectrum = false;
 };
 
 struct CaptureProgress {
-    double fraction = 0;          ///< of the whole job, in [0, 1]
-    double samplesPerSecond = 0;  ///< samples (images, or tokens of a language model) per second, over the job so far
+    double fraction = 0;         ///< of the whole job, in [0, 1]
+    double samplesPerSecond = 0; ///< samples (images, or tokens of a language model) per second, over the job so far
 };
 using CaptureProgressCallback = std::function<void(const CaptureProgress&)>;
 

@@ -31,8 +31,8 @@ data::MovingDotStimulus movingDotForInput(std::int64_t channels, std::int64_t he
 }
 
 LayerCoding layerCoding(const Eigen::Ref<const Eigen::MatrixXf>& activations,
-                        const Eigen::Ref<const Eigen::MatrixXd>& stimulusPixels, const data::MovingDotStimulus& stimulus,
-                        double alpha, const CodingOptions& options) {
+                        const Eigen::Ref<const Eigen::MatrixXd>& stimulusPixels,
+                        const data::MovingDotStimulus& stimulus, double alpha, const CodingOptions& options) {
     if (options.projections < 1) throw InputError("coding quantities need at least one random projection");
     const Eigen::Index frames = activations.rows();
     if (stimulusPixels.rows() != frames || static_cast<Eigen::Index>(stimulus.cosT.size()) != frames)
@@ -42,7 +42,8 @@ LayerCoding layerCoding(const Eigen::Ref<const Eigen::MatrixXf>& activations,
     projection::RandomProjectionOptions projectionOptions;
     projectionOptions.projections = options.projections;
     projectionOptions.seed = options.seed;
-    const projection::RandomProjectionResult projections = projection::randomProjectionAction(activations, projectionOptions);
+    const projection::RandomProjectionResult projections =
+        projection::randomProjectionAction(activations, projectionOptions);
     Eigen::MatrixXd latent(frames, 2);
     for (Eigen::Index t = 0; t < frames; ++t)
         latent.row(t) << stimulus.cosT[static_cast<std::size_t>(t)], stimulus.sinT[static_cast<std::size_t>(t)];

@@ -15,10 +15,10 @@ namespace codescope::capture {
 
 struct CodingOptions {
     int projections = paper::kProjections; ///< K random projections r in R^{m x 3} (Fig. 4c); 0 = no coding quantities
-    std::uint64_t seed = 0;       ///< seed of the projections (projection k is reproducible alone)
-    double bitsPerUnit = 32.0;    ///< C = m x bitsPerUnit in eq. 3
+    std::uint64_t seed = 0;                ///< seed of the projections (projection k is reproducible alone)
+    double bitsPerUnit = 32.0;             ///< C = m x bitsPerUnit in eq. 3
     int frames = implementation::kMovingDotFrames; ///< moving-dot frames over one period (Codescope's own choice)
-    int keptCurves = 8;           ///< projections whose curves z(t) are kept for the 3-D view (Fig. 4b)
+    int keptCurves = 8; ///< projections whose curves z(t) are kept for the 3-D view (Fig. 4b)
 };
 
 // The records themselves (LayerCoding, LayerSpectrum) are results: results/layer_spectrum.h. Capture fills them.
@@ -35,7 +35,7 @@ data::MovingDotStimulus movingDotForInput(std::int64_t channels, std::int64_t he
 /// spectral exponent (from its data-set spectrum). Throws InputError for shapes that disagree, NaN/Inf, fewer than 5
 /// frames or options.projections < 1.
 LayerCoding layerCoding(const Eigen::Ref<const Eigen::MatrixXf>& activations,
-                        const Eigen::Ref<const Eigen::MatrixXd>& stimulusPixels, const data::MovingDotStimulus& stimulus,
-                        double alpha, const CodingOptions& options);
+                        const Eigen::Ref<const Eigen::MatrixXd>& stimulusPixels,
+                        const data::MovingDotStimulus& stimulus, double alpha, const CodingOptions& options);
 
 } // namespace codescope::capture

@@ -51,8 +51,8 @@ LayerEigenfilters layerEigenfilters(models::CapturableModel& model, const data::
             activations.resize(samples, static_cast<Eigen::Index>(columns.size()));
         }
         images.middleRows(first, count) =
-            Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-                batch.pixels.data(), count, pixels)
+            Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(batch.pixels.data(),
+                                                                                                    count, pixels)
                 .cast<double>();
         for (std::size_t j = 0; j < columns.size(); ++j)
             activations.col(static_cast<Eigen::Index>(j)).segment(first, count) =

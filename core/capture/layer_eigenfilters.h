@@ -17,7 +17,7 @@ namespace codescope::capture {
 
 struct EigenfilterOptions {
     std::int64_t samples = paper::kSamples; ///< images from the start of the data set (0 = all)
-    Eigen::Index components = 16;        ///< N leading components
+    Eigen::Index components = 16;           ///< N leading components
     /// The Methods' stride rule on the layer's units (spectrum::stridedFeatures: fewer than this many kept), with the
     /// spectrum's default, so that the filters belong to the components the spectrum analyses.
     std::int64_t maxFeatures = paper::kMaxFeatures;
@@ -29,8 +29,8 @@ struct LayerEigenfilters {
     std::string layer;
     std::int64_t channels = 0, height = 0, width = 0; ///< the model's input: reshape a filter row to C x H x W
     std::int64_t samples = 0;
-    std::int64_t features = 0, stride = 1;            ///< the layer's units, and the stride of the kept ones
-    projection::Eigenfilters filters;                 ///< in the input space of the preprocessed images
+    std::int64_t features = 0, stride = 1; ///< the layer's units, and the stride of the kept ones
+    projection::Eigenfilters filters;      ///< in the input space of the preprocessed images
 };
 
 /// Runs `model` over the first options.samples images of `dataset` (preprocessed), keeps the layer's activations

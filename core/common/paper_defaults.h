@@ -22,7 +22,6 @@ inline constexpr int kProjections = 1000;
 /// The dropout rates of the sweep (Fig. 6: 0% to 80%).
 inline constexpr std::array<double, 5> kDropoutRates = {0.0, 0.2, 0.4, 0.6, 0.8};
 
-
 // The authors' ResNet-VAE experiment (Methods, "Model training", and their ResNetVAE_cifar10.py / modules.py):
 // `train --preset paper` and the "differs from the paper" lists of every result are made from these.
 /// Training epochs (the paper's text; the authors' script defaults to 200).

@@ -216,8 +216,8 @@ IdxContents readIdx(const std::string& path, int rank, const char* what, bool lo
     // deflate expands its input at most 1032-fold: a gzip file cannot hold more pixels than that.
     if (stream->compressed() && bytes / kMaxDeflateRatio > stream->fileSize()) {
         throw InputError(path + ": IDX header declares " + dimsText(contents.dims) + " = " + std::to_string(bytes) +
-                         " bytes of " + what + " data, more than a gzip file of " +
-                         std::to_string(stream->fileSize()) + " bytes can hold: the header lies");
+                         " bytes of " + what + " data, more than a gzip file of " + std::to_string(stream->fileSize()) +
+                         " bytes can hold: the header lies");
     }
     if (!loadRaw && bytes > kEagerInflateBytes) {
         contents.stream = std::move(stream);

@@ -58,7 +58,7 @@ private:
     mutable std::vector<unsigned char> m_pixels;
     mutable std::unique_ptr<IdxStream> m_gz; // a large compressed file still being inflated; null otherwise
     mutable std::mutex m_inflateMutex;       // guards m_pixels and m_gz while m_gz is set
-    std::vector<std::int64_t> m_labels;   // empty without a labels file
+    std::vector<std::int64_t> m_labels;      // empty without a labels file
 };
 
 /// Opens IDX images as the "fashion-mnist[-train][:PATH]" specs of openDataset do. `path` is either a folder holding

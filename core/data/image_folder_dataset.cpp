@@ -68,7 +68,8 @@ void checkJpegHuffmanTables(const std::string& bytes, const std::string& file) {
     const auto at = [&](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };
     // stb_image takes any number of 0xFF fill bytes before a marker, SOI included.
     std::size_t start = 0;
-    while (start < bytes.size() && at(start) == 0xFF) ++start;
+    while (start < bytes.size() && at(start) == 0xFF)
+        ++start;
     if (start == 0 || start >= bytes.size() || at(start) != 0xD8) return;
     for (std::size_t pos = start + 1; pos + 4 <= bytes.size();) {
         const unsigned char marker = at(pos + 1);

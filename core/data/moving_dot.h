@@ -12,11 +12,11 @@ namespace codescope::data {
 /// How the moving-dot frames are drawn. The paper's Fig. 4a gives no sizes: the defaults are Codescope's own
 /// (core/common/implementation_defaults.h).
 struct MovingDotOptions {
-    int frames = implementation::kMovingDotFrames;        // frames over one period of the orbit
-    std::int64_t size = implementation::kMovingDotSize;   // frame height and width, pixels
-    double radius = implementation::kMovingDotRadius;     // dot radius, pixels
-    std::int64_t channels = 1;                            // every channel holds the same picture
-    double orbit = implementation::kMovingDotOrbit;       // orbit radius as a fraction of size
+    int frames = implementation::kMovingDotFrames;      // frames over one period of the orbit
+    std::int64_t size = implementation::kMovingDotSize; // frame height and width, pixels
+    double radius = implementation::kMovingDotRadius;   // dot radius, pixels
+    std::int64_t channels = 1;                          // every channel holds the same picture
+    double orbit = implementation::kMovingDotOrbit;     // orbit radius as a fraction of size
 };
 
 /// The frames and their latent variables.

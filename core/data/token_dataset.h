@@ -13,13 +13,15 @@ namespace codescope::data {
 
 /// `count()` sequences of `contextLength` token ids each, stored row-major (sequence, position).
 struct TokenSequences {
-    std::string name;                ///< for messages: the file the tokens came from
-    std::int64_t contextLength = 0;  ///< T: tokens per sequence
-    std::vector<std::int64_t> ids;   ///< count() x contextLength, row-major
+    std::string name;               ///< for messages: the file the tokens came from
+    std::int64_t contextLength = 0; ///< T: tokens per sequence
+    std::vector<std::int64_t> ids;  ///< count() x contextLength, row-major
 
     std::int64_t count() const { return contextLength > 0 ? static_cast<std::int64_t>(ids.size()) / contextLength : 0; }
     /// Id of token `position` of sequence `sequence`.
-    std::int64_t at(std::int64_t sequence, std::int64_t position) const { return ids[sequence * contextLength + position]; }
+    std::int64_t at(std::int64_t sequence, std::int64_t position) const {
+        return ids[sequence * contextLength + position];
+    }
 };
 
 /// Cuts a stream of ids into consecutive, non-overlapping sequences of `contextLength` tokens (packing: a text's

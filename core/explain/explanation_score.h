@@ -69,7 +69,8 @@ std::vector<UnitExplanation> explainUnits(const std::vector<language::UnitRecord
 /// {"url", "explainer_model", "simulator_model", "max_attempts", "timeout_seconds"}, "complete" (no unit has an
 /// error and none is missing), "units": [{"layer", "depth", "unit", "is_projection", "explanation", "score" (null
 /// where NaN), "error" (null where none), "simulated_tokens": {"expected_value", "parsed_integer"}}]}. The API key
-/// is never written. `requestedUnits` is how many units the run was asked for (complete is false when fewer are present).
+/// is never written. `requestedUnits` is how many units the run was asked for (complete is false when fewer are
+/// present).
 std::string explanationsJson(const std::vector<UnitExplanation>& results, const EndpointSettings& settings,
                              std::size_t requestedUnits);
 

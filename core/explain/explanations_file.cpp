@@ -64,12 +64,13 @@ std::vector<DepthScore> scoresByDepth(const std::vector<UnitExplanation>& units)
         score.projections = sums.projections;
         score.units = static_cast<int>(sums.scores.size());
         double total = 0;
-        for (double s : sums.scores) total += s;
+        for (double s : sums.scores)
+            total += s;
         score.mean = total / score.units;
         double squares = 0;
-        for (double s : sums.scores) squares += (s - score.mean) * (s - score.mean);
-        const double standardError =
-            score.units > 1 ? std::sqrt(squares / (score.units - 1) / score.units) : 0.0;
+        for (double s : sums.scores)
+            squares += (s - score.mean) * (s - score.mean);
+        const double standardError = score.units > 1 ? std::sqrt(squares / (score.units - 1) / score.units) : 0.0;
         score.lo = score.mean - 1.96 * standardError;
         score.hi = score.mean + 1.96 * standardError;
         result.push_back(score);

@@ -29,16 +29,16 @@ void appendBytes(void* context, void* data, int size) {
 
 } // namespace
 
-void writeImageGridPng(const std::string& path, const Eigen::Ref<const Eigen::MatrixXd>& images,
-                       std::int64_t channels, std::int64_t height, std::int64_t width, int columns) {
+void writeImageGridPng(const std::string& path, const Eigen::Ref<const Eigen::MatrixXd>& images, std::int64_t channels,
+                       std::int64_t height, std::int64_t width, int columns) {
     if (channels != 1 && channels != 3) throw InputError(path + ": a PNG gallery needs 1 or 3 channels");
     if (height < 1 || width < 1 || images.rows() < 1 || images.cols() != channels * height * width || columns < 1)
         throw InputError(path + ": the images do not have the stated shape " + std::to_string(channels) + " x " +
                          std::to_string(height) + " x " + std::to_string(width));
     if (!images.allFinite()) throw InputError(path + ": the images contain NaN or Inf");
 
-    const std::int64_t scale = std::max<std::int64_t>(1, (kMinTilePixels + std::max(height, width) - 1) /
-                                                             std::max(height, width));
+    const std::int64_t scale =
+        std::max<std::int64_t>(1, (kMinTilePixels + std::max(height, width) - 1) / std::max(height, width));
     const std::int64_t tileH = height * scale, tileW = width * scale;
     const std::int64_t count = images.rows();
     const std::int64_t cols = std::min<std::int64_t>(columns, count);

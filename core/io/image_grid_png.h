@@ -11,7 +11,7 @@ namespace codescope::io {
 /// Each tile is scaled on its own, symmetrically: 0 is mid-grey, +max|value| white (or full colour), -max black, so
 /// a filter's sign pattern reads directly. channels must be 1 or 3. Written atomically (temporary file, rename).
 /// Throws InputError naming `path` for bad shapes, NaN/Inf or a write failure.
-void writeImageGridPng(const std::string& path, const Eigen::Ref<const Eigen::MatrixXd>& images,
-                       std::int64_t channels, std::int64_t height, std::int64_t width, int columns = 8);
+void writeImageGridPng(const std::string& path, const Eigen::Ref<const Eigen::MatrixXd>& images, std::int64_t channels,
+                       std::int64_t height, std::int64_t width, int columns = 8);
 
 } // namespace codescope::io

@@ -11,8 +11,8 @@ namespace codescope::io {
 class MatrixSource {
 public:
     virtual ~MatrixSource() = default;
-    virtual std::int64_t rows() const = 0;  ///< samples
-    virtual std::int64_t cols() const = 0;  ///< features
+    virtual std::int64_t rows() const = 0; ///< samples
+    virtual std::int64_t cols() const = 0; ///< features
     /// Names the data in error messages (a file path, a layer name).
     virtual std::string name() const = 0;
     /// Fills out (out.rows() x columns.size()) with rows [firstRow, firstRow + out.rows()) at the given 0-based
@@ -22,8 +22,7 @@ public:
 };
 
 /// A matrix held in memory (float or double), borrowed: it must outlive the source.
-template <typename Matrix>
-class InMemoryMatrixSource final : public MatrixSource {
+template <typename Matrix> class InMemoryMatrixSource final : public MatrixSource {
 public:
     InMemoryMatrixSource(const Matrix& matrix, std::string name) : m_matrix(matrix), m_name(std::move(name)) {}
     std::int64_t rows() const override { return m_matrix.rows(); }

@@ -136,7 +136,8 @@ private:
     bool atEnd() const { return m_pos >= m_text.size(); }
 
     void skipSpace() {
-        while (!atEnd() && std::strchr(" \t\r\n", m_text[m_pos]) != nullptr) ++m_pos;
+        while (!atEnd() && std::strchr(" \t\r\n", m_text[m_pos]) != nullptr)
+            ++m_pos;
     }
 
     bool consume(char c) {
@@ -228,7 +229,8 @@ private:
             value.integer = parseInteger();
         } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
             std::string word;
-            while (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '_') word += m_text[m_pos++];
+            while (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '_')
+                word += m_text[m_pos++];
             if (word == "True" || word == "False") {
                 value.kind = PyValue::Kind::Bool;
                 value.boolean = word == "True";
@@ -259,20 +261,46 @@ std::string dtypeProblem(const std::string& descr) {
     const std::string size = descr.substr(2);
     std::string what;
     switch (kind) {
-    case 'f': what = size == "4" ? "float32" : size == "8" ? "float64" : "float of " + size + " bytes"; break;
-    case 'i': what = "signed integer"; break;
-    case 'u': what = "unsigned integer"; break;
-    case 'b': what = "bool"; break;
-    case '?': what = "bool"; break;
-    case 'c': what = "complex"; break;
-    case 'O': what = "Python object"; break;
-    case 'U': what = "unicode string"; break;
+    case 'f':
+        what = size == "4" ? "float32" : size == "8" ? "float64" : "float of " + size + " bytes";
+        break;
+    case 'i':
+        what = "signed integer";
+        break;
+    case 'u':
+        what = "unsigned integer";
+        break;
+    case 'b':
+        what = "bool";
+        break;
+    case '?':
+        what = "bool";
+        break;
+    case 'c':
+        what = "complex";
+        break;
+    case 'O':
+        what = "Python object";
+        break;
+    case 'U':
+        what = "unicode string";
+        break;
     case 'S':
-    case 'a': what = "byte string"; break;
-    case 'V': what = "raw void"; break;
-    case 'M': what = "datetime"; break;
-    case 'm': what = "timedelta"; break;
-    default: what = "unknown kind"; break;
+    case 'a':
+        what = "byte string";
+        break;
+    case 'V':
+        what = "raw void";
+        break;
+    case 'M':
+        what = "datetime";
+        break;
+    case 'm':
+        what = "timedelta";
+        break;
+    default:
+        what = "unknown kind";
+        break;
     }
     if (order == '>') return "big-endian " + what;
     if (order == '=') return what + " in native byte order, which the file does not pin down";
@@ -313,11 +341,9 @@ std::vector<std::int64_t> parseShape(const std::string& path, const PyValue& sha
 }
 
 // Decoding by bytes keeps the reader right on any host; compilers turn it into a single load on little-endian ones.
-template <typename T>
-T loadLittleEndian(const unsigned char* bytes);
+template <typename T> T loadLittleEndian(const unsigned char* bytes);
 
-template <>
-float loadLittleEndian<float>(const unsigned char* bytes) {
+template <> float loadLittleEndian<float>(const unsigned char* bytes) {
     const std::uint32_t bits = std::uint32_t{bytes[0]} | std::uint32_t{bytes[1]} << 8 | std::uint32_t{bytes[2]} << 16 |
                                std::uint32_t{bytes[3]} << 24;
     float value;
@@ -325,10 +351,10 @@ float loadLittleEndian<float>(const unsigned char* bytes) {
     return value;
 }
 
-template <>
-double loadLittleEndian<double>(const unsigned char* bytes) {
+template <> double loadLittleEndian<double>(const unsigned char* bytes) {
     std::uint64_t bits = 0;
-    for (int i = 7; i >= 0; --i) bits = bits << 8 | bytes[i];
+    for (int i = 7; i >= 0; --i)
+        bits = bits << 8 | bytes[i];
     double value;
     std::memcpy(&value, &bits, sizeof value);
     return value;
@@ -336,8 +362,7 @@ double loadLittleEndian<double>(const unsigned char* bytes) {
 
 // Index of the first NaN/Inf among `count` values, or -1. Blocks are scanned without an early exit so the common
 // all-finite case runs as a branch-free loop; only a block that holds a bad value is scanned again to find it.
-template <typename T>
-std::int64_t firstNonFinite(const unsigned char* bytes, std::int64_t count) {
+template <typename T> std::int64_t firstNonFinite(const unsigned char* bytes, std::int64_t count) {
     constexpr std::int64_t kBlock = 256;
     for (std::int64_t start = 0; start < count; start += kBlock) {
         const std::int64_t end = std::min(count, start + kBlock);
@@ -441,7 +466,8 @@ NpyArrayHeader readNpyArrayHeader(int fd, const std::string& path, const std::ve
     const std::int64_t headerStart = 8 + lengthBytes;
     if (fileSize < headerStart) throw InputError(path + ": truncated: the file ends inside the header length field");
     std::int64_t headerLength = 0;
-    for (std::int64_t i = lengthBytes - 1; i >= 0; --i) headerLength = headerLength << 8 | preamble[8 + i];
+    for (std::int64_t i = lengthBytes - 1; i >= 0; --i)
+        headerLength = headerLength << 8 | preamble[8 + i];
     if (headerStart + headerLength > fileSize) {
         throw InputError(path + ": header length field says " + std::to_string(headerLength) +
                          " bytes but the file holds only " + std::to_string(fileSize - headerStart) +

@@ -21,7 +21,8 @@ constexpr std::size_t kFlushBytes = std::size_t{1} << 20;
 
 // Encoding by bytes writes little-endian on any host.
 void appendLittleEndian(std::vector<unsigned char>& buffer, std::uint64_t bits, int bytes) {
-    for (int i = 0; i < bytes; ++i) buffer.push_back(static_cast<unsigned char>(bits >> (8 * i)));
+    for (int i = 0; i < bytes; ++i)
+        buffer.push_back(static_cast<unsigned char>(bits >> (8 * i)));
 }
 
 std::string npyHeaderBytes(Eigen::Index rows, Eigen::Index cols, NpyDtype dtype, bool fortranOrder) {

@@ -20,9 +20,8 @@ namespace codescope::language {
 /// activations over the joined tokens; depth = position in `layers`. Throws InputError (range outside the data,
 /// unknown layer, NaN activations), Cancelled (checked between layers).
 std::vector<LayerTokenTrajectories> modelTokenTrajectories(models::CapturableModel& model, const TokenData& data,
-                                                           const std::vector<std::string>& layers,
-                                                           std::int64_t first, std::int64_t count,
-                                                           const TokenTrajectoryOptions& options,
+                                                           const std::vector<std::string>& layers, std::int64_t first,
+                                                           std::int64_t count, const TokenTrajectoryOptions& options,
                                                            const CancelToken* cancel = nullptr);
 
 } // namespace codescope::language

@@ -32,7 +32,9 @@ struct UnitState {
     double maxActivation = -std::numeric_limits<double>::infinity();
 };
 
-bool greaterMax(const Candidate& a, const Candidate& b) { return a.max > b.max; }
+bool greaterMax(const Candidate& a, const Candidate& b) {
+    return a.max > b.max;
+}
 
 struct LayerUnits {
     std::string name;
@@ -123,14 +125,14 @@ std::vector<UnitRecords> collectActivationRecords(models::CapturableModel& model
                                                   const RecordOptions& options, const ProgressCallback& progress,
                                                   const CancelToken* cancel) {
     const std::int64_t length = data.sequences.contextLength;
-    const std::int64_t count = options.sequences > 0 ? std::min(options.sequences, data.sequences.count())
-                                                     : data.sequences.count();
+    const std::int64_t count =
+        options.sequences > 0 ? std::min(options.sequences, data.sequences.count()) : data.sequences.count();
     const int topCount = topRecordsNeeded(options);
     const int randomCount = std::max(0, options.validationRandom);
     if (count < topCount + randomCount)
         throw InputError(data.sequences.name + ": " + std::to_string(count) + " sequences of " +
-                         std::to_string(length) + " tokens are too few for " + std::to_string(topCount) +
-                         " top and " + std::to_string(randomCount) + " random records per unit");
+                         std::to_string(length) + " tokens are too few for " + std::to_string(topCount) + " top and " +
+                         std::to_string(randomCount) + " random records per unit");
     if (options.batchSize < 1) throw InputError("activation records: the batch size must be >= 1");
 
     const std::unique_ptr<capture::InputSource> inputs = capture::tokenInputs(data.sequences);
@@ -143,8 +145,8 @@ std::vector<UnitRecords> collectActivationRecords(models::CapturableModel& model
     std::shuffle(randomOrder.begin(), randomOrder.end(), engine);
     // Every unit keeps its values on the first topCount + randomCount random sequences: enough to find randomCount
     // outside its top list.
-    const std::set<std::int64_t> randomCandidates(randomOrder.begin(),
-                                                  randomOrder.begin() + std::min<std::int64_t>(count, topCount + randomCount));
+    const std::set<std::int64_t> randomCandidates(
+        randomOrder.begin(), randomOrder.begin() + std::min<std::int64_t>(count, topCount + randomCount));
 
     std::vector<LayerUnits> layers;
     std::vector<std::string> names;

@@ -16,14 +16,14 @@ class CapturableModel; // models/capturable_model.h (LibTorch): only its .cpp ne
 namespace codescope::language {
 
 struct RecordOptions {
-    int neurons = 10;          ///< single neurons per layer, drawn at random (seeded) without replacement
-    int projections = 10;      ///< random projections per layer: projection k is projection::randomProjectionMatrix's
-                               ///< column k (1-D, seed), the same direction as token trajectory k
-    int trainTop = 10;         ///< top-activating sequences shown to the explainer (the even ranks 0, 2, ...)
-    int validationTop = 5;     ///< held-out top-activating sequences scored (the odd ranks 1, 3, ...)
-    int validationRandom = 5;  ///< held-out random sequences scored
-    std::int64_t sequences = 0;   ///< sequences of the data set to read; 0 = all
-    std::int64_t batchSize = 16;  ///< sequences per forward pass
+    int neurons = 10;            ///< single neurons per layer, drawn at random (seeded) without replacement
+    int projections = 10;        ///< random projections per layer: projection k is projection::randomProjectionMatrix's
+                                 ///< column k (1-D, seed), the same direction as token trajectory k
+    int trainTop = 10;           ///< top-activating sequences shown to the explainer (the even ranks 0, 2, ...)
+    int validationTop = 5;       ///< held-out top-activating sequences scored (the odd ranks 1, 3, ...)
+    int validationRandom = 5;    ///< held-out random sequences scored
+    std::int64_t sequences = 0;  ///< sequences of the data set to read; 0 = all
+    std::int64_t batchSize = 16; ///< sequences per forward pass
     std::uint64_t seed = 0;
 };
 

@@ -15,9 +15,9 @@ struct LoadedModel;
 namespace codescope::language {
 
 struct TokenDataSpec {
-    std::string dataset;          ///< "tokens:FILE.npy" (ids, N x T or flat), or "" when textFile is given
-    std::string textFile;         ///< a UTF-8 text file
-    std::string tokenizerDir;     ///< DIR with vocab.json and merges.txt ("" for a byte-level model)
+    std::string dataset;            ///< "tokens:FILE.npy" (ids, N x T or flat), or "" when textFile is given
+    std::string textFile;           ///< a UTF-8 text file
+    std::string tokenizerDir;       ///< DIR with vocab.json and merges.txt ("" for a byte-level model)
     std::int64_t contextLength = 0; ///< tokens per sequence; 0 = the model's own (tiny LM), the .npy's T, or 64
 };
 

@@ -14,7 +14,11 @@ namespace {
 std::size_t utf8Length(const std::string& text, std::size_t i) {
     const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
     const unsigned char lead = byte(i);
-    std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+    std::size_t length = lead < 0x80           ? 1
+                         : (lead >> 5) == 0x6  ? 2
+                         : (lead >> 4) == 0xE  ? 3
+                         : (lead >> 3) == 0x1E ? 4
+                                               : 0;
     if (length == 0 || i + length > text.size()) return 0;
     for (std::size_t k = 1; k < length; ++k)
         if ((byte(i + k) & 0xC0) != 0x80) return 0;
@@ -33,21 +37,33 @@ std::string escapeHtml(const std::string& token, bool showWhitespace) {
             ++i;
             continue;
         }
-        if (c == '<') html += "&lt;";
-        else if (c == '>') html += "&gt;";
-        else if (c == '&') html += "&amp;";
-        else if (c == '"') html += "&quot;";
-        else if (showWhitespace && c == '\n') html += "&#x21B5;<br/>";
-        else if (showWhitespace && c == '\t') html += "&nbsp;&nbsp;&nbsp;&nbsp;";
-        else if (showWhitespace && c == ' ') html += "&nbsp;";
-        else html.append(token, i, length);
+        if (c == '<')
+            html += "&lt;";
+        else if (c == '>')
+            html += "&gt;";
+        else if (c == '&')
+            html += "&amp;";
+        else if (c == '"')
+            html += "&quot;";
+        else if (showWhitespace && c == '\n')
+            html += "&#x21B5;<br/>";
+        else if (showWhitespace && c == '\t')
+            html += "&nbsp;&nbsp;&nbsp;&nbsp;";
+        else if (showWhitespace && c == ' ')
+            html += "&nbsp;";
+        else
+            html.append(token, i, length);
         i += length;
     }
     return html;
 }
 
-std::string escapeToken(const std::string& token) { return escapeHtml(token, true); }
-std::string escapeText(const std::string& text) { return escapeHtml(text, false); }
+std::string escapeToken(const std::string& token) {
+    return escapeHtml(token, true);
+}
+std::string escapeText(const std::string& text) {
+    return escapeHtml(text, false);
+}
 
 std::string formatNumber(double value) {
     char buffer[32];
@@ -58,7 +74,8 @@ std::string formatNumber(double value) {
 void writeTrajectory(std::ostringstream& out, const std::vector<std::string>& tokens, const TokenTrajectory& line,
                      const std::string& label) {
     double scale = 0;
-    for (double value : line.values) scale = std::max(scale, std::abs(value));
+    for (double value : line.values)
+        scale = std::max(scale, std::abs(value));
     out << "<p class=\"label\">" << label << ": projection " << line.projection << ", action "
         << formatNumber(line.action) << "</p>\n<p class=\"text\">";
     for (std::size_t t = 0; t < tokens.size() && t < line.values.size(); ++t)

@@ -40,21 +40,24 @@ LayerTokenTrajectories tokenTrajectories(const Eigen::Ref<const Eigen::MatrixXf>
     const Eigen::MatrixXf directions = projection::randomProjectionMatrix(activations.cols(), draw);
     const Eigen::MatrixXd curves = (activations * directions).cast<double>();
     Eigen::VectorXd actions(curves.cols());
-    for (Eigen::Index k = 0; k < curves.cols(); ++k) actions(k) = projection::trajectoryAction(curves.col(k));
+    for (Eigen::Index k = 0; k < curves.cols(); ++k)
+        actions(k) = projection::trajectoryAction(curves.col(k));
 
     LayerTokenTrajectories result;
     result.tokens = tokens;
     result.draws = options.draws;
     result.meanAction = actions.mean();
-    result.sdAction = actions.size() > 1 ? std::sqrt((actions.array() - result.meanAction).square().sum() /
-                                                     static_cast<double>(actions.size() - 1))
-                                         : 0.0;
+    result.sdAction =
+        actions.size() > 1
+            ? std::sqrt((actions.array() - result.meanAction).square().sum() / static_cast<double>(actions.size() - 1))
+            : 0.0;
     std::vector<int> order(static_cast<std::size_t>(actions.size()));
     std::iota(order.begin(), order.end(), 0);
     const std::size_t shown = std::min<std::size_t>(static_cast<std::size_t>(options.shown), order.size());
     std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(shown), order.end(),
                       [&](int a, int b) { return actions(a) < actions(b); });
-    for (std::size_t i = 0; i < shown; ++i) result.lowestAction.push_back(trajectory(curves, actions, order[i]));
+    for (std::size_t i = 0; i < shown; ++i)
+        result.lowestAction.push_back(trajectory(curves, actions, order[i]));
     result.typical = trajectory(curves, actions, 0);
     return result;
 }

@@ -115,7 +115,8 @@ DropoutMlpResult runDropoutMlpExperiment(const DropoutMlpOptions& o, const Progr
     for (std::int64_t step = 0; step < o.trainSteps; ++step) {
         if (cancel) cancel->throwIfCancelled();
         const at::Tensor bits = randomBits(o.batchSize, o.bits);
-        const at::Tensor loss = at::binary_cross_entropy_with_logits(mlp.forward(bits * 2 - 1, o.dropout, /*train=*/true), bits);
+        const at::Tensor loss =
+            at::binary_cross_entropy_with_logits(mlp.forward(bits * 2 - 1, o.dropout, /*train=*/true), bits);
         optimizer.zero_grad();
         loss.backward();
         optimizer.step();

@@ -27,7 +27,8 @@ struct LayerNetwork {
 
     /// The read-out [rows, outputs] of x [rows, in]. Dropout of rate `dropout` is applied where dropoutAfter says
     /// when `train` is true; every hidden layer (after its dropout) is appended to `layers` when it is given.
-    at::Tensor forward(const at::Tensor& x, double dropout, bool train, std::vector<at::Tensor>* layers = nullptr) const;
+    at::Tensor forward(const at::Tensor& x, double dropout, bool train,
+                       std::vector<at::Tensor>* layers = nullptr) const;
 };
 
 /// Copies every hidden layer [rows, width] (float) into out.y, one matrix each: a MINE sampler's y's.

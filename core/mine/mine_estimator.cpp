@@ -230,9 +230,8 @@ MineResult estimateMutualInformation(const JointSampler& sampler, const MineOpti
     const StatisticsNetworks networks(problems, shape.xColumns + shape.yColumns, o.hiddenUnits, o.hiddenLayers);
     torch::optim::Adam optimizer(networks.parameters(), torch::optim::AdamOptions(o.learningRate));
     const std::int64_t steps = totalSteps(o);
-    const std::int64_t chunks = o.batchMeanEvaluation
-                                    ? std::max<std::int64_t>(1, o.evaluationSamples / o.batchSize)
-                                    : (o.evaluationSamples + kEvaluationChunk - 1) / kEvaluationChunk;
+    const std::int64_t chunks = o.batchMeanEvaluation ? std::max<std::int64_t>(1, o.evaluationSamples / o.batchSize)
+                                                      : (o.evaluationSamples + kEvaluationChunk - 1) / kEvaluationChunk;
     const std::int64_t trainingChunks = (o.trainingRows + kEvaluationChunk - 1) / kEvaluationChunk;
     const double work = static_cast<double>(trainingChunks + steps + chunks);
     const std::int64_t reportEvery = std::max<std::int64_t>(1, steps / 200);
@@ -302,8 +301,7 @@ MineResult estimateMutualInformation(const JointSampler& sampler, const MineOpti
         const at::Tensor bound = (joint.detach().mean({1}) - observed).to(at::kDouble).contiguous();
         for (std::int64_t g = 0; g < problems; ++g)
             result.estimates[static_cast<std::size_t>(g)].trainingCurve.push_back(bound.data_ptr<double>()[g]);
-        if (progress && (step + 1) % reportEvery == 0)
-            progress(static_cast<double>(trainingChunks + step + 1) / work);
+        if (progress && (step + 1) % reportEvery == 0) progress(static_cast<double>(trainingChunks + step + 1) / work);
     }
     training = {};
 

@@ -53,8 +53,8 @@ using JointSampler = std::function<void(std::int64_t rows, std::mt19937_64& rng,
 
 /// A stretch of training at a constant learning rate.
 struct MinePhase {
-    std::int64_t steps = 0;   ///< Adam steps, >= 1
-    double learningRate = 0;  ///< finite, > 0
+    std::int64_t steps = 0;  ///< Adam steps, >= 1
+    double learningRate = 0; ///< finite, > 0
 };
 
 /// Settings of one estimate. The defaults estimate the known channels of known_channels.h (up to about 3 nats)
@@ -77,10 +77,10 @@ struct MineOptions {
     /// false: the bound once on all evaluationSamples rows pooled; true: the mean of the bound on each batch of
     /// batchSize held-out rows (evaluationSamples / batchSize whole batches, at least one).
     bool batchMeanEvaluation = false;
-    std::uint64_t seed = 0;                 ///< network initialisation, sampler rng, shuffles (and LibTorch's rng)
-    int threads = 1;                        ///< LibTorch intra-op threads during the call; 0 = leave as is. The
-                                            ///< networks are too small to gain from more, and a busy machine
-                                            ///< makes more threads many times slower
+    std::uint64_t seed = 0; ///< network initialisation, sampler rng, shuffles (and LibTorch's rng)
+    int threads = 1;        ///< LibTorch intra-op threads during the call; 0 = leave as is. The
+                            ///< networks are too small to gain from more, and a busy machine
+                            ///< makes more threads many times slower
 };
 
 /// Throws InputError unless steps, batchSize >= 2, hiddenUnits, hiddenLayers >= 1, evaluationSamples >= 2 (and >=

@@ -116,8 +116,9 @@ struct PaperMlpResult {
 
 /// Trains the network, then estimates I(X; h_l) for every layer of the trained and the untrained copy. Progress in
 /// [0, 1] over the whole job, a training step weighted against a MINE step by their typical cost; `cancel` is polled
-/// between steps; `epochDone` is called after each training epoch. Restores the LibTorch thread count. Throws InputError (bad options), Cancelled.
-/// Called after each training epoch with its number (from 1) and its wall time in seconds, for a log as it runs.
+/// between steps; `epochDone` is called after each training epoch. Restores the LibTorch thread count. Throws
+/// InputError (bad options), Cancelled. Called after each training epoch with its number (from 1) and its wall time in
+/// seconds, for a log as it runs.
 using EpochCallback = std::function<void(std::int64_t epoch, double seconds)>;
 
 PaperMlpResult runPaperMlpExperiment(const PaperMlpOptions& options, const ProgressCallback& progress = {},

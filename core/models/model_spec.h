@@ -15,8 +15,8 @@ struct ModelSpec {
     /// (listing layers). A TorchScript model takes this shape when inputShape is empty; a model whose input size is
     /// free (a ResNet-VAE state_dict) takes its H x W from it.
     std::vector<std::int64_t> dataShape;
-    bool takesTokens = false;             ///< a TorchScript language model: its forward takes int64 ids B x T
-    std::int64_t contextLength = 0;       ///< T of a token model (TorchScript: required when takesTokens)
+    bool takesTokens = false;       ///< a TorchScript language model: its forward takes int64 ids B x T
+    std::int64_t contextLength = 0; ///< T of a token model (TorchScript: required when takesTokens)
 };
 
 } // namespace codescope::models

@@ -46,10 +46,11 @@ public:
         run(input, [&](const std::string& name, const at::Tensor& output) {
             const auto found = wanted.find(name);
             if (found == wanted.end()) return;
-            const at::Tensor rows = m_spec.sampleDims == 2 ? output.reshape({output.size(0) * output.size(1), -1})
-                                                           : output.flatten(1);
+            const at::Tensor rows =
+                m_spec.sampleDims == 2 ? output.reshape({output.size(0) * output.size(1), -1}) : output.flatten(1);
             const at::Tensor contiguous = rows.to(at::kFloat).contiguous();
-            for (std::size_t index : found->second) outputs[index] = contiguous;
+            for (std::size_t index : found->second)
+                outputs[index] = contiguous;
         });
         return outputs;
     }
@@ -109,7 +110,8 @@ nlohmann::json readFinishedRunManifest(const std::string& runDir) {
     nlohmann::json manifest = readRunManifest(runDir);
     if (!manifest.value("finished", false))
         throw InputError(manifestPath + ": the run is not finished (re-run its train command to complete it)");
-    if (!manifest.contains("model_config")) throw InputError(manifestPath + ": no model_config, so the run does not say which model it trained");
+    if (!manifest.contains("model_config"))
+        throw InputError(manifestPath + ": no model_config, so the run does not say which model it trained");
     return manifest;
 }
 

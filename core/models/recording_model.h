@@ -23,9 +23,9 @@ using ActivationRecorder = std::function<void(const std::string& name, const at:
 
 /// What the wrapper needs to know about the model.
 struct RecordingModelSpec {
-    std::string name;                     ///< for messages: the run folder
-    std::vector<std::string> layerNames;  ///< every layer the forward pass records, in order
-    std::string layersDescription;        ///< for the unknown-layer message, e.g. "its 23 ReLU outputs"
+    std::string name;                    ///< for messages: the run folder
+    std::vector<std::string> layerNames; ///< every layer the forward pass records, in order
+    std::string layersDescription;       ///< for the unknown-layer message, e.g. "its 23 ReLU outputs"
     /// 1: one row per input (an image; outputs are flattened); 2: one row per token position ((B, T, ...) ->
     /// (B*T, ...)).
     int sampleDims = 1;

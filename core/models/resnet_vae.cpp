@@ -1,6 +1,5 @@
 #include "core/models/resnet_vae.h"
 
-
 #include <ATen/ATen.h>
 #include <c10/util/Exception.h>
 #include <nlohmann/json.hpp>
@@ -84,8 +83,10 @@ std::string configToJson(const ResNetVaeConfig& c) {
     nlohmann::ordered_json json = {{"dropout", c.dropout},
                                    {"dropout_placement", dropoutPlacementName(c.dropoutPlacement)},
                                    {"input_channels", c.inputChannels},
-                                   {"input_size", c.inputSize}, {"width_divisor", c.widthDivisor},
-                                   {"hidden", c.hidden},        {"latent", c.latent}};
+                                   {"input_size", c.inputSize},
+                                   {"width_divisor", c.widthDivisor},
+                                   {"hidden", c.hidden},
+                                   {"latent", c.latent}};
     if (c.hidden2 != c.hidden) json["hidden2"] = c.hidden2;
     return json.dump();
 }

@@ -40,9 +40,9 @@ namespace codescope::models {
 struct ResNetVaeConfig {
     double dropout = paper::kDropout; ///< rate of the dropout after the ReLUs `dropoutPlacement` names, in [0, 1)
     DropoutPlacement dropoutPlacement = DropoutPlacement::Encoder; ///< which ReLUs dropout follows
-    std::int64_t inputChannels = paper::kInputChannels; ///< channels of the input and of the reconstruction
+    std::int64_t inputChannels = paper::kInputChannels;            ///< channels of the input and of the reconstruction
     std::int64_t inputSize = paper::kInputSize; ///< height = width of the input and of the reconstruction, pixels
-    std::int64_t widthDivisor = 1; ///< ResNet widths are 64/d, 128/d, 256/d, 512/d; 1 = paper (torchvision's)
+    std::int64_t widthDivisor = 1;          ///< ResNet widths are 64/d, 128/d, 256/d, 512/d; 1 = paper (torchvision's)
     std::int64_t hidden = paper::kHidden1;  ///< units of fc1 (the authors' fc_hidden1)
     std::int64_t hidden2 = paper::kHidden2; ///< units of fc2 and fc4 (the authors' fc_hidden2; the paper's text: 1024)
     std::int64_t latent = paper::kLatent;   ///< dimensions of mu and logvar

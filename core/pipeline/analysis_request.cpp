@@ -23,8 +23,10 @@ DataRequest dataRequestFromSpec(const std::string& spec, const std::string& toke
     data.kind = DataKind::Tokens;
     data.images.clear();
     constexpr const char* kText = "text:";
-    if (spec.rfind(kText, 0) == 0) data.tokens.textFile = spec.substr(std::string(kText).size());
-    else data.tokens.dataset = spec;
+    if (spec.rfind(kText, 0) == 0)
+        data.tokens.textFile = spec.substr(std::string(kText).size());
+    else
+        data.tokens.dataset = spec;
     data.tokens.tokenizerDir = tokenizer;
     data.tokens.contextLength = contextLength;
     return data;
@@ -39,11 +41,12 @@ namespace {
 
 nlohmann::json dataJson(const DataRequest& data) {
     if (data.kind == DataKind::Images) return {{"kind", "images"}, {"spec", data.images}};
-    nlohmann::json json = {{"kind", "tokens"},
-                           {"tokenizer", data.tokens.tokenizerDir},
-                           {"context", data.tokens.contextLength}};
-    if (data.tokens.textFile.empty()) json["ids"] = data.tokens.dataset;
-    else json["text"] = data.tokens.textFile;
+    nlohmann::json json = {
+        {"kind", "tokens"}, {"tokenizer", data.tokens.tokenizerDir}, {"context", data.tokens.contextLength}};
+    if (data.tokens.textFile.empty())
+        json["ids"] = data.tokens.dataset;
+    else
+        json["text"] = data.tokens.textFile;
     return json;
 }
 

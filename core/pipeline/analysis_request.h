@@ -35,13 +35,13 @@ struct AnalysisRequest {
     DataRequest data;
     std::vector<std::string> layers; ///< layer names in any order; empty = auto (every ReLU, else every GELU)
     Normalization normalization = Normalization::None;
-    std::int64_t samples = paper::kSamples;         ///< images (or token sequences) from the start; 0 = all
-    std::int64_t batchSize = 0;                     ///< inputs per forward pass; 0 = from the memory budget
+    std::int64_t samples = paper::kSamples;                 ///< images (or token sequences) from the start; 0 = all
+    std::int64_t batchSize = 0;                             ///< inputs per forward pass; 0 = from the memory budget
     std::int64_t memoryBudgetBytes = std::int64_t(2) << 30; ///< covariances + one batch of activations; bytes
-    spectrum::SpectrumOptions spectrum;             ///< stride limit, components, fit range, estimator, bootstrap, seed
-    bool heldOutSpectrum = false;                   ///< cvPCA (spectrum::heldOutSpectrumOfCovariances) instead of PCA
-    capture::CodingOptions coding;                  ///< the moving dot's coding record; projections 0 = none
-    bool robustness = false; ///< the result also holds every estimator's alpha and a grid of fit ranges
+    spectrum::SpectrumOptions spectrum; ///< stride limit, components, fit range, estimator, bootstrap, seed
+    bool heldOutSpectrum = false;       ///< cvPCA (spectrum::heldOutSpectrumOfCovariances) instead of PCA
+    capture::CodingOptions coding;      ///< the moving dot's coding record; projections 0 = none
+    bool robustness = false;            ///< the result also holds every estimator's alpha and a grid of fit ranges
 };
 
 /// "none" / "imagenet", and back. parseNormalization throws InputError naming the accepted names.
@@ -49,7 +49,9 @@ std::string normalizationName(Normalization normalization);
 Normalization parseNormalization(const std::string& name);
 
 /// True when the request runs a language model over token data.
-inline bool usesTokenData(const AnalysisRequest& request) { return request.data.kind == DataKind::Tokens; }
+inline bool usesTokenData(const AnalysisRequest& request) {
+    return request.data.kind == DataKind::Tokens;
+}
 
 /// The data request a user's data set spec names: "tokens:FILE.npy" or "text:FILE" (token data, with `tokenizer`
 /// and `contextLength`), else an image data set spec.

@@ -17,11 +17,12 @@ void runDemoSweep(const std::string& folder, const AnalysisProgress& progress, c
     const std::vector<double> dropouts(paper::kDropoutRates.begin(), paper::kDropoutRates.end());
     training::validateOptions(options);
     const training::TrainingData data = training::loadTrainingData(options);
-    training::trainDropoutSweep(options, dropouts, data, folder,
-                                [&](const training::TrainingProgress& p) {
-                                    if (progress) progress(kTrainingShare * p.fraction, p.samplesPerSecond);
-                                },
-                                cancel);
+    training::trainDropoutSweep(
+        options, dropouts, data, folder,
+        [&](const training::TrainingProgress& p) {
+            if (progress) progress(kTrainingShare * p.fraction, p.samplesPerSecond);
+        },
+        cancel);
     // A run that cannot be analysed is left without analysis: the sweep view names it and offers to analyse it,
     // showing why it fails.
     analyzeSweepRuns(
@@ -40,11 +41,12 @@ ModelAnalysis runLanguageDemo(const std::string& folder, const LanguageDemoOptio
     if (!std::filesystem::exists(std::filesystem::path(folder) / models::kRunManifestFile)) {
         training::TinyLmTrainOptions train;
         train.steps = options.steps;
-        training::trainTinyLmRun(train, training::readCorpus(corpus), corpus, folder,
-                                 [&](const training::TinyLmProgress& p) {
-                                     if (progress) progress(kTrainingShare * p.fraction, 0.0);
-                                 },
-                                 cancel);
+        training::trainTinyLmRun(
+            train, training::readCorpus(corpus), corpus, folder,
+            [&](const training::TinyLmProgress& p) {
+                if (progress) progress(kTrainingShare * p.fraction, 0.0);
+            },
+            cancel);
     }
     AnalysisRequest request;
     request.model.path = folder;

@@ -19,8 +19,8 @@ void runDemoSweep(const std::string& folder, const AnalysisProgress& progress, c
 
 /// How much the language demo does (about two minutes on two cores).
 struct LanguageDemoOptions {
-    std::int64_t steps = 1200;     ///< training steps of the tiny LM
-    std::int64_t sequences = 300;  ///< 64-byte sequences of the text analysed (19,200 tokens)
+    std::int64_t steps = 1200;    ///< training steps of the tiny LM
+    std::int64_t sequences = 300; ///< 64-byte sequences of the text analysed (19,200 tokens)
 };
 
 /// Trains the tiny byte-level LM on the licences every Debian has into `folder` (or reuses the run there), then

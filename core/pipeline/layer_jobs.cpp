@@ -49,8 +49,8 @@ LayerListing listLayers(const models::ModelSpec& spec) {
     models::LoadedModel loaded = models::openModel(spec);
     LayerListing listing;
     listing.model = loaded.model->name();
-    listing.input = loaded.takesTokens ? std::to_string(loaded.contextLength) + " token ids"
-                                       : data::shapeText(loaded.inputShape);
+    listing.input =
+        loaded.takesTokens ? std::to_string(loaded.contextLength) + " token ids" : data::shapeText(loaded.inputShape);
     listing.layers = loaded.model->discoverLayers(models::exampleInput(loaded));
     return listing;
 }
@@ -95,8 +95,8 @@ ActivationRecordRun activationRecordsOf(const AnalysisRequest& request, const la
     run.model = opened.loaded.model->name();
     run.data = opened.data.description;
     run.layers = opened.layers;
-    run.units = language::collectActivationRecords(*opened.loaded.model, opened.data, opened.layers, options,
-                                                   progress, cancel);
+    run.units =
+        language::collectActivationRecords(*opened.loaded.model, opened.data, opened.layers, options, progress, cancel);
     return run;
 }
 

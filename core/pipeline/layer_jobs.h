@@ -18,8 +18,8 @@ namespace codescope::pipeline {
 
 /// Every layer Codescope can capture, in execution order, for one model.
 struct LayerListing {
-    std::string model;               ///< the model's name
-    std::string input;               ///< "1x28x28", or "64 token ids" for a token model
+    std::string model; ///< the model's name
+    std::string input; ///< "1x28x28", or "64 token ids" for a token model
     std::vector<models::LayerInfo> layers;
 };
 
@@ -42,8 +42,8 @@ EigenfilterRun layerEigenfiltersOf(const AnalysisRequest& request, const std::st
 
 /// A language model's token trajectories (paper Fig. 7c).
 struct TokenTrajectoryRun {
-    std::string model;     ///< the model's name
-    std::string data;      ///< the token data's description
+    std::string model;       ///< the model's name
+    std::string data;        ///< the token data's description
     std::int64_t tokens = 0; ///< tokens joined (count x context length)
     std::vector<language::LayerTokenTrajectories> layers;
 };

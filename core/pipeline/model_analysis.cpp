@@ -48,8 +48,7 @@ void analyzeTokens(const AnalysisRequest& request, models::LoadedModel& loaded, 
 }
 
 void analyzeImages(const AnalysisRequest& request, const data::ImageDataset& dataset, models::LoadedModel& loaded,
-                   ModelAnalysis& result, const capture::CaptureProgressCallback& progress,
-                   const CancelToken* cancel) {
+                   ModelAnalysis& result, const capture::CaptureProgressCallback& progress, const CancelToken* cancel) {
     const data::Preprocessing preprocessing =
         data::withNormalization(models::inputPreprocessing(loaded), request.normalization);
     result.report.layers = capture::analyzeLayers(*loaded.model, dataset, preprocessing, request.layers,
@@ -71,8 +70,8 @@ std::string analysisJson(const results::LayerReport& report, const AnalysisReque
     results::ReportOptions options;
     options.robustness = request.robustness;
     options.requestJson = requestToJson(request).dump();
-    options.provenanceJson = report.provenanceJson.empty() ? provenanceToJson(provenanceOfRequest(request)).dump()
-                                                           : report.provenanceJson;
+    options.provenanceJson =
+        report.provenanceJson.empty() ? provenanceToJson(provenanceOfRequest(request)).dump() : report.provenanceJson;
     // The claims one analysis can test on its own (its dropout rate is not known here: a sweep's runs get the whole
     // table from `analyze --sweep`).
     options.paperChecksJson =

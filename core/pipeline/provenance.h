@@ -16,24 +16,24 @@ namespace codescope::pipeline {
 
 /// How the analysed model was trained, where Codescope knows it (a ResNet-VAE run folder's manifest).
 struct TrainingProvenance {
-    std::string preset;  ///< "demo", "paper", or "not recorded" (a run from before presets)
-    std::string model;   ///< "resnet-vae-small", "resnet-vae"
-    std::string modelSize; ///< e.g. "1 x 28 x 28 input, ResNet widths / 8, fc 128 / 128, latent 32"
-    std::string dataset; ///< the training data set's spec
-    std::int64_t epochs = 0;      ///< finished epochs
-    std::int64_t images = 0;      ///< training images per epoch
+    std::string preset;      ///< "demo", "paper", or "not recorded" (a run from before presets)
+    std::string model;       ///< "resnet-vae-small", "resnet-vae"
+    std::string modelSize;   ///< e.g. "1 x 28 x 28 input, ResNet widths / 8, fc 128 / 128, latent 32"
+    std::string dataset;     ///< the training data set's spec
+    std::int64_t epochs = 0; ///< finished epochs
+    std::int64_t images = 0; ///< training images per epoch
     std::int64_t batchSize = 0;
     double learningRate = 0;
     double dropout = 0;
-    std::string loss;             ///< "bce" / "mse"
-    bool lossRecorded = true;     ///< false: an older manifest (its runs used BCE)
-    std::string dropoutPlacement; ///< "encoder" / "all"
+    std::string loss;                     ///< "bce" / "mse"
+    bool lossRecorded = true;             ///< false: an older manifest (its runs used BCE)
+    std::string dropoutPlacement;         ///< "encoder" / "all"
     bool dropoutPlacementRecorded = true; ///< false: an older manifest (its runs put dropout after every ReLU)
 };
 
 struct Provenance {
-    std::string model;     ///< the model's path (a run folder or a file)
-    std::string modelKind; ///< "ResNet-VAE run", "tiny-lm run", "model file"
+    std::string model;                          ///< the model's path (a run folder or a file)
+    std::string modelKind;                      ///< "ResNet-VAE run", "tiny-lm run", "model file"
     std::optional<TrainingProvenance> training; ///< none where Codescope did not train it (or cannot read how)
     std::string trainingNote; ///< without `training`: why ("trained outside Codescope: not recorded", ...)
     std::string dataset;      ///< the analysis data, as a user types it ("fashion-mnist", "cifar10:/data", ...)

@@ -31,8 +31,7 @@ using SweepRunCallback = std::function<void(const SweepRunAnalysis&)>;
 std::vector<SweepRunAnalysis> analyzeSweepRuns(const std::vector<results::SweepRun>& runs,
                                                const AnalysisRequest& request, CacheUse cache = CacheUse::ReadWrite,
                                                const AnalysisProgress& progress = {},
-                                               const CancelToken* cancel = nullptr,
-                                               const SweepRunCallback& onRun = {});
+                                               const CancelToken* cancel = nullptr, const SweepRunCallback& onRun = {});
 
 /// The paper's claims checked on the analysed runs of `outcomes` (claims::checkSweep: each run with its dropout rate,
 /// layers matched by name); empty when no run was analysed. The checks point into `outcomes`' layers only while

@@ -156,11 +156,13 @@ projectAndMeasure(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, E
     // half a product, and each block is multiplied while it is still in cache.
     const Eigen::Index perProduct =
         options.projectionsPerProduct > 0 ? std::min<Eigen::Index>(options.projectionsPerProduct, k) : k;
-    const bool rowSpace = options.method == ProjectionMethod::RowSpace ||
-                          (options.method == ProjectionMethod::Auto && m > n);
+    const bool rowSpace =
+        options.method == ProjectionMethod::RowSpace || (options.method == ProjectionMethod::Auto && m > n);
     Matrix projected;
-    if (rowSpace) projected = rowSpaceCurves<Scalar>(activations, options);
-    else projected.resize(n, d * k);
+    if (rowSpace)
+        projected = rowSpaceCurves<Scalar>(activations, options);
+    else
+        projected.resize(n, d * k);
     Eigen::MatrixXf random(rowSpace ? 0 : m, rowSpace ? 0 : d * perProduct);
     for (Eigen::Index first = 0; !rowSpace && first < k; first += perProduct) {
         const Eigen::Index count = std::min(perProduct, k - first);

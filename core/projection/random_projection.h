@@ -23,7 +23,7 @@ enum class ProjectionMethod {
 
 struct RandomProjectionOptions {
     int projections = paper::kProjections; ///< K, the number of random matrices r
-    int dimensions = 3;     ///< d, the columns of each r (3: the curves are drawn in 3-D)
+    int dimensions = 3;                    ///< d, the columns of each r (3: the curves are drawn in 3-D)
     std::uint64_t seed = 0; ///< projection k is drawn from std::mt19937_64 seeded with (seed, k): reproducible alone
     int keptCurves = -1;    ///< curves returned in RandomProjectionResult::curves: -1 all K, else the first N
     /// Projections drawn and multiplied per BLAS product (0: all K in one product A R). The results do not depend on
@@ -89,9 +89,9 @@ double expectedRandomProjectionAction(const Eigen::Ref<const Eigen::MatrixXd>& a
 double trajectoryAction(const Eigen::Ref<const Eigen::MatrixXd>& curve);
 
 /// The random matrices themselves, R = [r_1 ... r_K] (m x dK), exactly as randomProjectionAction draws them for
-/// `units` = m with the Explicit method: for showing or re-using a projection. The entries are float32 for either precision of A (widened for
-/// double A), so a seed names the same projections whatever the activations' type. Throws InputError for units < 1,
-/// projections < 1 or dimensions < 1.
+/// `units` = m with the Explicit method: for showing or re-using a projection. The entries are float32 for either
+/// precision of A (widened for double A), so a seed names the same projections whatever the activations' type. Throws
+/// InputError for units < 1, projections < 1 or dimensions < 1.
 Eigen::MatrixXf randomProjectionMatrix(Eigen::Index units, const RandomProjectionOptions& options = {});
 
 } // namespace codescope::projection

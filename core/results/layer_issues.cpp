@@ -36,7 +36,8 @@ std::vector<std::string> summarizeLayerIssues(const std::vector<results::LayerSp
             unfitted.push_back(entry.layer.name + " (" + spectrum::statusKind(entry.spectrum.status) + ")");
     if (!unfitted.empty()) {
         std::string line = "no alpha in " + std::to_string(unfitted.size()) + " of " + total + " layers: ";
-        for (std::size_t i = 0; i < std::min(unfitted.size(), kNamesShown); ++i) line += (i ? ", " : "") + unfitted[i];
+        for (std::size_t i = 0; i < std::min(unfitted.size(), kNamesShown); ++i)
+            line += (i ? ", " : "") + unfitted[i];
         if (unfitted.size() > kNamesShown) line += " and " + std::to_string(unfitted.size() - kNamesShown) + " more";
         lines.push_back(line + "; each reason is in the JSON's status");
     }
@@ -60,8 +61,8 @@ std::vector<std::string> summarizeLayerIssues(const std::vector<results::LayerSp
         }
     }
     for (const Kind& kind : kinds)
-        lines.push_back(kind.name + " in " + std::to_string(kind.layers) + " of " + total + " layers (first: " +
-                        kind.first + "); each is in the JSON's warnings");
+        lines.push_back(kind.name + " in " + std::to_string(kind.layers) + " of " + total +
+                        " layers (first: " + kind.first + "); each is in the JSON's warnings");
     return lines;
 }
 

@@ -61,7 +61,8 @@ void addRobustness(nlohmann::json& layer, const spectrum::SpectrumResult& r) {
     if (r.eigenvalues.size() >= 3) {
         const spectrum::AlphaRangeTable grid = spectrum::alphaRangeSensitivity(r.eigenvalues);
         for (const spectrum::AlphaRangeCell& cell : grid.cells)
-            table.push_back({{"lo", cell.lo}, {"hi", cell.hi},
+            table.push_back({{"lo", cell.lo},
+                             {"hi", cell.hi},
                              {"alpha", cell.fitted ? nlohmann::json(cell.fit.alpha) : nlohmann::json()}});
     }
     layer["fit_range_table"] = table;

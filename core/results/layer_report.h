@@ -8,14 +8,14 @@
 namespace codescope::results {
 
 /// JSON object {"model", "dataset", "samples", "program" ("codescope"), "program_version", "request" and
-/// "provenance" (when given), "paper_checks" (when given), "layers": [...]} with, per layer in depth order: name, depth, kind,
-/// shape, n_features, stride, n_features_used, n_components, status ("ok", or why the layer has no exponent:
-/// SpectrumResult::status), alpha (null without exponent), intercept, alpha_ci95 ([lo, hi] or nulls),
-/// fit_range, estimator, alpha_r2, eigenvalues, alpha_bootstrap_bias, alpha_standard_error (null without bootstrap), warnings, and, when
-/// the layer has a coding record, "coding": {units, frames, projections, action_mean, action_sd, action_expected
-/// (activation^2 units), average_activation, explained_variance_stimulus / explained_variance_latent ({mean, sd} of
-/// the pooled R^2, fractions), eq4_expected_action (1/2 zeta(-alpha) in units of lambda_1; null with eq4_note where
-/// alpha >= -1), eq4_finite_width_action, capacity_bits (m x bits), eq3_capacity_bits}.
+/// "provenance" (when given), "paper_checks" (when given), "layers": [...]} with, per layer in depth order: name,
+/// depth, kind, shape, n_features, stride, n_features_used, n_components, status ("ok", or why the layer has no
+/// exponent: SpectrumResult::status), alpha (null without exponent), intercept, alpha_ci95 ([lo, hi] or nulls),
+/// fit_range, estimator, alpha_r2, eigenvalues, alpha_bootstrap_bias, alpha_standard_error (null without bootstrap),
+/// warnings, and, when the layer has a coding record, "coding": {units, frames, projections, action_mean, action_sd,
+/// action_expected (activation^2 units), average_activation, explained_variance_stimulus / explained_variance_latent
+/// ({mean, sd} of the pooled R^2, fractions), eq4_expected_action (1/2 zeta(-alpha) in units of lambda_1; null with
+/// eq4_note where alpha >= -1), eq4_finite_width_action, capacity_bits (m x bits), eq3_capacity_bits}.
 struct ReportOptions {
     /// The analysis request that made the layers, as JSON text (pipeline::requestToJson), written whole under
     /// "request"; empty writes none. Every file also names the program and its version.

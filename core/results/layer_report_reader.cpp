@@ -68,7 +68,8 @@ results::LayerCoding readCoding(const nlohmann::json& json, const std::string& w
     std::tie(c.latentR2Mean, c.latentR2Sd) = meanAndSd(json, "explained_variance_latent", where);
     const double eq4 = numberOrNaN(member(json, "eq4_expected_action", where), where + "'eq4_expected_action'");
     if (std::isfinite(eq4)) c.eq4ExpectedAction = eq4;
-    c.eq4FiniteWidthAction = numberOrNaN(member(json, "eq4_finite_width_action", where), where + "'eq4_finite_width_action'");
+    c.eq4FiniteWidthAction =
+        numberOrNaN(member(json, "eq4_finite_width_action", where), where + "'eq4_finite_width_action'");
     c.denseCapacityBits = numberOrNaN(member(json, "capacity_bits", where), where + "'capacity_bits'");
     c.eq3CapacityBits = numberOrNaN(member(json, "eq3_capacity_bits", where), where + "'eq3_capacity_bits'");
     if (json.contains("curves")) {
@@ -78,7 +79,8 @@ results::LayerCoding readCoding(const nlohmann::json& json, const std::string& w
             const nlohmann::json& curve = curves[k];
             if (!curve.is_array() || (k > 0 && static_cast<Eigen::Index>(curve.size()) != c.curves.rows()))
                 throw SchemaError{where + "every curve in 'curves' must have one [x, y, z] per frame"};
-            if (k == 0) c.curves.resize(static_cast<Eigen::Index>(curve.size()), static_cast<Eigen::Index>(3 * curves.size()));
+            if (k == 0)
+                c.curves.resize(static_cast<Eigen::Index>(curve.size()), static_cast<Eigen::Index>(3 * curves.size()));
             for (std::size_t t = 0; t < curve.size(); ++t) {
                 if (!curve[t].is_array() || curve[t].size() != 3)
                     throw SchemaError{where + "every point in 'curves' must be [x, y, z]"};
@@ -157,8 +159,10 @@ results::LayerSpectrum readLayer(const nlohmann::json& json, std::size_t index) 
     if (json.contains("coding")) entry.coding = readCoding(json["coding"], where + "'coding': ");
     // Files from before statuses existed have none: a finite alpha was fitted, a missing one says so.
     const std::string status = json.contains("status") ? text(json["status"], where + "'status'") : "ok";
-    if (status != "ok") r.status = status;
-    else if (!std::isfinite(r.alpha)) r.status = "unfitted: the file holds no alpha for this layer";
+    if (status != "ok")
+        r.status = status;
+    else if (!std::isfinite(r.alpha))
+        r.status = "unfitted: the file holds no alpha for this layer";
     if (json.contains("warnings") && json["warnings"].is_array())
         for (const nlohmann::json& warning : json["warnings"])
             if (warning.is_string()) r.warnings.push_back(warning.get<std::string>());
@@ -187,7 +191,8 @@ LayerReport parseLayerReport(const std::string& text, const std::string& sourceN
                               "--json"};
         LayerReport report;
         if (json.contains("model") && json["model"].is_string()) report.model = json["model"].get<std::string>();
-        if (json.contains("dataset") && json["dataset"].is_string()) report.dataset = json["dataset"].get<std::string>();
+        if (json.contains("dataset") && json["dataset"].is_string())
+            report.dataset = json["dataset"].get<std::string>();
         if (json.contains("samples")) report.samples = integer(json["samples"], "'samples'");
         if (json.contains("request") && json["request"].is_object()) report.requestJson = json["request"].dump();
         if (json.contains("provenance") && json["provenance"].is_object())
@@ -197,12 +202,14 @@ LayerReport parseLayerReport(const std::string& text, const std::string& sourceN
         const nlohmann::json& layers = json["layers"];
         if (!layers.is_array()) throw SchemaError{"'layers' must be an array"};
         if (layers.empty()) throw SchemaError{"the analysis has no layers"};
-        for (std::size_t i = 0; i < layers.size(); ++i) report.layers.push_back(readLayer(layers[i], i));
+        for (std::size_t i = 0; i < layers.size(); ++i)
+            report.layers.push_back(readLayer(layers[i], i));
         std::stable_sort(report.layers.begin(), report.layers.end(),
                          [](const results::LayerSpectrum& a, const results::LayerSpectrum& b) {
                              return a.layer.depth < b.layer.depth;
                          });
-        for (results::LayerSpectrum& entry : report.layers) entry.spectrum.samples = report.samples;
+        for (results::LayerSpectrum& entry : report.layers)
+            entry.spectrum.samples = report.samples;
         return report;
     } catch (const SchemaError& error) {
         throw LayerReportError(sourceName, -1, error.reason);

@@ -19,24 +19,32 @@ std::string number(double value) {
 std::string quoted(const std::string& field) {
     if (field.find_first_of(",\"\n") == std::string::npos) return field;
     std::string out = "\"";
-    for (char c : field) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    for (char c : field)
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
     return out + "\"";
 }
 
 } // namespace
 
 std::string layerTableCsv(const std::vector<results::LayerSpectrum>& layers) {
-    std::string csv = "depth,layer,shape,n_features,stride,alpha,alpha_ci_lo,alpha_ci_hi,alpha_r2,estimator,action_mean,"
-                      "action_sd,explained_variance_stimulus,explained_variance_latent,eq4_expected_action,"
-                      "eq3_capacity_bits,status\n";
+    std::string csv =
+        "depth,layer,shape,n_features,stride,alpha,alpha_ci_lo,alpha_ci_hi,alpha_r2,estimator,action_mean,"
+        "action_sd,explained_variance_stimulus,explained_variance_latent,eq4_expected_action,"
+        "eq3_capacity_bits,status\n";
     for (const results::LayerSpectrum& entry : layers) {
         const spectrum::SpectrumResult& r = entry.spectrum;
         std::string shape;
         for (std::size_t i = 0; i < entry.layer.shape.size(); ++i)
             shape += (i ? "x" : "") + std::to_string(entry.layer.shape[i]);
-        std::vector<std::string> fields = {std::to_string(entry.layer.depth), quoted(entry.layer.name), shape,
-                                           std::to_string(r.features), std::to_string(r.stride), number(r.alpha),
-                                           number(r.alphaCiLo), number(r.alphaCiHi), number(r.alphaRSquared),
+        std::vector<std::string> fields = {std::to_string(entry.layer.depth),
+                                           quoted(entry.layer.name),
+                                           shape,
+                                           std::to_string(r.features),
+                                           std::to_string(r.stride),
+                                           number(r.alpha),
+                                           number(r.alphaCiLo),
+                                           number(r.alphaCiHi),
+                                           number(r.alphaRSquared),
                                            spectrum::alphaEstimatorName(r.estimator)};
         const auto& c = entry.coding;
         fields.push_back(c ? number(c->actionMean) : "");
@@ -46,7 +54,8 @@ std::string layerTableCsv(const std::vector<results::LayerSpectrum>& layers) {
         fields.push_back(c && c->eq4ExpectedAction ? number(*c->eq4ExpectedAction) : "");
         fields.push_back(c ? number(c->eq3CapacityBits) : "");
         fields.push_back(quoted(r.fitted() ? std::string("ok") : r.status));
-        for (std::size_t i = 0; i < fields.size(); ++i) csv += (i ? "," : "") + fields[i];
+        for (std::size_t i = 0; i < fields.size(); ++i)
+            csv += (i ? "," : "") + fields[i];
         csv += "\n";
     }
     return csv;

@@ -60,14 +60,14 @@ struct AlphaFit {
 ///         likelihood is concave); it recovers alpha exactly on an exact k^alpha spectrum. kmin is Clauset et al.'s
 ///         lower cut-off: the candidate in [fitLo, fitHi - keep + 1] (keep = max(3, ceil(mleMinRangeFraction x
 ///         points))) whose fit has the smallest KS distance max_k |F_data(k) - F_fit(k)| between the cumulative
-///         variance fractions; ties (within 1e-12) go to the lower kmin. intercept = ln(sum_k lambda_k / Z(alpha)), the scale that
-///         gives the range's total variance. Clauset's value-based formulation (eigenvalues as a sample with
+///         variance fractions; ties (within 1e-12) go to the lower kmin. intercept = ln(sum_k lambda_k / Z(alpha)), the
+///         scale that gives the range's total variance. Clauset's value-based formulation (eigenvalues as a sample with
 ///         density x^-gamma, alpha = -1/(gamma - 1)) would weigh the first components by rank order only and is
 ///         biased by a relative ln(2 pi K)/(2K) (6% at K = 50) on an exact K-point spectrum; this one is not.
 /// Throws InputError for a non-finite eigenvalue (anywhere in the vector), an invalid range, fewer than 3 fitted
 /// points, or (Mle) mleMinRangeFraction outside (0, 1].
-AlphaFit fitAlpha(const Eigen::Ref<const Eigen::VectorXd>& eigenvalues, int fitLo, int fitHi,
-                  AlphaEstimator estimator, const AlphaFitOptions& options = {});
+AlphaFit fitAlpha(const Eigen::Ref<const Eigen::VectorXd>& eigenvalues, int fitLo, int fitHi, AlphaEstimator estimator,
+                  const AlphaFitOptions& options = {});
 
 /// One cell of alphaRangeSensitivity(): the requested range and either its fit or why there is none.
 struct AlphaRangeCell {

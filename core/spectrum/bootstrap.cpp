@@ -73,10 +73,12 @@ BootstrapInterval bootstrapPowerLawInterval(const Eigen::Ref<const Eigen::Matrix
         if (progress) progress(static_cast<double>(b + 1) / resamples);
     }
     double mean = 0;
-    for (double a : alphas) mean += a;
+    for (double a : alphas)
+        mean += a;
     mean /= static_cast<double>(alphas.size());
     double squares = 0;
-    for (double a : alphas) squares += (a - mean) * (a - mean);
+    for (double a : alphas)
+        squares += (a - mean) * (a - mean);
     interval.bias = mean - alpha;
     interval.standardError = alphas.size() > 1 ? std::sqrt(squares / static_cast<double>(alphas.size() - 1)) : 0.0;
     constexpr double kZ975 = 1.959963984540054; // standard normal 97.5th percentile

@@ -27,14 +27,14 @@ struct BootstrapInterval {
 /// scores: samples x K, the data projected on the K leading eigenvectors of the full-sample covariance
 /// (K comfortably above fitHi; exact when K is the rank of the centred data, at most samples - 1). A resample's
 /// covariance is then the K x K weighted covariance of the scores, whose eigenvalues approximate the resample's
-/// leading eigenvalues (Rayleigh-Ritz on the full-sample subspace), so one pass over the data serves every resample. fitLo/fitHi: 1-based inclusive range as in powerLawExponent().
-/// rowsPerUnit: how many consecutive rows are resampled together. 1 (images) draws n rows with replacement; L > 1
-/// (a language model's tokens, L the context length) draws ceil(n / L) whole blocks of L consecutive rows (the last
-/// block may be shorter) with replacement, because the tokens of one sequence are not independent samples: resampling
-/// them one by one would treat n correlated rows as n independent ones and give too narrow an interval (a cluster, or
-/// block, bootstrap: the sequences are the independent units). Values < 1 count as 1.
-/// Draws: mt19937_64(seed); per resample, units drawn by uniform_int_distribution over [0, units - 1].
-/// Deterministic for a given seed. Throws Cancelled if cancel is set.
+/// leading eigenvalues (Rayleigh-Ritz on the full-sample subspace), so one pass over the data serves every resample.
+/// fitLo/fitHi: 1-based inclusive range as in powerLawExponent(). rowsPerUnit: how many consecutive rows are resampled
+/// together. 1 (images) draws n rows with replacement; L > 1 (a language model's tokens, L the context length) draws
+/// ceil(n / L) whole blocks of L consecutive rows (the last block may be shorter) with replacement, because the tokens
+/// of one sequence are not independent samples: resampling them one by one would treat n correlated rows as n
+/// independent ones and give too narrow an interval (a cluster, or block, bootstrap: the sequences are the independent
+/// units). Values < 1 count as 1. Draws: mt19937_64(seed); per resample, units drawn by uniform_int_distribution over
+/// [0, units - 1]. Deterministic for a given seed. Throws Cancelled if cancel is set.
 BootstrapInterval bootstrapPowerLawInterval(const Eigen::Ref<const Eigen::MatrixXf>& scores, double alpha,
                                             int resamples, std::uint64_t seed, int fitLo, int fitHi,
                                             AlphaEstimator estimator = AlphaEstimator::Huber,

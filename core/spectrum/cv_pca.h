@@ -19,11 +19,12 @@
 namespace codescope::spectrum {
 
 struct CvPcaSpectrum {
-    Eigen::VectorXd eigenvalues;         ///< cross-validated lambda_k, k = 1..components, in the order of the
-                                         ///< training part's eigenvalues (so neither sorted nor necessarily > 0)
-    Eigen::VectorXd trainingEigenvalues; ///< ordinary PCA eigenvalues of the training part (n-1 denominator), descending
-    std::int64_t trainingSamples = 0;    ///< rows of the training part (repeat A or half A)
-    std::int64_t testSamples = 0;        ///< rows of the test part (repeat B or half B)
+    Eigen::VectorXd eigenvalues; ///< cross-validated lambda_k, k = 1..components, in the order of the
+                                 ///< training part's eigenvalues (so neither sorted nor necessarily > 0)
+    Eigen::VectorXd
+        trainingEigenvalues;          ///< ordinary PCA eigenvalues of the training part (n-1 denominator), descending
+    std::int64_t trainingSamples = 0; ///< rows of the training part (repeat A or half A)
+    std::int64_t testSamples = 0;     ///< rows of the test part (repeat B or half B)
 };
 
 /// Stringer et al.'s cvPCA on two repeats. repeatA, repeatB: samples x features, the same shape, row s of both the

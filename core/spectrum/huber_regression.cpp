@@ -47,7 +47,8 @@ void requireFinite(const Eigen::Ref<const Eigen::VectorXd>& v, const char* name)
 
 double mean(const Eigen::Ref<const Eigen::VectorXd>& v) {
     double sum = 0;
-    for (Eigen::Index i = 0; i < v.size(); ++i) sum += v[i];
+    for (Eigen::Index i = 0; i < v.size(); ++i)
+        sum += v[i];
     return sum / static_cast<double>(v.size());
 }
 
@@ -74,7 +75,7 @@ struct InnerState {
     Eigen::Matrix2d irlsMatrix = Eigen::Matrix2d::Zero();    // curvature of the IRLS majoriser
     int inliers = 0;
     // Pieces of dL/dsigma = n - n_out*eps^2 - sum_in r^2/sigma^2 (the outer problem's derivative).
-    double inlierSquares = 0; // sum_in r^2/sigma^2
+    double inlierSquares = 0;        // sum_in r^2/sigma^2
     double scaleDerivativeFloor = 0; // its rounding noise, as for gradientFloor
     int outliers = 0;
 };
@@ -120,8 +121,7 @@ InnerState evaluateInner(const CentredData& d, double sigma, double w, double b)
 
 bool innerGradientSmall(const InnerState& s) {
     for (int k = 0; k < 2; ++k)
-        if (std::abs(s.gradient[k]) > kGradientTolerance * s.gradientScale[k] + s.gradientFloor[k])
-            return false;
+        if (std::abs(s.gradient[k]) > kGradientTolerance * s.gradientScale[k] + s.gradientFloor[k]) return false;
     return true;
 }
 
@@ -206,8 +206,8 @@ double scaleDerivative(const CentredData& d, const InnerState& s) {
 }
 
 bool scaleDerivativeSmall(const CentredData& d, const InnerState& s) {
-    const double scale = static_cast<double>(s.inliers + s.outliers) + s.outliers * d.epsilon * d.epsilon +
-                         s.inlierSquares;
+    const double scale =
+        static_cast<double>(s.inliers + s.outliers) + s.outliers * d.epsilon * d.epsilon + s.inlierSquares;
     return std::abs(scaleDerivative(d, s)) <= kGradientTolerance * scale + s.scaleDerivativeFloor;
 }
 

@@ -9,16 +9,16 @@ namespace codescope::spectrum {
 
 /// Settings of the Huber line fit; the defaults are scikit-learn 1.2's HuberRegressor() defaults.
 struct HuberOptions {
-    double epsilon = 1.35;   // sklearn HuberRegressor default
-    double alpha = 1e-4;     // L2 penalty on the slope
+    double epsilon = 1.35; // sklearn HuberRegressor default
+    double alpha = 1e-4;   // L2 penalty on the slope
     int maxIterations = 200;
 };
 
 /// Result of fitHuberLine: the line, the jointly fitted residual scale and the solver's status.
 struct HuberFit {
-    double slope = 0;      // w
-    double intercept = 0;  // c
-    double scale = 1;      // sigma
+    double slope = 0;     // w
+    double intercept = 0; // c
+    double scale = 1;     // sigma
     int iterations = 0;
     bool converged = false;
 };

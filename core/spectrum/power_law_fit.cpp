@@ -22,7 +22,9 @@ int meaningfulEigenvalues(const Eigen::Ref<const Eigen::VectorXd>& eigenvalues) 
     return usable;
 }
 
-int eigenvaluesNeededForFit(int fitLo) { return fitLo + kMinimumPoints - 1; }
+int eigenvaluesNeededForFit(int fitLo) {
+    return fitLo + kMinimumPoints - 1;
+}
 
 PowerLawFitPoints powerLawFitPoints(const Eigen::Ref<const Eigen::VectorXd>& eigenvalues, int fitLo, int fitHi) {
     if (fitLo < 1 || fitHi <= fitLo)

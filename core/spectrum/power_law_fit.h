@@ -9,21 +9,21 @@
 namespace codescope::spectrum {
 
 struct PowerLawFit {
-    double alpha = 0;      ///< slope of ln(lambda_k) against ln(k)
-    double intercept = 0;  ///< ln(lambda) at k = 1 on the fitted line
-    int fitLo = 0;         ///< 1-based first component actually fitted
-    int fitHi = 0;         ///< 1-based last component actually fitted (inclusive)
-    std::string warning;   ///< non-empty when the requested range had to be shortened
+    double alpha = 0;     ///< slope of ln(lambda_k) against ln(k)
+    double intercept = 0; ///< ln(lambda) at k = 1 on the fitted line
+    int fitLo = 0;        ///< 1-based first component actually fitted
+    int fitHi = 0;        ///< 1-based last component actually fitted (inclusive)
+    std::string warning;  ///< non-empty when the requested range had to be shortened
 };
 
 /// The points of a power-law fit in log-log coordinates, shared by every estimator of alpha so that they all see the
 /// same components.
 struct PowerLawFitPoints {
-    Eigen::VectorXd logK;       ///< ln k for k = fitLo..fitHi (natural log)
-    Eigen::VectorXd logLambda;  ///< ln eigenvalues[k-1] for the same k
-    int fitLo = 0;              ///< 1-based first component (as requested)
-    int fitHi = 0;              ///< 1-based last component (inclusive), shortened to the leading positive eigenvalues
-    std::string warning;        ///< non-empty when the requested range had to be shortened
+    Eigen::VectorXd logK;      ///< ln k for k = fitLo..fitHi (natural log)
+    Eigen::VectorXd logLambda; ///< ln eigenvalues[k-1] for the same k
+    int fitLo = 0;             ///< 1-based first component (as requested)
+    int fitHi = 0;             ///< 1-based last component (inclusive), shortened to the leading positive eigenvalues
+    std::string warning;       ///< non-empty when the requested range had to be shortened
 };
 
 /// Eigenvalues at or below this fraction of the largest are rounding noise of a rank-deficient covariance.

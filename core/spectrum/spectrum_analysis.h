@@ -18,13 +18,13 @@
 namespace codescope::spectrum {
 
 struct SpectrumOptions {
-    std::int64_t maxFeatures = paper::kMaxFeatures;     ///< keep every s-th feature so that the dimension is < this
-    std::int64_t maxComponents = paper::kMaxComponents; ///< at most this many PCA components
-    int fitLo = paper::kFitLo;                          ///< first 1-based component of the power-law fit
-    int fitHi = paper::kFitHi;                          ///< last 1-based component of the power-law fit (inclusive)
+    std::int64_t maxFeatures = paper::kMaxFeatures;      ///< keep every s-th feature so that the dimension is < this
+    std::int64_t maxComponents = paper::kMaxComponents;  ///< at most this many PCA components
+    int fitLo = paper::kFitLo;                           ///< first 1-based component of the power-law fit
+    int fitHi = paper::kFitHi;                           ///< last 1-based component of the power-law fit (inclusive)
     int bootstrapResamples = paper::kBootstrapResamples; ///< 0 disables the confidence interval
-    std::uint64_t seed = 0;             ///< seeds the bootstrap and the randomized eigensolver
-    std::int64_t blockBytes = 64 << 20; ///< memory for one block of rows (double) read from the source
+    std::uint64_t seed = 0;                              ///< seeds the bootstrap and the randomized eigensolver
+    std::int64_t blockBytes = 64 << 20;                  ///< memory for one block of rows (double) read from the source
     EigenMethod eigenMethod = EigenMethod::Automatic;
     /// Covariance (m x m) or Gram (n x n) eigenproblem; Automatic: the smaller (see sample_gram.h). Both give the
     /// same spectrum, alpha and interval to rounding.
@@ -44,32 +44,32 @@ struct SpectrumResult {
     std::int64_t stride = 1;
     std::int64_t featuresUsed = 0;
     std::int64_t components = 0;
-    Eigen::VectorXd eigenvalues;             ///< explained variance (n-1 denominator), descending, `components` long
-    Eigen::VectorXd explainedVarianceRatio;  ///< eigenvalues / total variance of the kept features
+    Eigen::VectorXd eigenvalues;            ///< explained variance (n-1 denominator), descending, `components` long
+    Eigen::VectorXd explainedVarianceRatio; ///< eigenvalues / total variance of the kept features
     double totalVariance = 0;
-    double alpha = 0;                        ///< power-law exponent (slope of ln lambda_k on ln k)
+    double alpha = 0; ///< power-law exponent (slope of ln lambda_k on ln k)
     double intercept = 0;
-    double alphaRSquared = 0;                ///< R^2 of ln lambda_k on the fitted line over the fit range
+    double alphaRSquared = 0;                         ///< R^2 of ln lambda_k on the fitted line over the fit range
     AlphaEstimator estimator = AlphaEstimator::Huber; ///< how alpha (and its interval) were fitted
-    bool heldOut = false;                    ///< eigenvalues are the held-out ("cvpca") spectrum, not PCA's
-    double alphaCiLo = 0;                    ///< 95% bias-corrected bootstrap interval (NaN without bootstrap),
-    double alphaCiHi = 0;                    ///< see BootstrapInterval for why not percentiles
-    double alphaBootstrapBias = 0;           ///< bootstrap estimate of alpha's finite-sample bias (NaN without)
-    double alphaStandardError = 0;           ///< bootstrap standard error of alpha (NaN without)
-    std::int64_t bootstrapRowsPerUnit = 1;   ///< rows resampled together: 1 samples, > 1 whole token sequences
-    int fitLo = 0;                           ///< fitted range actually used (1-based, inclusive)
+    bool heldOut = false;                             ///< eigenvalues are the held-out ("cvpca") spectrum, not PCA's
+    double alphaCiLo = 0;                  ///< 95% bias-corrected bootstrap interval (NaN without bootstrap),
+    double alphaCiHi = 0;                  ///< see BootstrapInterval for why not percentiles
+    double alphaBootstrapBias = 0;         ///< bootstrap estimate of alpha's finite-sample bias (NaN without)
+    double alphaStandardError = 0;         ///< bootstrap standard error of alpha (NaN without)
+    std::int64_t bootstrapRowsPerUnit = 1; ///< rows resampled together: 1 samples, > 1 whole token sequences
+    int fitLo = 0;                         ///< fitted range actually used (1-based, inclusive)
     int fitHi = 0;
     EigenMethod eigenMethod = EigenMethod::Dense;
-    bool gramSide = false;                   ///< solved as the n x n Gram problem of the centred rows
-    std::vector<std::string> warnings;       ///< e.g. a shortened fit range
+    bool gramSide = false;             ///< solved as the n x n Gram problem of the centred rows
+    std::vector<std::string> warnings; ///< e.g. a shortened fit range
     /// Empty when alpha was fitted. Otherwise why this spectrum has no exponent (alpha, its interval and R^2 are NaN),
     /// as "KIND: reason with the numbers behind it", KIND one of kDegenerateKinds: a result to report, not an error.
     std::string status;
-    double covarianceSeconds = 0;            ///< wall time reading the source and accumulating the covariance (or
-                                             ///< keeping the rows and forming the Gram matrix)
-    double eigenSeconds = 0;                 ///< wall time of the eigensolver (eigenvalues)
-    double fitSeconds = 0;                   ///< wall time of the power-law fit
-    double bootstrapSeconds = 0;             ///< wall time of the bootstrap's eigenvectors, projections and resamples
+    double covarianceSeconds = 0; ///< wall time reading the source and accumulating the covariance (or
+                                  ///< keeping the rows and forming the Gram matrix)
+    double eigenSeconds = 0;      ///< wall time of the eigensolver (eigenvalues)
+    double fitSeconds = 0;        ///< wall time of the power-law fit
+    double bootstrapSeconds = 0;  ///< wall time of the bootstrap's eigenvectors, projections and resamples
 
     /// True when alpha was fitted (status is empty).
     bool fitted() const { return status.empty(); }
@@ -96,8 +96,8 @@ struct SpectrumPlan {
     std::int64_t samples = 0;
     std::int64_t features = 0;
     std::int64_t stride = 1;
-    std::vector<std::int64_t> columns;  ///< kept feature indices 0, s, 2s, ...
-    std::int64_t components = 0;        ///< min(maxComponents, samples, kept features)
+    std::vector<std::int64_t> columns; ///< kept feature indices 0, s, 2s, ...
+    std::int64_t components = 0;       ///< min(maxComponents, samples, kept features)
 };
 
 /// The covariance accumulator's products for these options.

@@ -27,7 +27,8 @@ EigenPairs subspaceLeading(const Eigen::Ref<const Eigen::MatrixXd>& symmetric, E
     std::normal_distribution<double> normal;
     Eigen::MatrixXd sketch(n, width);
     for (Eigen::Index j = 0; j < width; ++j)
-        for (Eigen::Index i = 0; i < n; ++i) sketch(i, j) = normal(rng);
+        for (Eigen::Index i = 0; i < n; ++i)
+            sketch(i, j) = normal(rng);
     Eigen::MatrixXd basis = symmetric * sketch;
     lapack::orthonormalizeColumns(basis);
     for (int step = 0; step < options.powerIterations; ++step) {

@@ -16,8 +16,9 @@ namespace codescope::theory {
 double binaryEntropyBits(double p);
 
 /// Eq. 1: the compression rate an optimal code reaches on S-sparse inputs whose non-zero elements carry H bits each,
-/// R(S, H) = 1 - S + h(S)/H, the hidden units needed per input dimension (m : n). Dimensionless; near 1 - S for large H,
-/// above 1 only where h(S)/H > S (small S, or H of a few bits). Throws InputError unless sparsity is in [0, 1] and entropyBits is finite and > 0.
+/// R(S, H) = 1 - S + h(S)/H, the hidden units needed per input dimension (m : n). Dimensionless; near 1 - S for large
+/// H, above 1 only where h(S)/H > S (small S, or H of a few bits). Throws InputError unless sparsity is in [0, 1] and
+/// entropyBits is finite and > 0.
 double compressionRate(double sparsity, double entropyBits);
 
 /// The large-H limit of eq. 1, R = 1 - S (text below eq. 1). Throws InputError unless sparsity is in [0, 1].

@@ -27,11 +27,11 @@ std::vector<double> defaultToySparsities();
 struct ToySuperpositionOptions {
     int features = implementation::kToyFeatures; ///< n, input (and output) features (Codescope's own default)
     int hidden = implementation::kToyHidden;     ///< m, hidden dimensions (Codescope's own default)
-    double importanceDecay = 1.0;  ///< I_i = decay^i; 1 = uniform (see the file comment), Elhage's demo uses 0.7
+    double importanceDecay = 1.0; ///< I_i = decay^i; 1 = uniform (see the file comment), Elhage's demo uses 0.7
     std::vector<double> sparsities = defaultToySparsities(); ///< S of each model of the sweep, each in [0, 1)
-    int steps = 10000;             ///< Adam steps per model (Elhage et al.: 10,000)
-    int batch = 1024;              ///< samples per step (Elhage et al.: 1024)
-    double learningRate = 1e-3;    ///< Adam step size (Elhage et al.: 1e-3)
+    int steps = 10000;                                       ///< Adam steps per model (Elhage et al.: 10,000)
+    int batch = 1024;                                        ///< samples per step (Elhage et al.: 1024)
+    double learningRate = 1e-3;                              ///< Adam step size (Elhage et al.: 1e-3)
     std::uint64_t seed = 0;        ///< every model starts from the same W and sees the same uniform draws
     int evaluationSamples = 16384; ///< held-out samples for the reported initial and final loss
     double entropyBits = 32.0;     ///< H of eq. 1 for the reported R(S, H): the paper's "16 or 32 bits", a float32

@@ -31,11 +31,11 @@ std::string vaeLossDescription(VaeLoss loss);
 /// One run as its manifest records it. Fields a manifest of an older version lacks are filled with what that
 /// version did, and the *Recorded flags say so.
 struct VaeRunRecord {
-    std::string model;            ///< "resnet-vae-small", "resnet-vae"
-    std::string preset;           ///< "demo", "paper"; empty when not recorded (runs before presets existed)
-    std::string dataset;          ///< the training data set's spec, e.g. "fashion-mnist", "cifar10:/data/cifar"
-    std::int64_t trainSamples = 0; ///< training images the run used
-    std::int64_t testSamples = 0;  ///< test images its test loss is over
+    std::string model;                ///< "resnet-vae-small", "resnet-vae"
+    std::string preset;               ///< "demo", "paper"; empty when not recorded (runs before presets existed)
+    std::string dataset;              ///< the training data set's spec, e.g. "fashion-mnist", "cifar10:/data/cifar"
+    std::int64_t trainSamples = 0;    ///< training images the run used
+    std::int64_t testSamples = 0;     ///< test images its test loss is over
     std::int64_t epochs = 0;          ///< epochs asked for
     std::int64_t epochsCompleted = 0; ///< epochs finished
     bool finished = false;

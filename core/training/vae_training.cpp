@@ -122,9 +122,8 @@ private:
 // summed likewise so that both are per-pixel sums of the same scale), plus the KL divergence.
 at::Tensor vaeLoss(VaeLoss loss, const at::Tensor& reconstruction, const at::Tensor& x, const at::Tensor& mu,
                    const at::Tensor& logvar) {
-    const at::Tensor term = loss == VaeLoss::Bce
-                                ? at::binary_cross_entropy(reconstruction, x, {}, at::Reduction::Sum)
-                                : at::mse_loss(reconstruction, x, at::Reduction::Sum);
+    const at::Tensor term = loss == VaeLoss::Bce ? at::binary_cross_entropy(reconstruction, x, {}, at::Reduction::Sum)
+                                                 : at::mse_loss(reconstruction, x, at::Reduction::Sum);
     const at::Tensor kld = -0.5 * at::sum(1 + logvar - mu.pow(2) - logvar.exp());
     return term + kld;
 }

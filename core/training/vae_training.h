@@ -30,7 +30,7 @@ struct TrainOptions {
     std::string dataset = "fashion-mnist";  ///< see loadTrainingData
     double dropout = 0.2;                   ///< in [0, 1), after the ReLUs dropoutPlacement names
     models::DropoutPlacement dropoutPlacement = models::DropoutPlacement::Encoder; ///< the authors': encoder only
-    VaeLoss loss = VaeLoss::Bce;            ///< the authors' code: BCE + KL (the paper's text: MSE + KL)
+    VaeLoss loss = VaeLoss::Bce; ///< the authors' code: BCE + KL (the paper's text: MSE + KL)
     std::int64_t epochs = 3;
     std::int64_t trainSamples = 12000; ///< the first N images of the train split; 0 = all
     std::int64_t testSamples = 1000;   ///< the first N images of the test split; 0 = all

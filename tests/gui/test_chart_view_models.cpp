@@ -282,8 +282,8 @@ private Q_SLOTS:
             QVERIFY(!inLegend(view.chart(), bar));
             QCOMPARE(bar->count(), 6);
             const double depth = bar->at(2).x();
-            const auto point = std::find_if(r.points.begin(), r.points.end(),
-                                            [&](const RunPlotPoint& p) { return p.x == depth; });
+            const auto point =
+                std::find_if(r.points.begin(), r.points.end(), [&](const RunPlotPoint& p) { return p.x == depth; });
             QVERIFY(point != r.points.end());
             QCOMPARE(bar->at(2).y(), point->lo); // the vertical stroke runs lo -> hi at the point's depth
             QCOMPARE(bar->at(3), QPointF(depth, point->hi));

@@ -66,7 +66,8 @@ private Q_SLOTS:
         QCOMPARE(grey(picture, 1, 1), 191); // 127.5 + 127.5 / 2
         // The scale is per image: the same pattern ten times larger draws the same.
         GalleryImage larger = checkerImage("b");
-        for (double& v : larger.values) v *= 10;
+        for (double& v : larger.values)
+            v *= 10;
         QCOMPARE(widgets::galleryImageToQImage(larger), picture);
         // All zero: mid-grey, not a division by zero.
         const QImage zero = widgets::galleryImageToQImage({"z", 1, 1, 3, {0, 0, 0}});
@@ -228,7 +229,8 @@ private Q_SLOTS:
         QVERIFY(jobs->startEigenfilters(analysis, "no_such_layer", 4));
         QVERIFY(failed.wait(kJobTimeoutMs));
         QTRY_COMPARE(window.findChildren<QMessageBox*>("errorDialog").size(), 1);
-        for (QMessageBox* box : window.findChildren<QMessageBox*>("errorDialog")) box->accept();
+        for (QMessageBox* box : window.findChildren<QMessageBox*>("errorDialog"))
+            box->accept();
         QVERIFY(!jobs->isRunning());
         QCOMPARE(gallery->tileCount(), 8);
     }

@@ -51,8 +51,8 @@ private Q_SLOTS:
         QCOMPARE(series[0].points.size(), std::size_t(2));
         QCOMPARE(series[0].points[0].x, 0.0);
         QVERIFY(std::abs(series[0].points[0].y - 0.3) < 1e-12);
-        QVERIFY(std::isfinite(series[0].points[0].lo)); // two neurons: an interval
-        QVERIFY(std::isnan(series[0].points[1].lo));    // one neuron: none
+        QVERIFY(std::isfinite(series[0].points[0].lo));    // two neurons: an interval
+        QVERIFY(std::isnan(series[0].points[1].lo));       // one neuron: none
         QCOMPARE(series[1].points.size(), std::size_t(1)); // the failed projection has no score
         QCOMPARE(series[1].points[0].y, 0.1);
         QCOMPARE(explanationAxes().reference, 0.0);
@@ -64,7 +64,8 @@ private Q_SLOTS:
         explain::EndpointSettings settings;
         settings.baseUrl = "http://127.0.0.1:9/v1";
         std::vector<explain::UnitExplanation> units = someExplanations();
-        for (explain::UnitExplanation& unit : units) unit.parsedValueTokens = 6; // an endpoint without logprobs
+        for (explain::UnitExplanation& unit : units)
+            unit.parsedValueTokens = 6; // an endpoint without logprobs
         explain::writeExplanationsJson(path.toStdString(), units, settings, 5);
         AnalysisSession session;
         ExplanationPane pane(&session);
@@ -77,7 +78,8 @@ private Q_SLOTS:
         QCOMPARE(pane.computePane()->view()->runLines().size(), std::size_t(2));
         // The tab says how the simulated activations were read: here not as Bills et al. (no log-probabilities).
         QVERIFY2(pane.simulationNote().contains("returned no log-probabilities"), qPrintable(pane.simulationNote()));
-        for (explain::UnitExplanation& unit : units) std::swap(unit.parsedValueTokens, unit.expectedValueTokens);
+        for (explain::UnitExplanation& unit : units)
+            std::swap(unit.parsedValueTokens, unit.expectedValueTokens);
         explain::writeExplanationsJson(path.toStdString(), units, settings, 5);
         QVERIFY(pane.openScores(path));
         QVERIFY(computed.wait(10000));

@@ -190,7 +190,8 @@ private Q_SLOTS:
         QCOMPARE(firstRunTop, session->sweepRuns()[0].analysis.layers.front().spectrum.eigenvalues[0]);
 
         // The two extremes side by side (Fig. 5).
-        QVERIFY(m_window->views()->isTabEnabled(m_window->views()->indexOf(m_window->views()->lowDropoutSpectrum()->parentWidget())));
+        QVERIFY(m_window->views()->isTabEnabled(
+            m_window->views()->indexOf(m_window->views()->lowDropoutSpectrum()->parentWidget())));
         QCOMPARE(m_window->views()->lowDropoutSpectrum()->series().front().eigenvalues.front(),
                  session->sweepRuns()[0].analysis.layers.front().spectrum.eigenvalues[0]);
         QCOMPARE(m_window->views()->highDropoutSpectrum()->series().front().eigenvalues.front(),

@@ -1,7 +1,7 @@
 // The report's page list: after the views' figures, the eigenfilter gallery where one was computed, the 3-D
-// projection curves where the selected layers have them and OpenGL can draw them, and the paper checks. This runs offscreen, without
-// OpenGL, as `codescope-cli report` does: there the 3-D page is left out (ProjectionView3DTest, on a display,
-// checks the page with its picture).
+// projection curves where the selected layers have them and OpenGL can draw them, and the paper checks. This runs
+// offscreen, without OpenGL, as `codescope-cli report` does: there the 3-D page is left out (ProjectionView3DTest, on a
+// display, checks the page with its picture).
 #include <QDir>
 #include <QLabel>
 #include <QTest>
@@ -74,7 +74,7 @@ private Q_SLOTS:
         const ReportPages report(session, views.reportSources());
         QVERIFY(!widgets::VtkOpenGLWidget::openGLAvailable()); // offscreen
         QCOMPARE(report.pages().size(), plainSingle + 1);      // the gallery; no 3-D page without OpenGL
-        QVERIFY(plain > plainSingle); // the sweep's per-run spectra
+        QVERIFY(plain > plainSingle);                          // the sweep's per-run spectra
         const widgets::ReportPage* gallery = pageWith(report, "Fig. 3d");
         QVERIFY(gallery);
         QCOMPARE(gallery, &report.pages()[report.pages().size() - 2]); // the paper checks close the report
@@ -137,7 +137,8 @@ private Q_SLOTS:
         Analysis analysis = session.analysis();
         session.setAnalysis(std::move(analysis));
         QCOMPARE(table->topLevelItemCount(), 6);
-        QVERIFY(ReportPages(session, views.reportSources()).pages().back().caption.contains("the claims one run can test"));
+        QVERIFY(
+            ReportPages(session, views.reportSources()).pages().back().caption.contains("the claims one run can test"));
     }
 };
 

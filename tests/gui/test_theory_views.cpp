@@ -98,13 +98,14 @@ private Q_SLOTS:
         options.mine.steps = 20;
         options.mine.evaluationSamples = 256;
         double last = -1;
-        const std::vector<widgets::RunPlotSeries> series =
-            computeMineLayerSeries(options, {0.1, 0.5}, [&last](double f) { last = std::max(last, f); }, nullptr);
+        const std::vector<widgets::RunPlotSeries> series = computeMineLayerSeries(
+            options, {0.1, 0.5}, [&last](double f) { last = std::max(last, f); }, nullptr);
         QCOMPARE(series.size(), std::size_t(2));
         QCOMPARE(series[0].points.size(), std::size_t(2));
         QCOMPARE(series[1].dropout, 0.5);
         for (const auto& s : series)
-            for (const auto& p : s.points) QVERIFY(std::isfinite(p.y));
+            for (const auto& p : s.points)
+                QVERIFY(std::isfinite(p.y));
         QVERIFY(last > 0.9);
     }
 
@@ -129,7 +130,8 @@ private Q_SLOTS:
         const widgets::RunPlotSeries& toy = given.back();
         QVERIFY(toy.pointsOnly);
         QCOMPARE(toy.points.size(), toySuperpositionGuiOptions().sparsities.size());
-        for (const widgets::RunPlotPoint& p : toy.points) QVERIFY(p.y > 0 && std::isfinite(p.y));
+        for (const widgets::RunPlotPoint& p : toy.points)
+            QVERIFY(p.y > 0 && std::isfinite(p.y));
         // Dense inputs: about m of n features kept orthogonally, one dimension each (Elhage et al.).
         QVERIFY2(toy.points.front().y > 0.7, qPrintable(QString::number(toy.points.front().y)));
         QVERIFY(views.compressionView()->runPoints().back());
@@ -143,7 +145,8 @@ private Q_SLOTS:
         QCOMPARE(floor.points.size(), std::size_t(2));
         QCOMPARE(floor.points.front().x, 0.0);
         QCOMPARE(floor.points.back().x, 1.0);
-        for (const widgets::RunPlotPoint& p : floor.points) QCOMPARE(p.y, 0.25);
+        for (const widgets::RunPlotPoint& p : floor.points)
+            QCOMPARE(p.y, 0.25);
         QVERIFY2(floor.runLabel.contains("the model's size, not eq. 1"), qPrintable(floor.runLabel));
         QCOMPARE(toySuperpositionFloorSeries(8, 6, 0).points.front().y, 0.75);
         const QString note = toySuperpositionFloorNote(20, 5);
@@ -181,7 +184,8 @@ private Q_SLOTS:
         QVERIFY(series[1].runLabel.contains("untrained"));
         QVERIFY(!series[0].lineOnly && !series[1].lineOnly);
         QVERIFY(series[2].lineOnly && series[3].lineOnly);
-        for (const auto& s : series) QCOMPARE(s.points.size(), std::size_t(8));
+        for (const auto& s : series)
+            QCOMPARE(s.points.size(), std::size_t(8));
         QVERIFY(std::abs(series[0].points[5].y - 3.0) < 1e-12);
         QVERIFY(std::abs(series[1].points[0].y - 2.0) < 1e-12);
         // eq. 2 in bits: C = 32 bits; C (1 - 0.2) = 25.6 from layer 4 on; C 0.8^2 = 20.48 at layer 8.
@@ -218,11 +222,12 @@ private Q_SLOTS:
         tiny.mineSamples = 512;
         tiny.heldOutSamples = 512;
         double last = -1;
-        const std::vector<widgets::RunPlotSeries> series =
-            computeMinePaperSeries(tiny, [&last](double f) { last = std::max(last, f); }, nullptr);
+        const std::vector<widgets::RunPlotSeries> series = computeMinePaperSeries(
+            tiny, [&last](double f) { last = std::max(last, f); }, nullptr);
         QCOMPARE(series.size(), std::size_t(4));
         for (const auto& s : series)
-            for (const auto& p : s.points) QVERIFY(std::isfinite(p.y));
+            for (const auto& p : s.points)
+                QVERIFY(std::isfinite(p.y));
         QVERIFY(last > 0.99);
     }
 
@@ -246,9 +251,11 @@ private Q_SLOTS:
 
     void aFailingJobIsReportedAndThePaneStaysUsable() {
         TheoryComputePane pane;
-        pane.setCompute([](const ProgressCallback&, const CancelToken*) -> std::vector<widgets::RunPlotSeries> {
-            throw InputError("bad options");
-        }, "fails");
+        pane.setCompute(
+            [](const ProgressCallback&, const CancelToken*) -> std::vector<widgets::RunPlotSeries> {
+                throw InputError("bad options");
+            },
+            "fails");
         QSignalSpy failed(&pane, &TheoryComputePane::failed);
         QVERIFY(pane.compute());
         QVERIFY(!pane.compute()); // one job at a time

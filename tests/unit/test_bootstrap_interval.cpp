@@ -41,12 +41,15 @@ TEST(BootstrapInterval, ScoresOnTheFullRankBasisGiveTheBruteForceBootstrap) {
     std::vector<double> alphas;
     for (int b = 0; b < resamples; ++b) {
         Eigen::MatrixXd resample(data.rows(), data.cols());
-        for (Eigen::Index i = 0; i < data.rows(); ++i) resample.row(i) = data.row(pick(rng));
+        for (Eigen::Index i = 0; i < data.rows(); ++i)
+            resample.row(i) = data.row(pick(rng));
         alphas.push_back(powerLawExponent(descendingCovarianceEigenvalues(resample), lo, hi).alpha);
     }
     double mean = 0, squares = 0;
-    for (double a : alphas) mean += a / resamples;
-    for (double a : alphas) squares += (a - mean) * (a - mean);
+    for (double a : alphas)
+        mean += a / resamples;
+    for (double a : alphas)
+        squares += (a - mean) * (a - mean);
     const double standardError = std::sqrt(squares / (resamples - 1));
 
     const auto interval = bootstrapPowerLawInterval(scores, alpha, resamples, seed, lo, hi);
@@ -89,15 +92,19 @@ TEST(BootstrapInterval, SequenceResamplesEqualTheBruteForceSequenceBootstrap) {
         std::vector<Eigen::Index> rows;
         for (Eigen::Index s = 0; s < sequences; ++s) {
             const Eigen::Index first = pick(rng) * length;
-            for (Eigen::Index r = first; r < std::min<Eigen::Index>(first + length, data.rows()); ++r) rows.push_back(r);
+            for (Eigen::Index r = first; r < std::min<Eigen::Index>(first + length, data.rows()); ++r)
+                rows.push_back(r);
         }
         Eigen::MatrixXd resample(static_cast<Eigen::Index>(rows.size()), data.cols());
-        for (std::size_t i = 0; i < rows.size(); ++i) resample.row(static_cast<Eigen::Index>(i)) = data.row(rows[i]);
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            resample.row(static_cast<Eigen::Index>(i)) = data.row(rows[i]);
         alphas.push_back(powerLawExponent(descendingCovarianceEigenvalues(resample), lo, hi).alpha);
     }
     double mean = 0, squares = 0;
-    for (double a : alphas) mean += a / resamples;
-    for (double a : alphas) squares += (a - mean) * (a - mean);
+    for (double a : alphas)
+        mean += a / resamples;
+    for (double a : alphas)
+        squares += (a - mean) * (a - mean);
     const double standardError = std::sqrt(squares / (resamples - 1));
 
     const auto interval = bootstrapPowerLawInterval(scores, alpha, resamples, seed, lo, hi,
@@ -127,8 +134,8 @@ TEST(BootstrapInterval, SequenceIntervalWidensOnCorrelatedTokens) {
     const auto sequences = bootstrapPowerLawInterval(c.scores, c.alpha, kResamples, 1, kLo, kHi,
                                                      codescope::spectrum::AlphaEstimator::Huber, kLength);
     EXPECT_GT(sequences.hi - sequences.lo, 2.0 * (tokens.hi - tokens.lo))
-        << "sequence CI [" << sequences.lo << ", " << sequences.hi << "], token CI [" << tokens.lo << ", "
-        << tokens.hi << "]";
+        << "sequence CI [" << sequences.lo << ", " << sequences.hi << "], token CI [" << tokens.lo << ", " << tokens.hi
+        << "]";
 
     const Scored i = scored(noise, kLo, kHi);
     const auto independentTokens = bootstrapPowerLawInterval(i.scores, i.alpha, kResamples, 1, kLo, kHi);
@@ -140,8 +147,8 @@ TEST(BootstrapInterval, SequenceIntervalWidensOnCorrelatedTokens) {
 }
 
 TEST(BootstrapInterval, CoversAKnownExponentAtFewSamples) {
-    // 300 samples of 128 features with covariance eigenvalues k^-1.5. A numpy simulation (README, "95% CI of alpha") put
-    // the old percentile interval's coverage at 0%: every resample steepens the tail. The bias-corrected interval
+    // 300 samples of 128 features with covariance eigenvalues k^-1.5. A numpy simulation (README, "95% CI of alpha")
+    // put the old percentile interval's coverage at 0%: every resample steepens the tail. The bias-corrected interval
     // covers the exponent in about 75% of data sets; 20 data sets with fewer than 10 hits would mean it is broken.
     constexpr double kExponent = -1.5;
     codescope::spectrum::SpectrumOptions options;

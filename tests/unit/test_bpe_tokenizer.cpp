@@ -27,13 +27,14 @@ using codescope::InputError;
 using codescope::text::BpeTokenizer;
 
 using codescope::test::kTokenizerDir;
-const nlohmann::json& expectedJson() { return codescope::test::tokenizerExpectedJson(); }
+const nlohmann::json& expectedJson() {
+    return codescope::test::tokenizerExpectedJson();
+}
 
 const BpeTokenizer& fixtureTokenizer() {
     static const BpeTokenizer tokenizer = BpeTokenizer::fromDirectory(kTokenizerDir);
     return tokenizer;
 }
-
 
 TEST(BpeTokenizerReference, EncodesAsGpt2ReferenceEncoder) {
     const BpeTokenizer& tokenizer = fixtureTokenizer();
@@ -139,7 +140,6 @@ protected:
         file("vocab.json", vocab.dump());
         file("merges.txt", merges);
     }
-
 };
 
 TEST_F(BpeTokenizerFiles, HuggingFaceTinyVocabulary) {

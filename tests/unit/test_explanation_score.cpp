@@ -274,12 +274,12 @@ TEST(ExplanationPrompts, SimulationFieldsSayWhereEachValueIs) {
 TEST(SimulationValues, ExpectedValueMatchesHandComputation) {
     // Numbers among the alternatives: 3 with 0.5, 4 with 0.3 + 0.1 (" 4" is 4 too); "x" is no number. Normalised
     // over the numbers (0.9): E = (3 * 0.5 + 4 * 0.4) / 0.9 = 3.1 / 0.9 = 3.4444...
-    EXPECT_NEAR(*expectedActivation({{"3", std::log(0.5)}, {"4", std::log(0.3)}, {" 4", std::log(0.1)},
-                                     {"x", std::log(0.1)}}),
-                3.1 / 0.9, 1e-12);
-    EXPECT_NEAR(*expectedActivation({{"3", std::log(0.5)}, {"4", std::log(0.3)}, {" 4", std::log(0.1)},
-                                     {"x", std::log(0.1)}}),
-                3.4444444444444446, 1e-12);
+    EXPECT_NEAR(
+        *expectedActivation({{"3", std::log(0.5)}, {"4", std::log(0.3)}, {" 4", std::log(0.1)}, {"x", std::log(0.1)}}),
+        3.1 / 0.9, 1e-12);
+    EXPECT_NEAR(
+        *expectedActivation({{"3", std::log(0.5)}, {"4", std::log(0.3)}, {" 4", std::log(0.1)}, {"x", std::log(0.1)}}),
+        3.4444444444444446, 1e-12);
     // Log-probabilities need not sum to 1: 0 with e^-1 and 10 with e^-2 give E = 10 e^-2 / (e^-1 + e^-2) =
     // 10 / (e + 1) = 2.6894142...
     EXPECT_NEAR(*expectedActivation({{"0", -1.0}, {"10", -2.0}}), 10.0 / (std::exp(1.0) + 1.0), 1e-12);
@@ -323,12 +323,9 @@ TEST(SimulationValues, WrittenNumbersWhereLogprobsCannotBeUsed) {
     EXPECT_EQ(simulated.expectedValues, 0u);
     // "10" written as "1" "0" (a tokenizer that splits digits): "1" says nothing about 10, so that token is written
     // 10; the first value's token has no number among its alternatives: written 3.
-    reply.logprobs = std::vector<TokenLogprob>{{"the\t", 0, {}},
-                                               {"3", 0, {{"three", 0.0}}},
-                                               {"\ncat\t", 0, {}},
-                                               {"1", 0, {{"1", 0.0}, {"2", -1.0}}},
-                                               {"0", 0, {{"0", 0.0}}},
-                                               {"\n", 0, {}}};
+    reply.logprobs = std::vector<TokenLogprob>{{"the\t", 0, {}},       {"3", 0, {{"three", 0.0}}},
+                                               {"\ncat\t", 0, {}},     {"1", 0, {{"1", 0.0}, {"2", -1.0}}},
+                                               {"0", 0, {{"0", 0.0}}}, {"\n", 0, {}}};
     simulated = simulatedActivations(reply, 2);
     EXPECT_EQ(simulated.values, (std::vector<double>{3, 10}));
     EXPECT_EQ(simulated.parsedValues, 2u);
@@ -403,8 +400,8 @@ TEST(ChatClient, SendsOpenAiRequestWithBearerKey) {
 
 TEST(ChatClient, AsksForLogprobsAndReadsThem) {
     LocalChatServer server(LocalChatServer::queue(
-        {}, ScriptedReply::completionWithLogprobs("a\t7", {{"a\t", -0.1, {{"a\t", -0.1}}},
-                                                            {"7", -0.2, {{"7", -0.2}, {"8", -1.9}}}})));
+        {}, ScriptedReply::completionWithLogprobs(
+                "a\t7", {{"a\t", -0.1, {{"a\t", -0.1}}}, {"7", -0.2, {{"7", -0.2}, {"8", -1.9}}}})));
     ChatClient client(settingsFor(server));
     ChatRequest request{"m", {{"user", "u"}}, 8};
     request.topLogprobs = 5;

@@ -44,7 +44,6 @@ std::string readBytes(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-
 std::string bigEndian32(std::uint32_t value) {
     return {static_cast<char>(value >> 24), static_cast<char>(value >> 16 & 0xff), static_cast<char>(value >> 8 & 0xff),
             static_cast<char>(value & 0xff)};
@@ -128,7 +127,6 @@ protected:
         gzclose(out);
         return path;
     }
-
 };
 
 // --- IDX ---------------------------------------------------------------------------------------------------------

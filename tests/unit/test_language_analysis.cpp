@@ -35,7 +35,8 @@ public:
         std::mt19937 rng(3);
         std::normal_distribution<float> normal;
         for (Eigen::Index i = 0; i < kVocabulary; ++i)
-            for (Eigen::Index j = 0; j < kWidth; ++j) m_table(i, j) = normal(rng) / static_cast<float>(1 + j);
+            for (Eigen::Index j = 0; j < kWidth; ++j)
+                m_table(i, j) = normal(rng) / static_cast<float>(1 + j);
     }
     std::vector<models::LayerInfo> discoverLayers(const at::Tensor& input) override {
         EXPECT_EQ(input.scalar_type(), at::kLong);
@@ -44,16 +45,19 @@ public:
     std::vector<at::Tensor> capture(const at::Tensor& input, const std::vector<std::string>& layers) override {
         const at::Tensor ids = input.reshape({-1}).contiguous();
         Eigen::MatrixXf rows(ids.size(0), kWidth);
-        for (std::int64_t r = 0; r < ids.size(0); ++r) rows.row(r) = m_table.row(ids.data_ptr<std::int64_t>()[r]);
+        for (std::int64_t r = 0; r < ids.size(0); ++r)
+            rows.row(r) = m_table.row(ids.data_ptr<std::int64_t>()[r]);
         std::vector<at::Tensor> out;
-        for (const std::string& name : layers) out.push_back(toTensor(name == "embed" ? rows : rows.cwiseMax(0.f)));
+        for (const std::string& name : layers)
+            out.push_back(toTensor(name == "embed" ? rows : rows.cwiseMax(0.f)));
         return out;
     }
     std::string name() const override { return "embedding"; }
 
     Eigen::MatrixXf rows(const data::TokenSequences& tokens, std::int64_t sequences, bool rectified) const {
         Eigen::MatrixXf out(sequences * tokens.contextLength, kWidth);
-        for (std::int64_t r = 0; r < out.rows(); ++r) out.row(r) = m_table.row(tokens.ids[static_cast<std::size_t>(r)]);
+        for (std::int64_t r = 0; r < out.rows(); ++r)
+            out.row(r) = m_table.row(tokens.ids[static_cast<std::size_t>(r)]);
         return rectified ? Eigen::MatrixXf(out.cwiseMax(0.f)) : out;
     }
     Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> m_table;
@@ -71,7 +75,8 @@ data::TokenSequences randomTokens(std::int64_t sequences, std::int64_t length, u
     tokens.contextLength = length;
     std::mt19937 rng(seed);
     std::uniform_int_distribution<std::int64_t> id(0, kVocabulary - 1);
-    for (std::int64_t i = 0; i < sequences * length; ++i) tokens.ids.push_back(id(rng));
+    for (std::int64_t i = 0; i < sequences * length; ++i)
+        tokens.ids.push_back(id(rng));
     return tokens;
 }
 
@@ -212,7 +217,8 @@ TEST(TokenTrajectories, ActionsAreHalfTheSquaredStepsOfTheProjectionsAndTheLowes
     for (int k = 0; k < 50; ++k) {
         const Eigen::VectorXf z = activations * directions.col(k);
         double action = 0;
-        for (int t = 0; t + 1 < 4; ++t) action += 0.5 * double(z(t + 1) - z(t)) * double(z(t + 1) - z(t));
+        for (int t = 0; t + 1 < 4; ++t)
+            action += 0.5 * double(z(t + 1) - z(t)) * double(z(t + 1) - z(t));
         sum += action;
         for (const auto& line : result.lowestAction)
             if (line.projection == k) {
@@ -271,7 +277,8 @@ TEST(ActivationRecords, TopSequencesAreThoseWithTheLargestActivationAlternatingE
         const int neuron = std::stoi(unit.unit.substr(7));
         // Independent ranking of the 80 sequences by their largest value of this neuron.
         std::vector<std::pair<float, std::int64_t>> ranked;
-        for (std::int64_t s = 0; s < 80; ++s) ranked.push_back({rows.col(neuron).segment(s * 6, 6).maxCoeff(), s});
+        for (std::int64_t s = 0; s < 80; ++s)
+            ranked.push_back({rows.col(neuron).segment(s * 6, 6).maxCoeff(), s});
         std::sort(ranked.rbegin(), ranked.rend());
         EXPECT_NEAR(unit.maxActivation, ranked[0].first, 1e-6);
         // Sequences often tie on their largest value (40 token ids), so ranks are compared by value.
@@ -285,9 +292,11 @@ TEST(ActivationRecords, TopSequencesAreThoseWithTheLargestActivationAlternatingE
         EXPECT_EQ(language::topRecordsNeeded(options), 11);
         std::set<std::int64_t> chosen;
         for (const auto* list : {&unit.trainTop, &unit.validationTop, &unit.validationRandom})
-            for (const auto& record : *list) chosen.insert(record.sequence);
+            for (const auto& record : *list)
+                chosen.insert(record.sequence);
         EXPECT_EQ(chosen.size(), 13u); // no sequence twice
-        for (const auto& record : unit.validationRandom) EXPECT_LE(record.maxActivation(), ranked[10].first);
+        for (const auto& record : unit.validationRandom)
+            EXPECT_LE(record.maxActivation(), ranked[10].first);
         const auto& record = unit.trainTop[0];
         ASSERT_EQ(record.tokens.size(), 6u);
         EXPECT_EQ(record.tokens[2], "t" + std::to_string(tokens.at(record.sequence, 2)));

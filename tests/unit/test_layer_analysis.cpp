@@ -29,7 +29,8 @@ public:
     explicit RandomImages(std::int64_t count) : m_pixels(count * kPixels) {
         std::mt19937 rng(5);
         std::uniform_real_distribution<float> uniform(0.f, 1.f);
-        for (float& value : m_pixels) value = uniform(rng);
+        for (float& value : m_pixels)
+            value = uniform(rng);
     }
     std::int64_t size() const override { return static_cast<std::int64_t>(m_pixels.size()) / kPixels; }
     std::int64_t channels() const override { return 1; }
@@ -55,7 +56,8 @@ public:
         std::mt19937 rng(9);
         std::normal_distribution<float> normal;
         for (Eigen::Index j = 0; j < m_hidden; ++j)
-            for (Eigen::Index i = 0; i < kPixels; ++i) m_weights(i, j) = normal(rng) / static_cast<float>(1 + i);
+            for (Eigen::Index i = 0; i < kPixels; ++i)
+                m_weights(i, j) = normal(rng) / static_cast<float>(1 + i);
     }
     std::vector<models::LayerInfo> discoverLayers(const at::Tensor&) override {
         return {{"linear", "Linear", 0, {m_hidden}}, {"linear.relu", "relu", 1, {m_hidden}}};
@@ -65,7 +67,8 @@ public:
         const at::Tensor weights = at::from_blob(m_weights.data(), {kPixels, m_hidden}, at::kFloat);
         const at::Tensor linear = at::matmul(input.reshape({input.size(0), kPixels}), weights);
         std::vector<at::Tensor> out;
-        for (const std::string& name : layers) out.push_back(name == "linear" ? linear.clone() : at::relu(linear));
+        for (const std::string& name : layers)
+            out.push_back(name == "linear" ? linear.clone() : at::relu(linear));
         return out;
     }
     std::string name() const override { return "linear-relu"; }
@@ -151,7 +154,8 @@ TEST(LayerAnalysis, ASmallBudgetSplitsLayersIntoPassesWithoutChangingResults) {
     options.memoryBudgetBytes = 37 * (4 * 48 + 8 * 48) + 16000;
     const auto apart = capture::analyzeLayers(narrow, images, identity(), {"linear", "linear.relu"}, options);
     EXPECT_GT(narrow.captures, wide.captures) << "two groups take two passes over the data";
-    for (int i = 0; i < 2; ++i) expectSameSpectrum(apart[i].spectrum, together[i].spectrum);
+    for (int i = 0; i < 2; ++i)
+        expectSameSpectrum(apart[i].spectrum, together[i].spectrum);
 }
 
 TEST(LayerAnalysis, BootstrapProgressAndCancel) {
@@ -165,16 +169,18 @@ TEST(LayerAnalysis, BootstrapProgressAndCancel) {
     EXPECT_LT(results[0].spectrum.alphaCiLo, results[0].spectrum.alpha);
     EXPECT_GT(results[0].spectrum.alphaCiHi, results[0].spectrum.alpha);
     ASSERT_GE(seen.size(), 4u);
-    for (std::size_t i = 1; i < seen.size(); ++i) EXPECT_GE(seen[i].fraction, seen[i - 1].fraction);
+    for (std::size_t i = 1; i < seen.size(); ++i)
+        EXPECT_GE(seen[i].fraction, seen[i - 1].fraction);
     EXPECT_DOUBLE_EQ(seen.back().fraction, 1.0);
     EXPECT_GT(seen[seen.size() / 2].samplesPerSecond, 0.0);
 
     CancelToken cancel;
-    EXPECT_THROW(capture::analyzeLayers(model, images, identity(), {}, options,
-                                        [&](const capture::CaptureProgress& p) {
-                                            if (p.fraction > 0.1) cancel.cancel();
-                                        },
-                                        &cancel),
+    EXPECT_THROW(capture::analyzeLayers(
+                     model, images, identity(), {}, options,
+                     [&](const capture::CaptureProgress& p) {
+                         if (p.fraction > 0.1) cancel.cancel();
+                     },
+                     &cancel),
                  Cancelled);
 }
 
@@ -207,16 +213,19 @@ TEST(LayerEigenfilters, EqualTheRegressionOfTheImagesOnEachComponentScore) {
     const std::vector<float> used(images.pixels().begin(), images.pixels().begin() + 250 * kPixels);
     const Eigen::MatrixXd a = model.activations(used, true).cast<double>();
     const Eigen::MatrixXd x = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-                                  used.data(), 250, kPixels).cast<double>();
+                                  used.data(), 250, kPixels)
+                                  .cast<double>();
     const Eigen::MatrixXd ac = a.rowwise() - a.colwise().mean();
     const Eigen::MatrixXd xc = x.rowwise() - x.colwise().mean();
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> pca(ac.transpose() * ac / 249.0);
     for (int k = 0; k < 4; ++k) {
         const Eigen::VectorXd v = pca.eigenvectors().col(kHidden - 1 - k);
-        EXPECT_NEAR(got.filters.eigenvalues[k], pca.eigenvalues()[kHidden - 1 - k], kFloatAgreement * pca.eigenvalues().maxCoeff());
+        EXPECT_NEAR(got.filters.eigenvalues[k], pca.eigenvalues()[kHidden - 1 - k],
+                    kFloatAgreement * pca.eigenvalues().maxCoeff());
         const Eigen::VectorXd score = ac * v;
         Eigen::RowVectorXd filter(kPixels);
-        for (Eigen::Index p = 0; p < kPixels; ++p) filter[p] = xc.col(p).dot(score) / score.squaredNorm();
+        for (Eigen::Index p = 0; p < kPixels; ++p)
+            filter[p] = xc.col(p).dot(score) / score.squaredNorm();
         const double sign = filter.dot(got.filters.filters.row(k)) < 0 ? -1.0 : 1.0; // eigenvectors' sign is free
         EXPECT_LT((sign * filter - got.filters.filters.row(k)).norm(), 1e-6 * filter.norm()) << "component " << k;
     }
@@ -250,7 +259,8 @@ TEST(LayerEigenfilters, KeepTheUnitsOfTheSpectrumsStrideRule) {
     ASSERT_EQ(got.filters.directions.rows(), 8);
     const Eigen::MatrixXd all = model.activations(images.pixels(), false).cast<double>();
     Eigen::MatrixXd kept(all.rows(), 8);
-    for (Eigen::Index j = 0; j < 8; ++j) kept.col(j) = all.col(3 * j);
+    for (Eigen::Index j = 0; j < 8; ++j)
+        kept.col(j) = all.col(3 * j);
     const Eigen::MatrixXd centred = kept.rowwise() - kept.colwise().mean();
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> pca(centred.transpose() * centred / 39.0);
     EXPECT_NEAR(got.filters.eigenvalues[0], pca.eigenvalues()[7], kFloatAgreement * pca.eigenvalues()[7]);
@@ -284,8 +294,10 @@ TEST(LayerAnalysis, HeldOutSpectrumSplitsTheSamplesIntoHalves) {
     EXPECT_TRUE(r.heldOut);
     EXPECT_TRUE(std::isnan(r.alphaCiLo));
     const std::vector<float> used(images.pixels().begin(), images.pixels().begin() + 250 * kPixels);
-    const auto direct = spectrum::heldOutPcaSpectrum(model.activations(used, true).cast<double>(), r.eigenvalues.size());
-    EXPECT_LT((r.eigenvalues - direct.eigenvalues).cwiseAbs().maxCoeff(), kFloatAgreement * direct.eigenvalues.cwiseAbs().maxCoeff());
+    const auto direct =
+        spectrum::heldOutPcaSpectrum(model.activations(used, true).cast<double>(), r.eigenvalues.size());
+    EXPECT_LT((r.eigenvalues - direct.eigenvalues).cwiseAbs().maxCoeff(),
+              kFloatAgreement * direct.eigenvalues.cwiseAbs().maxCoeff());
 }
 
 } // namespace

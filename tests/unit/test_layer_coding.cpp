@@ -30,9 +30,11 @@ Eigen::MatrixXf latentLayer(const data::MovingDotStimulus& dot, Eigen::Index uni
     std::mt19937_64 rng(4);
     std::normal_distribution<double> normal;
     Eigen::MatrixXd mix(2, units);
-    for (Eigen::Index i = 0; i < mix.size(); ++i) mix.data()[i] = normal(rng);
+    for (Eigen::Index i = 0; i < mix.size(); ++i)
+        mix.data()[i] = normal(rng);
     Eigen::MatrixXd latent(dot.frames.count, 2);
-    for (Eigen::Index t = 0; t < latent.rows(); ++t) latent.row(t) << dot.cosT[t], dot.sinT[t];
+    for (Eigen::Index t = 0; t < latent.rows(); ++t)
+        latent.row(t) << dot.cosT[t], dot.sinT[t];
     return (latent * mix).cast<float>();
 }
 
@@ -88,7 +90,9 @@ TEST(LayerCoding, CurvesSurviveTheReport) {
         "average_activation": 0, "explained_variance_stimulus": {"mean": 0, "sd": 0},
         "explained_variance_latent": {"mean": 0, "sd": 0}, "eq4_expected_action": null,
         "eq4_finite_width_action": 1, "capacity_bits": 32, "eq3_capacity_bits": 1,
-        "curves": [[[1, 2, 3], [4, 5]]]}}]})", "bad.json"), results::LayerReportError);
+        "curves": [[[1, 2, 3], [4, 5]]]}}]})",
+                                           "bad.json"),
+                 results::LayerReportError);
 }
 
 TEST(LayerCoding, ClosedFormsFollowTheExponent) {
@@ -101,7 +105,8 @@ TEST(LayerCoding, ClosedFormsFollowTheExponent) {
     ASSERT_TRUE(steep.eq4ExpectedAction.has_value());
     EXPECT_NEAR(*steep.eq4ExpectedAction, M_PI * M_PI / 12.0, 1e-10); // 1/2 zeta(2)
     double finite = 0;
-    for (int i = 1; i <= 64; ++i) finite += 0.5 / (i * i);
+    for (int i = 1; i <= 64; ++i)
+        finite += 0.5 / (i * i);
     EXPECT_NEAR(steep.eq4FiniteWidthAction, finite, 1e-12);
     EXPECT_DOUBLE_EQ(steep.denseCapacityBits, 64 * 16.0);
     EXPECT_NEAR(steep.eq3CapacityBits, std::max(0.0, 64 * 16.0 - 2.0 * 64 * std::log2(64 / M_E)), 1e-9);

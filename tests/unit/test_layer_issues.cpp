@@ -22,7 +22,8 @@ const std::string kBias = "alpha's finite-sample bias (bootstrap estimate -0.1) 
 TEST(LayerIssues, OneLinePerKindWithItsCountAndFirstLayer) {
     std::vector<results::LayerSpectrum> layers;
     for (int i = 0; i < 23; ++i)
-        layers.push_back(layer("relu#" + std::to_string(i), i % 2 == 0 ? std::vector<std::string>{kBias} : std::vector<std::string>{}));
+        layers.push_back(layer("relu#" + std::to_string(i),
+                               i % 2 == 0 ? std::vector<std::string>{kBias} : std::vector<std::string>{}));
     layers[3].spectrum.warnings.push_back("stride raised from 1 to 4 to fit the memory budget");
     layers[5].spectrum.warnings = {kBias, kBias}; // a layer counts once per kind
     const auto lines = results::summarizeLayerIssues(layers);
@@ -30,14 +31,18 @@ TEST(LayerIssues, OneLinePerKindWithItsCountAndFirstLayer) {
     EXPECT_EQ(lines[0], "alpha's finite-sample bias exceeds its standard error in 13 of 23 layers (first: relu#0); "
                         "each is in the JSON's warnings");
     EXPECT_EQ(lines[1].rfind("the stride was raised above the Methods' rule to fit the memory budget in 1 of 23 "
-                             "layers (first: relu#3)", 0), 0u) << lines[1];
+                             "layers (first: relu#3)",
+                             0),
+              0u)
+        << lines[1];
 }
 
 TEST(LayerIssues, LayersWithoutAlphaComeFirstByName) {
     std::vector<results::LayerSpectrum> layers = {layer("a", {}), layer("b", {}, "collapsed: 4 of 128"),
                                                   layer("c", {"only 30 positive eigenvalues: fitted 10..30"}),
                                                   layer("d", {}, "dead: all 0")};
-    for (int i = 0; i < 6; ++i) layers.push_back(layer("x" + std::to_string(i), {}, "dead: all 0"));
+    for (int i = 0; i < 6; ++i)
+        layers.push_back(layer("x" + std::to_string(i), {}, "dead: all 0"));
     const auto lines = results::summarizeLayerIssues(layers);
     ASSERT_EQ(lines.size(), 2u);
     EXPECT_EQ(lines[0], "no alpha in 8 of 10 layers: b (collapsed), d (dead), x0 (dead), x1 (dead), x2 (dead) and 3 "

@@ -168,7 +168,8 @@ TEST(MinePaper, TinyRunGivesTrainedAndUntrainedPerLayer) {
             EXPECT_GE(f, last);
             last = f;
         },
-        nullptr, [&epochsDone](std::int64_t epoch, double seconds) {
+        nullptr,
+        [&epochsDone](std::int64_t epoch, double seconds) {
             EXPECT_GT(seconds, 0);
             epochsDone.push_back(epoch);
         });

@@ -44,7 +44,8 @@ Eigen::MatrixXd expectedValues(const nlohmann::json& fixture) {
     const auto& rows = fixture.at("values");
     Eigen::MatrixXd values(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(rows.at(0).size()));
     for (Eigen::Index r = 0; r < values.rows(); ++r) {
-        for (Eigen::Index c = 0; c < values.cols(); ++c) values(r, c) = rows.at(r).at(c).get<double>();
+        for (Eigen::Index c = 0; c < values.cols(); ++c)
+            values(r, c) = rows.at(r).at(c).get<double>();
     }
     return values;
 }
@@ -54,16 +55,17 @@ std::string readBytes(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-
 // A .npy file as numpy lays it out: magic, version, header length (2 bytes for 1.0, 4 for 2.0/3.0), the dict
 // padded with spaces and '\n' to a 64-byte boundary, then `data`.
 std::string npyBytes(const std::string& dict, const std::string& data, int major = 1) {
     const std::size_t lengthBytes = major == 1 ? 2 : 4;
     std::string header = dict;
-    while ((8 + lengthBytes + header.size() + 1) % 64 != 0) header += ' ';
+    while ((8 + lengthBytes + header.size() + 1) % 64 != 0)
+        header += ' ';
     header += '\n';
     std::string bytes = std::string("\x93NUMPY", 6) + static_cast<char>(major) + '\0';
-    for (std::size_t i = 0; i < lengthBytes; ++i) bytes += static_cast<char>((header.size() >> (8 * i)) & 0xff);
+    for (std::size_t i = 0; i < lengthBytes; ++i)
+        bytes += static_cast<char>((header.size() >> (8 * i)) & 0xff);
     return bytes + header + data;
 }
 
@@ -93,7 +95,8 @@ void expectRejected(const std::string& path, std::initializer_list<std::string> 
 
 Eigen::MatrixXd readAll(NpyMatrixReader& reader) {
     std::vector<std::int64_t> columns;
-    for (std::int64_t c = 0; c < reader.header().cols; ++c) columns.push_back(c);
+    for (std::int64_t c = 0; c < reader.header().cols; ++c)
+        columns.push_back(c);
     Eigen::MatrixXd out(reader.header().rows, reader.header().cols);
     reader.readRows(0, columns, out);
     return out;
@@ -131,7 +134,8 @@ TEST(NpyReaderFixtures, ColumnSubsetAndRowRange) {
         Eigen::MatrixXd out(4, 3); // rows 2..5
         reader.readRows(2, columns, out);
         for (Eigen::Index r = 0; r < 4; ++r) {
-            for (Eigen::Index j = 0; j < 3; ++j) EXPECT_EQ(out(r, j), expected(2 + r, columns[j]));
+            for (Eigen::Index j = 0; j < 3; ++j)
+                EXPECT_EQ(out(r, j), expected(2 + r, columns[j]));
         }
         // Any column order, repeats allowed.
         Eigen::MatrixXd picked(1, 3);
@@ -293,28 +297,27 @@ TEST_F(NpyReaderFiles, RejectsMalformedHeaderDicts) {
 
 TEST_F(NpyReaderFiles, RejectsUnsupportedDtypesByName) {
     const std::pair<std::string, std::string> cases[] = {
-        {">f4", "big-endian"},       {">f8", "big-endian"}, {"<i4", "integer"},   {"<i8", "integer"},
-        {"|u1", "unsigned integer"}, {"|O", "object"},      {"|b1", "bool"},      {"<c16", "complex"},
-        {"<f2", "float of 2 bytes"}, {"=f4", "native"},     {"<U8", "unicode"},   {"<M8[ns]", "datetime"},
+        {">f4", "big-endian"},       {">f8", "big-endian"}, {"<i4", "integer"}, {"<i8", "integer"},
+        {"|u1", "unsigned integer"}, {"|O", "object"},      {"|b1", "bool"},    {"<c16", "complex"},
+        {"<f2", "float of 2 bytes"}, {"=f4", "native"},     {"<U8", "unicode"}, {"<M8[ns]", "datetime"},
     };
     int index = 0;
     for (const auto& [descr, why] : cases) {
-        const std::string path = file("dtype" + std::to_string(index++) + ".npy", npyBytes(dictFor(descr, "(2, 3)"),
-                                                                                         zeros(48)));
+        const std::string path =
+            file("dtype" + std::to_string(index++) + ".npy", npyBytes(dictFor(descr, "(2, 3)"), zeros(48)));
         expectRejected(path, {"unsupported dtype '" + descr + "'", why, "'<f4'", "'<f8'"});
     }
     const std::string structured = "[('x', '<f4'), ('y', '<f4')]";
-    const std::string path = file("structured.npy", npyBytes("{'descr': " + structured +
-                                                                 ", 'fortran_order': False, 'shape': (2, 3), }",
-                                                             zeros(48)));
+    const std::string path =
+        file("structured.npy",
+             npyBytes("{'descr': " + structured + ", 'fortran_order': False, 'shape': (2, 3), }", zeros(48)));
     expectRejected(path, {"unsupported dtype " + structured, "structured"});
 }
 
 TEST_F(NpyReaderFiles, RejectsShapesOtherThanNonEmpty2D) {
     expectRejected(file("1d.npy", npyBytes(dictFor("<f8", "(3,)"), zeros(24))),
                    {"shape (3,) is 1-D", "rows = samples, columns = features"});
-    expectRejected(file("3d.npy", npyBytes(dictFor("<f4", "(2, 3, 4)"), zeros(96))),
-                   {"shape (2, 3, 4) is 3-D", "2-D"});
+    expectRejected(file("3d.npy", npyBytes(dictFor("<f4", "(2, 3, 4)"), zeros(96))), {"shape (2, 3, 4) is 3-D", "2-D"});
     expectRejected(file("scalar.npy", npyBytes(dictFor("<f8", "()"), zeros(8))), {"shape () is a 0-D scalar"});
     expectRejected(file("int.npy", npyBytes(dictFor("<f8", "(6)"), zeros(48))), {"malformed header"});
     expectRejected(file("zero_rows.npy", npyBytes(dictFor("<f8", "(0, 5)"), "")), {"zero rows"});
@@ -323,10 +326,8 @@ TEST_F(NpyReaderFiles, RejectsShapesOtherThanNonEmpty2D) {
 
 TEST_F(NpyReaderFiles, RejectsAbsurdShapesWithoutOverflow) {
     const std::string max = std::to_string(std::numeric_limits<std::int64_t>::max());
-    expectRejected(file("max.npy", npyBytes(dictFor("<f8", "(" + max + ", " + max + ")"), zeros(8))),
-                   {"too large"});
-    expectRejected(file("wrap.npy", npyBytes(dictFor("<f8", "(4611686018427387904, 4)"), zeros(8))),
-                   {"too large"});
+    expectRejected(file("max.npy", npyBytes(dictFor("<f8", "(" + max + ", " + max + ")"), zeros(8))), {"too large"});
+    expectRejected(file("wrap.npy", npyBytes(dictFor("<f8", "(4611686018427387904, 4)"), zeros(8))), {"too large"});
     expectRejected(file("digits.npy", npyBytes(dictFor("<f8", "(99999999999999999999999, 4)"), zeros(8))),
                    {"too large"});
 }
@@ -346,12 +347,13 @@ TEST_F(NpyReaderFiles, RejectsDataSizeThatDisagreesWithTheShape) {
 TEST_F(NpyReaderFiles, WriteRoundTripBothDtypesAndOrders) {
     Eigen::MatrixXd values(6, 4);
     for (Eigen::Index r = 0; r < 6; ++r) {
-        for (Eigen::Index c = 0; c < 4; ++c) values(r, c) = (r - 2.5) * 1.1e3 + c / 3.0 + 1e-9 * r;
+        for (Eigen::Index c = 0; c < 4; ++c)
+            values(r, c) = (r - 2.5) * 1.1e3 + c / 3.0 + 1e-9 * r;
     }
     for (const NpyDtype dtype : {NpyDtype::Float32, NpyDtype::Float64}) {
         for (const bool fortran : {false, true}) {
-            const std::string path = m_dir + "/round" + std::to_string(static_cast<int>(dtype)) +
-                                     (fortran ? "F" : "C") + ".npy";
+            const std::string path =
+                m_dir + "/round" + std::to_string(static_cast<int>(dtype)) + (fortran ? "F" : "C") + ".npy";
             writeNpy(path, values, dtype, fortran);
             NpyMatrixReader reader(path);
             EXPECT_EQ(reader.header().majorVersion, 1);

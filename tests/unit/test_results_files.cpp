@@ -161,9 +161,8 @@ TEST(AnalysisRequest, EveryResultFileNamesItsRequestAndTheProgram) {
     ASSERT_TRUE(recorded.has_value());
     EXPECT_EQ(recorded->spectrum.fitLo, 12);
     // A file written before results recorded their request says so by having none.
-    EXPECT_FALSE(pipeline::recordedRequest(results::parseLayerReport(
-                                               results::layerSpectraJson("m", "d", 10, report.layers), "old"),
-                                           "old")
+    EXPECT_FALSE(pipeline::recordedRequest(
+                     results::parseLayerReport(results::layerSpectraJson("m", "d", 10, report.layers), "old"), "old")
                      .has_value());
 }
 
@@ -173,7 +172,8 @@ TEST(SweepFolder, ReadsTheRunsInDropoutOrderAndNamesBadFiles) {
     EXPECT_THROW(results::readSweepFolder(dir.string()), InputError);
     for (const char* run : {"dropout-0.4", "dropout-0"}) {
         fs::create_directories(dir / run);
-        writeText(dir / run / "manifest.json", std::string("{\"finished\": ") + (run[8] == '0' && run[9] == 0 ? "true" : "false") + "}");
+        writeText(dir / run / "manifest.json",
+                  std::string("{\"finished\": ") + (run[8] == '0' && run[9] == 0 ? "true" : "false") + "}");
     }
     writeText(dir / "sweep.json", R"({"runs": [{"dropout": 0.4, "directory": "dropout-0.4"},
                                                {"dropout": 0.0, "directory": "dropout-0"}]})");
@@ -269,9 +269,10 @@ TEST(LayerTable, OneRowPerLayerWithEmptyFieldsForWhatIsMissing) {
     std::getline(lines, first);
     std::getline(lines, second);
     EXPECT_FALSE(std::getline(lines, extra));
-    EXPECT_EQ(header, "depth,layer,shape,n_features,stride,alpha,alpha_ci_lo,alpha_ci_hi,alpha_r2,estimator,action_mean,"
-                      "action_sd,explained_variance_stimulus,explained_variance_latent,eq4_expected_action,"
-                      "eq3_capacity_bits,status");
+    EXPECT_EQ(header,
+              "depth,layer,shape,n_features,stride,alpha,alpha_ci_lo,alpha_ci_hi,alpha_r2,estimator,action_mean,"
+              "action_sd,explained_variance_stimulus,explained_variance_latent,eq4_expected_action,"
+              "eq3_capacity_bits,status");
     EXPECT_EQ(first, "2,\"block,1 \"\"relu\"\"\",8x14x14,1568,1,-1.25,,,0.5,huber,,,,,,,ok");
     EXPECT_EQ(second, "2,fc,128,1568,1,-1.25,-1.5,-1,0.5,mle,2.5,0.125,0.25,0.75,,100,ok");
 
@@ -282,8 +283,10 @@ TEST(LayerTable, OneRowPerLayerWithEmptyFieldsForWhatIsMissing) {
     collapsed.spectrum.alphaRSquared = std::nan("");
     collapsed.spectrum.status = "collapsed: 4 of 128 components, needs 12";
     const std::string collapsedCsv = results::layerTableCsv({collapsed});
-    EXPECT_NE(collapsedCsv.find("\n2,late,8x14x14,1568,1,,,,,huber,,,,,,,\"collapsed: 4 of 128 components, needs 12\"\n"),
-              std::string::npos) << collapsedCsv;
+    EXPECT_NE(
+        collapsedCsv.find("\n2,late,8x14x14,1568,1,,,,,huber,,,,,,,\"collapsed: 4 of 128 components, needs 12\"\n"),
+        std::string::npos)
+        << collapsedCsv;
 }
 
 TEST(LayerReportReader, ALayerWithoutExponentIsNullWithItsStatus) {
@@ -298,8 +301,9 @@ TEST(LayerReportReader, ALayerWithoutExponentIsNullWithItsStatus) {
     entry.layer.shape = {60};
     spectrum::CovarianceAccumulator accumulator(60);
     accumulator.add(data.cast<double>());
-    entry.spectrum = spectrum::spectrumOfCovariance(
-        accumulator, spectrum::planSpectrum(300, 60, options, "late"), options, "late").result;
+    entry.spectrum =
+        spectrum::spectrumOfCovariance(accumulator, spectrum::planSpectrum(300, 60, options, "late"), options, "late")
+            .result;
     ASSERT_FALSE(entry.spectrum.fitted());
 
     const std::string json = results::layerSpectraJson("m", "d", 300, {entry});
@@ -313,7 +317,8 @@ TEST(LayerReportReader, ALayerWithoutExponentIsNullWithItsStatus) {
     // A file from before statuses: a fitted layer reads as ok, one without alpha says the file holds none.
     const results::LayerReport old = results::parseLayerReport(
         R"({"layers": [{"name": "a", "depth": 0, "alpha": -1.1, "eigenvalues": [1, 0.5]},
-                       {"name": "b", "depth": 1, "alpha": null, "eigenvalues": [1, 0.5]}]})", "old.json");
+                       {"name": "b", "depth": 1, "alpha": null, "eigenvalues": [1, 0.5]}]})",
+        "old.json");
     EXPECT_TRUE(old.layers[0].spectrum.fitted());
     EXPECT_EQ(old.layers[1].spectrum.status.rfind("unfitted: ", 0), 0u) << old.layers[1].spectrum.status;
 }

@@ -25,7 +25,8 @@ Eigen::MatrixXd gaussian(Eigen::Index rows, Eigen::Index cols, std::uint64_t see
     std::normal_distribution<double> normal;
     Eigen::MatrixXd out(rows, cols);
     for (Eigen::Index j = 0; j < cols; ++j)
-        for (Eigen::Index i = 0; i < rows; ++i) out(i, j) = normal(rng);
+        for (Eigen::Index i = 0; i < rows; ++i)
+            out(i, j) = normal(rng);
     return out;
 }
 
@@ -35,12 +36,13 @@ Eigen::MatrixXd exactSpectrumData(Eigen::Index samples, const Eigen::VectorXd& l
     const Eigen::Index m = lambda.size();
     Eigen::MatrixXd basis = gaussian(samples, m + 1, seed);
     basis.col(0).setOnes(); // orthogonalising against the constant vector centres the other columns
-    Eigen::MatrixXd q = Eigen::HouseholderQR<Eigen::MatrixXd>(basis).householderQ() *
-                        Eigen::MatrixXd::Identity(samples, m + 1);
+    Eigen::MatrixXd q =
+        Eigen::HouseholderQR<Eigen::MatrixXd>(basis).householderQ() * Eigen::MatrixXd::Identity(samples, m + 1);
     Eigen::MatrixXd data = q.rightCols(m);
-    for (Eigen::Index k = 0; k < m; ++k) data.col(k) *= std::sqrt((samples - 1) * lambda[k]);
-    const Eigen::MatrixXd rotation =
-        Eigen::HouseholderQR<Eigen::MatrixXd>(gaussian(m, m, seed + 1)).householderQ() * Eigen::MatrixXd::Identity(m, m);
+    for (Eigen::Index k = 0; k < m; ++k)
+        data.col(k) *= std::sqrt((samples - 1) * lambda[k]);
+    const Eigen::MatrixXd rotation = Eigen::HouseholderQR<Eigen::MatrixXd>(gaussian(m, m, seed + 1)).householderQ() *
+                                     Eigen::MatrixXd::Identity(m, m);
     return (data * rotation.transpose()).rowwise() + Eigen::RowVectorXd::Constant(m, 3.5); // any mean
 }
 
@@ -54,12 +56,14 @@ TEST(SpectrumAnalysis, RecoversAnExactPowerLaw) {
     for (double exponent : {-0.7, -1.0, -1.6}) {
         SCOPED_TRACE(exponent);
         Eigen::VectorXd lambda(120);
-        for (int k = 0; k < lambda.size(); ++k) lambda[k] = 2.0 * std::pow(k + 1.0, exponent);
+        for (int k = 0; k < lambda.size(); ++k)
+            lambda[k] = 2.0 * std::pow(k + 1.0, exponent);
         const Eigen::MatrixXd data = exactSpectrumData(500, lambda, 11);
         InMemoryMatrixSource<Eigen::MatrixXd> source(data, "exact");
         const auto result = analyzeSpectrum(source, noBootstrap());
         ASSERT_EQ(result.components, 120);
-        for (int k = 0; k < 120; ++k) EXPECT_NEAR(result.eigenvalues[k], lambda[k], 1e-9 * lambda[0]);
+        for (int k = 0; k < 120; ++k)
+            EXPECT_NEAR(result.eigenvalues[k], lambda[k], 1e-9 * lambda[0]);
         EXPECT_NEAR(result.alpha, exponent, 1e-4);
         EXPECT_NEAR(result.intercept, std::log(2.0), 1e-3);
         EXPECT_NEAR(result.totalVariance, lambda.sum(), 1e-9 * lambda.sum());
@@ -88,7 +92,8 @@ TEST(SpectrumAnalysis, StrideRuleFollowsTheMethods) {
     for (std::int64_t limit : {2, 3, 100, 8000}) {
         for (std::int64_t m : {1, 2, 3, 99, 100, 101, 7999, 8000, 8001, 15999, 16000, 24000, 100000}) {
             std::int64_t s = 1;
-            while ((m + s - 1) / s >= limit) ++s;
+            while ((m + s - 1) / s >= limit)
+                ++s;
             EXPECT_EQ(featureStride(m, limit), s) << "m=" << m << " limit=" << limit;
         }
     }
@@ -112,20 +117,24 @@ TEST(SpectrumAnalysis, KeepsEverySthFeature) {
     const Eigen::MatrixXd centred = kept.rowwise() - kept.colwise().mean();
     const Eigen::MatrixXd covariance = centred.transpose() * centred / 299.0;
     const Eigen::VectorXd expected = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(covariance).eigenvalues().reverse();
-    for (int k = 0; k < 3; ++k) EXPECT_NEAR(result.eigenvalues[k], expected[k], 1e-10 * expected[0]);
+    for (int k = 0; k < 3; ++k)
+        EXPECT_NEAR(result.eigenvalues[k], expected[k], 1e-10 * expected[0]);
 }
 
 TEST(SpectrumAnalysis, ConstantFeaturesAddZeroEigenvaluesOnly) {
     Eigen::VectorXd lambda(80);
-    for (int k = 0; k < 80; ++k) lambda[k] = std::pow(k + 1.0, -1.2);
+    for (int k = 0; k < 80; ++k)
+        lambda[k] = std::pow(k + 1.0, -1.2);
     const Eigen::MatrixXd varying = exactSpectrumData(400, lambda, 21);
     Eigen::MatrixXd data(400, 100);
     data << varying, Eigen::MatrixXd::Constant(400, 20, 7.0);
     InMemoryMatrixSource<Eigen::MatrixXd> source(data, "with-constant");
     const auto result = analyzeSpectrum(source, noBootstrap());
     ASSERT_EQ(result.components, 100);
-    for (int k = 0; k < 80; ++k) EXPECT_NEAR(result.eigenvalues[k], lambda[k], 1e-9);
-    for (int k = 80; k < 100; ++k) EXPECT_NEAR(result.eigenvalues[k], 0.0, 1e-12);
+    for (int k = 0; k < 80; ++k)
+        EXPECT_NEAR(result.eigenvalues[k], lambda[k], 1e-9);
+    for (int k = 80; k < 100; ++k)
+        EXPECT_NEAR(result.eigenvalues[k], 0.0, 1e-12);
     EXPECT_TRUE(result.eigenvalues.allFinite());
     EXPECT_NEAR(result.alpha, -1.2, 1e-4);
 }
@@ -166,7 +175,8 @@ TEST(SpectrumAnalysis, TooFewSamplesOrComponentsAreErrors) {
 TEST(SpectrumAnalysis, ShortSpectrumFitsTheExistingRangeWithAWarning) {
     // 30 samples: the covariance has rank 29, so only components 10..29 can be fitted.
     Eigen::VectorXd lambda(29);
-    for (int k = 0; k < 29; ++k) lambda[k] = std::pow(k + 1.0, -1.0);
+    for (int k = 0; k < 29; ++k)
+        lambda[k] = std::pow(k + 1.0, -1.0);
     const Eigen::MatrixXd data = exactSpectrumData(30, lambda, 9);
     InMemoryMatrixSource<Eigen::MatrixXd> source(data, "short");
     const auto result = analyzeSpectrum(source, noBootstrap());
@@ -199,11 +209,17 @@ TEST(SpectrumAnalysis, ReportsProgressAndHonoursCancel) {
     std::vector<double> seen;
     analyzeSpectrum(source, options, [&](double f) { seen.push_back(f); });
     ASSERT_GE(seen.size(), 8u);
-    for (std::size_t i = 1; i < seen.size(); ++i) EXPECT_GE(seen[i], seen[i - 1]);
+    for (std::size_t i = 1; i < seen.size(); ++i)
+        EXPECT_GE(seen[i], seen[i - 1]);
     EXPECT_DOUBLE_EQ(seen.back(), 1.0);
 
     codescope::CancelToken cancel;
-    EXPECT_THROW(analyzeSpectrum(source, options, [&](double f) { if (f > 0.2) cancel.cancel(); }, &cancel),
+    EXPECT_THROW(analyzeSpectrum(
+                     source, options,
+                     [&](double f) {
+                         if (f > 0.2) cancel.cancel();
+                     },
+                     &cancel),
                  codescope::Cancelled);
 }
 
@@ -228,7 +244,8 @@ TEST(SpectrumAnalysis, DegenerateLayersGetAStatusInsteadOfAnError) {
 
     const auto dead = spectrumOfData(Eigen::MatrixXd::Zero(100, 128), options);
     EXPECT_FALSE(dead.fitted());
-    EXPECT_EQ(dead.status.rfind("dead: every one of the 128 kept units is 0 for all 100 samples", 0), 0u) << dead.status;
+    EXPECT_EQ(dead.status.rfind("dead: every one of the 128 kept units is 0 for all 100 samples", 0), 0u)
+        << dead.status;
     EXPECT_EQ(codescope::spectrum::statusKind(dead.status), "dead");
     EXPECT_TRUE(std::isnan(dead.alpha));
     EXPECT_TRUE(std::isnan(dead.alphaCiLo));

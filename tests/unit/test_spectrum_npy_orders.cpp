@@ -27,8 +27,8 @@ TEST(SpectrumNpyOrders, EveryDtypeAndOrderGivesTheInMemoryResult) {
     const std::string dir = ::testing::TempDir();
     for (auto dtype : {io::NpyDtype::Float32, io::NpyDtype::Float64}) {
         for (bool fortran : {false, true}) {
-            const std::string path = dir + "/orders_" + std::to_string(static_cast<int>(dtype)) + "_" +
-                                     std::to_string(fortran) + ".npy";
+            const std::string path =
+                dir + "/orders_" + std::to_string(static_cast<int>(dtype)) + "_" + std::to_string(fortran) + ".npy";
             io::writeNpy(path, matrix, dtype, fortran);
             io::NpyMatrixSource file(path);
             const auto got = spectrum::analyzeSpectrum(file, options);

@@ -18,17 +18,20 @@ Eigen::MatrixXd powerLawMatrix(Eigen::Index n, double exponent, std::uint64_t se
     std::normal_distribution<double> normal;
     Eigen::MatrixXd g(n, n);
     for (Eigen::Index j = 0; j < n; ++j)
-        for (Eigen::Index i = 0; i < n; ++i) g(i, j) = normal(rng);
+        for (Eigen::Index i = 0; i < n; ++i)
+            g(i, j) = normal(rng);
     Eigen::MatrixXd q(n, n);
     q = Eigen::HouseholderQR<Eigen::MatrixXd>(g).householderQ();
     Eigen::VectorXd d(n);
-    for (Eigen::Index k = 0; k < n; ++k) d[k] = std::pow(k + 1.0, exponent);
+    for (Eigen::Index k = 0; k < n; ++k)
+        d[k] = std::pow(k + 1.0, exponent);
     return q * d.asDiagonal() * q.transpose();
 }
 
 void expectEigenpairs(const Eigen::MatrixXd& a, const EigenPairs& pairs, double tolerance) {
     const Eigen::Index k = pairs.values.size();
-    for (Eigen::Index j = 1; j < k; ++j) EXPECT_GE(pairs.values[j - 1], pairs.values[j]);
+    for (Eigen::Index j = 1; j < k; ++j)
+        EXPECT_GE(pairs.values[j - 1], pairs.values[j]);
     const Eigen::MatrixXd residual = a * pairs.vectors - pairs.vectors * pairs.values.asDiagonal();
     EXPECT_LT(residual.cwiseAbs().maxCoeff(), tolerance);
     const Eigen::MatrixXd gram = pairs.vectors.transpose() * pairs.vectors;
@@ -43,7 +46,8 @@ TEST(SymmetricEigensolver, DenseGivesExactLeadingPairs) {
         options.method = EigenMethod::Dense;
         const EigenPairs pairs = leadingEigenpairs(a, k, true, options);
         ASSERT_EQ(pairs.values.size(), k);
-        for (Eigen::Index j = 0; j < k; ++j) EXPECT_NEAR(pairs.values[j], std::pow(j + 1.0, -1.0), 1e-12);
+        for (Eigen::Index j = 0; j < k; ++j)
+            EXPECT_NEAR(pairs.values[j], std::pow(j + 1.0, -1.0), 1e-12);
         expectEigenpairs(a, pairs, 1e-12);
     }
 }
@@ -58,7 +62,8 @@ TEST(SymmetricEigensolver, SubspaceIterationAgreesWithDenseOnTheLeadingPart) {
     EXPECT_EQ(fast.method, EigenMethod::Subspace);
     for (Eigen::Index j = 0; j < 50; ++j)
         EXPECT_NEAR(fast.values[j], std::pow(j + 1.0, -1.2), 1e-8 * std::pow(j + 1.0, -1.2)) << j;
-    for (Eigen::Index j = 0; j < 200; ++j) EXPECT_LE(fast.values[j], std::pow(j + 1.0, -1.2) * (1 + 1e-12)) << j;
+    for (Eigen::Index j = 0; j < 200; ++j)
+        EXPECT_LE(fast.values[j], std::pow(j + 1.0, -1.2) * (1 + 1e-12)) << j;
     expectEigenpairs(a, {fast.values.head(50), fast.vectors.leftCols(50), fast.method}, 1e-6);
 }
 

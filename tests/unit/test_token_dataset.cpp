@@ -30,7 +30,9 @@ using codescope::data::TokenSequences;
 using codescope::text::BpeTokenizer;
 
 using codescope::test::kTokenizerDir;
-const nlohmann::json& expectedJson() { return codescope::test::tokenizerExpectedJson(); }
+const nlohmann::json& expectedJson() {
+    return codescope::test::tokenizerExpectedJson();
+}
 
 // numpy's 3 x 8 ids, row-major.
 std::vector<std::vector<std::int64_t>> numpyTokens() {
@@ -40,7 +42,6 @@ std::vector<std::vector<std::int64_t>> numpyTokens() {
 std::int64_t vocabularySize() {
     return expectedJson().at("vocabularySize").get<std::int64_t>();
 }
-
 
 void expectRows(const TokenSequences& sequences, std::int64_t contextLength) {
     const auto rows = numpyTokens();

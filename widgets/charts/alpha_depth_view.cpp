@@ -34,8 +34,7 @@ QString intervalText(const RunPlotPoint& p, const RunPlotAxes& axes) {
 } // namespace
 
 AlphaDepthView::AlphaDepthView(QWidget* parent)
-    : ChartFigure(QStringLiteral("alphaDepthReadout"), parent),
-      m_xAxis(new QValueAxis), m_yAxis(new QValueAxis) {
+    : ChartFigure(QStringLiteral("alphaDepthReadout"), parent), m_xAxis(new QValueAxis), m_yAxis(new QValueAxis) {
     setTitle(tr("Power-law exponent α by layer depth"));
     m_xAxis->setTitleText(m_axes.xTitle);
     m_yAxis->setTitleText(m_axes.yTitle);
@@ -344,7 +343,7 @@ void AlphaDepthView::showReadoutNear(QPointF position) {
 
 void AlphaDepthView::clearReadout() {
     setReadoutText(m_series.empty() ? tr("No runs to show.")
-                                        : tr("Point at a marker to read its layer, %1 and interval.").arg(m_axes.yName));
+                                    : tr("Point at a marker to read its layer, %1 and interval.").arg(m_axes.yName));
     if (m_marker) m_marker->clear();
 }
 

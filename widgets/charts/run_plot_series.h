@@ -43,13 +43,13 @@ struct RunPlotSeries {
 /// How a run plot names its axes, its points and their intervals. The defaults are the alpha-vs-depth figure's; the
 /// same view draws the other per-layer quantities of a run against depth or against each other (Fig. 4c-d, 6c-e).
 struct RunPlotAxes {
-    QString xTitle, yTitle;         ///< axis titles
-    QString xName, yName;           ///< short names in the read-out, e.g. "depth", "α"
-    QString intervalName;           ///< what the error bars are, e.g. "95% CI", "± 1 sd"
-    bool integerX = true;           ///< x is a layer depth: ticks on integers
-    bool connectInXOrder = true;    ///< a full line through the points in x order; else a faint one (a scatter)
-    double reference = -1.0;        ///< a dashed horizontal reference line; NaN = none
-    QString referenceName;          ///< its legend entry, e.g. "α = −1"
+    QString xTitle, yTitle;      ///< axis titles
+    QString xName, yName;        ///< short names in the read-out, e.g. "depth", "α"
+    QString intervalName;        ///< what the error bars are, e.g. "95% CI", "± 1 sd"
+    bool integerX = true;        ///< x is a layer depth: ticks on integers
+    bool connectInXOrder = true; ///< a full line through the points in x order; else a faint one (a scatter)
+    double reference = -1.0;     ///< a dashed horizontal reference line; NaN = none
+    QString referenceName;       ///< its legend entry, e.g. "α = −1"
     /// What a series' `dropout` value is, appended to its legend entry ("run (dropout 0.2)"); empty: the value
     /// only shades the series and is not named.
     QString shadeName;

@@ -212,15 +212,15 @@ void SpectrumView::showReadoutNear(QPointF position) {
     }
     const SpectrumSeries& s = m_series[point->series];
     setReadoutText(tr("%1   ·   component k = %2   ·   eigenvalue λ = %3")
-                           .arg(s.layerName)
-                           .arg(point->component)
-                           .arg(point->eigenvalue, 0, 'g', 4));
+                       .arg(s.layerName)
+                       .arg(point->component)
+                       .arg(point->eigenvalue, 0, 'g', 4));
     if (m_marker) m_marker->replace({QPointF(point->component, point->eigenvalue)});
 }
 
 void SpectrumView::clearReadout() {
     setReadoutText(m_series.empty() ? tr("No spectra to show.")
-                                        : tr("Point at a curve to read its component and eigenvalue."));
+                                    : tr("Point at a curve to read its component and eigenvalue."));
     if (m_marker) m_marker->clear();
 }
 

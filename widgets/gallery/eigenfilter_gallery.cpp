@@ -20,8 +20,8 @@ namespace codescope::widgets {
 namespace {
 
 constexpr int kDefaultTileSize = 96;
-constexpr int kCellPadding = 8;   ///< around each tile, so neighbouring titles do not touch
-constexpr int kTitleLines = 2;    ///< titles wrap onto at most two lines under the tile
+constexpr int kCellPadding = 8;    ///< around each tile, so neighbouring titles do not touch
+constexpr int kTitleLines = 2;     ///< titles wrap onto at most two lines under the tile
 constexpr int kEnlargedSize = 512; ///< longer side of the enlarged view
 
 /// 127.5 + 127.5 v / m, rounded and clamped: the symmetric scale of galleryImageToQImage.
@@ -64,7 +64,8 @@ QImage galleryImageToQImage(const GalleryImage& image) {
                 continue;
             }
             double sum = 0;
-            for (int c = 0; c < image.channels; ++c) sum += image.values[c * plane + at];
+            for (int c = 0; c < image.channels; ++c)
+                sum += image.values[c * plane + at];
             // The mean of C channels is at most the max magnitude, so the same scale keeps 0 grey.
             const int grey = symmetricLevel(sum / image.channels, maxMagnitude);
             line[x] = qRgb(grey, grey, grey);
@@ -94,7 +95,8 @@ public:
     const QImage& scaled(int index) const {
         if (m_scaled.size() != m_pictures.size()) {
             m_scaled.clear();
-            for (const QImage& picture : m_pictures) m_scaled.push_back(scaledToEdge(picture, m_tileSize));
+            for (const QImage& picture : m_pictures)
+                m_scaled.push_back(scaledToEdge(picture, m_tileSize));
         }
         return m_scaled[index];
     }
@@ -218,7 +220,8 @@ bool EigenfilterGallery::eventFilter(QObject* watched, QEvent* event) {
 void EigenfilterGallery::setImages(std::vector<GalleryImage> images, QString caption) {
     m_images = std::move(images);
     m_pictures.clear();
-    for (const GalleryImage& image : m_images) m_pictures.push_back(galleryImageToQImage(image));
+    for (const GalleryImage& image : m_images)
+        m_pictures.push_back(galleryImageToQImage(image));
     m_grid->picturesChanged();
     m_caption->setText(caption);
     m_grid->relayout(m_scroll->viewport()->width());

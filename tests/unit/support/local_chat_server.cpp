@@ -88,10 +88,11 @@ ScriptedReply ScriptedReply::completion(const std::string& content, int delayMs)
 }
 
 ScriptedReply ScriptedReply::completionWithLogprobs(const std::string& content,
-                                                   const std::vector<ScriptedToken>& tokens) {
+                                                    const std::vector<ScriptedToken>& tokens) {
     const auto bytes = [](const std::string& text) {
         std::vector<int> values;
-        for (const char c : text) values.push_back(static_cast<unsigned char>(c));
+        for (const char c : text)
+            values.push_back(static_cast<unsigned char>(c));
         return values;
     };
     nlohmann::json entries = nlohmann::json::array();
