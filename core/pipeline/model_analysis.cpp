@@ -70,12 +70,15 @@ std::string analysisJson(const results::LayerReport& report, const AnalysisReque
     results::ReportOptions options;
     options.robustness = request.robustness;
     options.requestJson = requestToJson(request).dump();
+    const Provenance provenance = provenanceOfRequest(request);
     options.provenanceJson =
-        report.provenanceJson.empty() ? provenanceToJson(provenanceOfRequest(request)).dump() : report.provenanceJson;
-    // The claims one analysis can test on its own (its dropout rate is not known here: a sweep's runs get the whole
-    // table from `analyze --sweep`).
-    options.paperChecksJson =
-        claims::paperChecksJson(claims::checkAnalysis({report.model, std::nullopt, &report.layers}));
+        report.provenanceJson.empty() ? provenanceToJson(provenance).dump() : report.provenanceJson;
+    // The claims one analysis can test on its own, at the dropout rate its run was trained with where the run's
+    // manifest says it (a model file alone does not: then that claim cannot tell); a sweep's runs get the whole
+    // table from `analyze --sweep`.
+    const std::optional<double> dropout =
+        provenance.training ? std::optional<double>(provenance.training->dropout) : std::nullopt;
+    options.paperChecksJson = claims::paperChecksJson(claims::checkAnalysis({report.model, dropout, &report.layers}));
     return results::layerSpectraJson(report.model, report.dataset, report.samples, report.layers, options);
 }
 

@@ -66,6 +66,8 @@ check "the JSON records its provenance" bash -c "tr -d ' \n' <'$work/a.json' | g
 check "the summary prints every layer" bash -c "[[ \$(grep -c 'relu' '$work/out') -ge 20 ]]"
 check "one analysis carries the per-run paper checks" bash -c "grep -q '\"paper_checks\"' '$work/a.json' && \
   grep -q 'alpha falls with depth (Fig. 3c, 6b)' '$work/out'"
+check "a run's paper checks know its dropout rate from its manifest" bash -c "! grep -q \
+  'the dropout rate of this model is not known' '$work/a.json'"
 sweep_args=(--sweep "$runs" --dataset fashion-mnist --samples 100 --bootstrap 0 --projections 20 --quiet)
 check "analyze --sweep analyses every run" expect_exit 0 "$CLI" analyze "${sweep_args[@]}"
 check "the sweep table has a column per run" grep -q "D=0 .*D=0.5" "$work/out"
