@@ -102,7 +102,6 @@ void ReportPages::addPaperChecksPage(const AnalysisSession& session) {
                            .arg(what, QString::fromStdString(claims::verdictRuleText()))});
     m_snapshots.push_back(std::move(table));
 }
-}
 
 void ReportPages::addEigenfilterPage(const widgets::EigenfilterGallery* shown) {
     if (shown->tileCount() == 0) return; // nothing computed for the selected layer
