@@ -85,7 +85,7 @@ private Q_SLOTS:
         views.resize(1000, 700);
         session.setAnalysis(analysisWithDemoProvenance());
         {
-            const ReportPages report(session, views);
+            const ReportPages report(session, views.reportSources());
             QVERIFY(!report.pages().empty());
             for (const widgets::ReportPage& page : report.pages()) {
                 QVERIFY2(page.caption.contains("How this was made."), qPrintable(page.caption));
@@ -96,7 +96,7 @@ private Q_SLOTS:
         Analysis old = session.analysis();
         old.provenance.reset();
         session.setAnalysis(old);
-        const ReportPages report(session, views);
+        const ReportPages report(session, views.reportSources());
         for (const widgets::ReportPage& page : report.pages())
             QVERIFY2(page.caption.contains("Provenance missing"), qPrintable(page.caption));
     }
