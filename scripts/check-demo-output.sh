@@ -46,13 +46,13 @@ while read -r dropout directory; do
   [[ -n $(newest_analysis "$run") ]] || problem "$run: no analysis-*.json (analyze --sweep did not cache this run)"
 done <<<"$runs"
 
-# The offscreen report of a sweep (app/gui/report_pages.cpp, app/gui/analysis_views.cpp::reportPages) has one
-# eigenspectrum page per run, then the views' own pages after their first: alpha against depth, and the four coding
-# plots when the current run's analysis has coding records. The current run is the lowest-dropout one (the session
-# opens a sweep at its first run). Without a job runner (the CLI) there is no eigenfilter page, and without OpenGL
-# (Qt offscreen) no 3-D page.
+# The offscreen report of a sweep (app/figures/report_pages.cpp, app/figures/analysis_figures.cpp::reportPages) has
+# one eigenspectrum page per run, then the figures' own pages after their first: alpha against depth, and the four
+# coding plots when the current run's analysis has coding records; last, the paper checks of the sweep. The current
+# run is the lowest-dropout one (the session opens a sweep at its first run). Without the app's eigenfilter tab (the
+# CLI) there is no eigenfilter page, and without OpenGL (Qt offscreen) no 3-D page.
 first_run=$sweep/$(head -1 <<<"$runs" | cut -d' ' -f2)
-expected=$((count + 1))
+expected=$((count + 2))
 first_analysis=$(newest_analysis "$first_run")
 if [[ -n $first_analysis ]] && grep -q '"coding":' "$first_analysis"; then expected=$((expected + 4)); fi
 
@@ -66,8 +66,8 @@ elif ! info=$(pdfinfo "$report" 2>&1); then
 else
   pages=$(awk '/^Pages:/ { print $2 }' <<<"$info")
   [[ $pages == "$expected" ]] ||
-    problem "$report: $pages pages, expected $expected ($count runs' spectra, alpha vs depth$( ((expected > count + 1)) &&
-      echo ', 4 coding plots'))"
+    problem "$report: $pages pages, expected $expected ($count runs' spectra, alpha vs depth$( ((expected > count + 2)) &&
+      echo ', 4 coding plots'), paper checks)"
   grep -q "^Title:.*($count runs)" <<<"$info" || problem "$report: its title does not name the sweep's $count runs"
 fi
 
