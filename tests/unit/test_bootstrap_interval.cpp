@@ -60,6 +60,25 @@ TEST(BootstrapInterval, ScoresOnTheFullRankBasisGiveTheBruteForceBootstrap) {
     EXPECT_EQ(interval.resamples, resamples);
 }
 
+TEST(BootstrapInterval, ResamplesOnManyThreadsGiveTheSameIntervalEveryTime) {
+    // The resamples run on as many threads as there are cores, each taking the next draw in order: whatever the
+    // threads' timing, resample b is the b-th draw, so two runs with one seed agree to the last bit, and another
+    // seed gives another interval.
+    const Eigen::MatrixXd data = codescope::data::powerLawActivations(300, 90, -1.2, 8).cast<double>();
+    const Eigen::MatrixXd centred = data.rowwise() - data.colwise().mean();
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> full(centred.transpose() * centred / 299.0);
+    const Eigen::MatrixXf scores = (centred * full.eigenvectors().rowwise().reverse()).cast<float>();
+    const double alpha = powerLawExponent(full.eigenvalues().reverse(), 5, 40).alpha;
+    const auto first = bootstrapPowerLawInterval(scores, alpha, 64, 3, 5, 40);
+    for (int run = 0; run < 3; ++run) {
+        const auto again = bootstrapPowerLawInterval(scores, alpha, 64, 3, 5, 40);
+        EXPECT_EQ(again.bias, first.bias);
+        EXPECT_EQ(again.standardError, first.standardError);
+    }
+    const auto other = bootstrapPowerLawInterval(scores, alpha, 64, 4, 5, 40);
+    EXPECT_NE(other.standardError, first.standardError);
+}
+
 namespace {
 
 /// Scores (on the full-rank basis) and alpha of `data`.
