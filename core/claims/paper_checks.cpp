@@ -517,10 +517,29 @@ std::string paperChecksText(const std::vector<PaperCheck>& checks) {
         text += "\n";
         line("  %-14s %s\n", "", "rule: " + check.rule);
         if (check.items.size() < 2) continue;
-        for (const CheckItem& item : check.items)
-            line("    %-14s %s\n", verdictText(item.verdict),
-                 item.scope + ": " + item.figure +
-                     (item.reason.empty() ? "" : (item.figure.empty() ? "" : " -- ") + item.reason));
+        // Items that cannot tell for one reason (a sweep's many layers without a step measure, say) share one line:
+        // the count, the first and last scope, and the reason; the JSON keeps every item.
+        std::vector<std::pair<std::string, std::vector<std::string>>> untold;
+        for (const CheckItem& item : check.items) {
+            if (item.verdict != Verdict::CannotTell || !item.figure.empty() || item.reason.empty()) {
+                line("    %-14s %s\n", verdictText(item.verdict),
+                     item.scope + ": " + item.figure +
+                         (item.reason.empty() ? "" : (item.figure.empty() ? "" : " -- ") + item.reason));
+                continue;
+            }
+            const auto same = std::find_if(untold.begin(), untold.end(),
+                                           [&](const auto& group) { return group.first == item.reason; });
+            if (same == untold.end())
+                untold.push_back({item.reason, {item.scope}});
+            else
+                same->second.push_back(item.scope);
+        }
+        for (const auto& [reason, scopes] : untold) {
+            const std::string which = scopes.size() == 1 ? scopes.front()
+                                                         : std::to_string(scopes.size()) + " items (" + scopes.front() +
+                                                               " ... " + scopes.back() + ")";
+            line("    %-14s %s\n", verdictText(Verdict::CannotTell), which + ": " + reason);
+        }
     }
     return text;
 }

@@ -237,4 +237,27 @@ TEST(PaperChecks, TextAndJsonCarryEveryClaim) {
     EXPECT_EQ(json["checks"][2]["items"][0]["scope"], "layer layer0");
 }
 
+TEST(PaperChecks, TextSaysOnceForManyItemsThatCannotTellForOneReason) {
+    // A sweep whose deep layers all lack a step measure: one line with their count, not one line per layer; an item
+    // with numbers of its own, and one that holds, keep their lines.
+    PaperCheck check;
+    check.claim = "the spectrum steps";
+    check.paperFigure = "Fig. 5";
+    check.rule = "a rule";
+    for (int i = 0; i < 12; ++i)
+        check.items.push_back(
+            {"layer l" + std::to_string(i), "", Verdict::CannotTell, "no step measure at dropout 0.8"});
+    check.items.push_back({"layer m", "step 0.70 decades", Verdict::CannotTell, "no step measure at dropout 0"});
+    check.items.push_back({"layer k", "step 1.20 decades", Verdict::Holds, ""});
+    const std::string text = codescope::claims::paperChecksText({check});
+    EXPECT_NE(text.find("cannot tell    12 items (layer l0 ... layer l11): no step measure at dropout 0.8\n"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("layer l5"), std::string::npos) << text;
+    EXPECT_NE(text.find("cannot tell    layer m: step 0.70 decades -- no step measure at dropout 0\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("holds          layer k: step 1.20 decades\n"), std::string::npos) << text;
+}
+
 } // namespace
