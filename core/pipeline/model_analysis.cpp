@@ -57,6 +57,20 @@ void analyzeImages(const AnalysisRequest& request, const data::ImageDataset& dat
     result.report.dataset = dataset.name();
 }
 
+// The report's own provenance where it holds a readable one (analyzeModel made it from the run's manifest already);
+// else made from the request, which reads the run's manifest again.
+Provenance provenanceOfReport(const results::LayerReport& report, const AnalysisRequest& request) {
+    if (!report.provenanceJson.empty()) {
+        const nlohmann::json json = nlohmann::json::parse(report.provenanceJson, nullptr, false);
+        try {
+            if (!json.is_discarded()) return provenanceFromJson(json, "the analysis's provenance");
+        } catch (const InputError&) {
+            // Unreadable: made afresh below, as for a result without one.
+        }
+    }
+    return provenanceOfRequest(request);
+}
+
 } // namespace
 
 std::optional<AnalysisRequest> recordedRequest(const results::LayerReport& report, const std::string& source) {
@@ -70,7 +84,7 @@ std::string analysisJson(const results::LayerReport& report, const AnalysisReque
     results::ReportOptions options;
     options.robustness = request.robustness;
     options.requestJson = requestToJson(request).dump();
-    const Provenance provenance = provenanceOfRequest(request);
+    const Provenance provenance = provenanceOfReport(report, request);
     options.provenanceJson =
         report.provenanceJson.empty() ? provenanceToJson(provenance).dump() : report.provenanceJson;
     // The claims one analysis can test on its own, at the dropout rate its run was trained with where the run's
