@@ -24,10 +24,15 @@ fi
 cmake -S . -B build-asan -G Ninja -DCODESCOPE_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
   "${launcher[@]}" >/dev/null
+start=$SECONDS
 cmake --build build-asan --target codescope_unit_tests --parallel "$(nproc)"
-# detect_leaks=0: LibTorch keeps one-time allocations until exit; leaks are not what this run looks for.
+echo "run-sanitized: build took $((SECONDS - start)) s"
+# detect_leaks=0: LibTorch keeps one-time allocations until exit; leaks are not what this run looks for. The
+# suppressions are third-party code only, each with its reason (tests/ubsan-suppressions.txt).
 export ASAN_OPTIONS=detect_leaks=0
-export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$PWD/tests/ubsan-suppressions.txt"
 # As in run-tests.sh: LibTorch's idle OpenMP workers would spin on the busy 2-core machine.
 export OMP_WAIT_POLICY=passive
+start=$SECONDS
 build-asan/bin/codescope_unit_tests --gtest_filter="$filter" --gtest_brief=1
+echo "run-sanitized: tests ($filter) took $((SECONDS - start)) s"

@@ -10,5 +10,8 @@ bash scripts/build.sh
 # LibTorch's OpenMP workers spin while they wait; on a busy 2-core machine that starves the other test.
 export OMP_WAIT_POLICY=passive
 ctest --test-dir build --output-on-failure --parallel 2
+# Every unit test again under ASan + UBSan, in build-asan/ (README, "Sanitizers": about 29 minutes on 2 idle cores,
+# build included). CODESCOPE_SANITIZE_FILTER, a GoogleTest filter, narrows it for a quicker local run.
+bash scripts/run-sanitized.sh
 # The readers under libFuzzer with ASan + UBSan, a short run each (where clang is installed).
 bash scripts/run-fuzzers.sh

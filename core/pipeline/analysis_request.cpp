@@ -50,6 +50,11 @@ nlohmann::json dataJson(const DataRequest& data) {
     return json;
 }
 
+// The memory budget a file may record, MiB: the CLI's --memory-budget range (outside it the shift to bytes would
+// overflow or shift a negative number).
+constexpr std::int64_t kMinMemoryBudgetMib = 64;
+constexpr std::int64_t kMaxMemoryBudgetMib = std::int64_t{1} << 22;
+
 // Reads one field when present, keeping the default otherwise; a field of the wrong type names the file and field.
 template <typename T>
 void readField(const nlohmann::json& object, const char* key, T& value, const std::string& source,
@@ -130,6 +135,9 @@ AnalysisRequest requestFromJson(const nlohmann::json& json, const std::string& s
     readField(json, "batch", r.batchSize, source, "");
     std::int64_t budgetMib = r.memoryBudgetBytes >> 20;
     readField(json, "memory_budget_mib", budgetMib, source, "");
+    if (budgetMib < kMinMemoryBudgetMib || budgetMib > kMaxMemoryBudgetMib)
+        throw InputError(source + ": request field 'memory_budget_mib' is " + std::to_string(budgetMib) + ", outside " +
+                         std::to_string(kMinMemoryBudgetMib) + ".." + std::to_string(kMaxMemoryBudgetMib));
     r.memoryBudgetBytes = budgetMib << 20;
     if (json.contains("spectrum")) {
         const nlohmann::json& s = json["spectrum"];

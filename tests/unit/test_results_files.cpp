@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
+#include <string>
 
 #include "core/common/input_error.h"
 #include "core/common/paper_defaults.h"
@@ -141,6 +143,23 @@ TEST(AnalysisRequest, AnOlderFileKeepsDefaultsAndAWrongTypeNamesTheField) {
     }
     EXPECT_THROW(pipeline::requestFromJson({{"data", {{"kind", "sounds"}}}}, "bad.json"), InputError);
     EXPECT_THROW(pipeline::requestFromJson({{"spectrum", {{"estimator", "median"}}}}, "bad.json"), InputError);
+}
+
+TEST(AnalysisRequest, AMemoryBudgetOutsideTheCliRangeIsRefused) {
+    // A result file is untrusted input: -1 MiB would be a left shift of a negative number and 2^44 MiB a shift past
+    // int64 (undefined behaviour, which the sanitized build reports), 63 is below what --memory-budget accepts.
+    for (const std::int64_t mib : {std::int64_t{-1}, std::int64_t{63}, std::int64_t{1} << 44}) {
+        try {
+            pipeline::requestFromJson({{"memory_budget_mib", mib}}, "bad.json");
+            ADD_FAILURE() << mib << " MiB was accepted";
+        } catch (const InputError& error) {
+            EXPECT_EQ(std::string(error.what()), "bad.json: request field 'memory_budget_mib' is " +
+                                                     std::to_string(mib) + ", outside 64..4194304");
+        }
+    }
+    EXPECT_EQ(pipeline::requestFromJson({{"memory_budget_mib", 64}}, "ok.json").memoryBudgetBytes, 64 * 1048576LL);
+    EXPECT_EQ(pipeline::requestFromJson({{"memory_budget_mib", 4194304}}, "ok.json").memoryBudgetBytes,
+              4194304 * 1048576LL);
 }
 
 TEST(AnalysisRequest, EveryResultFileNamesItsRequestAndTheProgram) {
