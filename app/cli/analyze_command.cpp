@@ -1,5 +1,6 @@
 #include "app/cli/analyze_command.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -9,6 +10,7 @@
 #include "app/cli/command_line.h"
 #include "app/cli/model_options.h"
 #include "core/claims/paper_checks.h"
+#include "core/distributed/communicator.h"
 #include "core/io/atomic_file.h"
 #include "core/pipeline/layer_jobs.h"
 #include "core/pipeline/model_analysis.h"
@@ -95,7 +97,11 @@ options:
                         variance, eq. 4, eq. 3 (atomic write)
   --quiet               no progress line
 
-exit status: 0 success, 2 bad input or usage (one-line error on stderr).
+Under an MPI launcher (mpirun -np N, or srun) one model's samples are sharded over the N ranks: each runs the model
+on its own contiguous slice of whole batches, the statistics are merged exactly and rank 0 solves, prints and
+writes; the results equal one process's to rounding. A rank that fails stops every rank with one line naming it.
+
+exit status: 0 success, 2 bad input or usage (one-line error on stderr), 1 internal error.
 )";
 
 std::string formatRate(double rate) {
@@ -144,16 +150,45 @@ void printReport(const results::LayerReport& report, bool fromCache) {
     }
 }
 
+// The progress line on stderr: percent done, samples per second (summed over the ranks of a sharded analysis) and
+// the time left at the rate so far; at most a few updates a second.
+class ProgressLine {
+public:
+    explicit ProgressLine(bool show) : m_show(show) {}
+    void operator()(double fraction, double samplesPerSecond) {
+        if (!m_show) return;
+        const auto now = std::chrono::steady_clock::now();
+        const double elapsed = std::chrono::duration<double>(now - m_start).count();
+        if (fraction < 1.0 && now - m_last < std::chrono::milliseconds(250)) return;
+        m_last = now;
+        char eta[32] = "";
+        if (fraction > 0.001 && fraction < 1.0) {
+            const long left = std::lround(elapsed * (1.0 - fraction) / fraction);
+            std::snprintf(eta, sizeof eta, "  ETA %ld:%02ld", left / 60, left % 60);
+        }
+        std::fprintf(stderr, "\r  %5.1f%%  %8.1f samples/s%-16s", 100.0 * fraction, samplesPerSecond, eta);
+        if (fraction >= 1.0) std::fprintf(stderr, "\r%50s\r", "");
+        std::fflush(stderr);
+    }
+
+private:
+    bool m_show;
+    std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point m_last{};
+};
+
 // One model: from the cache beside a run when it holds this exact analysis, else computed (and cached for a run).
-pipeline::ModelAnalysis analyzeOne(const pipeline::AnalysisRequest& request, pipeline::CacheUse cache, bool quiet) {
-    const bool showProgress = !quiet && ::isatty(STDERR_FILENO);
-    pipeline::ModelAnalysis analysis =
-        pipeline::analyzeModel(request, cache, [&](double fraction, double samplesPerSecond) {
-            if (!showProgress) return;
-            std::fprintf(stderr, "\r  %5.1f%%  %8.1f samples/s", 100.0 * fraction, samplesPerSecond);
-            if (fraction >= 1.0) std::fprintf(stderr, "\r%40s\r", "");
-            std::fflush(stderr);
-        });
+// Sharded over `world`'s ranks, rank 0 alone shows progress and prints; a rank's stderr is then a pipe to the
+// launcher, so the progress line shows unless --quiet.
+pipeline::ModelAnalysis analyzeOne(const pipeline::AnalysisRequest& request, pipeline::CacheUse cache, bool quiet,
+                                   distributed::Communicator* world) {
+    const bool sharded = world != nullptr && world->size() > 1;
+    const bool root = distributed::isRoot(world);
+    ProgressLine progress(!quiet && root && (sharded || ::isatty(STDERR_FILENO)));
+    pipeline::ModelAnalysis analysis = pipeline::analyzeModel(
+        request, cache, [&](double fraction, double samplesPerSecond) { progress(fraction, samplesPerSecond); },
+        nullptr, world);
+    if (!root) return analysis;
     printInputNote(analysis.inputNote);
     if (!analysis.cacheWarning.empty()) std::fprintf(stderr, "warning: %s\n", analysis.cacheWarning.c_str());
     printReport(analysis.report, analysis.fromCache);
@@ -202,7 +237,7 @@ int runLayersCommand(const std::vector<std::string>& args) {
     return 0;
 }
 
-int runAnalyzeCommand(const std::vector<std::string>& args) {
+int runAnalyzeCommand(const std::vector<std::string>& args, distributed::Communicator* world) {
     std::set<std::string> valueOptions = {"json", "csv", "sweep"};
     for (const auto* list : {&kAnalysisValueOptions, &kModelValueOptions, &kTokenValueOptions})
         valueOptions.insert(list->begin(), list->end());
@@ -219,13 +254,17 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
     const pipeline::CacheUse cache = cl.has("no-cache") ? pipeline::CacheUse::Off : pipeline::CacheUse::ReadWrite;
     const bool quiet = cl.has("quiet");
     if (!cl.has("sweep")) {
-        const pipeline::ModelAnalysis analysis = analyzeOne(request, cache, quiet);
+        const pipeline::ModelAnalysis analysis = analyzeOne(request, cache, quiet, world);
+        if (!distributed::isRoot(world)) return 0; // rank 0 writes the results
         if (cl.has("json"))
             io::writeFileAtomically(cl.text("json"), pipeline::analysisJson(analysis.report, analysis.request));
         if (cl.has("csv")) io::writeFileAtomically(cl.text("csv"), results::layerTableCsv(analysis.report.layers));
         return 0;
     }
     if (cl.has("csv")) throw UsageError("--csv is for one model; a sweep caches each run's analysis in its folder");
+    if (world != nullptr && world->size() > 1)
+        throw UsageError("analyze --sweep runs as one process for now: run it without mpirun, or shard each run's "
+                         "analyze --run over the ranks");
     const std::vector<results::SweepRun> runs = results::readSweepFolder(cl.text("sweep"));
     for (const results::SweepRun& run : runs)
         if (run.problem.empty() && !run.finished)
