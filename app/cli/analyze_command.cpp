@@ -1,5 +1,6 @@
 #include "app/cli/analyze_command.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -97,9 +98,10 @@ options:
                         variance, eq. 4, eq. 3 (atomic write)
   --quiet               no progress line
 
-Under an MPI launcher (mpirun -np N, or srun) one model's samples are sharded over the N ranks: each runs the model
-on its own contiguous slice of whole batches, the statistics are merged exactly and rank 0 solves, prints and
-writes; the results equal one process's to rounding. A rank that fails stops every rank with one line naming it.
+Under an MPI launcher (mpirun -np N, or srun) the samples are sharded over the N ranks (each run's in turn with
+--sweep): each rank runs the model on its own contiguous slice of whole batches, the statistics are merged exactly
+and rank 0 solves, prints and writes; the results equal one process's to rounding. A rank that fails stops every
+rank with one line naming it (with --sweep: that run is named as not analysed and the others go on).
 
 exit status: 0 success, 2 bad input or usage (one-line error on stderr), 1 internal error.
 )";
@@ -262,26 +264,23 @@ int runAnalyzeCommand(const std::vector<std::string>& args, distributed::Communi
         return 0;
     }
     if (cl.has("csv")) throw UsageError("--csv is for one model; a sweep caches each run's analysis in its folder");
-    if (world != nullptr && world->size() > 1)
-        throw UsageError("analyze --sweep runs as one process for now: run it without mpirun, or shard each run's "
-                         "analyze --run over the ranks");
+    // Sharded over MPI ranks, every rank walks the runs (each run's samples are split) and rank 0 alone prints.
+    const bool root = distributed::isRoot(world);
+    const bool sharded = world != nullptr && world->size() > 1;
     const std::vector<results::SweepRun> runs = results::readSweepFolder(cl.text("sweep"));
     for (const results::SweepRun& run : runs)
-        if (run.problem.empty() && !run.finished)
+        if (root && run.problem.empty() && !run.finished)
             std::fprintf(stderr, "warning: run %s has not finished training; analysing its last model\n",
                          run.name.c_str());
     // A run that cannot be analysed (a corrupt or missing model, a failed load) is named at the end; the others go on.
-    const bool showProgress = !quiet && ::isatty(STDERR_FILENO);
+    const bool showProgress = !quiet && root && (sharded || ::isatty(STDERR_FILENO));
+    ProgressLine progress(showProgress);
     const std::vector<pipeline::SweepRunAnalysis> outcomes = pipeline::analyzeSweepRuns(
-        runs, request, cache,
-        [&](double fraction, double samplesPerSecond) {
-            if (!showProgress) return;
-            std::fprintf(stderr, "\r  %5.1f%%  %8.1f samples/s", 100.0 * fraction, samplesPerSecond);
-            std::fflush(stderr);
-        },
+        runs, request, cache, [&](double fraction, double samplesPerSecond) { progress(fraction, samplesPerSecond); },
         nullptr,
         [&](const pipeline::SweepRunAnalysis& outcome) {
-            if (showProgress) std::fprintf(stderr, "\r%40s\r", "");
+            if (!root) return;
+            if (showProgress) std::fprintf(stderr, "\r%50s\r", "");
             if (!outcome.analysis) {
                 std::fprintf(stderr, "error: run %s not analysed: %s\n", outcome.run.name.c_str(),
                              outcome.failure.c_str());
@@ -292,6 +291,11 @@ int runAnalyzeCommand(const std::vector<std::string>& args, distributed::Communi
                 std::fprintf(stderr, "warning: %s\n", outcome.analysis->cacheWarning.c_str());
             printReport(outcome.analysis->report, outcome.analysis->fromCache);
         });
+    if (!root) {
+        const bool anyFailed = std::any_of(outcomes.begin(), outcomes.end(),
+                                           [](const pipeline::SweepRunAnalysis& outcome) { return !outcome.analysis; });
+        return anyFailed ? 2 : 0; // rank 0 prints and writes, with the same exit status
+    }
     std::vector<const results::SweepRun*> analysed;
     std::vector<results::LayerReport> reports;
     std::vector<std::string> failures;

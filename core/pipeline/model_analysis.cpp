@@ -98,22 +98,26 @@ ModelAnalysis analyzeModel(const AnalysisRequest& request, CacheUse cache, const
     const bool root = distributed::isRoot(communicator);
     ModelAnalysis result;
     std::unique_ptr<data::ImageDataset> dataset;
-    // Before the model: a TorchScript model has no input shape of its own and is fed the data at its own.
+    models::ModelSpec spec;
+    std::string requestText;
+    std::string provenanceText;
+    // Every step that reads a file on this rank alone is agreed on: a rank that cannot read it stops them all.
     distributed::together(communicator, [&] {
+        // Before the model: a TorchScript model has no input shape of its own and is fed the data at its own.
         if (!usesTokenData(request)) dataset = data::openDataset(request.data.images);
+        result.request = request;
+        spec = modelSpecFor(request);
+        if (dataset) {
+            spec.dataShape = dataset->shape();
+            result.request.model.inputShape = models::imageInputShape(spec);
+            result.inputNote = data::inputChangeNote(dataset->shape(), result.request.model.inputShape);
+        } else {
+            result.request.model.inputShape.clear();
+        }
+        // The request as it runs, recorded in the result whether it is read from the cache or computed.
+        requestText = requestToJson(result.request).dump();
+        provenanceText = provenanceToJson(provenanceOfRequest(result.request)).dump();
     });
-    result.request = request;
-    models::ModelSpec spec = modelSpecFor(request);
-    if (dataset) {
-        spec.dataShape = dataset->shape();
-        result.request.model.inputShape = models::imageInputShape(spec);
-        result.inputNote = data::inputChangeNote(dataset->shape(), result.request.model.inputShape);
-    } else {
-        result.request.model.inputShape.clear();
-    }
-    // The request as it runs, recorded in the result whether it is read from the cache or computed.
-    const std::string requestText = requestToJson(result.request).dump();
-    const std::string provenanceText = provenanceToJson(provenanceOfRequest(result.request)).dump();
     // Rank 0 alone reads and writes the cache; the others follow its finding.
     char cached = 0;
     distributed::together(communicator, [&] {
