@@ -9,6 +9,7 @@ packages=(
   googletest libgtest-dev libgmock-dev
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev libvulkan-dev libgl-dev libegl-dev
   libvtk9-dev mpi-default-dev libtorch-dev
+  mpi-default-bin jq                              # mpirun for analyze over MPI ranks and its test (jq compares)
   libicu-dev libcurl4-openssl-dev                # the BPE tokenizer's Unicode classes; the explainer's HTTP client
   dataset-fashion-mnist
   xvfb xauth libgl1-mesa-dri libglx-mesa0 qt6-qpa-plugins poppler-utils

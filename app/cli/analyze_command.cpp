@@ -1,5 +1,7 @@
 #include "app/cli/analyze_command.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -9,6 +11,7 @@
 #include "app/cli/command_line.h"
 #include "app/cli/model_options.h"
 #include "core/claims/paper_checks.h"
+#include "core/distributed/communicator.h"
 #include "core/io/atomic_file.h"
 #include "core/pipeline/layer_jobs.h"
 #include "core/pipeline/model_analysis.h"
@@ -95,7 +98,12 @@ options:
                         variance, eq. 4, eq. 3 (atomic write)
   --quiet               no progress line
 
-exit status: 0 success, 2 bad input or usage (one-line error on stderr).
+Under an MPI launcher (mpirun -np N, or srun) the samples are sharded over the N ranks (each run's in turn with
+--sweep): each rank runs the model on its own contiguous slice of whole batches, the statistics are merged exactly
+and rank 0 solves, prints and writes; the results equal one process's to rounding. A rank that fails stops every
+rank with one line naming it (with --sweep: that run is named as not analysed and the others go on).
+
+exit status: 0 success, 2 bad input or usage (one-line error on stderr), 1 internal error.
 )";
 
 std::string formatRate(double rate) {
@@ -144,16 +152,45 @@ void printReport(const results::LayerReport& report, bool fromCache) {
     }
 }
 
+// The progress line on stderr: percent done, samples per second (summed over the ranks of a sharded analysis) and
+// the time left at the rate so far; at most a few updates a second.
+class ProgressLine {
+public:
+    explicit ProgressLine(bool show) : m_show(show) {}
+    void operator()(double fraction, double samplesPerSecond) {
+        if (!m_show) return;
+        const auto now = std::chrono::steady_clock::now();
+        const double elapsed = std::chrono::duration<double>(now - m_start).count();
+        if (fraction < 1.0 && now - m_last < std::chrono::milliseconds(250)) return;
+        m_last = now;
+        char eta[32] = "";
+        if (fraction > 0.001 && fraction < 1.0) {
+            const long left = std::lround(elapsed * (1.0 - fraction) / fraction);
+            std::snprintf(eta, sizeof eta, "  ETA %ld:%02ld", left / 60, left % 60);
+        }
+        std::fprintf(stderr, "\r  %5.1f%%  %8.1f samples/s%-16s", 100.0 * fraction, samplesPerSecond, eta);
+        if (fraction >= 1.0) std::fprintf(stderr, "\r%50s\r", "");
+        std::fflush(stderr);
+    }
+
+private:
+    bool m_show;
+    std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point m_last{};
+};
+
 // One model: from the cache beside a run when it holds this exact analysis, else computed (and cached for a run).
-pipeline::ModelAnalysis analyzeOne(const pipeline::AnalysisRequest& request, pipeline::CacheUse cache, bool quiet) {
-    const bool showProgress = !quiet && ::isatty(STDERR_FILENO);
-    pipeline::ModelAnalysis analysis =
-        pipeline::analyzeModel(request, cache, [&](double fraction, double samplesPerSecond) {
-            if (!showProgress) return;
-            std::fprintf(stderr, "\r  %5.1f%%  %8.1f samples/s", 100.0 * fraction, samplesPerSecond);
-            if (fraction >= 1.0) std::fprintf(stderr, "\r%40s\r", "");
-            std::fflush(stderr);
-        });
+// Sharded over `world`'s ranks, rank 0 alone shows progress and prints; a rank's stderr is then a pipe to the
+// launcher, so the progress line shows unless --quiet.
+pipeline::ModelAnalysis analyzeOne(const pipeline::AnalysisRequest& request, pipeline::CacheUse cache, bool quiet,
+                                   distributed::Communicator* world) {
+    const bool sharded = world != nullptr && world->size() > 1;
+    const bool root = distributed::isRoot(world);
+    ProgressLine progress(!quiet && root && (sharded || ::isatty(STDERR_FILENO)));
+    pipeline::ModelAnalysis analysis = pipeline::analyzeModel(
+        request, cache, [&](double fraction, double samplesPerSecond) { progress(fraction, samplesPerSecond); },
+        nullptr, world);
+    if (!root) return analysis;
     printInputNote(analysis.inputNote);
     if (!analysis.cacheWarning.empty()) std::fprintf(stderr, "warning: %s\n", analysis.cacheWarning.c_str());
     printReport(analysis.report, analysis.fromCache);
@@ -202,7 +239,7 @@ int runLayersCommand(const std::vector<std::string>& args) {
     return 0;
 }
 
-int runAnalyzeCommand(const std::vector<std::string>& args) {
+int runAnalyzeCommand(const std::vector<std::string>& args, distributed::Communicator* world) {
     std::set<std::string> valueOptions = {"json", "csv", "sweep"};
     for (const auto* list : {&kAnalysisValueOptions, &kModelValueOptions, &kTokenValueOptions})
         valueOptions.insert(list->begin(), list->end());
@@ -219,30 +256,31 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
     const pipeline::CacheUse cache = cl.has("no-cache") ? pipeline::CacheUse::Off : pipeline::CacheUse::ReadWrite;
     const bool quiet = cl.has("quiet");
     if (!cl.has("sweep")) {
-        const pipeline::ModelAnalysis analysis = analyzeOne(request, cache, quiet);
+        const pipeline::ModelAnalysis analysis = analyzeOne(request, cache, quiet, world);
+        if (!distributed::isRoot(world)) return 0; // rank 0 writes the results
         if (cl.has("json"))
             io::writeFileAtomically(cl.text("json"), pipeline::analysisJson(analysis.report, analysis.request));
         if (cl.has("csv")) io::writeFileAtomically(cl.text("csv"), results::layerTableCsv(analysis.report.layers));
         return 0;
     }
     if (cl.has("csv")) throw UsageError("--csv is for one model; a sweep caches each run's analysis in its folder");
+    // Sharded over MPI ranks, every rank walks the runs (each run's samples are split) and rank 0 alone prints.
+    const bool root = distributed::isRoot(world);
+    const bool sharded = world != nullptr && world->size() > 1;
     const std::vector<results::SweepRun> runs = results::readSweepFolder(cl.text("sweep"));
     for (const results::SweepRun& run : runs)
-        if (run.problem.empty() && !run.finished)
+        if (root && run.problem.empty() && !run.finished)
             std::fprintf(stderr, "warning: run %s has not finished training; analysing its last model\n",
                          run.name.c_str());
     // A run that cannot be analysed (a corrupt or missing model, a failed load) is named at the end; the others go on.
-    const bool showProgress = !quiet && ::isatty(STDERR_FILENO);
+    const bool showProgress = !quiet && root && (sharded || ::isatty(STDERR_FILENO));
+    ProgressLine progress(showProgress);
     const std::vector<pipeline::SweepRunAnalysis> outcomes = pipeline::analyzeSweepRuns(
-        runs, request, cache,
-        [&](double fraction, double samplesPerSecond) {
-            if (!showProgress) return;
-            std::fprintf(stderr, "\r  %5.1f%%  %8.1f samples/s", 100.0 * fraction, samplesPerSecond);
-            std::fflush(stderr);
-        },
+        runs, request, cache, [&](double fraction, double samplesPerSecond) { progress(fraction, samplesPerSecond); },
         nullptr,
         [&](const pipeline::SweepRunAnalysis& outcome) {
-            if (showProgress) std::fprintf(stderr, "\r%40s\r", "");
+            if (!root) return;
+            if (showProgress) std::fprintf(stderr, "\r%50s\r", "");
             if (!outcome.analysis) {
                 std::fprintf(stderr, "error: run %s not analysed: %s\n", outcome.run.name.c_str(),
                              outcome.failure.c_str());
@@ -253,6 +291,11 @@ int runAnalyzeCommand(const std::vector<std::string>& args) {
                 std::fprintf(stderr, "warning: %s\n", outcome.analysis->cacheWarning.c_str());
             printReport(outcome.analysis->report, outcome.analysis->fromCache);
         });
+    if (!root) {
+        const bool anyFailed = std::any_of(outcomes.begin(), outcomes.end(),
+                                           [](const pipeline::SweepRunAnalysis& outcome) { return !outcome.analysis; });
+        return anyFailed ? 2 : 0; // rank 0 prints and writes, with the same exit status
+    }
     std::vector<const results::SweepRun*> analysed;
     std::vector<results::LayerReport> reports;
     std::vector<std::string> failures;

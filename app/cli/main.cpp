@@ -2,6 +2,7 @@
 // the GUI; this file only dispatches and turns errors into one stderr line and an exit code.
 #include <cstdio>
 #include <exception>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,9 @@
 #include "app/cli/toy_superposition_command.h"
 #include "app/cli/train_command.h"
 #include "app/cli/trajectories_command.h"
+#include "app/mpi/launched_job.h"
 #include "core/common/input_error.h"
+#include "core/distributed/communicator.h"
 #include "core/io/input_file.h"
 
 namespace {
@@ -46,25 +49,32 @@ Run `codescope-cli COMMAND --help` for a command's options.
 
 // The one-line promise: whatever a message carries (a file name with a newline, a library's multi-line text), it
 // is printed as one line.
+// Under an MPI launcher every rank meets the same error (the failures of one rank are agreed on by all, see
+// distributed::agree); rank 0 alone prints it.
+bool g_printsErrors = true;
+// Set for a failure every rank threw together (distributed::RankFailure): no rank waits in a collective for another.
+bool g_agreedFailure = false;
+
 int fail(const std::string& message) {
-    std::fprintf(stderr, "codescope-cli: error: %s\n", codescope::io::oneLine(message).c_str());
+    if (g_printsErrors) std::fprintf(stderr, "codescope-cli: error: %s\n", codescope::io::oneLine(message).c_str());
     return 2;
+}
+
+int failInternally(const std::string& what) {
+    // A bug of ours; its first line only, so that a LibTorch backtrace does not flood the terminal.
+    if (g_printsErrors)
+        std::fprintf(stderr, "codescope-cli: internal error: %s\n",
+                     codescope::io::oneLine(what.substr(0, what.find('\n'))).c_str());
+    return 1;
 }
 
 bool contains(const std::string& text, const char* part) {
     return text.find(part) != std::string::npos;
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
-    const std::vector<std::string> args(argv + 1, argv + argc);
-    if (args.empty()) {
-        std::fputs(kHelp, stderr);
-        return 2;
-    }
-    const std::string& command = args[0];
-    const std::vector<std::string> rest(args.begin() + 1, args.end());
+// Runs one command; every error becomes one stderr line and an exit code.
+int runCommand(const std::string& command, const std::vector<std::string>& rest,
+               codescope::distributed::Communicator* world) {
     try {
         if (command == "--help" || command == "-h" || command == "help") {
             std::fputs(kHelp, stdout);
@@ -74,10 +84,15 @@ int main(int argc, char** argv) {
             std::printf("codescope-cli %s\n", CODESCOPE_VERSION);
             return 0;
         }
+        if (command == "analyze") return codescope::cli::runAnalyzeCommand(rest, world);
+        // The other commands would each run whole on every rank and write the same files.
+        if (world->size() > 1)
+            return fail("'" + command +
+                        "' runs as one process; of the commands only analyze shards over MPI ranks "
+                        "(run it without mpirun or srun)");
         if (command == "spectrum") return codescope::cli::runSpectrumCommand(rest);
         if (command == "demo") return codescope::cli::runDemoCommand(rest);
         if (command == "layers") return codescope::cli::runLayersCommand(rest);
-        if (command == "analyze") return codescope::cli::runAnalyzeCommand(rest);
         if (command == "eigenfilters") return codescope::cli::runEigenfiltersCommand(rest);
         if (command == "theory") return codescope::cli::runTheoryCommand(rest);
         if (command == "toy-superposition") return codescope::cli::runToySuperpositionCommand(rest);
@@ -87,6 +102,9 @@ int main(int argc, char** argv) {
         if (command == "trajectories") return codescope::cli::runTrajectoriesCommand(rest);
         if (command == "explain") return codescope::cli::runExplainCommand(rest);
         return fail("unknown command '" + command + "' (try codescope-cli --help)");
+    } catch (const codescope::distributed::RankFailure& error) {
+        g_agreedFailure = true;
+        return error.input() ? fail(error.what()) : failInternally(error.what());
     } catch (const codescope::cli::UsageError& error) {
         return fail(error.what());
     } catch (const codescope::InputError& error) {
@@ -100,9 +118,27 @@ int main(int argc, char** argv) {
         if (contains(what, "DefaultCPUAllocator: can't allocate memory"))
             return fail("out of memory (for an analysis, try a smaller --max-features, --max-components or "
                         "--memory-budget)");
-        // A bug of ours; its first line only, so that a LibTorch backtrace does not flood the terminal.
-        std::fprintf(stderr, "codescope-cli: internal error: %s\n",
-                     codescope::io::oneLine(what.substr(0, what.find('\n'))).c_str());
-        return 1;
+        return failInternally(what);
     }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) {
+        std::fputs(kHelp, stderr);
+        return 2;
+    }
+    // MPI is initialised only when a launcher started several processes; a plain run is this process alone.
+    std::unique_ptr<codescope::distributed::Communicator> world;
+    try {
+        world = codescope::mpi::joinLaunchedJob();
+    } catch (const codescope::InputError& error) {
+        return fail(error.what());
+    }
+    g_printsErrors = world->rank() == 0;
+    const int code = runCommand(args[0], std::vector<std::string>(args.begin() + 1, args.end()), world.get());
+    if (code != 0 && !g_agreedFailure) codescope::mpi::settleAfterError(code);
+    return code;
 }

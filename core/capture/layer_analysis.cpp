@@ -10,6 +10,8 @@
 #include <memory>
 
 #include "core/common/input_error.h"
+#include "core/distributed/communicator.h"
+#include "core/distributed/statistics_merge.h"
 #include "core/spectrum/covariance_accumulator.h"
 
 namespace codescope::capture {
@@ -105,35 +107,66 @@ void accumulateBatch(LayerJob& job, const at::Tensor& activations, std::int64_t 
     add(block);
 }
 
+// The inputs this process runs the model on: all of them, or on a rank of a sharded analysis a contiguous run of
+// whole batches. Slices are cut at the batch boundaries a single process would use, so every forward pass sees the
+// same batch as it would alone (a kernel may round differently for another batch size) and the results match it.
 class BatchStream {
 public:
-    BatchStream(const InputSource& inputs, std::int64_t count, std::int64_t batchSize)
-        : m_inputs(inputs), m_count(count), m_batchSize(batchSize) {}
+    BatchStream(const InputSource& inputs, std::int64_t count, std::int64_t batchSize,
+                distributed::Communicator* communicator)
+        : m_inputs(inputs), m_batchSize(batchSize), m_communicator(communicator), m_last(count) {
+        const std::int64_t batches = (count + batchSize - 1) / batchSize;
+        m_steps = batches;
+        if (sharded()) {
+            const int size = communicator->size();
+            const distributed::Slice mine = distributed::sliceOf(batches, communicator->rank(), size);
+            m_first = std::min(count, mine.first * batchSize);
+            m_last = std::min(count, (mine.first + mine.count) * batchSize);
+            m_steps = (batches + size - 1) / size; // the most batches any rank has
+        }
+    }
 
-    // Calls visit(firstRow, batch) for consecutive batches of inputs, firstRow counting activation rows; the next
-    // batch is read and preprocessed on a worker thread while the caller runs the model on the current one.
-    template <typename Visit> void forEach(const CancelToken* cancel, Visit visit) {
-        auto load = [this](std::int64_t first) {
-            return m_inputs.batch(first, std::min(m_batchSize, m_count - first));
-        };
-        std::future<at::Tensor> next = std::async(std::launch::async, load, std::int64_t{0});
-        for (std::int64_t first = 0; first < m_count;) {
-            at::Tensor batch = next.get();
-            const std::int64_t following = first + batch.size(0);
-            if (following < m_count) next = std::async(std::launch::async, load, following);
-            if (cancel && cancel->isCancelled()) {
-                if (next.valid()) next.wait();
-                throw Cancelled();
-            }
-            visit(first * m_inputs.samplesPerInput(), batch);
-            first = following;
+    bool sharded() const { return m_communicator != nullptr && m_communicator->size() > 1; }
+    std::int64_t firstInput() const { return m_first; }
+    std::int64_t inputCount() const { return m_last - m_first; }
+
+    // Calls visit(firstRow, batch) for consecutive batches of this process's inputs, firstRow counting activation
+    // rows of the whole data set; the next batch is read and preprocessed on a worker thread while the caller runs
+    // the model on the current one. After each batch, done(rows) with the activation rows every rank took in it.
+    // Sharded, every rank takes the same number of steps (one without a batch left idles) and agrees after each
+    // on whether one failed, so that a rank that throws stops the others within a batch.
+    template <typename Visit, typename Done> void forEach(const CancelToken* cancel, Visit visit, Done done) {
+        auto load = [this](std::int64_t first) { return m_inputs.batch(first, std::min(m_batchSize, m_last - first)); };
+        std::future<at::Tensor> next;
+        if (m_first < m_last) next = std::async(std::launch::async, load, m_first);
+        std::int64_t first = m_first;
+        for (std::int64_t step = 0; step < m_steps; ++step) {
+            double rows = 0;
+            distributed::together(m_communicator, [&] {
+                if (first >= m_last) return;
+                at::Tensor batch = next.get();
+                const std::int64_t following = first + batch.size(0);
+                if (following < m_last) next = std::async(std::launch::async, load, following);
+                if (cancel && cancel->isCancelled()) {
+                    if (next.valid()) next.wait();
+                    throw Cancelled();
+                }
+                visit(first * m_inputs.samplesPerInput(), batch);
+                rows = static_cast<double>(batch.size(0) * m_inputs.samplesPerInput());
+                first = following;
+            });
+            if (sharded()) m_communicator->sumEverywhere(&rows, 1);
+            done(rows);
         }
     }
 
 private:
     const InputSource& m_inputs;
-    std::int64_t m_count;
     std::int64_t m_batchSize;
+    distributed::Communicator* m_communicator;
+    std::int64_t m_first = 0;
+    std::int64_t m_last;
+    std::int64_t m_steps = 0;
 };
 
 // Plans each layer and its side (covariance or Gram), widening the stride of any layer whose eigenproblem alone
@@ -208,6 +241,33 @@ void solveLayer(LayerJob& job, std::int64_t samples, const CaptureOptions& optio
     if (!job.warning.empty()) job.spectrum.result.warnings.push_back(job.warning);
 }
 
+// A job on a rank other than 0 after the merge: its statistics freed (rank 0 holds the merged ones), its layer and
+// plan kept for the placeholder result and the bootstrap's second pass.
+LayerJob releaseStatistics(LayerJob job) {
+    job.accumulator.reset();
+    job.heldOut.reset();
+    job.rows.reset();
+    job.heldOutRows.reset();
+    return job;
+}
+
+// Brings one layer's statistics of every rank together on rank 0: the first non-finite activation (the lowest rank's,
+// the earliest in sample order) for every rank, then the covariances merged or the kept rows gathered in sample
+// order. `firstRows`, `secondRows`: the whole data set's rows of each half (held-out) or firstRows = all of them.
+void mergeShards(distributed::Communicator* communicator, LayerJob& job, std::int64_t firstRows,
+                 std::int64_t secondRows, bool heldOut) {
+    job.nonFinite = distributed::firstMessage(communicator, job.nonFinite);
+    if (!job.nonFinite.empty()) return; // the layer gets its status; its statistics are not needed
+    if (job.gram) {
+        const std::int64_t memory = job.spill ? 0 : std::numeric_limits<std::int64_t>::max();
+        job.rows = distributed::gatherRows(communicator, *job.rows, firstRows, memory);
+        if (heldOut) job.heldOutRows = distributed::gatherRows(communicator, *job.heldOutRows, secondRows, memory);
+    } else {
+        distributed::mergeToRoot(communicator, *job.accumulator);
+        if (heldOut) distributed::mergeToRoot(communicator, *job.heldOut);
+    }
+}
+
 } // namespace
 
 std::vector<models::LayerInfo> defaultLayers(const std::vector<models::LayerInfo>& layers) {
@@ -256,8 +316,13 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
         throw InputError(inputSource.name() + ": needs at least 2 samples for a covariance, has " +
                          std::to_string(samples));
 
-    const std::vector<models::LayerInfo> discovered =
-        model.discoverLayers(inputSource.batch(0, std::min<std::int64_t>(2, inputs)));
+    distributed::Communicator* const communicator = options.communicator;
+    const bool root = distributed::isRoot(communicator);
+    // Every rank reads the first two inputs to learn the layers' shapes (the batch size and the slices depend on them).
+    std::vector<models::LayerInfo> discovered;
+    distributed::together(communicator, [&] {
+        discovered = model.discoverLayers(inputSource.batch(0, std::min<std::int64_t>(2, inputs)));
+    });
     const std::vector<models::LayerInfo> layers = chooseLayers(discovered, layerNames, model.name());
     if (layers.empty()) throw InputError(model.name() + ": no layers to analyse");
 
@@ -292,28 +357,37 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         progress({std::min(1.0, doneUnits / totalUnits), elapsed > 0 ? samplesSeen / elapsed : 0.0});
     };
-    // A batch of inputs has been through the model: its activation rows count as samples seen and work done.
-    auto batchDone = [&](const at::Tensor& batch) {
-        const std::int64_t rows = batch.size(0) * perInput;
-        samplesSeen += rows;
-        report(static_cast<double>(rows));
+    // A step of a pass is done: the activation rows every rank took in it count as samples seen and work done.
+    auto batchDone = [&](double rows) {
+        samplesSeen += static_cast<std::int64_t>(rows);
+        report(rows);
     };
 
-    BatchStream stream(inputSource, inputs, batchSize);
+    BatchStream stream(inputSource, inputs, batchSize, communicator);
+    const bool sharded = stream.sharded();
+    // This process's activation rows: [rowFirst, rowFirst + localRows) of the data set's.
+    const std::int64_t rowFirst = stream.firstInput() * perInput;
+    const std::int64_t localRows = stream.inputCount() * perInput;
     Eigen::MatrixXd block;
     for (const auto& group : groups) {
         std::vector<std::string> names;
         const std::int64_t half = samples / 2;
+        // The rows of each half this process holds (sharded, a rank keeps its own rows until they are gathered).
+        const std::int64_t firstRows = options.heldOutSpectrum ? half : samples;
+        const std::int64_t localFirstRows = std::clamp<std::int64_t>(firstRows - rowFirst, 0, localRows);
         for (std::size_t i : group) {
             LayerJob& job = jobs[i];
             names.push_back(job.layer.name);
-            const std::int64_t firstRows = options.heldOutSpectrum ? half : samples;
             if (job.gram) {
                 const std::int64_t memory = job.spill ? 0 : std::numeric_limits<std::int64_t>::max();
                 const auto single = spectrum::RowStore::Precision::Single; // activations are float32: nothing lost
-                job.rows = std::make_unique<spectrum::RowStore>(firstRows, job.kept(), single, memory);
+                const std::int64_t first = sharded ? localFirstRows : firstRows;
+                const std::int64_t second = sharded ? localRows - localFirstRows : samples - half;
+                job.rows =
+                    std::make_unique<spectrum::RowStore>(std::max<std::int64_t>(1, first), job.kept(), single, memory);
                 if (options.heldOutSpectrum)
-                    job.heldOutRows = std::make_unique<spectrum::RowStore>(samples - half, job.kept(), single, memory);
+                    job.heldOutRows = std::make_unique<spectrum::RowStore>(std::max<std::int64_t>(1, second),
+                                                                           job.kept(), single, memory);
             } else {
                 const auto products = spectrum::covarianceProducts(options.spectrum);
                 job.accumulator = std::make_unique<CovarianceAccumulator>(job.kept(), products);
@@ -321,38 +395,59 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
                     job.heldOut = std::make_unique<CovarianceAccumulator>(job.kept(), products);
             }
         }
-        stream.forEach(cancel, [&](std::int64_t first, const at::Tensor& batch) {
-            const std::vector<at::Tensor> outputs = model.capture(batch, names);
-            for (std::size_t g = 0; g < group.size(); ++g) {
-                LayerJob& job = jobs[group[g]];
-                accumulateBatch(job, outputs[g], first, block, [&](const Eigen::MatrixXd& rows) {
-                    const auto added = std::chrono::steady_clock::now();
-                    const Eigen::Index inFirstHalf =
-                        options.heldOutSpectrum ? std::clamp<Eigen::Index>(half - first, 0, rows.rows()) : rows.rows();
-                    if (inFirstHalf > 0) job.addFirst(rows.topRows(inFirstHalf));
-                    if (inFirstHalf < rows.rows()) job.addSecond(rows.bottomRows(rows.rows() - inFirstHalf));
-                    job.accumulateSeconds +=
-                        std::chrono::duration<double>(std::chrono::steady_clock::now() - added).count();
-                });
+        stream.forEach(
+            cancel,
+            [&](std::int64_t first, const at::Tensor& batch) {
+                const std::vector<at::Tensor> outputs = model.capture(batch, names);
+                for (std::size_t g = 0; g < group.size(); ++g) {
+                    LayerJob& job = jobs[group[g]];
+                    accumulateBatch(job, outputs[g], first, block, [&](const Eigen::MatrixXd& rows) {
+                        const auto added = std::chrono::steady_clock::now();
+                        const Eigen::Index inFirstHalf = options.heldOutSpectrum
+                                                             ? std::clamp<Eigen::Index>(half - first, 0, rows.rows())
+                                                             : rows.rows();
+                        if (inFirstHalf > 0) job.addFirst(rows.topRows(inFirstHalf));
+                        if (inFirstHalf < rows.rows()) job.addSecond(rows.bottomRows(rows.rows() - inFirstHalf));
+                        job.accumulateSeconds +=
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - added).count();
+                    });
+                }
+            },
+            batchDone);
+        if (sharded) {
+            for (std::size_t i : group)
+                mergeShards(communicator, jobs[i], firstRows, samples - half, options.heldOutSpectrum);
+        }
+        // Rank 0 solves; the others only free what they held.
+        distributed::together(communicator, [&] {
+            for (std::size_t i : group) {
+                if (root)
+                    solveLayer(jobs[i], samples, options, model.name() + ": layer " + jobs[i].layer.name);
+                else
+                    jobs[i] = releaseStatistics(std::move(jobs[i]));
             }
-            batchDone(batch);
         });
-        for (std::size_t i : group)
-            solveLayer(jobs[i], samples, options, model.name() + ": layer " + jobs[i].layer.name);
         // Layers without an exponent (collapsed, dead, non-finite) have no interval to resample. Gram-side layers
         // have their scores already; only covariance-side layers need the second pass, and a group without any
-        // skips it.
-        std::vector<std::size_t> resampled;
-        for (std::size_t i : group) {
-            LayerJob& job = jobs[i];
-            if (!bootstrap || !job.spectrum.result.fitted()) continue;
-            if (!job.gram) {
-                resampled.push_back(i);
-                continue;
+        // skips it. Rank 0 decides, from the spectra only it holds.
+        std::vector<char> needsPass(group.size(), 0);
+        distributed::together(communicator, [&] {
+            if (!root) return;
+            for (std::size_t g = 0; g < group.size(); ++g) {
+                LayerJob& job = jobs[group[g]];
+                if (!bootstrap || !job.spectrum.result.fitted()) continue;
+                if (!job.gram) {
+                    needsPass[g] = 1;
+                    continue;
+                }
+                spectrum::addBootstrapInterval(job.spectrum.result, job.spectrum.scores, resampling, {}, cancel);
+                job.spectrum.scores.resize(0, 0);
             }
-            spectrum::addBootstrapInterval(job.spectrum.result, job.spectrum.scores, resampling, {}, cancel);
-            job.spectrum.scores.resize(0, 0);
-        }
+        });
+        if (sharded) communicator->broadcast(needsPass.data(), static_cast<std::int64_t>(needsPass.size()), 0);
+        std::vector<std::size_t> resampled;
+        for (std::size_t g = 0; g < group.size(); ++g)
+            if (needsPass[g]) resampled.push_back(group[g]);
         if (!bootstrap || resampled.empty()) {
             if (bootstrap) report(2.0 * static_cast<double>(samples));
             continue;
@@ -360,31 +455,43 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
 
         std::vector<std::string> resampledNames;
         for (std::size_t i : resampled) {
-            resampledNames.push_back(jobs[i].layer.name);
-            jobs[i].scores.resize(samples, jobs[i].spectrum.bootstrapBasis.cols());
+            LayerJob& job = jobs[i];
+            resampledNames.push_back(job.layer.name);
+            // Every rank projects its own samples on rank 0's mean and basis.
+            distributed::broadcastFromRoot(communicator, job.spectrum.mean);
+            distributed::broadcastFromRoot(communicator, job.spectrum.bootstrapBasis);
+            job.scores.resize(sharded ? localRows : samples, job.spectrum.bootstrapBasis.cols());
         }
         const auto projectionStart = std::chrono::steady_clock::now();
-        stream.forEach(cancel, [&](std::int64_t first, const at::Tensor& batch) {
-            const std::vector<at::Tensor> outputs = model.capture(batch, resampledNames);
-            for (std::size_t g = 0; g < resampled.size(); ++g) {
-                LayerJob& job = jobs[resampled[g]];
-                keptColumns(outputs[g], job.plan.columns, block);
-                job.scores.middleRows(first, block.rows()) =
-                    ((block.rowwise() - job.spectrum.mean.transpose()) * job.spectrum.bootstrapBasis).cast<float>();
-            }
-            batchDone(batch);
-        });
+        stream.forEach(
+            cancel,
+            [&](std::int64_t first, const at::Tensor& batch) {
+                const std::vector<at::Tensor> outputs = model.capture(batch, resampledNames);
+                for (std::size_t g = 0; g < resampled.size(); ++g) {
+                    LayerJob& job = jobs[resampled[g]];
+                    keptColumns(outputs[g], job.plan.columns, block);
+                    job.scores.middleRows(sharded ? first - rowFirst : first, block.rows()) =
+                        ((block.rowwise() - job.spectrum.mean.transpose()) * job.spectrum.bootstrapBasis).cast<float>();
+                }
+            },
+            batchDone);
         // The second pass (forward, capture and projection) is shared by the group's resampled layers.
         const double projectionSeconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - projectionStart).count() /
             static_cast<double>(resampled.size());
-        for (std::size_t i : resampled) {
-            LayerJob& job = jobs[i];
-            job.spectrum.result.bootstrapSeconds += projectionSeconds;
-            spectrum::addBootstrapInterval(job.spectrum.result, job.scores, resampling, {}, cancel);
-            job.scores.resize(0, 0);
-            report(static_cast<double>(samples) / resampled.size());
-        }
+        for (std::size_t i : resampled)
+            if (sharded) jobs[i].scores = distributed::gatherRowBlocks(communicator, jobs[i].scores);
+        distributed::together(communicator, [&] {
+            for (std::size_t i : resampled) {
+                LayerJob& job = jobs[i];
+                if (root) {
+                    job.spectrum.result.bootstrapSeconds += projectionSeconds;
+                    spectrum::addBootstrapInterval(job.spectrum.result, job.scores, resampling, {}, cancel);
+                }
+                job.scores.resize(0, 0);
+                report(static_cast<double>(samples) / resampled.size());
+            }
+        });
     }
 
     std::vector<LayerSpectrum> results;

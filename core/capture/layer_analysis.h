@@ -18,6 +18,10 @@
 #include "core/models/layer_info.h"
 #include "core/spectrum/spectrum_analysis.h"
 
+namespace codescope::distributed {
+class Communicator;
+}
+
 namespace codescope::capture {
 
 struct CaptureOptions {
@@ -28,6 +32,10 @@ struct CaptureOptions {
     /// The held-out ("cvpca") spectrum instead of PCA's: directions from the first half of the samples, variances
     /// from the second (spectrum::heldOutSpectrumOfCovariances); twice the covariance memory, no bootstrap.
     bool heldOutSpectrum = false;
+    /// The processes the samples are sharded over (distributed/communicator.h): each runs the model on its slice of
+    /// the inputs, the statistics are merged, and rank 0 alone solves and holds the results (the other ranks' are
+    /// placeholders of the same layers). nullptr: this process alone, on every input.
+    distributed::Communicator* communicator = nullptr;
 };
 
 struct CaptureProgress {

@@ -6,6 +6,7 @@
 #include "core/claims/paper_checks.h"
 #include "core/common/input_error.h"
 #include "core/data/image_dataset.h"
+#include "core/distributed/communicator.h"
 #include "core/data/image_preprocessing.h"
 #include "core/io/atomic_file.h"
 #include "core/language/token_data.h"
@@ -19,8 +20,9 @@ namespace codescope::pipeline {
 
 namespace {
 
-capture::CaptureOptions captureOptions(const AnalysisRequest& request) {
+capture::CaptureOptions captureOptions(const AnalysisRequest& request, distributed::Communicator* communicator) {
     capture::CaptureOptions options;
+    options.communicator = communicator;
     options.samples = request.samples;
     options.batchSize = request.batchSize;
     options.memoryBudgetBytes = request.memoryBudgetBytes;
@@ -40,20 +42,29 @@ models::ModelSpec modelSpecFor(const AnalysisRequest& request) {
 }
 
 void analyzeTokens(const AnalysisRequest& request, models::LoadedModel& loaded, ModelAnalysis& result,
-                   const capture::CaptureProgressCallback& progress, const CancelToken* cancel) {
-    const language::TokenData tokens = language::openTokenData(request.data.tokens, loaded);
-    result.report.layers = capture::analyzeLayers(*loaded.model, *capture::tokenInputs(tokens.sequences),
-                                                  request.layers, captureOptions(request), progress, cancel);
+                   const capture::CaptureProgressCallback& progress, const CancelToken* cancel,
+                   distributed::Communicator* communicator) {
+    // Every rank reads the whole token file (it is small next to the activations) and runs its slice of sequences.
+    language::TokenData tokens;
+    distributed::together(communicator, [&] { tokens = language::openTokenData(request.data.tokens, loaded); });
+    result.report.layers =
+        capture::analyzeLayers(*loaded.model, *capture::tokenInputs(tokens.sequences), request.layers,
+                               captureOptions(request, communicator), progress, cancel);
     result.report.dataset = tokens.description;
 }
 
 void analyzeImages(const AnalysisRequest& request, const data::ImageDataset& dataset, models::LoadedModel& loaded,
-                   ModelAnalysis& result, const capture::CaptureProgressCallback& progress, const CancelToken* cancel) {
+                   ModelAnalysis& result, const capture::CaptureProgressCallback& progress, const CancelToken* cancel,
+                   distributed::Communicator* communicator) {
     const data::Preprocessing preprocessing =
         data::withNormalization(models::inputPreprocessing(loaded), request.normalization);
     result.report.layers = capture::analyzeLayers(*loaded.model, dataset, preprocessing, request.layers,
-                                                  captureOptions(request), progress, cancel);
-    capture::addLayerCoding(*loaded.model, preprocessing, result.report.layers, request.coding, {}, cancel);
+                                                  captureOptions(request, communicator), progress, cancel);
+    // The coding record is the model's response to a stimulus, not to the data: rank 0 alone runs it.
+    distributed::together(communicator, [&] {
+        if (distributed::isRoot(communicator))
+            capture::addLayerCoding(*loaded.model, preprocessing, result.report.layers, request.coding, {}, cancel);
+    });
     result.report.dataset = dataset.name();
 }
 
@@ -97,24 +108,34 @@ std::string analysisJson(const results::LayerReport& report, const AnalysisReque
 }
 
 ModelAnalysis analyzeModel(const AnalysisRequest& request, CacheUse cache, const AnalysisProgress& progress,
-                           const CancelToken* cancel) {
+                           const CancelToken* cancel, distributed::Communicator* communicator) {
+    const bool root = distributed::isRoot(communicator);
     ModelAnalysis result;
     std::unique_ptr<data::ImageDataset> dataset;
-    // Before the model: a TorchScript model has no input shape of its own and is fed the data at its own.
-    if (!usesTokenData(request)) dataset = data::openDataset(request.data.images);
-    result.request = request;
-    models::ModelSpec spec = modelSpecFor(request);
-    if (dataset) {
-        spec.dataShape = dataset->shape();
-        result.request.model.inputShape = models::imageInputShape(spec);
-        result.inputNote = data::inputChangeNote(dataset->shape(), result.request.model.inputShape);
-    } else {
-        result.request.model.inputShape.clear();
-    }
-    // The request as it runs, recorded in the result whether it is read from the cache or computed.
-    const std::string requestText = requestToJson(result.request).dump();
-    const std::string provenanceText = provenanceToJson(provenanceOfRequest(result.request)).dump();
-    if (cache == CacheUse::ReadWrite && spec.isRun) {
+    models::ModelSpec spec;
+    std::string requestText;
+    std::string provenanceText;
+    // Every step that reads a file on this rank alone is agreed on: a rank that cannot read it stops them all.
+    distributed::together(communicator, [&] {
+        // Before the model: a TorchScript model has no input shape of its own and is fed the data at its own.
+        if (!usesTokenData(request)) dataset = data::openDataset(request.data.images);
+        result.request = request;
+        spec = modelSpecFor(request);
+        if (dataset) {
+            spec.dataShape = dataset->shape();
+            result.request.model.inputShape = models::imageInputShape(spec);
+            result.inputNote = data::inputChangeNote(dataset->shape(), result.request.model.inputShape);
+        } else {
+            result.request.model.inputShape.clear();
+        }
+        // The request as it runs, recorded in the result whether it is read from the cache or computed.
+        requestText = requestToJson(result.request).dump();
+        provenanceText = provenanceToJson(provenanceOfRequest(result.request)).dump();
+    });
+    // Rank 0 alone reads and writes the cache; the others follow its finding.
+    char cached = 0;
+    distributed::together(communicator, [&] {
+        if (cache != CacheUse::ReadWrite || !spec.isRun || !root) return;
         const std::string key = results::analysisCacheKey(
             results::fileDigest((std::filesystem::path(spec.path) / models::kRunModelFile).string()),
             resultDefiningText(result.request));
@@ -125,27 +146,39 @@ ModelAnalysis analyzeModel(const AnalysisRequest& request, CacheUse cache, const
                 result.report.requestJson = requestText;
                 result.report.provenanceJson = provenanceText;
                 result.fromCache = true;
-                return result;
+                cached = 1;
             } catch (const InputError& error) {
                 result.cacheWarning = std::string("ignored a damaged cache (") + error.what() + ")";
             }
         }
+    });
+    if (communicator) communicator->broadcast(&cached, 1, 0);
+    if (cached) {
+        result.fromCache = true;
+        return result;
     }
-    models::LoadedModel loaded = models::openModel(spec);
-    if (cancel) cancel->throwIfCancelled();
+    models::LoadedModel loaded;
+    distributed::together(communicator, [&] {
+        loaded = models::openModel(spec);
+        if (cancel) cancel->throwIfCancelled();
+    });
     const capture::CaptureProgressCallback captureProgress = [&](const capture::CaptureProgress& p) {
         if (progress) progress(p.fraction, p.samplesPerSecond);
     };
     if (loaded.takesTokens)
-        analyzeTokens(result.request, loaded, result, captureProgress, cancel);
+        analyzeTokens(result.request, loaded, result, captureProgress, cancel, communicator);
     else if (dataset)
-        analyzeImages(result.request, *dataset, loaded, result, captureProgress, cancel);
+        analyzeImages(result.request, *dataset, loaded, result, captureProgress, cancel, communicator);
     else
         throw InputError(spec.path + ": this model takes images, not token data");
     result.report.model = loaded.model->name();
     result.report.samples = result.report.layers.front().spectrum.samples; // images, or token positions
     result.report.requestJson = requestText;
     result.report.provenanceJson = provenanceText;
+    if (!root) {
+        result.report.layers.clear(); // placeholders: rank 0 holds the analysis
+        return result;
+    }
     if (!result.cachePath.empty()) {
         try {
             io::writeFileAtomically(result.cachePath, analysisJson(result.report, result.request));

@@ -10,6 +10,10 @@
 #include "core/pipeline/analysis_request.h"
 #include "core/results/layer_report_reader.h"
 
+namespace codescope::distributed {
+class Communicator;
+}
+
 namespace codescope::pipeline {
 
 struct ModelAnalysis {
@@ -33,10 +37,14 @@ enum class CacheUse { ReadWrite, Off };
 /// The analysis of request.model: from the cache when a run's folder holds this exact one (cache == ReadWrite),
 /// else computed (spectra, then coding records when request.coding.projections > 0) and, for a run, cached
 /// atomically. The result records its resolved request, the program version and its provenance (report.provenanceJson,
-/// made afresh from the request and the run's manifest on both paths). Throws InputError (model, data
-/// set, layers), Cancelled.
+/// made afresh from the request and the run's manifest on both paths). With a `communicator` of several ranks the
+/// samples are sharded over them (capture::CaptureOptions::communicator): every rank must call this with the same
+/// request; rank 0 alone reads and writes the cache and runs the coding record, and only its result is the analysis
+/// (the others' hold no layers); a rank that fails stops every rank (distributed::RankFailure). Throws InputError
+/// (model, data set, layers), Cancelled.
 ModelAnalysis analyzeModel(const AnalysisRequest& request, CacheUse cache = CacheUse::ReadWrite,
-                           const AnalysisProgress& progress = {}, const CancelToken* cancel = nullptr);
+                           const AnalysisProgress& progress = {}, const CancelToken* cancel = nullptr,
+                           distributed::Communicator* communicator = nullptr);
 
 /// The request a result file records (results::LayerReport::requestJson), or nullopt for a file written before
 /// results recorded their request. Throws InputError naming `source` for a request field it cannot read.

@@ -22,7 +22,7 @@ std::vector<results::SweepRun> sweepRunsOfFolders(const std::vector<std::string>
 std::vector<SweepRunAnalysis> analyzeSweepRuns(const std::vector<results::SweepRun>& runs,
                                                const AnalysisRequest& request, CacheUse cache,
                                                const AnalysisProgress& progress, const CancelToken* cancel,
-                                               const SweepRunCallback& onRun) {
+                                               const SweepRunCallback& onRun, distributed::Communicator* communicator) {
     std::vector<SweepRunAnalysis> outcomes;
     const double count = static_cast<double>(runs.size());
     for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -42,7 +42,7 @@ std::vector<SweepRunAnalysis> analyzeSweepRuns(const std::vector<results::SweepR
                     [&](double fraction, double samplesPerSecond) {
                         if (progress) progress(start + fraction / count, samplesPerSecond);
                     },
-                    cancel);
+                    cancel, communicator);
             } catch (const Cancelled&) {
                 throw;
             } catch (const std::exception& error) { // InputError, or a library's own error from a damaged model

@@ -27,11 +27,14 @@ using SweepRunCallback = std::function<void(const SweepRunAnalysis&)>;
 /// Analyses each usable run of `runs` (run.problem empty) with `request` (its model replaced by the run's folder),
 /// each cached beside its run when cache == ReadWrite, so that the CLI and the app share them. A run with a problem,
 /// or whose analysis throws (InputError, or a library's own error from a damaged model), gets `failure` "reason"
-/// and the others go on. Progress covers all runs. Throws Cancelled only.
+/// and the others go on. Progress covers all runs. With a `communicator` of several ranks each run's samples are
+/// sharded over them (analyzeModel): every rank walks the same runs, a run that fails on one rank fails on all
+/// ("rank R of N: reason"), and rank 0's outcomes hold the analyses. Throws Cancelled only.
 std::vector<SweepRunAnalysis> analyzeSweepRuns(const std::vector<results::SweepRun>& runs,
                                                const AnalysisRequest& request, CacheUse cache = CacheUse::ReadWrite,
                                                const AnalysisProgress& progress = {},
-                                               const CancelToken* cancel = nullptr, const SweepRunCallback& onRun = {});
+                                               const CancelToken* cancel = nullptr, const SweepRunCallback& onRun = {},
+                                               distributed::Communicator* communicator = nullptr);
 
 /// The paper's claims checked on the analysed runs of `outcomes` (claims::checkSweep: each run with its dropout rate,
 /// layers matched by name); empty when no run was analysed. The checks point into `outcomes`' layers only while

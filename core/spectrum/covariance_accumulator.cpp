@@ -47,6 +47,15 @@ void CovarianceAccumulator::merge(const CovarianceAccumulator& other) {
     m_count += other.m_count;
 }
 
+void CovarianceAccumulator::setMoments(std::int64_t samples, const Eigen::VectorXd& mean,
+                                       const Eigen::MatrixXd& scatter) {
+    if (mean.size() != features() || scatter.rows() != features() || scatter.cols() != features())
+        throw std::invalid_argument("CovarianceAccumulator: moments of a different width");
+    m_count = samples;
+    m_mean = mean;
+    m_scatter = scatter;
+}
+
 Eigen::MatrixXd CovarianceAccumulator::covariance() const {
     if (m_count < 2) throw std::logic_error("CovarianceAccumulator: covariance needs at least 2 samples");
     Eigen::MatrixXd cov = m_scatter.selfadjointView<Eigen::Lower>();

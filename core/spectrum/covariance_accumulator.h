@@ -29,6 +29,12 @@ public:
     Eigen::Index features() const { return m_mean.size(); }
     std::int64_t samples() const { return m_count; }
     const Eigen::VectorXd& mean() const { return m_mean; }
+    /// Sum of (x - mean)(x - mean)^T over the samples (features x features); only the lower triangle is valid.
+    const Eigen::MatrixXd& scatter() const { return m_scatter; }
+    /// Replaces the state with pooled moments computed elsewhere (samples, their mean, their scatter's lower
+    /// triangle): how statistics merged across processes come back (distributed/statistics_merge.h).
+    /// Throws std::invalid_argument for sizes other than features().
+    void setMoments(std::int64_t samples, const Eigen::VectorXd& mean, const Eigen::MatrixXd& scatter);
 
     /// Sample covariance (features x features, n-1 denominator, full symmetric matrix).
     /// Throws std::logic_error if fewer than 2 samples were added.

@@ -15,7 +15,7 @@ cd "$repo" || exit 1
 failed=0
 
 # Lowest first: a folder may include itself and folders before it.
-order=(common io text data spectrum projection theory models results claims capture language training explain mine pipeline)
+order=(common io text data spectrum distributed projection theory models results claims capture language training explain mine pipeline)
 rank() { local i; for i in "${!order[@]}"; do [[ ${order[$i]} == "$1" ]] && { echo "$i"; return; }; done; echo -1; }
 for folder in core/*/; do
   folder=$(basename "$folder")

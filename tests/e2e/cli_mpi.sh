@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# End to end (issue 15): `analyze` sharded over MPI ranks gives the single process's results. The same analysis of a
+# ResNet-18 (traced at 3 x 32 x 32) over 300 images runs alone, then under `mpirun -np 2` and `-np 3`; alpha, its
+# interval, bootstrap bias and standard error and every eigenvalue must agree to 1e-9 relative on both sides of the
+# engine: conv1's ReLU keeps 400 of its 16384 features for 300 samples (the Gram side) and layer4's last ReLU 256 of
+# 512 (the covariance side, with the bootstrap's second pass). Then a rank that cannot read its slice (a NaN pixel in
+# image 250, which only the last rank reads) must stop every rank with one line naming it, exit 2 and leave no result file.
+# Skipped (exit 0, with a message) where mpirun or an MPI build of codescope-cli is missing.
+set -u
+: "${CLI:?CLI must point at codescope-cli}" "${TESTDATA:?TESTDATA must point at tests/data}"
+if ! command -v mpirun >/dev/null; then
+  echo "skipped: mpirun is not installed (apt install mpi-default-bin)"
+  exit 0
+fi
+if ! command -v jq >/dev/null; then
+  echo "FAIL jq is needed to compare the results (apt install jq)"
+  exit 1
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/e2e_support.sh"
+export work
+# Quiet Open MPI: no warnings about unused network components, and the shared-memory transport only (one machine).
+# No single-copy (CMA) transfers either: containers often forbid the ptrace they need.
+export OMPI_MCA_btl=self,vader OMPI_MCA_btl_base_warn_component_unused=0 OMPI_MCA_btl_vader_single_copy_mechanism=none
+# One LibTorch thread in every process: some kernels (a ResNet-VAE's convolutions) round differently with another
+# thread count, and mpirun binds each rank to one core while a process alone takes them all.
+export OMP_NUM_THREADS=1
+ranks() { mpirun --oversubscribe --allow-run-as-root -x OMP_NUM_THREADS -np "$@"; }
+
+if ! ranks 2 "$CLI" analyze --help >/dev/null 2>"$work/probe"; then
+  if grep -q "built without MPI" "$work/probe"; then
+    echo "skipped: this codescope-cli was built without MPI (CODESCOPE_MPI=OFF)"
+    exit 0
+  fi
+  echo "FAIL mpirun could not start codescope-cli: $(cat "$work/probe")"
+  exit 1
+fi
+
+# An .npy of `count` images 3 x 32 x 32 of `descr` (|u1 or <f4) holding `bytes` (a command writing the payload).
+npy() { # file count descr item-bytes payload-command...
+  local file=$1 count=$2 descr=$3 item=$4; shift 4
+  local header="{'descr': '$descr', 'fortran_order': False, 'shape': ($count, 3, 32, 32), }"
+  while (((10 + ${#header} + 1) % 64)); do header+=" "; done
+  { printf '\x93NUMPY\x01\x00'; printf "\\x$(printf %02x $(((${#header} + 1) % 256)))\\x$(printf %02x $(((${#header} + 1) / 256)))"
+    printf '%s\n' "$header"; "$@" | head -c $((count * 3 * 32 * 32 * item)); } >"$file"
+}
+# Reproducible pixels: a fixed key's AES stream.
+npy "$work/images.npy" 300 '|u1' 1 openssl enc -aes-128-ctr -nosalt -K 0f -iv 0 -in /dev/zero 2>/dev/null
+gunzip -c "$TESTDATA/torchscript/resnet18_traced.pt.gz" >"$work/resnet18.pt"
+analyze=("$CLI" analyze --model "$work/resnet18.pt" --dataset "npy:$work/images.npy" --samples 300 --batch 25
+  --max-features 400 --layers relu,layer4.1.relu#2 --bootstrap 50 --projections 0 --quiet)
+
+# Every layer's numbers of the result `b` against those of `a`, relative to 1e-9. An eigenvalue at rounding level
+# (below 1e-12 of the layer's largest: the Gram side's last one, the centred rows' rank being n - 1) is noise in
+# either run and is compared against that floor instead.
+same_results() { # a.json b.json
+  jq -e -n --slurpfile a "$1" --slurpfile b "$2" '
+    def close($x; $y; $floor): ($x == $y) or (($x - $y | fabs) <= ([1e-9 * ([($x | fabs), ($y | fabs)] | max), $floor] | max));
+    def checked: [.alpha, .alpha_ci95[0], .alpha_ci95[1], .alpha_bootstrap_bias, .alpha_standard_error] + .eigenvalues;
+    ($a[0].layers | length) == ($b[0].layers | length) and
+    ([range($a[0].layers | length) as $i | $a[0].layers[$i] as $x | $b[0].layers[$i] as $y |
+      ($x.eigenvalues | max) as $top |
+      $x.name == $y.name and $x.side == $y.side and $x.status == $y.status and
+      (($x | checked) | length) == (($y | checked) | length) and
+      ([($x | checked), ($y | checked)] | transpose | all(close(.[0]; .[1]; 1e-12 * $top)))] | all)' >/dev/null ||
+    { echo "  $2 differs from $1"; return 1; }
+}
+# What codescope-cli itself wrote to stderr: mpirun's own notices (blocks between lines of dashes) left out.
+ours() { sed '/^-\{20,\}$/,/^-\{20,\}$/d' "$work/err"; }
+export -f ours
+
+check "one process analyses the images" expect_exit 0 "${analyze[@]}" --json "$work/one.json"
+check "one layer on each side of the engine (Gram, covariance)" bash -c "[[ \$(jq -r '[.layers[].side] | join(\",\")' \
+  '$work/one.json') == gram,covariance ]]"
+check "both layers have an interval" bash -c "jq -e '[.layers[].alpha_ci95[0] | numbers] | length == 2' \
+  '$work/one.json' >/dev/null"
+for n in 2 3; do
+  check "mpirun -np $n exits 0" expect_exit 0 ranks "$n" "${analyze[@]}" --json "$work/ranks$n.json"
+  check "-np $n prints one report (rank 0's)" bash -c "[[ \$(grep -c '(300 samples)' '$work/out') -eq 1 ]]"
+  check "-np $n equals one process to 1e-9" same_results "$work/one.json" "$work/ranks$n.json"
+done
+
+# A sweep: every run's samples sharded in turn; rank 0 prints the same table and writes each run's cache.
+if [[ -e /usr/share/datasets/fashion-mnist ]]; then
+  "$CLI" train --dropout 0,0.5 --samples 200 --test-samples 50 --batch 50 --epochs 1 --out "$work/sweep" --quiet \
+    >/dev/null 2>&1
+  sweep=("$CLI" analyze --sweep "$work/sweep" --dataset fashion-mnist --samples 300 --batch 50 --bootstrap 20
+    --projections 10 --quiet)
+  check "analyze --sweep alone" expect_exit 0 "${sweep[@]}" --no-cache
+  cp "$work/out" "$work/sweep1.out"
+  check "analyze --sweep under mpirun -np 2 exits 0" expect_exit 0 ranks 2 "${sweep[@]}"
+  check "  prints the same table (rank 0 only)" cmp -s "$work/sweep1.out" "$work/out"
+  check "  rank 0 cached both runs" bash -c "ls '$work'/sweep/dropout-0/analysis-*.json \
+    '$work'/sweep/dropout-0.5/analysis-*.json >/dev/null"
+  check "  which a process alone then reads" expect_exit 0 "${sweep[@]}"
+  check "  (both cached)" bash -c "[[ \$(grep -c ', cached' '$work/out') -eq 2 ]]"
+else
+  echo "skipped the sweep: Fashion-MNIST is not installed (dataset-fashion-mnist)"
+fi
+
+# A rank that fails: float32 images, all zero but a NaN pixel in image 250 (in the last rank's slice of whole batches).
+npy "$work/bad.npy" 300 '<f4' 4 cat /dev/zero
+payload=$((300 * 3 * 32 * 32 * 4))
+printf '\x00\x00\xc0\x7f' | dd of="$work/bad.npy" bs=1 seek=$(($(stat -c %s "$work/bad.npy") - payload + 250 * 3 * 32 * 32 * 4)) \
+  conv=notrunc status=none
+bad=("$CLI" analyze --model "$work/resnet18.pt" --dataset "npy:$work/bad.npy" --batch 25 --max-features 400
+  --layers relu --bootstrap 0 --projections 0 --quiet --json "$work/bad.json")
+check "a failing rank stops every rank with exit 2" expect_exit 2 ranks 3 "${bad[@]}"
+check "one line names the rank and the reason" bash -c "[[ \$(ours | wc -l) -eq 1 ]] && \
+  ours | grep -q '^codescope-cli: error: rank 2 of 3: .*bad.npy: value NaN at image 250'"
+check "no result file is left" test ! -e "$work/bad.json"
+check "alone, the same data fail as they always did" expect_exit 2 "${bad[@]}"
+check "with one line naming the file" one_line_naming "bad.npy: value NaN at image 250"
+check "and no rank" bash -c "! grep -q 'rank' '$work/err'"
+check "other commands refuse to run as several ranks" expect_exit 2 ranks 2 "$CLI" theory
+check "with one line" bash -c "[[ \$(ours | wc -l) -eq 1 ]] && ours | grep -q 'only analyze shards over MPI ranks'"
+
+finish
