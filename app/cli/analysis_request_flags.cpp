@@ -38,7 +38,9 @@ pipeline::AnalysisRequest analysisRequestFromFlags(const CommandLine& cl, bool w
     r.normalization = normalizationOption(cl);
     r.samples = cl.integer("samples", r.samples, 0, INT64_MAX);
     r.batchSize = cl.integer("batch", 0, 0, 100000);
-    r.memoryBudgetBytes = cl.integer("memory-budget", r.memoryBudgetBytes >> 20, 64, 1 << 22) << 20;
+    r.memoryBudgetBytes = cl.integer("memory-budget", r.memoryBudgetBytes >> 20, pipeline::kMinMemoryBudgetMib,
+                                     pipeline::kMaxMemoryBudgetMib)
+                          << 20;
     spectrum::SpectrumOptions& s = r.spectrum;
     std::tie(s.fitLo, s.fitHi) = cl.range("fit-range", {s.fitLo, s.fitHi});
     s.maxComponents = cl.integer("max-components", s.maxComponents, 1, 1000000);

@@ -50,11 +50,6 @@ nlohmann::json dataJson(const DataRequest& data) {
     return json;
 }
 
-// The memory budget a file may record, MiB: the CLI's --memory-budget range (outside it the shift to bytes would
-// overflow or shift a negative number).
-constexpr std::int64_t kMinMemoryBudgetMib = 64;
-constexpr std::int64_t kMaxMemoryBudgetMib = std::int64_t{1} << 22;
-
 // Reads one field when present, keeping the default otherwise; a field of the wrong type names the file and field.
 template <typename T>
 void readField(const nlohmann::json& object, const char* key, T& value, const std::string& source,

@@ -30,6 +30,11 @@ struct DataRequest {
 
 using data::Normalization; // how images are normalised (their shape is the model's, models::imageInputShape)
 
+/// The memory budget a request may name, MiB: the CLI's --memory-budget range and the range a result file's
+/// "memory_budget_mib" is read in (outside it the shift to bytes would overflow or shift a negative number).
+inline constexpr std::int64_t kMinMemoryBudgetMib = 64;
+inline constexpr std::int64_t kMaxMemoryBudgetMib = std::int64_t{1} << 22;
+
 struct AnalysisRequest {
     models::ModelSpec model; ///< the model; model.inputShape is the C, H, W it runs at once resolved
     DataRequest data;
