@@ -7,6 +7,7 @@
 #include "app/cli/analysis_request_flags.h"
 #include "app/cli/command_line.h"
 #include "app/cli/model_options.h"
+#include "core/distributed/communicator.h"
 #include "core/capture/layer_eigenfilters.h"
 #include "core/pipeline/layer_jobs.h"
 #include "core/io/atomic_file.h"
@@ -49,7 +50,7 @@ Files are written atomically. exit status: 0 success, 2 bad input or usage (one-
 
 } // namespace
 
-int runEigenfiltersCommand(const std::vector<std::string>& args) {
+int runEigenfiltersCommand(const std::vector<std::string>& args, distributed::Communicator* world) {
     std::set<std::string> valueOptions(kModelValueOptions.begin(), kModelValueOptions.end());
     valueOptions.insert(
         {"dataset", "layer", "samples", "components", "max-features", "memory-budget", "npy", "png", "json"});
@@ -70,14 +71,19 @@ int runEigenfiltersCommand(const std::vector<std::string>& args) {
     request.data.images = cl.text("dataset");
     request.normalization = normalizationOption(cl);
     request.samples = cl.integer("samples", request.samples, 0, INT64_MAX);
-    const bool showProgress = !cl.has("quiet") && ::isatty(STDERR_FILENO);
-    const pipeline::EigenfilterRun run =
-        pipeline::layerEigenfiltersOf(request, cl.text("layer"), options, [&](double fraction) {
+    // Sharded (mpirun, srun), each rank captures its slice of the images and rank 0 alone solves, prints and writes.
+    const bool root = distributed::isRoot(world);
+    const bool showProgress = !cl.has("quiet") && root && ::isatty(STDERR_FILENO);
+    const pipeline::EigenfilterRun run = pipeline::layerEigenfiltersOf(
+        request, cl.text("layer"), options,
+        [&](double fraction) {
             if (!showProgress) return;
             std::fprintf(stderr, "\r  %5.1f%%", 100.0 * fraction);
             if (fraction >= 1.0) std::fprintf(stderr, "\r%20s\r", "");
             std::fflush(stderr);
-        });
+        },
+        nullptr, world);
+    if (!root) return 0;
     printInputNote(run.inputNote);
     const capture::LayerEigenfilters& result = run.filters;
 

@@ -85,21 +85,21 @@ int runCommand(const std::string& command, const std::vector<std::string>& rest,
             return 0;
         }
         if (command == "analyze") return codescope::cli::runAnalyzeCommand(rest, world);
+        if (command == "eigenfilters") return codescope::cli::runEigenfiltersCommand(rest, world);
+        if (command == "trajectories") return codescope::cli::runTrajectoriesCommand(rest, world);
         // The other commands would each run whole on every rank and write the same files.
         if (world->size() > 1)
             return fail("'" + command +
-                        "' runs as one process; of the commands only analyze shards over MPI ranks "
-                        "(run it without mpirun or srun)");
+                        "' runs as one process; of the commands only analyze, eigenfilters and trajectories shard "
+                        "over MPI ranks (run it without mpirun or srun)");
         if (command == "spectrum") return codescope::cli::runSpectrumCommand(rest);
         if (command == "demo") return codescope::cli::runDemoCommand(rest);
         if (command == "layers") return codescope::cli::runLayersCommand(rest);
-        if (command == "eigenfilters") return codescope::cli::runEigenfiltersCommand(rest);
         if (command == "theory") return codescope::cli::runTheoryCommand(rest);
         if (command == "toy-superposition") return codescope::cli::runToySuperpositionCommand(rest);
         if (command == "report") return codescope::cli::runReportCommand(rest);
         if (command == "train") return codescope::cli::runTrainCommand(rest);
         if (command == "mine") return codescope::cli::runMineCommand(rest);
-        if (command == "trajectories") return codescope::cli::runTrajectoriesCommand(rest);
         if (command == "explain") return codescope::cli::runExplainCommand(rest);
         return fail("unknown command '" + command + "' (try codescope-cli --help)");
     } catch (const codescope::distributed::RankFailure& error) {

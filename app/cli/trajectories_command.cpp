@@ -9,6 +9,7 @@
 #include "app/cli/command_line.h"
 #include "app/cli/language_inputs.h"
 #include "app/cli/offscreen_qt.h"
+#include "core/distributed/communicator.h"
 #include "core/io/atomic_file.h"
 #include "core/language/token_html.h"
 #include "core/pipeline/layer_jobs.h"
@@ -66,7 +67,7 @@ std::string trajectoriesJson(const std::vector<language::LayerTokenTrajectories>
 
 } // namespace
 
-int runTrajectoriesCommand(const std::vector<std::string>& args) {
+int runTrajectoriesCommand(const std::vector<std::string>& args, distributed::Communicator* world) {
     std::set<std::string> values(kLanguageValueOptions.begin(), kLanguageValueOptions.end());
     values.insert({"sequence", "sequences", "draws", "shown", "seed", "html", "pdf", "json"});
     const CommandLine cl(args, values, {"help"});
@@ -84,7 +85,8 @@ int runTrajectoriesCommand(const std::vector<std::string>& args) {
     const std::int64_t joined = cl.integer("sequences", 1, 1, 4096);
 
     const pipeline::TokenTrajectoryRun run =
-        pipeline::tokenTrajectoriesOf(languageRequestFromFlags(cl), first, joined, options);
+        pipeline::tokenTrajectoriesOf(languageRequestFromFlags(cl), first, joined, options, nullptr, world);
+    if (!distributed::isRoot(world)) return 0; // sharded (mpirun, srun): rank 0 alone prints and writes
     const std::vector<language::LayerTokenTrajectories>& layers = run.layers;
     std::printf("%s on %s: %lld tokens, %d random projections per layer\n", run.model.c_str(), run.data.c_str(),
                 static_cast<long long>(run.tokens), options.draws);

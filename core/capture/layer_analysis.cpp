@@ -140,10 +140,10 @@ public:
         std::future<at::Tensor> next;
         if (m_first < m_last) next = std::async(std::launch::async, load, m_first);
         std::int64_t first = m_first;
-        for (std::int64_t step = 0; step < m_steps; ++step) {
-            double rows = 0;
-            distributed::together(m_communicator, [&] {
-                if (first >= m_last) return;
+        distributed::inLockstep(
+            m_communicator, m_steps,
+            [&](std::int64_t) {
+                if (first >= m_last) return 0.0;
                 at::Tensor batch = next.get();
                 const std::int64_t following = first + batch.size(0);
                 if (following < m_last) next = std::async(std::launch::async, load, following);
@@ -152,12 +152,10 @@ public:
                     throw Cancelled();
                 }
                 visit(first * m_inputs.samplesPerInput(), batch);
-                rows = static_cast<double>(batch.size(0) * m_inputs.samplesPerInput());
                 first = following;
-            });
-            if (sharded()) m_communicator->sumEverywhere(&rows, 1);
-            done(rows);
-        }
+                return static_cast<double>(batch.size(0) * m_inputs.samplesPerInput());
+            },
+            done);
     }
 
 private:

@@ -4,6 +4,7 @@
 
 #include "core/capture/layer_analysis.h"
 #include "core/common/input_error.h"
+#include "core/distributed/statistics_merge.h"
 #include "core/spectrum/spectrum_analysis.h"
 
 namespace codescope::capture {
@@ -11,7 +12,7 @@ namespace codescope::capture {
 LayerEigenfilters layerEigenfilters(models::CapturableModel& model, const data::ImageDataset& dataset,
                                     const data::Preprocessing& preprocessing, const std::string& layer,
                                     const EigenfilterOptions& options, const ProgressCallback& progress,
-                                    const CancelToken* cancel) {
+                                    const CancelToken* cancel, distributed::Communicator* communicator) {
     const std::int64_t samples = options.samples > 0 ? std::min(options.samples, dataset.size()) : dataset.size();
     if (samples < 2) throw InputError(dataset.name() + ": eigenfilters need at least 2 images");
     if (options.batchSize < 1) throw InputError("eigenfilters: the batch size must be at least 1");
@@ -25,39 +26,69 @@ LayerEigenfilters layerEigenfilters(models::CapturableModel& model, const data::
     result.width = preprocessing.width;
     const std::int64_t pixels = result.channels * result.height * result.width;
 
+    // Sharded, each rank runs a contiguous run of the whole batches a process alone would run (so that every
+    // forward pass rounds as it would alone) and rank 0 gathers the rows in sample order and solves. Rank 0 always
+    // has a batch (leadingSliceOf), so it learns the layer's width and stride that it reports.
+    const bool sharded = communicator != nullptr && communicator->size() > 1;
+    const std::int64_t batches = (samples + options.batchSize - 1) / options.batchSize;
+    const distributed::Slice mine =
+        sharded ? distributed::leadingSliceOf(batches, communicator->rank(), communicator->size())
+                : distributed::Slice{0, batches};
+    const std::int64_t begin = std::min(samples, mine.first * options.batchSize);
+    const std::int64_t end = std::min(samples, (mine.first + mine.count) * options.batchSize);
+
     Eigen::MatrixXd images, activations;
     std::vector<std::int64_t> columns;
-    for (std::int64_t first = 0; first < samples; first += options.batchSize) {
-        if (cancel) cancel->throwIfCancelled();
-        const std::int64_t count = std::min(options.batchSize, samples - first);
-        const data::ImageBatch batch = data::preprocess(dataset.read(first, count), preprocessing);
-        const Eigen::MatrixXf layerOutput = captureActivations(model, batch, {layer}).front();
-        if (columns.empty()) {
-            findLayer(model, batch, layer); // an unknown name is an error, whatever the model's capture does
-            result.features = layerOutput.cols();
-            // The spectrum's rule (Methods: fewer than maxFeatures units kept), so that the filters are those of
-            // the principal components whose eigenvalues the spectrum fits.
-            result.stride = spectrum::featureStride(result.features, options.maxFeatures);
-            columns = spectrum::stridedFeatures(result.features, options.maxFeatures);
-            const double bytes = 8.0 * static_cast<double>(samples) * static_cast<double>(pixels + columns.size());
-            if (bytes > static_cast<double>(options.memoryBudgetBytes))
-                throw InputError("eigenfilters of " + layer + " would hold " + std::to_string(samples) +
-                                 " images and activations (" + std::to_string(static_cast<long long>(bytes / 1048576)) +
-                                 " MiB), over the memory budget; at most " +
-                                 std::to_string(static_cast<long long>(static_cast<double>(options.memoryBudgetBytes) /
-                                                                       (8.0 * (pixels + columns.size())))) +
-                                 " samples fit");
-            images.resize(samples, pixels);
-            activations.resize(samples, static_cast<Eigen::Index>(columns.size()));
-        }
-        images.middleRows(first, count) =
-            Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(batch.pixels.data(),
-                                                                                                    count, pixels)
-                .cast<double>();
-        for (std::size_t j = 0; j < columns.size(); ++j)
-            activations.col(static_cast<Eigen::Index>(j)).segment(first, count) =
-                layerOutput.col(columns[j]).cast<double>();
-        if (progress) progress(0.9 * static_cast<double>(first + count) / static_cast<double>(samples));
+    // Every rank takes as many steps as rank 0 has batches (the most any rank has), so that a failing rank stops
+    // the others within a batch and rank 0's progress counts every rank's images.
+    const std::int64_t steps = sharded ? distributed::leadingSliceOf(batches, 0, communicator->size()).count : batches;
+    std::int64_t imagesDone = 0;
+    distributed::inLockstep(
+        communicator, steps,
+        [&](std::int64_t step) {
+            const std::int64_t first = begin + step * options.batchSize;
+            if (first >= end) return 0.0;
+            if (cancel) cancel->throwIfCancelled();
+            const std::int64_t count = std::min(options.batchSize, end - first);
+            const data::ImageBatch batch = data::preprocess(dataset.read(first, count), preprocessing);
+            const Eigen::MatrixXf layerOutput = captureActivations(model, batch, {layer}).front();
+            if (columns.empty()) {
+                findLayer(model, batch, layer); // an unknown name is an error, whatever the model's capture does
+                result.features = layerOutput.cols();
+                // The spectrum's rule (Methods: fewer than maxFeatures units kept), so that the filters are those of
+                // the principal components whose eigenvalues the spectrum fits.
+                result.stride = spectrum::featureStride(result.features, options.maxFeatures);
+                columns = spectrum::stridedFeatures(result.features, options.maxFeatures);
+                const double bytes = 8.0 * static_cast<double>(samples) * static_cast<double>(pixels + columns.size());
+                if (bytes > static_cast<double>(options.memoryBudgetBytes))
+                    throw InputError(
+                        "eigenfilters of " + layer + " would hold " + std::to_string(samples) +
+                        " images and activations (" + std::to_string(static_cast<long long>(bytes / 1048576)) +
+                        " MiB), over the memory budget; at most " +
+                        std::to_string(static_cast<long long>(static_cast<double>(options.memoryBudgetBytes) /
+                                                              (8.0 * (pixels + columns.size())))) +
+                        " samples fit");
+                images.resize(end - begin, pixels);
+                activations.resize(end - begin, static_cast<Eigen::Index>(columns.size()));
+            }
+            images.middleRows(first - begin, count) =
+                Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+                    batch.pixels.data(), count, pixels)
+                    .cast<double>();
+            for (std::size_t j = 0; j < columns.size(); ++j)
+                activations.col(static_cast<Eigen::Index>(j)).segment(first - begin, count) =
+                    layerOutput.col(columns[j]).cast<double>();
+            return static_cast<double>(count);
+        },
+        [&](double imagesInStep) {
+            imagesDone += static_cast<std::int64_t>(imagesInStep);
+            if (progress) progress(0.9 * static_cast<double>(imagesDone) / static_cast<double>(samples));
+        });
+    if (sharded) {
+        // float32 on the wire loses nothing: the pixels and the activations were float32 before they were held.
+        images = distributed::gatherRowBlocks(communicator, images.cast<float>()).cast<double>();
+        activations = distributed::gatherRowBlocks(communicator, activations.cast<float>()).cast<double>();
+        if (!distributed::isRoot(communicator)) return result;
     }
     try {
         result.filters = projection::eigenfilters(images, activations, options.components);

@@ -6,6 +6,7 @@
 #include "core/common/job_control.h"
 #include "core/common/paper_defaults.h"
 #include "core/data/image_dataset.h"
+#include "core/distributed/communicator.h"
 #include "core/data/image_preprocessing.h"
 #include "core/projection/eigenfilters.h"
 
@@ -37,9 +38,13 @@ struct LayerEigenfilters {
 /// (every stride-th unit) and the images, and returns the first N eigenfilters (projection::eigenfilters: the
 /// regression of the input images on each principal component's score). Throws InputError (unknown layer, bad
 /// data, more memory than the budget: the message says how many samples fit), Cancelled.
+/// With a `communicator` of several ranks every rank must call it: each runs the model on its slice of whole batches,
+/// rank 0 gathers the images and activations and alone returns the filters (the others return them empty; progress
+/// counts this rank's slice); a rank that fails stops every rank with distributed::RankFailure.
 LayerEigenfilters layerEigenfilters(models::CapturableModel& model, const data::ImageDataset& dataset,
                                     const data::Preprocessing& preprocessing, const std::string& layer,
                                     const EigenfilterOptions& options, const ProgressCallback& progress = {},
-                                    const CancelToken* cancel = nullptr);
+                                    const CancelToken* cancel = nullptr,
+                                    distributed::Communicator* communicator = nullptr);
 
 } // namespace codescope::capture

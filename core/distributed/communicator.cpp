@@ -1,5 +1,6 @@
 #include "core/distributed/communicator.h"
 
+#include <algorithm>
 #include <new>
 #include <vector>
 
@@ -58,6 +59,12 @@ Slice sliceOf(std::int64_t total, int rank, int size) {
     // first = floor(total * rank / size), in two parts so that total * rank cannot overflow.
     auto start = [&](int r) { return (total / size) * r + (total % size) * r / size; };
     return {start(rank), start(rank + 1) - start(rank)};
+}
+
+Slice leadingSliceOf(std::int64_t total, int rank, int size) {
+    const std::int64_t each = (total + size - 1) / size;
+    const std::int64_t first = std::min(total, each * rank);
+    return {first, std::min(each, total - first)};
 }
 
 void agree(Communicator* communicator, std::exception_ptr local) {

@@ -50,6 +50,11 @@ struct Slice {
 };
 Slice sliceOf(std::int64_t total, int rank, int size);
 
+/// Like sliceOf, but every slice but the last non-empty one holds ceil(total / size) inputs, so rank 0 has inputs
+/// whenever there are any (the ranks at the end may have none). For work whose shape only a rank that ran an input
+/// learns and rank 0 must report.
+Slice leadingSliceOf(std::int64_t total, int rank, int size);
+
 /// Thrown on every rank together when one rank failed (agree()): what() is "rank R of N: REASON", one line.
 /// `input` tells a user's error (a bad or unreadable file: exit 2) from an internal one (exit 1). Only rank 0 needs
 /// to report it; the others hold the same text.
@@ -81,6 +86,20 @@ template <typename Step> void together(Communicator* communicator, Step&& step) 
         failure = std::current_exception();
     }
     agree(communicator, failure);
+}
+
+/// Runs `steps` steps on every rank in lockstep: `step(s)` for s in [0, steps) returns the work units it did (0 for
+/// a rank with nothing left), then the ranks agree (a rank that throws stops the others within one step) and
+/// `done(units)` receives the units of every rank summed, so that rank 0's progress covers all ranks. On a process
+/// alone the units are its own. Every rank must pass the same `steps`.
+template <typename Step, typename Done>
+void inLockstep(Communicator* communicator, std::int64_t steps, Step&& step, Done&& done) {
+    for (std::int64_t s = 0; s < steps; ++s) {
+        double units = 0;
+        together(communicator, [&] { units = step(s); });
+        if (communicator != nullptr && communicator->size() > 1) communicator->sumEverywhere(&units, 1);
+        done(units);
+    }
 }
 
 /// The text of the lowest rank whose `local` is not empty, on every rank ("" when every rank's is empty): for a

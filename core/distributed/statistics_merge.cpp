@@ -1,6 +1,7 @@
 #include "core/distributed/statistics_merge.h"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 namespace codescope::distributed {
@@ -78,7 +79,12 @@ std::unique_ptr<spectrum::RowStore> gatherRows(Communicator* communicator, const
 
 Eigen::MatrixXf gatherRowBlocks(Communicator* communicator, const Eigen::MatrixXf& local) {
     if (alone(communicator)) return local;
-    const Eigen::Index cols = local.cols();
+    // A rank with no rows may not know the width (its slice held no batch, so it never ran the model): the width is
+    // that of the ranks that hold rows, the same on each.
+    double widths[2] = {local.rows() > 0 ? static_cast<double>(local.cols()) : 0.0, local.rows() > 0 ? 1.0 : 0.0};
+    communicator->sumEverywhere(widths, 2);
+    const Eigen::Index cols =
+        widths[1] > 0 ? static_cast<Eigen::Index>(std::llround(widths[0] / widths[1])) : local.cols();
     const RowMajorFloat rows = local;
     std::vector<RowMajorFloat> blocks;
     communicator->gatherToRoot(

@@ -25,8 +25,9 @@ void mergeToRoot(Communicator* communicator, spectrum::CovarianceAccumulator& ac
 std::unique_ptr<spectrum::RowStore> gatherRows(Communicator* communicator, const spectrum::RowStore& local,
                                                std::int64_t capacity, std::int64_t memoryLimitBytes);
 
-/// Every rank's rows of `local` (rows_r x cols, the same cols everywhere) stacked in rank order on rank 0
-/// (sum rows_r x cols); an empty matrix on the other ranks.
+/// Every rank's rows of `local` (rows_r x cols, the same cols on every rank that has rows; a rank without rows may
+/// pass an empty matrix of any width) stacked in rank order on rank 0 (sum rows_r x cols); an empty matrix on the
+/// other ranks.
 Eigen::MatrixXf gatherRowBlocks(Communicator* communicator, const Eigen::MatrixXf& local);
 
 /// Rank 0's `matrix` (any shape) on every rank.

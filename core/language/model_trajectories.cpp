@@ -1,24 +1,64 @@
 #include "core/language/model_trajectories.h"
 
 #include <ATen/ATen.h>
+#include <algorithm>
+#include <memory>
 
 #include "core/capture/input_source.h"
 #include "core/capture/layer_analysis.h"
 #include "core/common/input_error.h"
+#include "core/distributed/statistics_merge.h"
 
 namespace codescope::language {
 
 std::vector<LayerTokenTrajectories> modelTokenTrajectories(models::CapturableModel& model, const TokenData& data,
                                                            const std::vector<std::string>& layers, std::int64_t first,
                                                            std::int64_t count, const TokenTrajectoryOptions& options,
-                                                           const CancelToken* cancel) {
+                                                           const CancelToken* cancel,
+                                                           distributed::Communicator* communicator) {
     const data::TokenSequences& sequences = data.sequences;
     if (first < 0 || count < 1 || first + count > sequences.count())
         throw InputError(sequences.name + ": sequences " + std::to_string(first) + ".." +
                          std::to_string(first + count - 1) + " asked, it holds " + std::to_string(sequences.count()) +
                          " of " + std::to_string(sequences.contextLength) + " tokens");
-    const at::Tensor batch = capture::tokenInputs(sequences)->batch(first, count);
-    const std::vector<Eigen::MatrixXf> activations = capture::captureActivations(model, batch, layers);
+    // The sequences run in batches of kTrajectoryBatch, the same batches whether alone or sharded (a kernel may
+    // round differently for another batch size). Sharded, each rank runs a contiguous run of those batches (a
+    // sequence is the model's whole context, so no rank's rows depend on another's) and rank 0 stacks the
+    // activations in sequence order.
+    constexpr std::int64_t kTrajectoryBatch = 8;
+    const std::int64_t batches = (count + kTrajectoryBatch - 1) / kTrajectoryBatch;
+    const bool sharded = communicator != nullptr && communicator->size() > 1;
+    const distributed::Slice mine = sharded ? distributed::sliceOf(batches, communicator->rank(), communicator->size())
+                                            : distributed::Slice{0, batches};
+    const std::int64_t begin = std::min(count, mine.first * kTrajectoryBatch);
+    const std::int64_t end = std::min(count, (mine.first + mine.count) * kTrajectoryBatch);
+    std::vector<Eigen::MatrixXf> activations(layers.size());
+    const std::unique_ptr<capture::InputSource> inputs = capture::tokenInputs(sequences);
+    // Every rank takes as many steps as the largest slice has batches: a failing rank stops the others within one.
+    const std::int64_t steps = sharded ? (batches + communicator->size() - 1) / communicator->size() : batches;
+    distributed::inLockstep(
+        communicator, steps,
+        [&](std::int64_t step) {
+            const std::int64_t at = begin + step * kTrajectoryBatch;
+            if (at >= end) return 0.0;
+            if (cancel) cancel->throwIfCancelled();
+            const std::int64_t n = std::min(kTrajectoryBatch, end - at);
+            const std::vector<Eigen::MatrixXf> batch =
+                capture::captureActivations(model, inputs->batch(first + at, n), layers);
+            for (std::size_t l = 0; l < layers.size(); ++l) {
+                Eigen::MatrixXf& rows = activations[l];
+                if (rows.size() == 0) rows.resize(0, batch[l].cols());
+                rows.conservativeResize(rows.rows() + batch[l].rows(), Eigen::NoChange);
+                rows.bottomRows(batch[l].rows()) = batch[l];
+            }
+            return static_cast<double>(n);
+        },
+        [](double) {});
+    if (sharded) {
+        for (Eigen::MatrixXf& layer : activations)
+            layer = distributed::gatherRowBlocks(communicator, layer);
+        if (!distributed::isRoot(communicator)) return {};
+    }
     std::vector<std::string> tokens;
     for (std::int64_t s = first; s < first + count; ++s)
         for (std::int64_t t = 0; t < sequences.contextLength; ++t)

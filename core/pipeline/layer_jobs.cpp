@@ -57,7 +57,7 @@ LayerListing listLayers(const models::ModelSpec& spec) {
 
 EigenfilterRun layerEigenfiltersOf(const AnalysisRequest& request, const std::string& layer,
                                    capture::EigenfilterOptions options, const ProgressCallback& progress,
-                                   const CancelToken* cancel) {
+                                   const CancelToken* cancel, distributed::Communicator* communicator) {
     if (usesTokenData(request)) throw InputError("eigenfilters are images: this request is of token data");
     // The data set before the model: a TorchScript model without an input shape is fed the data at its own.
     const std::unique_ptr<data::ImageDataset> dataset = data::openDataset(request.data.images);
@@ -72,19 +72,21 @@ EigenfilterRun layerEigenfiltersOf(const AnalysisRequest& request, const std::st
     run.model = loaded.model->name();
     run.dataset = dataset->name();
     run.inputNote = data::inputChangeNote(dataset->shape(), loaded.inputShape);
-    run.filters = capture::layerEigenfilters(*loaded.model, *dataset, preprocessing, layer, options, progress, cancel);
+    run.filters = capture::layerEigenfilters(*loaded.model, *dataset, preprocessing, layer, options, progress, cancel,
+                                             communicator);
     return run;
 }
 
 TokenTrajectoryRun tokenTrajectoriesOf(const AnalysisRequest& request, std::int64_t first, std::int64_t count,
-                                       const language::TokenTrajectoryOptions& options, const CancelToken* cancel) {
+                                       const language::TokenTrajectoryOptions& options, const CancelToken* cancel,
+                                       distributed::Communicator* communicator) {
     OpenedLanguage opened = openLanguage(request, "token trajectories", cancel);
     TokenTrajectoryRun run;
     run.model = opened.loaded.model->name();
     run.data = opened.data.description;
     run.tokens = count * opened.data.sequences.contextLength;
     run.layers = language::modelTokenTrajectories(*opened.loaded.model, opened.data, opened.layers, first, count,
-                                                  options, cancel);
+                                                  options, cancel, communicator);
     return run;
 }
 

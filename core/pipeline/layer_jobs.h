@@ -8,6 +8,7 @@
 
 #include "core/capture/layer_eigenfilters.h"
 #include "core/common/job_control.h"
+#include "core/distributed/communicator.h"
 #include "core/language/record_collection.h"
 #include "core/language/token_trajectories.h"
 #include "core/models/layer_info.h"
@@ -35,10 +36,12 @@ struct EigenfilterRun {
 };
 
 /// capture::layerEigenfilters of `layer` with options.samples taken from request.samples. Throws InputError (token
-/// data, unknown layer, bad model or data, more memory than options' budget), Cancelled.
+/// data, unknown layer, bad model or data, more memory than options' budget), Cancelled. With a `communicator` of
+/// several ranks the images are sharded over them and rank 0 alone gets the filters (see capture::layerEigenfilters).
 EigenfilterRun layerEigenfiltersOf(const AnalysisRequest& request, const std::string& layer,
                                    capture::EigenfilterOptions options, const ProgressCallback& progress = {},
-                                   const CancelToken* cancel = nullptr);
+                                   const CancelToken* cancel = nullptr,
+                                   distributed::Communicator* communicator = nullptr);
 
 /// A language model's token trajectories (paper Fig. 7c).
 struct TokenTrajectoryRun {
@@ -50,10 +53,12 @@ struct TokenTrajectoryRun {
 
 /// language::modelTokenTrajectories of sequences [first, first + count) of the request's token data, for
 /// request.layers (empty: the default layers, every GELU of a transformer). Throws InputError (not token data, bad
-/// model, text or layer), Cancelled.
+/// model, text or layer), Cancelled. With a `communicator` of several ranks the sequences are sharded over them and
+/// rank 0 alone gets the trajectories (see language::modelTokenTrajectories).
 TokenTrajectoryRun tokenTrajectoriesOf(const AnalysisRequest& request, std::int64_t first, std::int64_t count,
                                        const language::TokenTrajectoryOptions& options,
-                                       const CancelToken* cancel = nullptr);
+                                       const CancelToken* cancel = nullptr,
+                                       distributed::Communicator* communicator = nullptr);
 
 /// A language model's activation records, for explanations (paper Fig. 7b).
 struct ActivationRecordRun {

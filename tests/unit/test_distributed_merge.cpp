@@ -52,6 +52,26 @@ TEST(DistributedMerge, SlicesAreContiguousAndEven) {
         }
 }
 
+TEST(DistributedMerge, LeadingSlicesGiveRankZeroInputsWheneverThereAreAny) {
+    // 2 batches over 3 ranks: sliceOf leaves rank 0 empty, leadingSliceOf the last rank.
+    EXPECT_EQ(codescope::distributed::sliceOf(2, 0, 3).count, 0);
+    for (std::int64_t total : {0, 1, 2, 7, 600, 1000003})
+        for (int size : {1, 2, 3, 16}) {
+            std::int64_t next = 0;
+            const std::int64_t each = (total + size - 1) / size;
+            for (int rank = 0; rank < size; ++rank) {
+                const auto slice = codescope::distributed::leadingSliceOf(total, rank, size);
+                EXPECT_EQ(slice.first, next);
+                EXPECT_LE(slice.count, each);
+                if (rank == 0) {
+                    EXPECT_EQ(slice.count, std::min<std::int64_t>(total, each));
+                }
+                next += slice.count;
+            }
+            EXPECT_EQ(next, total);
+        }
+}
+
 TEST(DistributedMerge, PooledCovarianceEqualsOneProcessFarFromTheOrigin) {
     // Mean 1e4 against unit spread: a merge by raw sums of squares would lose 8 digits here.
     const Eigen::MatrixXd all = data(301, 9, 1e4, 3);
@@ -122,6 +142,22 @@ TEST(DistributedMerge, GatheredScoresAndBroadcastBasis) {
         else
             EXPECT_EQ(result.size(), 0);
     });
+    EXPECT_EQ(stacked, all);
+}
+
+// A slice without a batch never ran the model, so its rank (rank 0 too) does not know the width: it passes an empty
+// matrix of no columns, and the rows of the others still arrive whole on rank 0.
+TEST(DistributedMerge, GatheredRowsWhereRankZeroHasNoneAndKnowsNoWidth) {
+    const Eigen::MatrixXf all = data(7, 5, 0.0, 8).cast<float>();
+    codescope::testing::ThreadRanks ranks(3);
+    Eigen::MatrixXf stacked;
+    ranks.run([&](Communicator& communicator) {
+        const int rank = communicator.rank();
+        const Eigen::MatrixXf mine = rank == 0 ? Eigen::MatrixXf() : rank == 1 ? all.topRows(3) : all.bottomRows(4);
+        Eigen::MatrixXf result = codescope::distributed::gatherRowBlocks(&communicator, mine);
+        if (rank == 0) stacked = result;
+    });
+    ASSERT_EQ(stacked.cols(), 5);
     EXPECT_EQ(stacked, all);
 }
 
