@@ -6,7 +6,8 @@
 # Gram side) and layer4's last ReLU 256 of 512 (the covariance side, with the bootstrap's second pass). Eigenfilters
 # and token trajectories under -np 3 must write the very files of one process; a sweep's runs are sharded in turn.
 # Then a rank that cannot read its slice (a NaN pixel in image 250, which only the last rank reads) must stop every
-# rank with one line naming it, exit 2 and leave no result file and no cache.
+# rank with one line naming it, exit 2 and leave no result file and no cache; a rank killed with SIGKILL must end
+# the job within seconds with the launcher's message naming it, and no result file.
 # Skipped (exit 0, with a message) where mpirun or an MPI build of codescope-cli is missing.
 set -u
 : "${CLI:?CLI must point at codescope-cli}" "${TESTDATA:?TESTDATA must point at tests/data}"
@@ -167,6 +168,31 @@ check "eigenfilters: a failing rank stops every rank with exit 2" expect_exit 2 
 check "  with one line naming the rank and the reason" bash -c "[[ \$(ours | wc -l) -eq 1 ]] && \
   ours | grep -q '^codescope-cli: error: rank 1 of 3: .*bad.npy: value NaN at image 250'"
 check "  and no filters file" test ! -e "$work/bad-filters.npy"
+# A rank that is killed (SIGKILL, as the kernel's out-of-memory killer does): the launcher ends the other ranks within
+# seconds and names the rank and the signal; rank 0 writes nothing. Each rank records its pid before it starts.
+# Open MPI's mpirun itself has been seen to hang in its teardown after reporting (a PMIx "UNREACHABLE" error) with
+# every rank already ended, so what is timed is the ranks, and the launcher is ended by `timeout` if it lingers.
+rm -f "$work"/pid.*
+timeout -k 5 60 mpirun --oversubscribe --allow-run-as-root -x OMP_NUM_THREADS -np 3 \
+  sh -c 'echo $$ >"$0.$OMPI_COMM_WORLD_RANK"; exec "$@"' "$work/pid" "${analyze[@]}" --bootstrap 400 \
+  --json "$work/killed.json" >"$work/out" 2>"$work/err" &
+launcher=$!
+for _ in $(seq 300); do [[ -s "$work/pid.2" ]] && break; sleep 0.1; done
+sleep 1
+kill -9 "$(cat "$work/pid.2")"
+ended() { # every rank has exited (gone, or a zombie its launcher has not reaped)
+  local f; for f in "$work"/pid.*; do
+    [[ ! -e /proc/$(cat "$f")/stat ]] || [[ $(awk '{print $3}' "/proc/$(cat "$f")/stat" 2>/dev/null) == Z ]] || return 1
+  done
+}
+waited=0
+until ended || ((waited >= 200)); do sleep 0.1; waited=$((waited + 1)); done
+check "a killed rank ends every rank within 20 s" ended
+wait "$launcher"
+code=$?
+check "  the job exits with an error" test "$code" -ne 0
+check "  the launcher names the rank and the signal" grep -q "rank 2 .*signal 9" "$work/err"
+check "  and no result file is left" test ! -e "$work/killed.json"
 check "other commands refuse to run as several ranks" expect_exit 2 ranks 2 "$CLI" theory
 check "with one line" bash -c "[[ \$(ours | wc -l) -eq 1 ]] && \
   ours | grep -q 'only analyze, eigenfilters and trajectories shard over MPI ranks'"
