@@ -10,6 +10,7 @@
 #include "app/cli/analysis_request_flags.h"
 #include "app/cli/command_line.h"
 #include "app/cli/model_options.h"
+#include "app/cli/progress_line.h"
 #include "core/claims/paper_checks.h"
 #include "core/distributed/communicator.h"
 #include "core/io/atomic_file.h"
@@ -152,33 +153,6 @@ void printReport(const results::LayerReport& report, bool fromCache) {
     }
 }
 
-// The progress line on stderr: percent done, samples per second (summed over the ranks of a sharded analysis) and
-// the time left at the rate so far; at most a few updates a second.
-class ProgressLine {
-public:
-    explicit ProgressLine(bool show) : m_show(show) {}
-    void operator()(double fraction, double samplesPerSecond) {
-        if (!m_show) return;
-        const auto now = std::chrono::steady_clock::now();
-        const double elapsed = std::chrono::duration<double>(now - m_start).count();
-        if (fraction < 1.0 && now - m_last < std::chrono::milliseconds(250)) return;
-        m_last = now;
-        char eta[32] = "";
-        if (fraction > 0.001 && fraction < 1.0) {
-            const long left = std::lround(elapsed * (1.0 - fraction) / fraction);
-            std::snprintf(eta, sizeof eta, "  ETA %ld:%02ld", left / 60, left % 60);
-        }
-        std::fprintf(stderr, "\r  %5.1f%%  %8.1f samples/s%-16s", 100.0 * fraction, samplesPerSecond, eta);
-        if (fraction >= 1.0) std::fprintf(stderr, "\r%50s\r", "");
-        std::fflush(stderr);
-    }
-
-private:
-    bool m_show;
-    std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
-    std::chrono::steady_clock::time_point m_last{};
-};
-
 // One model: from the cache beside a run when it holds this exact analysis, else computed (and cached for a run).
 // Sharded over `world`'s ranks, rank 0 alone shows progress and prints; a rank's stderr is then a pipe to the
 // launcher, so the progress line shows unless --quiet.
@@ -186,7 +160,7 @@ pipeline::ModelAnalysis analyzeOne(const pipeline::AnalysisRequest& request, pip
                                    distributed::Communicator* world) {
     const bool sharded = world != nullptr && world->size() > 1;
     const bool root = distributed::isRoot(world);
-    ProgressLine progress(!quiet && root && (sharded || ::isatty(STDERR_FILENO)));
+    ProgressLine progress(!quiet && root && (sharded || ::isatty(STDERR_FILENO)), "samples");
     pipeline::ModelAnalysis analysis = pipeline::analyzeModel(
         request, cache, [&](double fraction, double samplesPerSecond) { progress(fraction, samplesPerSecond); },
         nullptr, world);
@@ -274,7 +248,7 @@ int runAnalyzeCommand(const std::vector<std::string>& args, distributed::Communi
                          run.name.c_str());
     // A run that cannot be analysed (a corrupt or missing model, a failed load) is named at the end; the others go on.
     const bool showProgress = !quiet && root && (sharded || ::isatty(STDERR_FILENO));
-    ProgressLine progress(showProgress);
+    ProgressLine progress(showProgress, "samples");
     const std::vector<pipeline::SweepRunAnalysis> outcomes = pipeline::analyzeSweepRuns(
         runs, request, cache, [&](double fraction, double samplesPerSecond) { progress(fraction, samplesPerSecond); },
         nullptr,

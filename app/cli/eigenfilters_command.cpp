@@ -7,6 +7,7 @@
 #include "app/cli/analysis_request_flags.h"
 #include "app/cli/command_line.h"
 #include "app/cli/model_options.h"
+#include "app/cli/progress_line.h"
 #include "core/distributed/communicator.h"
 #include "core/capture/layer_eigenfilters.h"
 #include "core/pipeline/layer_jobs.h"
@@ -73,16 +74,11 @@ int runEigenfiltersCommand(const std::vector<std::string>& args, distributed::Co
     request.samples = cl.integer("samples", request.samples, 0, INT64_MAX);
     // Sharded (mpirun, srun), each rank captures its slice of the images and rank 0 alone solves, prints and writes.
     const bool root = distributed::isRoot(world);
-    const bool showProgress = !cl.has("quiet") && root && ::isatty(STDERR_FILENO);
+    const bool sharded = world != nullptr && world->size() > 1;
+    // Under a launcher stderr is a pipe, and the line is what a user of mpirun watches (as for analyze).
+    ProgressLine progress(!cl.has("quiet") && root && (sharded || ::isatty(STDERR_FILENO)), "images");
     const pipeline::EigenfilterRun run = pipeline::layerEigenfiltersOf(
-        request, cl.text("layer"), options,
-        [&](double fraction) {
-            if (!showProgress) return;
-            std::fprintf(stderr, "\r  %5.1f%%", 100.0 * fraction);
-            if (fraction >= 1.0) std::fprintf(stderr, "\r%20s\r", "");
-            std::fflush(stderr);
-        },
-        nullptr, world);
+        request, cl.text("layer"), options, [&](double fraction) { progress.byFraction(fraction); }, nullptr, world);
     if (!root) return 0;
     printInputNote(run.inputNote);
     const capture::LayerEigenfilters& result = run.filters;
