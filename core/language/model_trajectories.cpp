@@ -46,10 +46,11 @@ std::vector<LayerTokenTrajectories> modelTokenTrajectories(models::CapturableMod
             const std::vector<Eigen::MatrixXf> batch =
                 capture::captureActivations(model, inputs->batch(first + at, n), layers);
             for (std::size_t l = 0; l < layers.size(); ++l) {
+                // Each sequence gives the same number of rows (its tokens): this rank's rows are allocated once.
+                const Eigen::Index perSequence = batch[l].rows() / n;
                 Eigen::MatrixXf& rows = activations[l];
-                if (rows.size() == 0) rows.resize(0, batch[l].cols());
-                rows.conservativeResize(rows.rows() + batch[l].rows(), Eigen::NoChange);
-                rows.bottomRows(batch[l].rows()) = batch[l];
+                if (rows.size() == 0) rows.resize((end - begin) * perSequence, batch[l].cols());
+                rows.middleRows((at - begin) * perSequence, batch[l].rows()) = batch[l];
             }
             return static_cast<double>(n);
         },
