@@ -528,13 +528,16 @@ void addLayerCoding(models::CapturableModel& model, const data::Preprocessing& p
                     std::vector<LayerSpectrum>& layers, const CodingOptions& options, const ProgressCallback& progress,
                     const CancelToken* cancel) {
     if (options.projections < 1 || layers.empty()) return;
+    // A stimulus that cannot be made or read out leaves every layer without its record; the spectra stand.
+    auto noRecordAnywhere = [&](const InputError& error) {
+        for (LayerSpectrum& entry : layers)
+            entry.spectrum.warnings.push_back(std::string("no coding record: ") + error.what());
+    };
     data::MovingDotStimulus dot;
     try {
         dot = movingDotForInput(preprocessing.channels, preprocessing.height, preprocessing.width, options.frames);
     } catch (const InputError& error) {
-        // An input too small for the stimulus leaves every layer without its record; the spectra stand.
-        for (LayerSpectrum& entry : layers)
-            entry.spectrum.warnings.push_back(std::string("no coding record: ") + error.what());
+        noRecordAnywhere(error); // an input too small for the stimulus
         return;
     }
     const data::ImageBatch frames = data::preprocess(dot.frames, preprocessing);
@@ -547,6 +550,14 @@ void addLayerCoding(models::CapturableModel& model, const data::Preprocessing& p
         names.push_back(entry.layer.name);
     // One forward pass of the n frames captures every layer: 100 frames of even the widest layer are small.
     const std::vector<Eigen::MatrixXf> activations = captureActivations(model, frames, names);
+    // The read-out targets are the same for every layer: prepared once (a QR of the centred pixels), not per layer.
+    CodingTargets targets;
+    try {
+        targets = codingTargets(pixels, dot);
+    } catch (const InputError& error) {
+        noRecordAnywhere(error);
+        return;
+    }
     for (std::size_t i = 0; i < layers.size(); ++i) {
         if (cancel) cancel->throwIfCancelled();
         // A layer whose response to the dot cannot be measured is a result of that layer, not a failed analysis.
@@ -555,7 +566,7 @@ void addLayerCoding(models::CapturableModel& model, const data::Preprocessing& p
             warnings.push_back("no coding record: the moving dot's activations hold NaN or Inf");
         } else {
             try {
-                layers[i].coding = layerCoding(activations[i], pixels, dot, layers[i].spectrum.alpha, options);
+                layers[i].coding = layerCoding(activations[i], targets, layers[i].spectrum.alpha, options);
             } catch (const InputError& error) {
                 warnings.push_back(std::string("no coding record: ") + error.what());
             }

@@ -30,25 +30,42 @@ data::MovingDotStimulus movingDotForInput(std::int64_t channels, std::int64_t he
     }
 }
 
+CodingTargets codingTargets(const Eigen::Ref<const Eigen::MatrixXd>& stimulusPixels,
+                            const data::MovingDotStimulus& stimulus) {
+    const Eigen::Index frames = stimulusPixels.rows();
+    if (static_cast<Eigen::Index>(stimulus.cosT.size()) != frames)
+        throw InputError("the stimulus has " + std::to_string(stimulus.cosT.size()) + " frames but " +
+                         std::to_string(frames) + " rows of pixels");
+    Eigen::MatrixXd latent(frames, 2);
+    for (Eigen::Index t = 0; t < frames; ++t)
+        latent.row(t) << stimulus.cosT[static_cast<std::size_t>(t)], stimulus.sinT[static_cast<std::size_t>(t)];
+    return {projection::readoutTarget(stimulusPixels), projection::readoutTarget(latent)};
+}
+
 LayerCoding layerCoding(const Eigen::Ref<const Eigen::MatrixXf>& activations,
                         const Eigen::Ref<const Eigen::MatrixXd>& stimulusPixels,
                         const data::MovingDotStimulus& stimulus, double alpha, const CodingOptions& options) {
+    if (stimulusPixels.rows() != activations.rows())
+        throw InputError("the layer's activations have " + std::to_string(activations.rows()) +
+                         " frames, the stimulus " + std::to_string(stimulusPixels.rows()));
+    return layerCoding(activations, codingTargets(stimulusPixels, stimulus), alpha, options);
+}
+
+LayerCoding layerCoding(const Eigen::Ref<const Eigen::MatrixXf>& activations, const CodingTargets& targets,
+                        double alpha, const CodingOptions& options) {
     if (options.projections < 1) throw InputError("coding quantities need at least one random projection");
     const Eigen::Index frames = activations.rows();
-    if (stimulusPixels.rows() != frames || static_cast<Eigen::Index>(stimulus.cosT.size()) != frames)
+    if (targets.pixels.frames() != frames)
         throw InputError("the layer's activations have " + std::to_string(frames) + " frames, the stimulus " +
-                         std::to_string(stimulusPixels.rows()));
+                         std::to_string(targets.pixels.frames()));
 
     projection::RandomProjectionOptions projectionOptions;
     projectionOptions.projections = options.projections;
     projectionOptions.seed = options.seed;
     const projection::RandomProjectionResult projections =
         projection::randomProjectionAction(activations, projectionOptions);
-    Eigen::MatrixXd latent(frames, 2);
-    for (Eigen::Index t = 0; t < frames; ++t)
-        latent.row(t) << stimulus.cosT[static_cast<std::size_t>(t)], stimulus.sinT[static_cast<std::size_t>(t)];
     const projection::ExplainedVarianceResult explained =
-        projection::explainedVariance(projections, stimulusPixels, latent);
+        projection::explainedVariance(projections, targets.pixels, &targets.latent);
 
     LayerCoding coding;
     coding.units = activations.cols();

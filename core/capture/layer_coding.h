@@ -9,6 +9,7 @@
 #include "core/common/implementation_defaults.h"
 #include "core/common/paper_defaults.h"
 #include "core/data/moving_dot.h"
+#include "core/projection/explained_variance.h"
 #include "core/results/layer_spectrum.h"
 
 namespace codescope::capture {
@@ -37,5 +38,18 @@ data::MovingDotStimulus movingDotForInput(std::int64_t channels, std::int64_t he
 LayerCoding layerCoding(const Eigen::Ref<const Eigen::MatrixXf>& activations,
                         const Eigen::Ref<const Eigen::MatrixXd>& stimulusPixels,
                         const data::MovingDotStimulus& stimulus, double alpha, const CodingOptions& options);
+
+/// What every layer's explained variance reads out, prepared once for all layers: the frames' pixels (n x pixels,
+/// as the model saw them) and the dot's latent (cos t, sin t). Throws InputError as projection::readoutTarget.
+struct CodingTargets {
+    projection::ReadoutTarget pixels;
+    projection::ReadoutTarget latent;
+};
+CodingTargets codingTargets(const Eigen::Ref<const Eigen::MatrixXd>& stimulusPixels,
+                            const data::MovingDotStimulus& stimulus);
+
+/// As above, with the targets prepared once (codingTargets) for many layers.
+LayerCoding layerCoding(const Eigen::Ref<const Eigen::MatrixXf>& activations, const CodingTargets& targets,
+                        double alpha, const CodingOptions& options);
 
 } // namespace codescope::capture

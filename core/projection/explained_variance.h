@@ -35,6 +35,26 @@ struct ExplainedVarianceResult {
     Eigen::Index constantStimulusColumns = 0; ///< pixel columns excluded because they are constant over the frames
 };
 
+/// A read-out target (n frames x p columns) made ready once for the curves of many layers: the centring, the
+/// exclusion of constant columns and the QR of the centred transpose depend on the target alone (for the moving dot
+/// at 224 x 224, p = 150528: redoing them for every layer cost seconds each).
+struct ReadoutTarget {
+    Eigen::MatrixXd factor;           ///< min(n, p) x n: any T with T^T T = Yc Yc^T (Yc the centred target)
+    double totalSquares = 0;          ///< sum_j SST_j over the non-constant columns
+    Eigen::Index constantColumns = 0; ///< columns excluded because they are constant over the frames
+    Eigen::Index frames() const { return factor.cols(); }
+};
+
+/// `target` (n x p) made ready for pooledReadoutR2. Throws InputError if it has no column, holds NaN/Inf, or every
+/// column is constant (no variance to explain).
+ReadoutTarget readoutTarget(const Eigen::Ref<const Eigen::MatrixXd>& target);
+
+/// Pooled R^2 (see the definition above) of a prepared target read out from each curve in `curves` (n x dK, curve k
+/// in columns [d k, d k + d)). Returns K values. Cost: K column-pivoted QRs of n x d and one product of
+/// min(n, p) x n by n x dK. Throws InputError as the overload below for the curves' problems.
+Eigen::VectorXd pooledReadoutR2(const Eigen::Ref<const Eigen::MatrixXd>& curves, int dimensions,
+                                const ReadoutTarget& target, const ExplainedVarianceOptions& options = {});
+
 /// Pooled R^2 (see the definition above) of `target` (n x p) read out from each curve in `curves` (n x dK, curve k in
 /// columns [d k, d k + d), as RandomProjectionResult::curves). Returns K values. If `constantColumns` is given it
 /// receives the number of excluded constant columns.
@@ -55,5 +75,9 @@ ExplainedVarianceResult explainedVariance(const RandomProjectionResult& projecti
                                           const Eigen::Ref<const Eigen::MatrixXd>& stimulus,
                                           const Eigen::Ref<const Eigen::MatrixXd>& latent,
                                           const ExplainedVarianceOptions& options = {});
+
+/// As above, with the stimulus and its latent prepared once (readoutTarget) for many layers; `latent` null skips it.
+ExplainedVarianceResult explainedVariance(const RandomProjectionResult& projections, const ReadoutTarget& stimulus,
+                                          const ReadoutTarget* latent, const ExplainedVarianceOptions& options = {});
 
 } // namespace codescope::projection
