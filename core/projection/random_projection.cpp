@@ -127,9 +127,16 @@ rowSpaceCurves(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eige
     const Eigen::Index n = activations.rows();
     const Eigen::Index d = options.dimensions;
     const Eigen::Index k = options.projections;
-    const Eigen::MatrixXd a = activations.template cast<double>();
+    // A A^T in double, a block of units at a time: a double copy of the whole layer (100 frames of 800 000 units
+    // are 640 MB) cost more in page faults than the product itself.
+    constexpr Eigen::Index kUnitsPerBlock = 4096;
     Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(n, n);
-    gram.selfadjointView<Eigen::Lower>().rankUpdate(a);
+    Eigen::MatrixXd block;
+    for (Eigen::Index first = 0; first < activations.cols(); first += kUnitsPerBlock) {
+        block =
+            activations.middleCols(first, std::min(kUnitsPerBlock, activations.cols() - first)).template cast<double>();
+        gram.selfadjointView<Eigen::Lower>().rankUpdate(block);
+    }
     const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(gram.selfadjointView<Eigen::Lower>());
     const Eigen::MatrixXd root = solver.eigenvectors() * solver.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
     Eigen::MatrixXf drawn(n, d * k);
