@@ -45,9 +45,6 @@ CodingTargets codingTargets(const Eigen::Ref<const Eigen::MatrixXd>& stimulusPix
 LayerCoding layerCoding(const Eigen::Ref<const Eigen::MatrixXf>& activations,
                         const Eigen::Ref<const Eigen::MatrixXd>& stimulusPixels,
                         const data::MovingDotStimulus& stimulus, double alpha, const CodingOptions& options) {
-    if (stimulusPixels.rows() != activations.rows())
-        throw InputError("the layer's activations have " + std::to_string(activations.rows()) +
-                         " frames, the stimulus " + std::to_string(stimulusPixels.rows()));
     return layerCoding(activations, codingTargets(stimulusPixels, stimulus), alpha, options);
 }
 

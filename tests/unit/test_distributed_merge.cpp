@@ -3,7 +3,9 @@
 // slice of one data set, and what rank 0 ends with must equal what one process computes from the whole of it.
 #include <gtest/gtest.h>
 
+#include <new>
 #include <random>
+#include <stdexcept>
 
 #include "core/common/input_error.h"
 #include "core/distributed/communicator.h"
@@ -205,6 +207,22 @@ TEST(DistributedMerge, EveryRankStopsWithTheLowestFailedRanksReason) {
         &codes);
     EXPECT_EQ(input, std::vector<std::string>(2, "rank 1 of 2: shard.npy: truncated"));
     EXPECT_EQ(codes, std::vector<int>(2, 2));
+
+    // Out of memory, from C++ or from LibTorch's allocator: the user's to fix (exit 2), with a hint, not a backtrace.
+    for (int thrower : {0, 1}) {
+        const auto memory = outcomes(
+            2,
+            [thrower](int rank) {
+                if (rank != 1) return;
+                if (thrower == 0) throw std::bad_alloc();
+                throw std::runtime_error("[enforce fail at alloc_cpu.cpp:75] DefaultCPUAllocator: can't allocate "
+                                         "memory: you tried to allocate 68719476736 bytes.\nframe #0: ...");
+            },
+            &codes);
+        EXPECT_EQ(memory, std::vector<std::string>(2, "rank 1 of 2: out of memory (try a smaller --max-features, "
+                                                      "--max-components or --memory-budget)"));
+        EXPECT_EQ(codes, std::vector<int>(2, 2));
+    }
 
     const auto cancelled = outcomes(
         2,
