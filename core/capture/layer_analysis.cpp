@@ -545,12 +545,8 @@ void addLayerCoding(models::CapturableModel& model, const data::Preprocessing& p
         Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
             frames.pixels.data(), frames.count, frames.imageSize())
             .cast<double>();
-    std::vector<std::string> names;
-    for (const LayerSpectrum& entry : layers)
-        names.push_back(entry.layer.name);
-    // One forward pass of the n frames captures every layer: 100 frames of even the widest layer are small.
-    const std::vector<Eigen::MatrixXf> activations = captureActivations(model, frames, names);
-    // The read-out targets are the same for every layer: prepared once (a QR of the centred pixels), not per layer.
+    // The read-out targets are the same for every layer: prepared once (a QR of the centred pixels), not per layer, and
+    // before the frames' forward pass, which is wasted if they cannot be read out.
     CodingTargets targets;
     try {
         targets = codingTargets(pixels, dot);
@@ -558,6 +554,11 @@ void addLayerCoding(models::CapturableModel& model, const data::Preprocessing& p
         noRecordAnywhere(error);
         return;
     }
+    std::vector<std::string> names;
+    for (const LayerSpectrum& entry : layers)
+        names.push_back(entry.layer.name);
+    // One forward pass of the n frames captures every layer: 100 frames of even the widest layer are small.
+    const std::vector<Eigen::MatrixXf> activations = captureActivations(model, frames, names);
     for (std::size_t i = 0; i < layers.size(); ++i) {
         if (cancel) cancel->throwIfCancelled();
         // A layer whose response to the dot cannot be measured is a result of that layer, not a failed analysis.

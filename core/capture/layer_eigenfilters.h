@@ -39,8 +39,8 @@ struct LayerEigenfilters {
 /// regression of the input images on each principal component's score). Throws InputError (unknown layer, bad
 /// data, more memory than the budget: the message says how many samples fit), Cancelled.
 /// With a `communicator` of several ranks every rank must call it: each runs the model on its slice of whole batches,
-/// rank 0 gathers the images and activations and alone returns the filters (the others return them empty; progress
-/// counts this rank's slice); a rank that fails stops every rank with distributed::RankFailure.
+/// rank 0 gathers the images and activations and alone returns the filters (the others return them empty; every
+/// rank's progress counts the images of all ranks); a rank that fails stops every rank with distributed::RankFailure.
 LayerEigenfilters layerEigenfilters(models::CapturableModel& model, const data::ImageDataset& dataset,
                                     const data::Preprocessing& preprocessing, const std::string& layer,
                                     const EigenfilterOptions& options, const ProgressCallback& progress = {},
