@@ -158,7 +158,7 @@ void printReport(const results::LayerReport& report, bool fromCache) {
 // launcher, so the progress line shows unless --quiet.
 pipeline::ModelAnalysis analyzeOne(const pipeline::AnalysisRequest& request, pipeline::CacheUse cache, bool quiet,
                                    distributed::Communicator* world) {
-    const bool sharded = world != nullptr && world->size() > 1;
+    const bool sharded = distributed::isSharded(world);
     const bool root = distributed::isRoot(world);
     ProgressLine progress(!quiet && root && (sharded || ::isatty(STDERR_FILENO)), "samples");
     pipeline::ModelAnalysis analysis = pipeline::analyzeModel(
@@ -240,7 +240,7 @@ int runAnalyzeCommand(const std::vector<std::string>& args, distributed::Communi
     if (cl.has("csv")) throw UsageError("--csv is for one model; a sweep caches each run's analysis in its folder");
     // Sharded over MPI ranks, every rank walks the runs (each run's samples are split) and rank 0 alone prints.
     const bool root = distributed::isRoot(world);
-    const bool sharded = world != nullptr && world->size() > 1;
+    const bool sharded = distributed::isSharded(world);
     const std::vector<results::SweepRun> runs = results::readSweepFolder(cl.text("sweep"));
     for (const results::SweepRun& run : runs)
         if (root && run.problem.empty() && !run.finished)

@@ -74,7 +74,7 @@ int runEigenfiltersCommand(const std::vector<std::string>& args, distributed::Co
     request.samples = cl.integer("samples", request.samples, 0, INT64_MAX);
     // Sharded (mpirun, srun), each rank captures its slice of the images and rank 0 alone solves, prints and writes.
     const bool root = distributed::isRoot(world);
-    const bool sharded = world != nullptr && world->size() > 1;
+    const bool sharded = distributed::isSharded(world);
     // Under a launcher stderr is a pipe, and the line is what a user of mpirun watches (as for analyze).
     ProgressLine progress(!cl.has("quiet") && root && (sharded || ::isatty(STDERR_FILENO)), "images");
     const pipeline::EigenfilterRun run = pipeline::layerEigenfiltersOf(

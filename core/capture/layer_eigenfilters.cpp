@@ -29,7 +29,7 @@ LayerEigenfilters layerEigenfilters(models::CapturableModel& model, const data::
     // Sharded, each rank runs a contiguous run of the whole batches a process alone would run (so that every
     // forward pass rounds as it would alone) and rank 0 gathers the rows in sample order and solves. Rank 0 always
     // has a batch (leadingSliceOf), so it learns the layer's width and stride that it reports.
-    const bool sharded = communicator != nullptr && communicator->size() > 1;
+    const bool sharded = distributed::isSharded(communicator);
     const std::int64_t batches = (samples + options.batchSize - 1) / options.batchSize;
     const distributed::Slice mine =
         sharded ? distributed::leadingSliceOf(batches, communicator->rank(), communicator->size())

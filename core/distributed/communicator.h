@@ -42,6 +42,11 @@ inline bool isRoot(const Communicator* communicator) {
     return communicator == nullptr || communicator->rank() == 0;
 }
 
+/// True when the work is split over several ranks; false for no communicator or a process alone.
+inline bool isSharded(const Communicator* communicator) {
+    return communicator != nullptr && communicator->size() > 1;
+}
+
 /// Inputs [first, first + count) of `total` that `rank` of `size` takes: contiguous slices in rank order, sizes
 /// differing by at most one.
 struct Slice {
@@ -97,7 +102,7 @@ void inLockstep(Communicator* communicator, std::int64_t steps, Step&& step, Don
     for (std::int64_t s = 0; s < steps; ++s) {
         double units = 0;
         together(communicator, [&] { units = step(s); });
-        if (communicator != nullptr && communicator->size() > 1) communicator->sumEverywhere(&units, 1);
+        if (isSharded(communicator)) communicator->sumEverywhere(&units, 1);
         done(units);
     }
 }

@@ -13,14 +13,10 @@ using RowMajorFloat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen
 // Rows a store is read back or refilled in at a time: bounds the double copy that RowStore's interface works in.
 constexpr std::int64_t kRowsPerBlock = 4096;
 
-bool alone(const Communicator* communicator) {
-    return communicator == nullptr || communicator->size() == 1;
-}
-
 } // namespace
 
 void mergeToRoot(Communicator* communicator, spectrum::CovarianceAccumulator& accumulator) {
-    if (alone(communicator)) return;
+    if (!isSharded(communicator)) return;
     const Eigen::Index m = accumulator.features();
     const double count = static_cast<double>(accumulator.samples());
     // Counts are exact in a double up to 2^53 samples.
@@ -78,7 +74,7 @@ std::unique_ptr<spectrum::RowStore> gatherRows(Communicator* communicator, const
 }
 
 Eigen::MatrixXf gatherRowBlocks(Communicator* communicator, const Eigen::MatrixXf& local) {
-    if (alone(communicator)) return local;
+    if (!isSharded(communicator)) return local;
     // A rank with no rows may not know the width (its slice held no batch, so it never ran the model): the width is
     // that of the ranks that hold rows, the same on each.
     double widths[2] = {local.rows() > 0 ? static_cast<double>(local.cols()) : 0.0, local.rows() > 0 ? 1.0 : 0.0};
@@ -109,7 +105,7 @@ Eigen::MatrixXf gatherRowBlocks(Communicator* communicator, const Eigen::MatrixX
 namespace {
 
 template <typename Dense> void broadcastDense(Communicator* communicator, Dense& dense) {
-    if (alone(communicator)) return;
+    if (!isSharded(communicator)) return;
     std::int64_t shape[2] = {dense.rows(), dense.cols()};
     communicator->broadcast(shape, sizeof shape, 0);
     if (communicator->rank() != 0) dense.resize(shape[0], shape[1]);

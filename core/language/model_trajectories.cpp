@@ -27,7 +27,7 @@ std::vector<LayerTokenTrajectories> modelTokenTrajectories(models::CapturableMod
     // activations in sequence order.
     constexpr std::int64_t kTrajectoryBatch = 8;
     const std::int64_t batches = (count + kTrajectoryBatch - 1) / kTrajectoryBatch;
-    const bool sharded = communicator != nullptr && communicator->size() > 1;
+    const bool sharded = distributed::isSharded(communicator);
     const distributed::Slice mine = sharded ? distributed::sliceOf(batches, communicator->rank(), communicator->size())
                                             : distributed::Slice{0, batches};
     const std::int64_t begin = std::min(count, mine.first * kTrajectoryBatch);
