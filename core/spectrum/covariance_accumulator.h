@@ -44,7 +44,7 @@ private:
     std::int64_t m_count = 0;
     Eigen::VectorXd m_mean;
     Eigen::MatrixXd m_scatter; // sum of (x - mean)(x - mean)^T; only the lower triangle is kept up to date
-    Eigen::MatrixXd m_centred; // workspace: the current block minus its mean
+    Eigen::MatrixXd m_centred; // workspace: the current block minus its mean (double: and the mean correction)
     Products m_products = Products::Double;
     Eigen::MatrixXf m_centredSingle; // Single only: the centred block in float32 and its scatter
     Eigen::MatrixXf m_scatterSingle;
