@@ -2,9 +2,6 @@
 // the GUI; this file only dispatches and turns errors into one stderr line and an exit code.
 #include <cstdio>
 #include <exception>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +19,7 @@
 #include "app/cli/trajectories_command.h"
 #include "app/mpi/launched_job.h"
 #include "core/common/input_error.h"
+#include "core/common/memory_reuse.h"
 #include "core/distributed/communicator.h"
 #include "core/io/input_file.h"
 
@@ -125,22 +123,10 @@ int runCommand(const std::string& command, const std::vector<std::string>& rest,
     }
 }
 
-// An analysis allocates and frees the same large buffers batch after batch (LibTorch's activations, the kept
-// columns, the blocks of the Gram matrix). glibc hands back to the kernel what lies above 32 MiB (its largest dynamic
-// mmap threshold) or at the top of the heap, and every reuse then pays a page fault per 4 KiB: measured on ResNet-18
-// at 32 x 32 with 600 images (2 cores), 82-95 thousand faults instead of 120-130 thousand and 10-15% less time,
-// with the same peak memory. Freed memory stays with the process until it exits, which for a command is soon.
-void keepFreedMemoryForReuse() {
-#if defined(__GLIBC__)
-    mallopt(M_MMAP_THRESHOLD, 32 << 20); // glibc's maximum: larger blocks are mapped (and unmapped) as before
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);
-#endif
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
-    keepFreedMemoryForReuse();
+    codescope::keepFreedMemoryForReuse();
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) {
         std::fputs(kHelp, stderr);

@@ -6,9 +6,12 @@
 #include <QSurfaceFormat>
 
 #include "app/gui/main_window.h"
+#include "core/common/memory_reuse.h"
 #include "widgets/projection3d/vtk_opengl_widget.h"
 
 int main(int argc, char** argv) {
+    // Analyses run in this process too (on worker threads): the same reuse as codescope-cli's.
+    codescope::keepFreedMemoryForReuse();
     // VTK's OpenGL needs a core-profile context with depth and stencil, for every window the app opens.
     QSurfaceFormat::setDefaultFormat(codescope::widgets::VtkOpenGLWidget::vtkSurfaceFormat());
     QApplication app(argc, argv);
