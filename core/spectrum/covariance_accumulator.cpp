@@ -32,8 +32,9 @@ void CovarianceAccumulator::add(const Eigen::Ref<const Eigen::MatrixXd>& block) 
         if (m_count > 0) m_scatter.selfadjointView<Eigen::Lower>().rankUpdate(delta, deltaWeight);
     } else {
         // The mean correction rides in the same syrk as one more row, sqrt(weight) delta^T: a separate rank-1
-        // update would read and write the whole m x m triangle once more per block (memory-bound; for 256-row
-        // blocks of a 4096-wide layer a quarter of the accumulation's time).
+        // update would read and write the whole m x m triangle once more per block (memory-bound). Measured on
+        // ResNet-18 with 5000 images (256-row blocks, layers up to 4096 wide): covariances 13.1-13.4 s with the
+        // separate update, 12.5-13.0 s without.
         m_centred.resize(rows + (m_count > 0 ? 1 : 0), features());
         m_centred.topRows(rows) = block.rowwise() - blockMean.transpose();
         if (m_count > 0) m_centred.row(rows) = std::sqrt(deltaWeight) * delta.transpose();
