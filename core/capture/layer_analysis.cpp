@@ -249,13 +249,13 @@ std::int64_t solveOrder(const LayerJob& job) {
     return job.gram ? job.plan.samples : job.kept();
 }
 
-// Solves the group's layers (whose pass is done), one per core side by side, each on one BLAS thread, when the
-// eigenproblems of the two largest fit `available` bytes beside the pass's statistics. Why: LAPACK's eigenvalue-only
-// reduction gains nothing from OpenBLAS's second thread (its band-to-tridiagonal stage and dsterf are sequential).
-// Measured on the 2-core machine, two 4096 x 4096 dsyevd_2stage solves took 9.7 s one after the other on two BLAS
-// threads, 9.2 s on one, and 4.7 s side by side on one each (2048: 1.9, 1.2 and 0.8 s); ResNet-18 with 5000 images
-// went from 53 to 36 s. Largest first, so that the small ones fill in at the end. Each layer is solved on its own,
-// so the order does not change its result.
+// Solves the group's layers (whose pass is done), one per core side by side, each on one BLAS thread, as many at once
+// as the largest eigenproblems fit `available` bytes beside the pass's statistics (one at a time when two do not). Why:
+// LAPACK's eigenvalue-only reduction gains nothing from OpenBLAS's second thread (its band-to-tridiagonal stage and
+// dsterf are sequential). Measured on the 2-core machine, two 4096 x 4096 dsyevd_2stage solves took 9.7 s one after the
+// other on two BLAS threads, 9.2 s on one, and 4.7 s side by side on one each (2048: 1.9, 1.2 and 0.8 s); ResNet-18
+// with 5000 images went from 53 to 36 s. Largest first, so that the small ones fill in at the end. Each layer is solved
+// on its own, so the order does not change its result.
 void solveLayers(std::vector<LayerJob>& jobs, const std::vector<std::size_t>& group, std::int64_t samples,
                  const CaptureOptions& options, const std::string& modelName, std::int64_t available) {
     std::vector<std::size_t> order = group;
