@@ -2,7 +2,9 @@
 // error, never a silent pass.
 #include <QApplication>
 #include <QDir>
+#include <QSettings>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 #include <cstdio>
 
@@ -32,8 +34,18 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("CodescopeTests"));
     QApplication::setApplicationName(QStringLiteral("codescope-gui-tests"));
-    // Recent files and export folders go to a throw-away settings file, never the user's.
+    // Recent files, export folders and the session to continue go to a settings file of this process alone, empty at
+    // its start: ctest runs test classes side by side, and a class that restarts the window must read back what it
+    // wrote itself, not what another class's window saved a moment later (a shared file made the restart test fail
+    // now and then). Qt's test mode alone would share ~/.qttest/config among all of them.
     QStandardPaths::setTestModeEnabled(true);
+    const QTemporaryDir settingsDir;
+    if (!settingsDir.isValid()) {
+        std::fprintf(stderr, "cannot make a temporary settings folder: %s\n", qPrintable(settingsDir.errorString()));
+        return 2;
+    }
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
 
     QStringList names;
     QStringList qtArgs{QString::fromLocal8Bit(argv[0])};
