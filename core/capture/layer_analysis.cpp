@@ -2,17 +2,17 @@
 
 #include <ATen/ATen.h>
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <exception>
 #include <future>
 #include <limits>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <thread>
 
 #include "core/common/input_error.h"
+#include "core/common/worker_threads.h"
 #include "core/distributed/communicator.h"
 #include "core/distributed/statistics_merge.h"
 #include "core/spectrum/blas_threads.h"
@@ -283,32 +283,11 @@ void solveLayers(std::vector<LayerJob>& jobs, const std::vector<std::size_t>& gr
         return;
     }
     const spectrum::SingleThreadedBlas oneThreadEach;
-    std::mutex lock; // guards next and failure
-    std::size_t next = 0;
-    std::exception_ptr failure;
-    auto work = [&] {
-        for (;;) {
-            std::size_t i = 0;
-            {
-                const std::lock_guard<std::mutex> guard(lock);
-                if (failure || next == order.size()) return;
-                i = order[next++];
-            }
-            try {
-                solve(i);
-            } catch (...) {
-                const std::lock_guard<std::mutex> guard(lock);
-                if (!failure) failure = std::current_exception();
-            }
-        }
-    };
-    std::vector<std::thread> helpers;
-    for (std::size_t t = 1; t < workers; ++t)
-        helpers.emplace_back(work);
-    work();
-    for (std::thread& helper : helpers)
-        helper.join();
-    if (failure) std::rethrow_exception(failure);
+    std::atomic<std::size_t> next{0};
+    runOnThreads(static_cast<int>(workers), [&](const std::atomic<bool>& failed) {
+        for (std::size_t k = next++; k < order.size() && !failed; k = next++)
+            solve(order[k]);
+    });
 }
 
 // A job on a rank other than 0 after the merge: its statistics freed (rank 0 holds the merged ones), its layer and

@@ -2,14 +2,15 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <random>
 #include <string>
 #include <thread>
 #include <type_traits>
-#include <vector>
 
 #include "core/common/input_error.h"
+#include "core/common/worker_threads.h"
 
 namespace codescope::projection {
 
@@ -83,21 +84,13 @@ void drawProjections(Eigen::Index units, Eigen::Index first, Eigen::Index count,
                      float* out) {
     const Eigen::Index block = units * options.dimensions;
     const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(units)));
-    const auto drawEvery = [&](Eigen::Index offset, Eigen::Index stride) {
-        for (Eigen::Index k = offset; k < count; k += stride)
+    const unsigned cores = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+    const bool small = static_cast<double>(block) * static_cast<double>(count) < 1e6; // not worth starting threads
+    std::atomic<Eigen::Index> next{0};
+    runOnThreads(small ? 1 : static_cast<int>(cores), [&](const std::atomic<bool>& failed) {
+        for (Eigen::Index k = next++; k < count && !failed; k = next++)
             drawGaussians(options.seed, first + k, block, scale, out + k * block);
-    };
-    const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
-    if (threads == 1 || static_cast<double>(block) * static_cast<double>(count) < 1e6) {
-        drawEvery(0, 1);
-        return;
-    }
-    std::vector<std::thread> workers;
-    for (unsigned t = 1; t < threads; ++t)
-        workers.emplace_back(drawEvery, t, threads);
-    drawEvery(0, threads);
-    for (std::thread& worker : workers)
-        worker.join();
+    });
 }
 
 template <typename Scalar>

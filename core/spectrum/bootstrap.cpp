@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
+#include <atomic>
 #include <mutex>
 #include <random>
 #include <thread>
 #include <vector>
 
+#include "core/common/worker_threads.h"
 #include "core/spectrum/alpha_estimators.h"
 #include "core/spectrum/blas_threads.h"
 #include "core/spectrum/lapack_kernels.h"
@@ -114,43 +115,30 @@ BootstrapInterval bootstrapPowerLawInterval(const Eigen::Ref<const Eigen::Matrix
     if (cancel) cancel->throwIfCancelled();
     std::vector<double> alphas(static_cast<std::size_t>(resamples));
     ResampleDraws draws(resamples, scores.rows(), rowsPerUnit, seed);
-    std::mutex lock; // guards draws, finished, failure and the progress callback
+    std::mutex lock; // guards draws, finished and the progress callback
     int finished = 0;
-    std::exception_ptr failure;
     // Resamples are independent: each worker takes the next draw (in order, under the lock), solves it on its own
     // buffers and stores its alpha by index, so the result is the same on any number of threads.
-    auto work = [&] {
-        try {
-            ResampleSpectrum spectrum(scores);
-            Eigen::VectorXd counts;
-            for (;;) {
-                int b = 0;
-                {
-                    const std::lock_guard<std::mutex> guard(lock);
-                    if (failure || (cancel && cancel->isCancelled()) || !draws.next(b, counts)) return;
-                }
-                alphas[static_cast<std::size_t>(b)] =
-                    fitAlpha(spectrum.eigenvalues(counts), fitLo, fitHi, estimator).alpha;
+    auto work = [&](const std::atomic<bool>& failed) {
+        ResampleSpectrum spectrum(scores);
+        Eigen::VectorXd counts;
+        for (;;) {
+            int b = 0;
+            {
                 const std::lock_guard<std::mutex> guard(lock);
-                ++finished;
-                if (progress) progress(static_cast<double>(finished) / resamples);
+                if (failed || (cancel && cancel->isCancelled()) || !draws.next(b, counts)) return;
             }
-        } catch (...) {
+            alphas[static_cast<std::size_t>(b)] = fitAlpha(spectrum.eigenvalues(counts), fitLo, fitHi, estimator).alpha;
             const std::lock_guard<std::mutex> guard(lock);
-            if (!failure) failure = std::current_exception();
+            ++finished;
+            if (progress) progress(static_cast<double>(finished) / resamples);
         }
     };
     {
         // One resample per core: OpenBLAS's own pool on top of our workers would fight over the same cores.
         const SingleThreadedBlas singleThreaded;
-        std::vector<std::thread> helpers;
-        for (int t = 1; t < workerThreads(resamples); ++t)
-            helpers.emplace_back(work);
-        work();
-        for (std::thread& helper : helpers)
-            helper.join();
+        runOnThreads(workerThreads(resamples), work);
     }
-    if (failure) std::rethrow_exception(failure);
     if (cancel) cancel->throwIfCancelled();
 
     double mean = 0;
