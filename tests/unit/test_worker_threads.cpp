@@ -28,8 +28,9 @@ TEST(WorkerThreads, EveryItemIsDoneOnceOnAtMostTheThreadsAskedFor) {
     });
     for (int count : done)
         ASSERT_EQ(count, 1);
-    EXPECT_EQ(seen.size(), 3u); // each call registers first, so all three ran
-    EXPECT_TRUE(seen.count(std::this_thread::get_id()) == 1); // the caller is one of them
+    // Each call registers first, so all three ran, and the caller was one of them.
+    EXPECT_EQ(seen.size(), 3u);
+    EXPECT_EQ(seen.count(std::this_thread::get_id()), 1u);
 }
 
 TEST(WorkerThreads, ACountBelowOneRunsTheWorkOnceOnTheCaller) {
