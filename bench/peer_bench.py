@@ -5,8 +5,8 @@ The same model, inputs, layers and settings through
   Python   PyTorch forward hooks on every ReLU call, the Methods' strided columns, scikit-learn
            PCA(n_components=min(1000, n, m), svd_solver="randomized") and HuberRegressor over components 10..50;
   Codescope  codescope-cli analyze --model MODEL.pt --dataset npy:IMAGES.npy --input-shape C,H,W --bootstrap B
-and prints each side's time, their ratio, the phases of both (Codescope's from the "timings" of its JSON: keeping the
-rows or the covariance, eigensolver, fit, bootstrap; the rest is loading, forward, capture and the coding record) and
+and prints each side's time, their ratio, the phases of both (Codescope's from the "timings" of its JSON: start-up, model
+load, data passes with the forward passes among them, spectra, bootstrap, coding record; then per layer) and
 the largest difference in alpha between the two (randomized PCA's tail is a few per cent low, so alphas differ by up
 to a few hundredths).
 
@@ -214,17 +214,27 @@ def main():
     for layer in layers:
         for name, seconds in layer.get("timings", {}).items():
             phases[name] = phases.get(name, 0.0) + seconds
+    whole = report.get("timings", {})
+    if whole:
+        # Wall time of the whole run, phase by phase (the JSON's top-level "timings"); what is left is start-up,
+        # reading the data set's header, the paper checks and writing the JSON.
+        print("\n  Codescope's phases (wall time, from its JSON's \"timings\"):")
+        rows = [("start-up (codescope-cli --version)", startup),
+                ("model load", whole.get("model_load", 0.0)),
+                ("data passes (read, forward, capture, keep)", whole.get("data_passes", 0.0)),
+                ("  of which the forward passes with hooks", whole.get("forward", 0.0)),
+                ("spectra (eigensolver + fit, layers side by side)", whole.get("spectra", 0.0)),
+                ("bootstrap", whole.get("bootstrap", 0.0)),
+                ("coding record", whole.get("coding_record", 0.0)),
+                ("the rest", max(0.0, codescope_total - startup - whole.get("total", 0.0)))]
+        for name, seconds in rows:
+            print("    %-48s %9.2f s" % (name, seconds))
     if phases:
         sides = [layer.get("side") for layer in layers]
-        print("\n  Codescope's phases (from its JSON; %d layers on the Gram side, %d on the covariance side):" %
-              (sides.count("gram"), sides.count("covariance")))
-        # Layers are solved side by side (one per core), so the per-layer times summed below overlap in wall time,
-        # and the rest is at least what is printed.
-        print("    %-40s %9.2f s" % ("load, forward, capture, coding record (at least)",
-                                      max(0.0, codescope_total - sum(phases.values()))))
-        print("    summed over layers (solved side by side, so these sums overlap):")
+        print("\n  per layer, summed (%d layers on the Gram side, %d on the covariance side; solved side by side, so"
+              " these sums overlap in wall time):" % (sides.count("gram"), sides.count("covariance")))
         for name, seconds in phases.items():
-            print("    %-40s %9.2f s" % (name.replace("_", " "), seconds))
+            print("    %-48s %9.2f s" % (name.replace("_", " "), seconds))
     ours = [layer.get("alpha") for layer in layers]
     if alphas and len(ours) == len(alphas):
         differences = [abs(a - b) for a, b in zip(ours, alphas)

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/common/input_error.h"
+#include "core/common/wall_clock.h"
 #include "core/common/worker_threads.h"
 #include "core/distributed/communicator.h"
 #include "core/distributed/statistics_merge.h"
@@ -350,13 +351,16 @@ std::vector<models::LayerInfo> chooseLayers(const std::vector<models::LayerInfo>
 std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const data::ImageDataset& dataset,
                                          const data::Preprocessing& preprocessing,
                                          const std::vector<std::string>& layerNames, const CaptureOptions& options,
-                                         const CaptureProgressCallback& progress, const CancelToken* cancel) {
-    return analyzeLayers(model, *imageInputs(dataset, preprocessing), layerNames, options, progress, cancel);
+                                         const CaptureProgressCallback& progress, const CancelToken* cancel,
+                                         results::AnalysisTimings* timings) {
+    return analyzeLayers(model, *imageInputs(dataset, preprocessing), layerNames, options, progress, cancel, timings);
 }
 
 std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const InputSource& inputSource,
                                          const std::vector<std::string>& layerNames, const CaptureOptions& options,
-                                         const CaptureProgressCallback& progress, const CancelToken* cancel) {
+                                         const CaptureProgressCallback& progress, const CancelToken* cancel,
+                                         results::AnalysisTimings* timings) {
+    results::AnalysisTimings spent; // added to *timings at the end
     const std::int64_t inputs =
         options.samples > 0 ? std::min(options.samples, inputSource.size()) : inputSource.size();
     const std::int64_t perInput = inputSource.samplesPerInput();
@@ -403,7 +407,7 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
     auto report = [&](double units) {
         doneUnits += units;
         if (!progress) return;
-        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double elapsed = secondsSince(start);
         progress({std::min(1.0, doneUnits / totalUnits), elapsed > 0 ? samplesSeen / elapsed : 0.0});
     };
     // A step of a pass is done: the activation rows every rank took in it count as samples seen and work done.
@@ -444,10 +448,13 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
                     job.heldOut = std::make_unique<CovarianceAccumulator>(job.kept(), products);
             }
         }
+        const auto passStart = std::chrono::steady_clock::now();
         stream.forEach(
             cancel,
             [&](std::int64_t first, const at::Tensor& batch) {
+                const auto forwardStart = std::chrono::steady_clock::now();
                 const std::vector<at::Tensor> outputs = model.capture(batch, names);
+                spent.forward += secondsSince(forwardStart);
                 for (std::size_t g = 0; g < group.size(); ++g) {
                     LayerJob& job = jobs[group[g]];
                     accumulateBatch(job, outputs[g], first, block, [&](const Eigen::MatrixXd& rows) {
@@ -457,12 +464,12 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
                                                              : rows.rows();
                         if (inFirstHalf > 0) job.addFirst(rows.topRows(inFirstHalf));
                         if (inFirstHalf < rows.rows()) job.addSecond(rows.bottomRows(rows.rows() - inFirstHalf));
-                        job.accumulateSeconds +=
-                            std::chrono::duration<double>(std::chrono::steady_clock::now() - added).count();
+                        job.accumulateSeconds += secondsSince(added);
                     });
                 }
             },
             batchDone);
+        spent.dataPasses += secondsSince(passStart);
         if (sharded) {
             for (std::size_t i : group)
                 mergeShards(communicator, jobs[i], firstRows, samples - half, options.heldOutSpectrum);
@@ -470,7 +477,9 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
         // Rank 0 solves; the others only free what they held.
         distributed::together(communicator, [&] {
             if (root) {
+                const auto solveStart = std::chrono::steady_clock::now();
                 solveLayers(jobs, group, samples, options, model.name(), available);
+                spent.spectra += secondsSince(solveStart);
                 return;
             }
             for (std::size_t i : group)
@@ -489,7 +498,9 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
                     needsPass[g] = 1;
                     continue;
                 }
+                const auto bootstrapStart = std::chrono::steady_clock::now();
                 spectrum::addBootstrapInterval(job.spectrum.result, job.spectrum.scores, resampling, {}, cancel);
+                spent.bootstrap += secondsSince(bootstrapStart);
                 job.spectrum.scores.resize(0, 0);
             }
         });
@@ -515,7 +526,9 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
         stream.forEach(
             cancel,
             [&](std::int64_t first, const at::Tensor& batch) {
+                const auto forwardStart = std::chrono::steady_clock::now();
                 const std::vector<at::Tensor> outputs = model.capture(batch, resampledNames);
+                spent.forward += secondsSince(forwardStart);
                 for (std::size_t g = 0; g < resampled.size(); ++g) {
                     LayerJob& job = jobs[resampled[g]];
                     keptColumns(outputs[g], job.plan.columns, block);
@@ -525,9 +538,9 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
             },
             batchDone);
         // The second pass (forward, capture and projection) is shared by the group's resampled layers.
-        const double projectionSeconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - projectionStart).count() /
-            static_cast<double>(resampled.size());
+        const double passSeconds = secondsSince(projectionStart);
+        spent.dataPasses += passSeconds;
+        const double projectionSeconds = passSeconds / static_cast<double>(resampled.size());
         for (std::size_t i : resampled)
             if (sharded) jobs[i].scores = distributed::gatherRowBlocks(communicator, jobs[i].scores);
         distributed::together(communicator, [&] {
@@ -535,7 +548,9 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
                 LayerJob& job = jobs[i];
                 if (root) {
                     job.spectrum.result.bootstrapSeconds += projectionSeconds;
+                    const auto bootstrapStart = std::chrono::steady_clock::now();
                     spectrum::addBootstrapInterval(job.spectrum.result, job.scores, resampling, {}, cancel);
+                    spent.bootstrap += secondsSince(bootstrapStart);
                 }
                 job.scores.resize(0, 0);
                 report(static_cast<double>(samples) / resampled.size());
@@ -547,6 +562,12 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
     for (LayerJob& job : jobs) {
         job.spectrum.result.bootstrapRowsPerUnit = perInput; // the unit this analysis resamples, interval or not
         results.push_back({job.layer, std::move(job.spectrum.result), std::nullopt});
+    }
+    if (timings) {
+        timings->dataPasses += spent.dataPasses;
+        timings->forward += spent.forward;
+        timings->spectra += spent.spectra;
+        timings->bootstrap += spent.bootstrap;
     }
     if (progress) progress({1.0, 0.0});
     return results;

@@ -9,6 +9,7 @@
 
 #include "core/capture/input_source.h"
 #include "core/capture/layer_coding.h"
+#include "core/results/analysis_timings.h"
 #include "core/results/layer_spectrum.h"
 #include "core/common/job_control.h"
 #include "core/data/image_batch.h"
@@ -55,11 +56,14 @@ std::vector<models::LayerInfo> defaultLayers(const std::vector<models::LayerInfo
 /// bootstrap, which projects the samples on the leading eigenvectors). A layer too wide for the budget on its own
 /// gets a larger stride than the Methods' rule, with a warning in its result. Data loading for the next batch
 /// overlaps the current forward pass. Throws InputError (unknown layer, bad data, too few samples), Cancelled.
+/// `timings`, when given, gets the seconds of the data passes (of which the forward passes), the spectra and the
+/// bootstrap added to it (modelLoad, codingRecord and total are the caller's).
 std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const data::ImageDataset& dataset,
                                          const data::Preprocessing& preprocessing,
                                          const std::vector<std::string>& layerNames, const CaptureOptions& options,
                                          const CaptureProgressCallback& progress = {},
-                                         const CancelToken* cancel = nullptr);
+                                         const CancelToken* cancel = nullptr,
+                                         results::AnalysisTimings* timings = nullptr);
 
 /// The same over any InputSource: options.samples counts inputs (images or token sequences); every token position
 /// of a sequence is one sample of the spectrum, and the bootstrap interval resamples whole inputs (whole sequences:
@@ -67,7 +71,8 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const d
 std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const InputSource& inputs,
                                          const std::vector<std::string>& layerNames, const CaptureOptions& options,
                                          const CaptureProgressCallback& progress = {},
-                                         const CancelToken* cancel = nullptr);
+                                         const CancelToken* cancel = nullptr,
+                                         results::AnalysisTimings* timings = nullptr);
 
 /// The layers named in `names` (by LayerInfo::name; empty = defaultLayers) out of `discovered`, in depth order
 /// without repeats. Throws InputError naming `modelName` for a name it does not have.

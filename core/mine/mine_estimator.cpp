@@ -13,6 +13,7 @@
 #include <torch/optim/adam.h>
 
 #include "core/common/input_error.h"
+#include "core/common/wall_clock.h"
 
 namespace codescope::mine {
 
@@ -27,10 +28,6 @@ constexpr std::int64_t kEvaluationChunk = 4096;
 // A column's scale is at least this fraction of its problem's mean column scale: a unit that is almost always 0
 // must not turn its rare non-zero values into huge standardised inputs.
 constexpr double kRelativeScaleFloor = 1e-3;
-
-double secondsSince(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // G independent statistics networks T_g: [x, y_g] -> H -> ... -> H -> 1 (`layers` hidden layers) with ReLU, held as
 // batched weights [G, in, out] so that one batched product serves all of them; initialised like torch.nn.Linear

@@ -13,6 +13,7 @@
 #include <torch/optim/adam.h>
 
 #include "core/common/input_error.h"
+#include "core/common/wall_clock.h"
 #include "core/mine/layer_network.h"
 #include "core/theory/coding_theory.h"
 
@@ -30,10 +31,6 @@ constexpr std::int64_t kHeldOutMseRows = 16384;
 // and its wall times ran 3-6x longer.
 constexpr double kTrainStepSeconds = 4.2e-3;
 constexpr double kMineStepCost = 14.0;
-
-double secondsSince(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // Keras' Dense initialisation: Glorot-uniform weights, limit sqrt(6 / (fan_in + fan_out)), zero biases.
 std::pair<at::Tensor, at::Tensor> denseLayer(std::int64_t in, std::int64_t out) {

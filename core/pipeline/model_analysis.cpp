@@ -1,10 +1,12 @@
 #include "core/pipeline/model_analysis.h"
 
+#include <chrono>
 #include <filesystem>
 
 #include "core/capture/layer_analysis.h"
 #include "core/claims/paper_checks.h"
 #include "core/common/input_error.h"
+#include "core/common/wall_clock.h"
 #include "core/data/image_dataset.h"
 #include "core/distributed/communicator.h"
 #include "core/data/image_preprocessing.h"
@@ -49,7 +51,7 @@ void analyzeTokens(const AnalysisRequest& request, models::LoadedModel& loaded, 
     distributed::together(communicator, [&] { tokens = language::openTokenData(request.data.tokens, loaded); });
     result.report.layers =
         capture::analyzeLayers(*loaded.model, *capture::tokenInputs(tokens.sequences), request.layers,
-                               captureOptions(request, communicator), progress, cancel);
+                               captureOptions(request, communicator), progress, cancel, &*result.report.timings);
     result.report.dataset = tokens.description;
 }
 
@@ -58,13 +60,16 @@ void analyzeImages(const AnalysisRequest& request, const data::ImageDataset& dat
                    distributed::Communicator* communicator) {
     const data::Preprocessing preprocessing =
         data::withNormalization(models::inputPreprocessing(loaded), request.normalization);
-    result.report.layers = capture::analyzeLayers(*loaded.model, dataset, preprocessing, request.layers,
-                                                  captureOptions(request, communicator), progress, cancel);
+    result.report.layers =
+        capture::analyzeLayers(*loaded.model, dataset, preprocessing, request.layers,
+                               captureOptions(request, communicator), progress, cancel, &*result.report.timings);
     // The coding record is the model's response to a stimulus, not to the data: rank 0 alone runs it.
+    const auto codingStart = std::chrono::steady_clock::now();
     distributed::together(communicator, [&] {
         if (distributed::isRoot(communicator))
             capture::addLayerCoding(*loaded.model, preprocessing, result.report.layers, request.coding, {}, cancel);
     });
+    result.report.timings->codingRecord = secondsSince(codingStart);
     result.report.dataset = dataset.name();
 }
 
@@ -104,6 +109,7 @@ std::string analysisJson(const results::LayerReport& report, const AnalysisReque
     const std::optional<double> dropout =
         provenance.training ? std::optional<double>(provenance.training->dropout) : std::nullopt;
     options.paperChecksJson = claims::paperChecksJson(claims::checkAnalysis({report.model, dropout, &report.layers}));
+    options.timings = report.timings ? &*report.timings : nullptr;
     return results::layerSpectraJson(report.model, report.dataset, report.samples, report.layers, options);
 }
 
@@ -157,11 +163,14 @@ ModelAnalysis analyzeModel(const AnalysisRequest& request, CacheUse cache, const
         result.fromCache = true;
         return result;
     }
+    const auto start = std::chrono::steady_clock::now();
+    result.report.timings.emplace();
     models::LoadedModel loaded;
     distributed::together(communicator, [&] {
         loaded = models::openModel(spec);
         if (cancel) cancel->throwIfCancelled();
     });
+    result.report.timings->modelLoad = secondsSince(start);
     const capture::CaptureProgressCallback captureProgress = [&](const capture::CaptureProgress& p) {
         if (progress) progress(p.fraction, p.samplesPerSecond);
     };
@@ -171,6 +180,7 @@ ModelAnalysis analyzeModel(const AnalysisRequest& request, CacheUse cache, const
         analyzeImages(result.request, *dataset, loaded, result, captureProgress, cancel, communicator);
     else
         throw InputError(spec.path + ": this model takes images, not token data");
+    result.report.timings->total = secondsSince(start);
     result.report.model = loaded.model->name();
     result.report.samples = result.report.layers.front().spectrum.samples; // images, or token positions
     result.report.requestJson = requestText;

@@ -81,6 +81,13 @@ std::string layerSpectraJson(const std::string& model, const std::string& datase
     if (!options.requestJson.empty()) json["request"] = nlohmann::json::parse(options.requestJson);
     if (!options.provenanceJson.empty()) json["provenance"] = nlohmann::json::parse(options.provenanceJson);
     if (!options.paperChecksJson.empty()) json["paper_checks"] = nlohmann::json::parse(options.paperChecksJson);
+    if (options.timings) {
+        const AnalysisTimings& t = *options.timings;
+        json["timings"] = {{"model_load", t.modelLoad}, {"data_passes", t.dataPasses},
+                           {"forward", t.forward},      {"spectra", t.spectra},
+                           {"bootstrap", t.bootstrap},  {"coding_record", t.codingRecord},
+                           {"total", t.total}};
+    }
     json["layers"] = nlohmann::json::array();
     for (const results::LayerSpectrum& entry : layers) {
         const spectrum::SpectrumResult& r = entry.spectrum;
@@ -110,9 +117,10 @@ std::string layerSpectraJson(const std::string& model, const std::string& datase
         layer["bootstrap_unit"] = r.bootstrapRowsPerUnit > 1 ? "sequence" : "sample";
         layer["bootstrap_unit_rows"] = r.bootstrapRowsPerUnit;
         layer["warnings"] = r.warnings;
-        // Where the time went (wall seconds of this layer's phases; capture and the coding record are shared by all
-        // layers and not included), and which eigenproblem was solved: for benchmarks and the curious. An object
-        // whose key sorts after "status": shell checks read a layer's fields up to its first '}'.
+        // Where the time went (wall seconds of this layer's phases; the forward passes and the coding record are
+        // shared by all layers: the top-level "timings" has them), and which eigenproblem was solved: for benchmarks
+        // and the curious. An object whose key sorts after "status": shell checks read a layer's fields up to its first
+        // '}'.
         layer["side"] = r.gramSide ? "gram" : "covariance";
         layer["timings"] = {{"covariance_or_gram", r.covarianceSeconds},
                             {"eigensolver", r.eigenSeconds},

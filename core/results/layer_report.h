@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "core/results/analysis_timings.h"
 #include "core/results/layer_spectrum.h"
 
 namespace codescope::results {
@@ -29,6 +30,8 @@ struct ReportOptions {
     /// The paper's claims checked on these layers (claims::paperChecksJson), written whole under "paper_checks";
     /// empty writes none.
     std::string paperChecksJson;
+    /// Where the whole analysis's time went, written under "timings"; nullptr writes none.
+    const AnalysisTimings* timings = nullptr;
 };
 
 std::string layerSpectraJson(const std::string& model, const std::string& dataset, std::int64_t samples,

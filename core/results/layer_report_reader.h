@@ -2,9 +2,11 @@
 // The analysis JSON (layer_report.h's layout, `codescope-cli analyze --json`, the analysis cache) read back into the
 // core's per-layer results, for the CLI's cache, the report and the GUI alike.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/results/analysis_timings.h"
 #include "core/results/layer_spectrum.h"
 #include "core/common/input_error.h"
 
@@ -21,6 +23,9 @@ struct LayerReport {
     /// The result's provenance as JSON text (pipeline::provenanceToJson; pipeline/provenance.h reads it); empty for a
     /// file written before results recorded it.
     std::string provenanceJson;
+    /// Where the analysis's wall time went, for one just computed; empty for a report read from a file (the timings
+    /// are written, not read back: a cached analysis took no time this time).
+    std::optional<AnalysisTimings> timings;
 };
 
 /// Why a report could not be read: the source, the byte where the JSON broke (-1 when not at one place), the reason.

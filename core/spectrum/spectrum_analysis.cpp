@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/common/input_error.h"
+#include "core/common/wall_clock.h"
 #include "core/spectrum/bootstrap.h"
 #include "core/spectrum/covariance_accumulator.h"
 #include "core/spectrum/cv_pca.h"
@@ -29,10 +30,6 @@ constexpr int kBootstrapDimsPerFitted = 3;
 constexpr double kBootstrapFlopsPerResample = 5e7;
 // Largest score matrix (samples x dims floats) the bootstrap may keep in memory.
 constexpr std::int64_t kMaxScoreBytes = std::int64_t(2) << 30;
-
-double secondsSince(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 void report(const ProgressCallback& progress, double fraction) {
     if (progress) progress(std::clamp(fraction, 0.0, 1.0));

@@ -1,15 +1,17 @@
 // The analysis cache beside a run, through the one entry point every front end uses (pipeline::analyzeModel): a
 // miss computes and writes, a hit reads the same numbers back, another setting misses, a damaged file is named in a
-// warning and recomputed, and CacheUse::Off neither reads nor writes.
+// warning and recomputed, and CacheUse::Off neither reads nor writes. A computed analysis records its timings.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <unistd.h>
 
 #include "core/pipeline/model_analysis.h"
+#include "core/results/layer_report_reader.h"
 #include "core/training/vae_training.h"
 #include "tests/unit/support/rectangle_images.h"
 
@@ -102,6 +104,34 @@ TEST_F(AnalysisCacheOfARun, MissHitOtherSettingDamagedAndOff) {
     EXPECT_FALSE(off.fromCache);
     EXPECT_TRUE(off.cachePath.empty());
     EXPECT_FALSE(fs::exists(computed.cachePath)) << "CacheUse::Off writes nothing";
+}
+
+// A computed analysis says where its wall time went, phase by phase, in its JSON; the phases lie within the whole
+// and the forward passes within the data passes. A report read back from a file has none: it took no time now.
+TEST_F(AnalysisCacheOfARun, AComputedAnalysisSaysWhereItsTimeWent) {
+    pipeline::AnalysisRequest withBootstrap = request();
+    withBootstrap.spectrum.bootstrapResamples = 20;
+    withBootstrap.coding.projections = 50;
+    const pipeline::ModelAnalysis computed = pipeline::analyzeModel(withBootstrap, pipeline::CacheUse::Off);
+    ASSERT_TRUE(computed.report.timings.has_value());
+    const results::AnalysisTimings& t = *computed.report.timings;
+    EXPECT_GT(t.modelLoad, 0.0);
+    EXPECT_GT(t.forward, 0.0);
+    EXPECT_LE(t.forward, t.dataPasses);
+    EXPECT_GT(t.spectra, 0.0);
+    EXPECT_GT(t.bootstrap, 0.0);
+    EXPECT_GT(t.codingRecord, 0.0);
+    EXPECT_LE(t.modelLoad + t.dataPasses + t.spectra + t.bootstrap + t.codingRecord, t.total);
+
+    const nlohmann::json json = nlohmann::json::parse(pipeline::analysisJson(computed.report, computed.request));
+    ASSERT_TRUE(json.contains("timings"));
+    EXPECT_DOUBLE_EQ(json["timings"]["total"].get<double>(), t.total);
+    EXPECT_DOUBLE_EQ(json["timings"]["forward"].get<double>(), t.forward);
+    EXPECT_DOUBLE_EQ(json["timings"]["coding_record"].get<double>(), t.codingRecord);
+
+    const results::LayerReport readBack = results::parseLayerReport(json.dump(), "mem");
+    EXPECT_FALSE(readBack.timings.has_value());
+    EXPECT_FALSE(nlohmann::json::parse(pipeline::analysisJson(readBack, computed.request)).contains("timings"));
 }
 
 } // namespace
