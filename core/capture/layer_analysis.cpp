@@ -629,8 +629,23 @@ void addLayerCoding(models::CapturableModel& model, const data::Preprocessing& p
     std::vector<std::string> names;
     for (const LayerSpectrum& entry : layers)
         names.push_back(entry.layer.name);
-    // One forward pass of the n frames captures every layer: 100 frames of even the widest layer are small.
-    const std::vector<Eigen::MatrixXf> activations = captureActivations(model, frames, names);
+    // The frames go through the model a few at a time, every layer captured in each pass. All 100 at once, the
+    // paper's VAE at 224 x 224 held gigabytes of intermediates whose pages were all faulted in afresh: its coding
+    // record took 22.7 s that way, 9.4 s in passes of 10 frames (the same actions).
+    constexpr std::int64_t kFramesPerForward = 10;
+    const at::Tensor frameTensor = toTensor(frames);
+    std::vector<Eigen::MatrixXf> activations;
+    std::int64_t first = 0;
+    do {
+        const std::int64_t count = std::min(kFramesPerForward, frames.count - first);
+        const std::vector<Eigen::MatrixXf> part = captureActivations(model, frameTensor.narrow(0, first, count), names);
+        if (activations.empty())
+            for (const Eigen::MatrixXf& layer : part)
+                activations.emplace_back(frames.count, layer.cols());
+        for (std::size_t i = 0; i < part.size(); ++i)
+            activations[i].middleRows(first, count) = part[i];
+        first += count;
+    } while (first < frames.count);
     for (std::size_t i = 0; i < layers.size(); ++i) {
         if (cancel) cancel->throwIfCancelled();
         // A layer whose response to the dot cannot be measured is a result of that layer, not a failed analysis.
