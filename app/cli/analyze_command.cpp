@@ -76,7 +76,7 @@ options:
                         [the data set's own C,H,W; a --run always takes its own]
   --normalize KIND      none | imagenet (mean/std per channel after scaling to [0, 1])       [none]
   --batch N             images per forward pass (0: from the memory budget)                 [0]
-  --memory-budget MIB   covariances + one batch of activations                               [2048]
+  --memory-budget MIB   covariances + one batch of activations; bounds the coding record too [2048]
   --fit-range LO:HI, --max-components N, --max-features N, --bootstrap N, --seed N   as for `spectrum`
   --estimator NAME      alpha (and its bootstrap interval) by huber (the paper's), wls (Stringer et al. 2019,
                         weights 1/k) or mle (discrete power law on ranks, KS-chosen lower cut-off)    [huber]

@@ -10,7 +10,9 @@
 #include <map>
 #include <memory>
 #include <thread>
+#include <utility>
 
+#include "core/capture/forward_batch.h"
 #include "core/common/input_error.h"
 #include "core/common/wall_clock.h"
 #include "core/common/worker_threads.h"
@@ -380,18 +382,10 @@ std::vector<LayerSpectrum> analyzeLayers(models::CapturableModel& model, const I
     const std::vector<models::LayerInfo> layers = chooseLayers(discovered, layerNames, model.name());
     if (layers.empty()) throw InputError(model.name() + ": no layers to analyse");
 
-    // A quarter of the budget holds one batch of activations (captured outputs, their double copies, and the
-    // forward pass's own intermediates, estimated by every discovered layer's output); the rest the covariances.
-    std::int64_t perInputBytes = 0;
-    for (const auto& layer : discovered)
-        perInputBytes += 4 * layer.features() * perInput;
-    for (const auto& layer : layers)
-        perInputBytes += 8 * layer.features() * perInput;
-    const std::int64_t batchSize =
-        options.batchSize > 0 ? options.batchSize
-                              : std::clamp<std::int64_t>(
-                                    options.memoryBudgetBytes / 4 / std::max<std::int64_t>(1, perInputBytes), 1, 256);
-    const std::int64_t available = options.memoryBudgetBytes - batchSize * perInputBytes;
+    // One batch of activations holds a quarter of the budget (forward_batch.h); the covariances get the rest.
+    const ForwardBatch batch = forwardBatch(discovered, layers, perInput, options.memoryBudgetBytes, options.batchSize);
+    const std::int64_t batchSize = batch.inputs;
+    const std::int64_t available = options.memoryBudgetBytes - batch.bytes();
     if (available <= 0) throw InputError("the memory budget is too small for one batch of activations");
 
     std::vector<LayerJob> jobs = planLayers(layers, samples, options, available);
@@ -592,8 +586,8 @@ std::vector<Eigen::MatrixXf> captureActivations(models::CapturableModel& model, 
 }
 
 void addLayerCoding(models::CapturableModel& model, const data::Preprocessing& preprocessing,
-                    std::vector<LayerSpectrum>& layers, const CodingOptions& options, const ProgressCallback& progress,
-                    const CancelToken* cancel) {
+                    std::vector<LayerSpectrum>& layers, const CodingOptions& options, std::int64_t memoryBudgetBytes,
+                    const ProgressCallback& progress, const CancelToken* cancel) {
     if (options.projections < 1 || layers.empty()) return;
     // A stimulus that cannot be made or read out leaves every layer without its record; the spectra stand.
     auto noRecordAnywhere = [&](const InputError& error) {
@@ -621,41 +615,76 @@ void addLayerCoding(models::CapturableModel& model, const data::Preprocessing& p
         noRecordAnywhere(error);
         return;
     }
-    std::vector<std::string> names;
-    for (const LayerSpectrum& entry : layers)
-        names.push_back(entry.layer.name);
-    // The frames go through the model a few at a time, every layer captured in each pass. All 100 at once, the
-    // paper's VAE at 224 x 224 held gigabytes of intermediates whose pages were all faulted in afresh: its coding
-    // record took 22.7 s that way, 9.4 s in passes of 10 frames (actions equal to 6e-5 relative: float32 convolutions
-    // at another batch size).
-    constexpr std::int64_t kFramesPerForward = 10;
     const at::Tensor frameTensor = toTensor(frames);
-    std::vector<Eigen::MatrixXf> activations;
-    std::int64_t first = 0;
-    do {
-        const std::int64_t count = std::min(kFramesPerForward, frames.count - first);
-        const std::vector<Eigen::MatrixXf> part = captureActivations(model, frameTensor.narrow(0, first, count), names);
-        if (activations.empty())
-            for (const Eigen::MatrixXf& layer : part)
-                activations.emplace_back(frames.count, layer.cols());
-        for (std::size_t i = 0; i < part.size(); ++i)
-            activations[i].middleRows(first, count) = part[i];
-        first += count;
-    } while (first < frames.count);
-    for (std::size_t i = 0; i < layers.size(); ++i) {
-        if (cancel) cancel->throwIfCancelled();
-        // A layer whose response to the dot cannot be measured is a result of that layer, not a failed analysis.
-        std::vector<std::string>& warnings = layers[i].spectrum.warnings;
-        if (!activations[i].allFinite()) {
-            warnings.push_back("no coding record: the moving dot's activations hold NaN or Inf");
-        } else {
-            try {
-                layers[i].coding = layerCoding(activations[i], targets, layers[i].spectrum.alpha, options);
-            } catch (const InputError& error) {
-                warnings.push_back(std::string("no coding record: ") + error.what());
+    // The frames go through the model a batch at a time, by the data pass's rule (forward_batch.h). All 100 at once,
+    // the paper's VAE at 224 x 224 held gigabytes of intermediates whose pages were all faulted in afresh: its coding
+    // record took 22.7 s that way, 9.4 s in passes of 10 frames (actions equal to 6e-5 relative: float32 convolutions
+    // at another batch size). Every layer's response to all frames is held at once (a projection needs them all), so
+    // the layers go in groups whose responses fit what the batch leaves of the budget, one set of passes per group.
+    const std::vector<models::LayerInfo> discovered =
+        model.discoverLayers(frameTensor.narrow(0, 0, std::min<std::int64_t>(2, frames.count)));
+    std::vector<models::LayerInfo> captured;
+    for (const LayerSpectrum& entry : layers)
+        captured.push_back(chooseLayers(discovered, {entry.layer.name}, model.name()).front());
+    const ForwardBatch batch = forwardBatch(discovered, captured, 1, memoryBudgetBytes);
+    const std::int64_t heldLimit = memoryBudgetBytes - batch.bytes();
+    std::vector<std::pair<std::size_t, std::size_t>> groups; // [first, last) of layers
+    for (std::size_t first = 0; first < captured.size();) {
+        std::size_t last = first;
+        std::int64_t held = 0;
+        do {
+            held += 4 * frames.count * captured[last++].features();
+        } while (last < captured.size() && held + 4 * frames.count * captured[last].features() <= heldLimit);
+        groups.emplace_back(first, last);
+        first = last;
+    }
+    const std::int64_t passesPerGroup = (frames.count + batch.inputs - 1) / batch.inputs;
+    const double forwardPasses = static_cast<double>(groups.size() * passesPerGroup);
+    double passesDone = 0;
+    double layersDone = 0;
+    auto report = [&] { // half for the forward passes, half for the layers' projections
+        if (progress)
+            progress(0.5 * passesDone / forwardPasses + 0.5 * layersDone / static_cast<double>(layers.size()));
+    };
+    for (const auto& [firstLayer, lastLayer] : groups) {
+        std::vector<std::string> names;
+        for (std::size_t i = firstLayer; i < lastLayer; ++i)
+            names.push_back(captured[i].name);
+        std::vector<Eigen::MatrixXf> activations;
+        for (std::int64_t first = 0; first < frames.count; first += batch.inputs) {
+            if (cancel) cancel->throwIfCancelled();
+            const std::int64_t count = std::min(batch.inputs, frames.count - first);
+            std::vector<Eigen::MatrixXf> part = captureActivations(model, frameTensor.narrow(0, first, count), names);
+            if (count == frames.count) {
+                activations = std::move(part);
+            } else {
+                if (activations.empty())
+                    for (const Eigen::MatrixXf& layer : part)
+                        activations.emplace_back(frames.count, layer.cols());
+                for (std::size_t i = 0; i < part.size(); ++i)
+                    activations[i].middleRows(first, count) = part[i];
             }
+            ++passesDone;
+            report();
         }
-        if (progress) progress(static_cast<double>(i + 1) / static_cast<double>(layers.size()));
+        for (std::size_t i = firstLayer; i < lastLayer; ++i) {
+            if (cancel) cancel->throwIfCancelled();
+            Eigen::MatrixXf& response = activations[i - firstLayer];
+            // A layer whose response to the dot cannot be measured is a result of that layer, not a failed analysis.
+            std::vector<std::string>& warnings = layers[i].spectrum.warnings;
+            if (!response.allFinite()) {
+                warnings.push_back("no coding record: the moving dot's activations hold NaN or Inf");
+            } else {
+                try {
+                    layers[i].coding = layerCoding(response, targets, layers[i].spectrum.alpha, options);
+                } catch (const InputError& error) {
+                    warnings.push_back(std::string("no coding record: ") + error.what());
+                }
+            }
+            response.resize(0, 0); // held no longer than needed
+            ++layersDone;
+            report();
+        }
     }
 }
 

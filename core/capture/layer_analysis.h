@@ -29,6 +29,7 @@ struct CaptureOptions {
     std::int64_t samples = 0;                               ///< images to use from the start of the data set; 0 = all
     std::int64_t batchSize = 0;                             ///< images per forward pass; 0 = chosen from the budget
     std::int64_t memoryBudgetBytes = std::int64_t(2) << 30; ///< covariances + one batch of activations
+                                                            ///< (forward_batch.h)
     spectrum::SpectrumOptions spectrum;                     ///< stride limit, components, fit range, bootstrap, seed
     /// The held-out ("cvpca") spectrum instead of PCA's: directions from the first half of the samples, variances
     /// from the second (spectrum::heldOutSpectrumOfCovariances); twice the covariance memory, no bootstrap.
@@ -96,10 +97,16 @@ std::vector<Eigen::MatrixXf> captureActivations(models::CapturableModel& model, 
 
 /// Adds each layer's coding record (LayerSpectrum::coding): the model's response to the moving dot drawn at its
 /// input (movingDotForInput, then `preprocessing`'s normalisation), K random projections of every layer's
-/// activations with their action and explained variance, and eqs. 3-4 from the layer's alpha. One forward pass of
-/// options.frames images. Does nothing for options.projections < 1. Throws InputError naming the layer, Cancelled.
+/// activations with their action and explained variance, and eqs. 3-4 from the layer's alpha. The options.frames
+/// images go through the model in batches by forwardBatch() under `memoryBudgetBytes`; every layer's response to
+/// all frames is held until its record is made (frames x features float32), so layers whose responses together
+/// exceed what a batch leaves of the budget go in groups, each with its own forward passes. progress: fraction in
+/// [0, 1], half for the forward passes and half for the layers. Does nothing for options.projections < 1. A layer
+/// whose record cannot be made gets a warning instead. Throws InputError naming the model for an unknown layer,
+/// Cancelled.
 void addLayerCoding(models::CapturableModel& model, const data::Preprocessing& preprocessing,
                     std::vector<LayerSpectrum>& layers, const CodingOptions& options,
+                    std::int64_t memoryBudgetBytes = CaptureOptions().memoryBudgetBytes,
                     const ProgressCallback& progress = {}, const CancelToken* cancel = nullptr);
 
 } // namespace codescope::capture

@@ -42,7 +42,8 @@ struct AnalysisRequest {
     Normalization normalization = Normalization::None;
     std::int64_t samples = paper::kSamples;                 ///< images (or token sequences) from the start; 0 = all
     std::int64_t batchSize = 0;                             ///< inputs per forward pass; 0 = from the memory budget
-    std::int64_t memoryBudgetBytes = std::int64_t(2) << 30; ///< covariances + one batch of activations; bytes
+    std::int64_t memoryBudgetBytes = std::int64_t(2) << 30; ///< covariances + one batch of activations (the coding
+                                                            ///< record: its layers' responses + one batch); bytes
     spectrum::SpectrumOptions spectrum; ///< stride limit, components, fit range, estimator, bootstrap, seed
     bool heldOutSpectrum = false;       ///< cvPCA (spectrum::heldOutSpectrumOfCovariances) instead of PCA
     capture::CodingOptions coding;      ///< the moving dot's coding record; projections 0 = none

@@ -3,6 +3,7 @@
 // added to every layer of a small ResNet-VAE.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -147,9 +148,14 @@ TEST(LayerCoding, EveryResNetVaeLayerGetsItsRecord) {
     preprocessing.height = preprocessing.width = 28;
     capture::CodingOptions options;
     options.projections = 50;
-    int calls = 0;
-    capture::addLayerCoding(*model, preprocessing, layers, options, [&](double) { ++calls; });
-    EXPECT_EQ(calls, 3);
+    std::vector<double> reported;
+    capture::addLayerCoding(*model, preprocessing, layers, options, capture::CaptureOptions().memoryBudgetBytes,
+                            [&](double fraction) { reported.push_back(fraction); });
+    // The forward passes report too, not only the three layers' projections; the bar only moves forward, to the end.
+    EXPECT_GT(reported.size(), 3u);
+    EXPECT_TRUE(std::is_sorted(reported.begin(), reported.end()));
+    EXPECT_GT(reported.front(), 0.0);
+    EXPECT_DOUBLE_EQ(reported.back(), 1.0);
     for (const auto& entry : layers) {
         ASSERT_TRUE(entry.coding.has_value()) << entry.layer.name;
         EXPECT_EQ(entry.coding->frames, 100);
@@ -160,6 +166,56 @@ TEST(LayerCoding, EveryResNetVaeLayerGetsItsRecord) {
     EXPECT_EQ(layers[1].coding->units, 1024); // 64 x 4 x 4 after fc5, as PyTorch reports (small_relu_layers.json)
     layers[0].layer.name = "resnet.99";
     EXPECT_THROW(capture::addLayerCoding(*model, preprocessing, layers, options), InputError);
+}
+
+// Under a budget too small for the three layers' responses to all 100 frames at once, the layers go in groups with
+// their own forward passes of one frame at a time: the records are those of the default budget's one group of
+// passes (to float32 convolution at another batch size), and the job can still be cancelled between passes.
+TEST(LayerCoding, ASmallMemoryBudgetGivesTheSameRecordsInMorePasses) {
+    torch::manual_seed(3);
+    models::ResNetVae vae(models::resnetVaeSmallConfig());
+    auto model = models::makeCapturableResNetVae(vae, "small");
+    std::vector<results::LayerSpectrum> roomy;
+    for (const char* name : {"resnet.2", "relu#4", "convTrans7.2"}) {
+        results::LayerSpectrum entry;
+        entry.layer.name = name;
+        entry.spectrum.alpha = -1.5;
+        roomy.push_back(entry);
+    }
+    std::vector<results::LayerSpectrum> tight = roomy;
+    data::Preprocessing preprocessing;
+    preprocessing.channels = 1;
+    preprocessing.height = preprocessing.width = 28;
+    capture::CodingOptions options;
+    options.projections = 20;
+    int roomyReports = 0;
+    int tightReports = 0;
+    capture::addLayerCoding(*model, preprocessing, roomy, options, capture::CaptureOptions().memoryBudgetBytes,
+                            [&](double) { ++roomyReports; });
+    capture::addLayerCoding(*model, preprocessing, tight, options, 1 << 20, [&](double) { ++tightReports; });
+    // One report per forward pass and per layer: the tight budget's passes of single frames, once per group, show.
+    EXPECT_GE(tightReports, 100 + 3);
+    EXPECT_LT(roomyReports, 50);
+    for (std::size_t i = 0; i < roomy.size(); ++i) {
+        ASSERT_TRUE(roomy[i].coding && tight[i].coding) << roomy[i].layer.name;
+        const auto& a = *roomy[i].coding;
+        const auto& b = *tight[i].coding;
+        EXPECT_EQ(a.units, b.units);
+        EXPECT_NEAR(a.actionMean, b.actionMean, 1e-4 * std::abs(a.actionMean)) << a.units;
+        EXPECT_NEAR(a.averageActivation, b.averageActivation, 1e-4 * std::abs(a.averageActivation) + 1e-12);
+        EXPECT_NEAR(a.stimulusR2Mean, b.stimulusR2Mean, 1e-4);
+    }
+
+    CancelToken cancel;
+    int passes = 0;
+    EXPECT_THROW(capture::addLayerCoding(
+                     *model, preprocessing, tight, options, 1 << 20,
+                     [&](double) {
+                         if (++passes == 5) cancel.cancel();
+                     },
+                     &cancel),
+                 Cancelled);
+    EXPECT_EQ(passes, 5) << "cancelled at the next forward pass";
 }
 
 } // namespace
