@@ -17,16 +17,19 @@ void leadingSymmetricEigen(Eigen::MatrixXd& symmetric, Eigen::Index k, bool want
 enum class Reduction {
     Automatic, ///< chooseReduction()
     OneStage,  ///< dsyevd: Householder tridiagonalisation, half its flops in memory-bound dsymv
-    TwoStage,  ///< dsyevd_2stage: full -> band (BLAS-3) -> tridiagonal; the one-stage routine if LAPACK lacks it
+    TwoStage,  ///< as dsyevd_2stage: full -> band (BLAS-3) -> tridiagonal (on one BLAS thread) -> dsterf; the
+               ///< one-stage routine if LAPACK lacks it or n <= 2
 };
 
 /// Matrices from this order up go to the two-stage reduction. Measured with codescope-bench --methods on the 2-core
-/// development machine (OpenBLAS 0.3.21, LAPACK 3.11), two runs: two-stage took 2.5-3.7x longer at order 250,
-/// 1.6-2.8x at 500, 1.8-2.1x at 1000, 1.5-3.5x at 2000, and 1.2-1.5x less at 4000, where the one-stage reduction's
-/// dsymv no longer finds the matrix in cache.
+/// development machine (OpenBLAS 0.3.21, LAPACK 3.11), since the band stage runs on one BLAS thread: two-stage took
+/// 1.2x longer at order 500 and 1000, 1.1x at 2000, and 1.7x less at 4000, where the one-stage reduction's dsymv no
+/// longer finds the matrix in cache (with both stages on two threads, as dsyevd_2stage runs them: 1.6-2.8x longer
+/// at 500, 1.5-3.5x at 2000, 1.2-1.5x less at 4000).
 inline constexpr Eigen::Index kTwoStageFrom = 3000;
 
-/// Whether the linked LAPACK has dsyevd_2stage (LAPACK >= 3.7); checked at run time (a weak symbol).
+/// Whether the linked LAPACK has the two-stage reduction (dsytrd_sy2sb, dsytrd_sb2st, ilaenv2stage: LAPACK >= 3.7);
+/// checked at run time (weak symbols).
 bool twoStageAvailable();
 
 /// The reduction Automatic resolves to for an n x n matrix.
