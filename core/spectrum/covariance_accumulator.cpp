@@ -1,14 +1,18 @@
 #include "core/spectrum/covariance_accumulator.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
+
+#include "core/common/huge_pages.h"
 
 namespace codescope::spectrum {
 
 CovarianceAccumulator::CovarianceAccumulator(Eigen::Index features, Products products)
-    : m_mean(Eigen::VectorXd::Zero(features)), m_scatter(Eigen::MatrixXd::Zero(features, features)),
-      m_products(products) {
+    : m_mean(Eigen::VectorXd::Zero(features)), m_products(products) {
     if (features <= 0) throw std::invalid_argument("CovarianceAccumulator: features must be positive");
+    resizeOnHugePages(m_scatter, features, features);
+    m_scatter.setZero();
 }
 
 void CovarianceAccumulator::add(const Eigen::Ref<const Eigen::MatrixXd>& block) {
@@ -67,7 +71,22 @@ void CovarianceAccumulator::setMoments(std::int64_t samples, const Eigen::Vector
 
 Eigen::MatrixXd CovarianceAccumulator::covariance() const {
     if (m_count < 2) throw std::logic_error("CovarianceAccumulator: covariance needs at least 2 samples");
-    Eigen::MatrixXd cov = m_scatter.selfadjointView<Eigen::Lower>();
+    // The lower triangle mirrored into the upper one in square tiles, whose columns stay in cache.
+    constexpr Eigen::Index kTile = 64;
+    const Eigen::Index m = features();
+    Eigen::MatrixXd cov;
+    resizeOnHugePages(cov, m, m);
+    cov = m_scatter;
+    for (Eigen::Index first = 0; first < m; first += kTile) {
+        const Eigen::Index width = std::min(kTile, m - first);
+        for (Eigen::Index j = first; j < first + width; ++j) // the diagonal tile
+            for (Eigen::Index i = j + 1; i < first + width; ++i)
+                cov(j, i) = cov(i, j);
+        for (Eigen::Index below = first + width; below < m; below += kTile) {
+            const Eigen::Index height = std::min(kTile, m - below);
+            cov.block(first, below, width, height) = cov.block(below, first, height, width).transpose();
+        }
+    }
     cov /= static_cast<double>(m_count - 1);
     return cov;
 }

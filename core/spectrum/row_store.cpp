@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "core/common/huge_pages.h"
+
 namespace codescope::spectrum {
 
 namespace {
@@ -40,9 +42,9 @@ RowStore::RowStore(std::int64_t capacity, Eigen::Index features, Precision preci
         m_file = std::tmpfile();
         if (!m_file) throw std::runtime_error("cannot create a temporary file for the kept rows");
     } else if (precision == Precision::Single) {
-        m_single.resize(capacity, features);
+        resizeOnHugePages(m_single, capacity, features);
     } else {
-        m_double.resize(capacity, features);
+        resizeOnHugePages(m_double, capacity, features);
     }
 }
 

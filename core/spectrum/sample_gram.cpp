@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "core/common/huge_pages.h"
+
 namespace codescope::spectrum {
 
 namespace {
@@ -19,7 +21,7 @@ void forEachCentredBlock(const RowStore& rows, const Eigen::VectorXd& centre, st
     const std::int64_t blockRows = blockRowsFor(rows, blockBytes);
     Eigen::MatrixXd block;
     for (std::int64_t first = 0; first < rows.rows(); first += blockRows) {
-        block.resize(std::min(blockRows, rows.rows() - first), rows.features());
+        resizeOnHugePages(block, std::min(blockRows, rows.rows() - first), rows.features());
         rows.centredRows(first, centre, block);
         visit(first, block);
     }
@@ -42,7 +44,9 @@ bool useGramSide(std::int64_t samples, std::int64_t features, SpectrumSide side)
 Eigen::MatrixXd scaledCentredGram(const RowStore& rows, const Eigen::VectorXd& mean, std::int64_t blockBytes) {
     const std::int64_t n = rows.rows();
     if (n < 2) throw std::invalid_argument("scaledCentredGram: needs at least 2 rows");
-    Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(n, n);
+    Eigen::MatrixXd gram;
+    resizeOnHugePages(gram, n, n);
+    gram.setZero();
     Eigen::MatrixXd earlier;
     // The lower triangle block by block: the diagonal block by a symmetric rank-k update (BLAS syrk, half the flops),
     // the blocks left of it by products with each earlier block, re-read (from memory or the file) and re-centred.

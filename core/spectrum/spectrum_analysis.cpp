@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 
+#include "core/common/huge_pages.h"
 #include "core/common/input_error.h"
 #include "core/common/wall_clock.h"
 #include "core/spectrum/bootstrap.h"
@@ -43,7 +44,7 @@ void forEachBlock(io::MatrixSource& source, const std::vector<std::int64_t>& col
     for (std::int64_t first = 0; first < source.rows(); first += blockRows) {
         if (cancel) cancel->throwIfCancelled();
         const std::int64_t rows = std::min(blockRows, source.rows() - first);
-        block.resize(rows, static_cast<Eigen::Index>(columns.size()));
+        resizeOnHugePages(block, rows, static_cast<Eigen::Index>(columns.size()));
         source.readRows(first, columns, block);
         visit(first, block);
     }

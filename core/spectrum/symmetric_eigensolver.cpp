@@ -6,12 +6,16 @@
 #include <random>
 #include <stdexcept>
 
+#include "core/common/huge_pages.h"
+
 namespace codescope::spectrum {
 
 namespace {
 
 EigenPairs denseLeading(const Eigen::Ref<const Eigen::MatrixXd>& symmetric, Eigen::Index k, bool wantVectors) {
-    Eigen::MatrixXd work = symmetric; // LAPACK overwrites its input
+    Eigen::MatrixXd work; // LAPACK overwrites its input
+    resizeOnHugePages(work, symmetric.rows(), symmetric.cols());
+    work = symmetric;
     EigenPairs out;
     out.method = EigenMethod::Dense;
     lapack::leadingSymmetricEigen(work, k, wantVectors, out.values, out.vectors);

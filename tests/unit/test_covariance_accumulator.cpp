@@ -36,6 +36,18 @@ TEST(CovarianceAccumulator, MatchesTwoPassOverRaggedBlocks) {
     EXPECT_LT((accumulator.mean() - data.colwise().mean().transpose()).cwiseAbs().maxCoeff(), 1e-12);
 }
 
+// 150 features: the lower triangle is mirrored in tiles of 64, so this crosses diagonal, off-diagonal and ragged tiles.
+TEST(CovarianceAccumulator, IsSymmetricAcrossTiles) {
+    const Eigen::MatrixXd data = sample(300, 150, 0.5, 1.0, 5);
+    CovarianceAccumulator accumulator(150);
+    accumulator.add(data.topRows(120));
+    accumulator.add(data.bottomRows(180));
+    const Eigen::MatrixXd got = accumulator.covariance();
+    const Eigen::MatrixXd expected = twoPassCovariance(data);
+    EXPECT_LT((got - expected).cwiseAbs().maxCoeff(), 1e-12 * expected.cwiseAbs().maxCoeff());
+    EXPECT_EQ((got - got.transpose()).cwiseAbs().maxCoeff(), 0.0);
+}
+
 TEST(CovarianceAccumulator, StaysAccurateFarFromTheOrigin) {
     // Mean 1e8, spread 1e-2: sum(x^2)/n - mean^2 would cancel 20 digits.
     const Eigen::MatrixXd data = sample(4000, 5, 1e8, 1e-2, 2);
