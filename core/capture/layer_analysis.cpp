@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "core/capture/forward_batch.h"
+#include "core/common/huge_pages.h"
 #include "core/common/input_error.h"
 #include "core/common/wall_clock.h"
 #include "core/common/worker_threads.h"
@@ -665,9 +666,9 @@ void addLayerCoding(models::CapturableModel& model, const data::Preprocessing& p
             if (count == frames.count) {
                 activations = std::move(part);
             } else {
-                if (activations.empty())
+                if (activations.empty()) // hundreds of MB for a wide layer: filled at once, so on huge pages
                     for (const Eigen::MatrixXf& layer : part)
-                        activations.emplace_back(frames.count, layer.cols());
+                        resizeOnHugePages(activations.emplace_back(), frames.count, layer.cols());
                 for (std::size_t i = 0; i < part.size(); ++i)
                     activations[i].middleRows(first, count) = part[i];
             }
