@@ -60,6 +60,7 @@ pipeline::AnalysisRequest analysisRequestFromFlags(const CommandLine& cl, bool w
     r.coding.bitsPerUnit = static_cast<double>(cl.integer("bits", 32, 1, 1024));
     r.coding.seed = s.seed;
     r.robustness = cl.has("robustness");
+    s.singlePrecisionProducts = cl.has("float32-products");
     return r;
 }
 

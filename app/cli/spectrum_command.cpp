@@ -29,6 +29,8 @@ options:
   --bootstrap N           resamples for the 95% confidence interval of alpha (0: none)              [{bootstrap}]
   --seed N                seed of the bootstrap and the randomized eigensolver                       [0]
   --estimator NAME        alpha by huber (the paper's), wls (weights 1/k) or mle (discrete power law)  [huber]
+  --float32-products      multiply each centred block in float32, summed in double: 1.6x faster covariance,
+                          eigenvalues within about 1e-7 relative (JSON "products": "float32")
   --repeat FILE           a second recording of the same samples (same shape, rows paired): the cvPCA
                           spectrum of Stringer et al. 2019, u_k^T C_12 u_k, which removes noise that is
                           independent between the repeats; both are held in memory; no confidence interval
@@ -110,6 +112,7 @@ spectrum::SpectrumOptions spectrumOptions(const CommandLine& cl) {
     options.maxFeatures = cl.integer("max-features", options.maxFeatures, 2, 1000000);
     options.bootstrapResamples = static_cast<int>(cl.integer("bootstrap", options.bootstrapResamples, 0, 100000));
     options.seed = static_cast<std::uint64_t>(cl.integer("seed", 0, 0, INT64_MAX));
+    options.singlePrecisionProducts = cl.has("float32-products");
     if (cl.has("estimator")) {
         try {
             options.estimator = spectrum::parseAlphaEstimator(cl.text("estimator"));
@@ -144,7 +147,7 @@ std::set<std::string> with(std::set<std::string> options, const std::set<std::st
 } // namespace
 
 int runSpectrumCommand(const std::vector<std::string>& args) {
-    const CommandLine cl(args, with(kCommonOptions, {"input", "repeat"}), {"quiet", "help"});
+    const CommandLine cl(args, with(kCommonOptions, {"input", "repeat"}), {"quiet", "help", "float32-products"});
     if (cl.has("help")) {
         std::fputs(withPaperDefaults(kSpectrumHelp).c_str(), stdout);
         return 0;

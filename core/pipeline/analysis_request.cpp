@@ -81,6 +81,7 @@ nlohmann::json requestToJson(const AnalysisRequest& r) {
               {"max_components", s.maxComponents},
               {"max_features", s.maxFeatures},
               {"estimator", spectrum::alphaEstimatorName(s.estimator)},
+              {"float32_products", s.singlePrecisionProducts},
               {"bootstrap", s.bootstrapResamples},
               {"seed", s.seed}}},
             {"coding",
@@ -143,6 +144,7 @@ AnalysisRequest requestFromJson(const nlohmann::json& json, const std::string& s
         readField(s, "max_components", r.spectrum.maxComponents, source, "spectrum.");
         readField(s, "max_features", r.spectrum.maxFeatures, source, "spectrum.");
         readField(s, "estimator", estimator, source, "spectrum.");
+        readField(s, "float32_products", r.spectrum.singlePrecisionProducts, source, "spectrum.");
         readField(s, "bootstrap", r.spectrum.bootstrapResamples, source, "spectrum.");
         readField(s, "seed", r.spectrum.seed, source, "spectrum.");
         if (range.size() != 2) throw InputError(source + ": request field 'spectrum.fit_range' must be [lo, hi]");

@@ -116,6 +116,8 @@ void addAnalysisDifferences(const AnalysisRequest& request, std::vector<std::str
     if (s.estimator != spectrum::AlphaEstimator::Huber)
         out.push_back("alpha by " + spectrum::alphaEstimatorName(s.estimator) + " instead of Huber regression");
     if (request.heldOutSpectrum) out.push_back("cross-validated PCA instead of PCA");
+    if (s.singlePrecisionProducts)
+        out.push_back("covariances from float32 products per block, summed in double, instead of double products");
     if (s.maxFeatures != paper::kMaxFeatures)
         out.push_back("features strided below " + count(s.maxFeatures) + " instead of " + count(paper::kMaxFeatures));
     if (s.maxComponents != paper::kMaxComponents)

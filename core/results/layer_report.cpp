@@ -122,6 +122,7 @@ std::string layerSpectraJson(const std::string& model, const std::string& datase
         // and the curious. An object whose key sorts after "status": shell checks read a layer's fields up to its first
         // '}'.
         layer["side"] = r.gramSide ? "gram" : "covariance";
+        if (r.float32Products) layer["products"] = "float32"; // absent: double, the paper's
         layer["timings"] = {{"covariance_or_gram", r.covarianceSeconds},
                             {"eigensolver", r.eigenSeconds},
                             {"fit", r.fitSeconds},

@@ -22,6 +22,7 @@ std::string spectrumJson(const spectrum::SpectrumResult& result) {
     json["intercept"] = result.intercept;
     json["alpha_ci95"] = nlohmann::json::array({numberOrNull(result.alphaCiLo), numberOrNull(result.alphaCiHi)});
     json["fit_range"] = nlohmann::json::array({result.fitLo, result.fitHi});
+    if (result.float32Products) json["products"] = "float32"; // absent: double, the paper's
     return json.dump(1) + "\n";
 }
 

@@ -31,6 +31,8 @@ public:
     const Eigen::VectorXd& mean() const { return m_mean; }
     /// Sum of (x - mean)(x - mean)^T over the samples (features x features); only the lower triangle is valid.
     const Eigen::MatrixXd& scatter() const { return m_scatter; }
+    /// How blocks are multiplied out (the constructor's choice).
+    Products products() const { return m_products; }
     /// Replaces the state with pooled moments computed elsewhere (samples, their mean, their scatter's lower
     /// triangle): how statistics merged across processes come back (distributed/statistics_merge.h).
     /// Throws std::invalid_argument for sizes other than features().

@@ -226,6 +226,7 @@ CovarianceSpectrum spectrumOfCovariance(const CovarianceAccumulator& accumulator
     auto start = std::chrono::steady_clock::now();
     const Eigen::MatrixXd covariance = accumulator.covariance();
     result.covarianceSeconds = secondsSince(start);
+    result.float32Products = accumulator.products() == CovarianceAccumulator::Products::Single;
     describe(result, plan, accumulator.samples(), std::min(plan.components, accumulator.samples()), covariance.trace(),
              accumulator.mean().isZero(0.0));
     if (!result.fitted()) {
@@ -274,6 +275,7 @@ SpectrumResult heldOutSpectrumOfCovariances(const CovarianceAccumulator& trainin
                                             const std::string& name) {
     requireHalves(training.samples(), test.samples(), name);
     SpectrumResult result;
+    result.float32Products = training.products() == CovarianceAccumulator::Products::Single;
     const Eigen::MatrixXd testCovariance = test.covariance();
     describe(result, plan, training.samples() + test.samples(), std::min(plan.components, training.samples() - 1),
              testCovariance.trace(), training.mean().isZero(0.0) && test.mean().isZero(0.0));

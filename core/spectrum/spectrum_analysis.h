@@ -61,6 +61,7 @@ struct SpectrumResult {
     int fitHi = 0;
     EigenMethod eigenMethod = EigenMethod::Dense;
     bool gramSide = false;             ///< solved as the n x n Gram problem of the centred rows
+    bool float32Products = false;      ///< covariance side: blocks multiplied in float32 (singlePrecisionProducts)
     std::vector<std::string> warnings; ///< e.g. a shortened fit range
     /// Empty when alpha was fitted. Otherwise why this spectrum has no exponent (alpha, its interval and R^2 are NaN),
     /// as "KIND: reason with the numbers behind it", KIND one of kDegenerateKinds: a result to report, not an error.

@@ -26,6 +26,16 @@ check "CSV has a header and one row per component" bash -c \
   "head -1 '$work/r.csv' | grep -q '^component,eigenvalue,explained_variance_ratio,power_law_fit$' && [[ \$(wc -l <'$work/r.csv') -eq 41 ]]"
 check "summary prints alpha" grep -q "alpha" "$work/out"
 
+# float32 products: the JSON says so, and alpha is double products' to float rounding.
+check "spectrum --float32-products exits 0" expect_exit 0 "$CLI" spectrum \
+  --input "$TESTDATA/npy/activations_f64_fortran.npy" --fit-range 5:30 --bootstrap 0 --float32-products \
+  --json "$work/f32.json" --quiet
+check "its JSON records float32 products" bash -c "tr -d ' \n' <'$work/f32.json' | grep -q '\"products\":\"float32\"'"
+f32=$(json_number "$work/f32.json" alpha)
+check "float32 products give double products' alpha to 1e-5 ($f32 vs $ours)" \
+  awk -v a="$f32" -v b="$ours" 'BEGIN{d=a-b; if (d<0) d=-d; exit !(a != "" && d <= 1e-5)}'
+check "spectrum --help documents --float32-products" bash -c "'$CLI' spectrum --help | grep -q -- --float32-products"
+
 # cvPCA of a matrix with itself as its repeat: C_12 = C_11, so the spectrum and alpha are PCA's.
 check "spectrum --repeat exits 0" expect_exit 0 "$CLI" spectrum --input "$TESTDATA/npy/activations_f64_fortran.npy" \
   --repeat "$TESTDATA/npy/activations_f64_fortran.npy" --fit-range 5:30 --json "$work/cv.json" --quiet

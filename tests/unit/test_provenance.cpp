@@ -122,12 +122,14 @@ TEST(Provenance, OldRunsAndOtherChoicesAreNamed) {
     request.spectrum.fitHi = 40;
     request.coding.projections = 50;
     request.heldOutSpectrum = true;
+    request.spectrum.singlePrecisionProducts = true;
     const Provenance q = makeProvenance(request, paperRun());
     EXPECT_TRUE(has(q.differsFromPaper, "CIFAR-10's train images instead of its test images"));
     EXPECT_TRUE(has(q.differsFromPaper, "200 images instead of 1000"));
     EXPECT_TRUE(has(q.differsFromPaper, "components 5-40 instead of 10-50"));
     EXPECT_TRUE(has(q.differsFromPaper, "50 random projections instead of 1000"));
     EXPECT_TRUE(has(q.differsFromPaper, "cross-validated PCA"));
+    EXPECT_TRUE(has(q.differsFromPaper, "covariances from float32 products per block"));
 }
 
 TEST(Provenance, ModelFileAndImplementationDefaults) {

@@ -61,7 +61,7 @@ TEST(AnalysisCache, EverySettingAndTheModelChangeTheKey) {
     EXPECT_EQ(key, results::analysisCacheKey("0123456789abcdef", pipeline::resultDefiningText(base)))
         << "deterministic";
     EXPECT_NE(key, results::analysisCacheKey("0123456789abcdee", pipeline::resultDefiningText(base)));
-    std::vector<pipeline::AnalysisRequest> changed(15, base);
+    std::vector<pipeline::AnalysisRequest> changed(16, base);
     changed[0].data.images = "cifar10:x";
     changed[1].layers = {"relu"};
     changed[2].model.inputShape = {1, 28, 28};
@@ -77,6 +77,7 @@ TEST(AnalysisCache, EverySettingAndTheModelChangeTheKey) {
     changed[12].heldOutSpectrum = true;
     changed[13].data = pipeline::dataRequestFromSpec("tokens:ids.npy"); // token data, not images
     changed[14].spectrum.maxFeatures = 4000;
+    changed[15].spectrum.singlePrecisionProducts = true;
     for (std::size_t i = 0; i < changed.size(); ++i)
         EXPECT_NE(key, results::analysisCacheKey("0123456789abcdef", pipeline::resultDefiningText(changed[i])))
             << "setting " << i;
@@ -106,6 +107,7 @@ TEST(AnalysisRequest, RoundTripsThroughJsonWithEveryField) {
     r.spectrum.bootstrapResamples = 50;
     r.spectrum.seed = 9;
     r.heldOutSpectrum = true;
+    r.spectrum.singlePrecisionProducts = true;
     r.coding.projections = 20;
     r.coding.frames = 40;
     r.coding.bitsPerUnit = 8;
@@ -119,6 +121,8 @@ TEST(AnalysisRequest, RoundTripsThroughJsonWithEveryField) {
     EXPECT_EQ(back.layers, r.layers);
     EXPECT_EQ(json["spectrum"]["fit_range"], nlohmann::json::array({7, 33}));
     EXPECT_EQ(json["memory_budget_mib"], 512);
+    EXPECT_EQ(json["spectrum"]["float32_products"], true);
+    EXPECT_TRUE(back.spectrum.singlePrecisionProducts);
 
     pipeline::AnalysisRequest tokens;
     tokens.data = pipeline::dataRequestFromSpec("text:corpus.txt", "tok", 32);
@@ -135,6 +139,7 @@ TEST(AnalysisRequest, AnOlderFileKeepsDefaultsAndAWrongTypeNamesTheField) {
     EXPECT_EQ(old.samples, paper::kSamples);
     EXPECT_EQ(old.spectrum.fitLo, paper::kFitLo);
     EXPECT_EQ(old.spectrum.bootstrapResamples, paper::kBootstrapResamples);
+    EXPECT_FALSE(old.spectrum.singlePrecisionProducts) << "files from before the flag had double products";
     try {
         pipeline::requestFromJson({{"samples", "many"}}, "bad.json");
         FAIL() << "a string for samples was accepted";

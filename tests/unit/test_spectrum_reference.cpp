@@ -52,6 +52,7 @@ TEST(SpectrumReference, MatchesScikitLearnOnEveryReferenceMatrix) {
             EXPECT_EQ(result.stride, expected["stride"].get<std::int64_t>());
             EXPECT_EQ(result.featuresUsed, expected["n_features_used"].get<std::int64_t>());
             EXPECT_EQ(result.components, expected["n_components"].get<std::int64_t>());
+            EXPECT_EQ(result.float32Products, engine.singlePrecisionProducts) << "the result says how it was made";
             EXPECT_NEAR(result.alpha, expected["alpha"].get<double>(), 0.005);
             EXPECT_NEAR(result.intercept, expected["intercept"].get<double>(), 0.01);
             const auto eigenvalues = expected["eigenvalues_head"].get<std::vector<double>>();
