@@ -21,7 +21,9 @@ OpenModelDialog::OpenModelDialog(QWidget* parent)
       m_dataset(new QComboBox), m_samples(new QSpinBox), m_inputShape(new QLineEdit), m_layers(new QLineEdit),
       m_tokenizer(new QLineEdit), m_context(new QSpinBox), m_bootstrap(new QSpinBox), m_fitLo(new QSpinBox),
       m_fitHi(new QSpinBox), m_estimator(new QComboBox), m_spectrum(new QComboBox), m_normalize(new QComboBox),
-      m_seed(new QSpinBox), m_error(new QLabel) {
+      m_seed(new QSpinBox),
+      m_float32Products(new QCheckBox(tr("float32 products per block (faster on wide layers; eigenvalues ~1e-7 off)"))),
+      m_error(new QLabel) {
     const pipeline::AnalysisRequest defaults; // the paper's, as the CLI's
     setWindowTitle(tr("Analyse a model"));
     setObjectName("openModelDialog");
@@ -42,6 +44,7 @@ OpenModelDialog::OpenModelDialog(QWidget* parent)
     m_spectrum->setObjectName("spectrumKind");
     m_normalize->setObjectName("normalize");
     m_seed->setObjectName("seed");
+    m_float32Products->setObjectName("float32Products");
     m_model->setPlaceholderText(tr("TorchScript file (.pt) or run folder"));
     auto* browseButton = new QPushButton(tr("Browse…"));
     auto* modelRow = new QHBoxLayout;
@@ -99,6 +102,9 @@ OpenModelDialog::OpenModelDialog(QWidget* parent)
     m_seed->setRange(0, std::numeric_limits<int>::max());
     m_seed->setValue(static_cast<int>(defaults.spectrum.seed));
     m_seed->setToolTip(tr("Seeds the bootstrap, the randomized eigensolver and the random projections"));
+    m_float32Products->setChecked(defaults.spectrum.singlePrecisionProducts);
+    m_float32Products->setToolTip(tr("Covariances from float32 products of each centred block, summed in double "
+                                     "(the paper's are double); recorded in the result"));
 
     m_error->setObjectName("dialogError");
     m_error->setStyleSheet(QStringLiteral("color: #b00020"));
@@ -120,6 +126,7 @@ OpenModelDialog::OpenModelDialog(QWidget* parent)
     form->addRow(tr("Spectrum:"), m_spectrum);
     form->addRow(tr("Bootstrap:"), m_bootstrap);
     form->addRow(tr("Seed:"), m_seed);
+    form->addRow(tr("Covariance:"), m_float32Products);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Analyse"));
     auto* layout = new QVBoxLayout(this);
@@ -175,6 +182,7 @@ QString OpenModelDialog::readFields(pipeline::AnalysisRequest& request) const {
     request.heldOutSpectrum = m_spectrum->currentText() == QStringLiteral("cvpca");
     request.spectrum.bootstrapResamples = m_bootstrap->value();
     request.spectrum.seed = static_cast<std::uint64_t>(m_seed->value());
+    request.spectrum.singlePrecisionProducts = m_float32Products->isChecked();
     request.coding.seed = request.spectrum.seed;
     const QString layers = m_layers->text().trimmed();
     if (!layers.isEmpty() && layers != QStringLiteral("auto"))

@@ -47,6 +47,7 @@ private:
     QComboBox* m_spectrum;
     QComboBox* m_normalize;
     QSpinBox* m_seed;
+    QCheckBox* m_float32Products;
     QLabel* m_error;
     pipeline::AnalysisRequest m_request;
 };

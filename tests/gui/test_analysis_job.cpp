@@ -1,6 +1,7 @@
 // The background analysis end to end: the app runs the real capture on a small TorchScript CNN over the installed
 // Fashion-MNIST test split on its worker thread, reports progress, and shows the result; a cancelled job and a
 // broken model leave the app as it was. Waits on signals, never on fixed sleeps.
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -154,6 +155,8 @@ private Q_SLOTS:
         QCOMPARE(dialog->findChild<QComboBox*>("estimator")->currentText(), QStringLiteral("huber"));
         QCOMPARE(dialog->findChild<QComboBox*>("spectrumKind")->currentText(), QStringLiteral("pca"));
         QCOMPARE(dialog->findChild<QComboBox*>("normalize")->currentText(), QStringLiteral("none"));
+        auto* float32Products = dialog->findChild<QCheckBox*>("float32Products");
+        QVERIFY(float32Products && !float32Products->isChecked()); // double products, the paper's, by default
         fitLo->setValue(30);
         fitHi->setValue(20);
         QTest::mouseClick(ok, Qt::LeftButton);
@@ -163,6 +166,7 @@ private Q_SLOTS:
         fitHi->setValue(40);
         dialog->findChild<QComboBox*>("estimator")->setCurrentText(QStringLiteral("wls"));
         dialog->findChild<QSpinBox*>("seed")->setValue(7);
+        float32Products->setChecked(true);
         QVERIFY(dialog->grab().save(QDir(guitest::artifactsDir()).filePath("analyse_model_dialog.png")));
         QSignalSpy finished(window.jobRunner(), &AnalysisJobRunner::finished);
         QTest::mouseClick(ok, Qt::LeftButton);
@@ -175,6 +179,7 @@ private Q_SLOTS:
         QCOMPARE(analysis.request->spectrum.fitLo, 5);
         QCOMPARE(analysis.request->spectrum.fitHi, 40);
         QCOMPARE(analysis.request->spectrum.seed, std::uint64_t(7));
+        QVERIFY(analysis.request->spectrum.singlePrecisionProducts);
         QCOMPARE(analysis.layers.front().spectrum.fitLo, 5);
         QCOMPARE(analysis.layers.front().spectrum.fitHi, 40);
         QVERIFY(analysis.layers.front().spectrum.estimator == spectrum::AlphaEstimator::Wls);
