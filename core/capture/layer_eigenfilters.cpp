@@ -9,6 +9,14 @@
 
 namespace codescope::capture {
 
+namespace {
+
+// Per held value: the float32 capture, and its double working copy in projection::eigenfilters (the centred
+// activations; the centred images are one such copy too).
+constexpr double kBytesPerValue = 4.0 + 8.0;
+
+} // namespace
+
 LayerEigenfilters layerEigenfilters(models::CapturableModel& model, const data::ImageDataset& dataset,
                                     const data::Preprocessing& preprocessing, const std::string& layer,
                                     const EigenfilterOptions& options, const ProgressCallback& progress,
@@ -37,7 +45,8 @@ LayerEigenfilters layerEigenfilters(models::CapturableModel& model, const data::
     const std::int64_t begin = std::min(samples, mine.first * options.batchSize);
     const std::int64_t end = std::min(samples, (mine.first + mine.count) * options.batchSize);
 
-    Eigen::MatrixXd images, activations;
+    // Held as captured (float32), widened to double only inside projection::eigenfilters.
+    Eigen::MatrixXf images, activations;
     std::vector<std::int64_t> columns;
     // Every rank takes as many steps as rank 0 has batches (the most any rank has), so that a failing rank stops
     // the others within a batch and rank 0's progress counts every rank's images.
@@ -59,25 +68,25 @@ LayerEigenfilters layerEigenfilters(models::CapturableModel& model, const data::
                 // the principal components whose eigenvalues the spectrum fits.
                 result.stride = spectrum::featureStride(result.features, options.maxFeatures);
                 columns = spectrum::stridedFeatures(result.features, options.maxFeatures);
-                const double bytes = 8.0 * static_cast<double>(samples) * static_cast<double>(pixels + columns.size());
+                const double bytes =
+                    kBytesPerValue * static_cast<double>(samples) * static_cast<double>(pixels + columns.size());
                 if (bytes > static_cast<double>(options.memoryBudgetBytes))
                     throw InputError(
                         "eigenfilters of " + layer + " would hold " + std::to_string(samples) +
                         " images and activations (" + std::to_string(static_cast<long long>(bytes / 1048576)) +
                         " MiB), over the memory budget; at most " +
                         std::to_string(static_cast<long long>(static_cast<double>(options.memoryBudgetBytes) /
-                                                              (8.0 * (pixels + columns.size())))) +
+                                                              (kBytesPerValue * (pixels + columns.size())))) +
                         " samples fit");
                 images.resize(end - begin, pixels);
                 activations.resize(end - begin, static_cast<Eigen::Index>(columns.size()));
             }
             images.middleRows(first - begin, count) =
                 Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-                    batch.pixels.data(), count, pixels)
-                    .cast<double>();
+                    batch.pixels.data(), count, pixels);
             for (std::size_t j = 0; j < columns.size(); ++j)
                 activations.col(static_cast<Eigen::Index>(j)).segment(first - begin, count) =
-                    layerOutput.col(columns[j]).cast<double>();
+                    layerOutput.col(columns[j]);
             return static_cast<double>(count);
         },
         [&](double imagesInStep) {
@@ -85,9 +94,8 @@ LayerEigenfilters layerEigenfilters(models::CapturableModel& model, const data::
             if (progress) progress(0.9 * static_cast<double>(imagesDone) / static_cast<double>(samples));
         });
     if (sharded) {
-        // float32 on the wire loses nothing: the pixels and the activations were float32 before they were held.
-        images = distributed::gatherRowBlocks(communicator, images.cast<float>()).cast<double>();
-        activations = distributed::gatherRowBlocks(communicator, activations.cast<float>()).cast<double>();
+        images = distributed::gatherRowBlocks(communicator, images);
+        activations = distributed::gatherRowBlocks(communicator, activations);
         if (!distributed::isRoot(communicator)) return result;
     }
     try {

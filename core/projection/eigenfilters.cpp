@@ -9,9 +9,14 @@
 
 namespace codescope::projection {
 
-Eigenfilters eigenfilters(const Eigen::Ref<const Eigen::MatrixXd>& images,
-                          const Eigen::Ref<const Eigen::MatrixXd>& activations, Eigen::Index components,
-                          const spectrum::EigenOptions& eigenOptions) {
+namespace {
+
+// One body for float and double inputs: a capture holds float32 images and activations, which are widened to
+// double here, in the working copies the computation makes anyway (the centred matrices), not beforehand.
+template <typename Scalar>
+Eigenfilters eigenfiltersOf(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>& images,
+                            const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>& activations,
+                            Eigen::Index components, const spectrum::EigenOptions& eigenOptions) {
     const Eigen::Index n = activations.rows();
     const Eigen::Index m = activations.cols();
     if (n < 2) throw InputError("eigenfilters need at least 2 images, got " + std::to_string(n));
@@ -26,7 +31,8 @@ Eigenfilters eigenfilters(const Eigen::Ref<const Eigen::MatrixXd>& images,
     if (!images.allFinite() || !activations.allFinite())
         throw InputError("eigenfilters: the images or the activations contain NaN or Inf");
 
-    const Eigen::MatrixXd centred = activations.rowwise() - activations.colwise().mean();
+    const Eigen::RowVectorXd activationMean = activations.template cast<double>().colwise().mean();
+    const Eigen::MatrixXd centred = activations.template cast<double>().rowwise() - activationMean;
     const double dof = static_cast<double>(n - 1);
     Eigenfilters result;
     if (m <= n) {
@@ -55,7 +61,8 @@ Eigenfilters eigenfilters(const Eigen::Ref<const Eigen::MatrixXd>& images,
     result.scores = centred * result.directions;
     // f_k = cov(X, s_k) / var(s_k) = Xc^T s_k / (s_k^T s_k): the (n-1)s cancel. 1^T s_k = 0, so X's mean would
     // cancel too, but only to rounding of its size: images with a large mean and little variation need it removed.
-    result.filters = result.scores.transpose() * (images.rowwise() - images.colwise().mean());
+    const Eigen::RowVectorXd imageMean = images.template cast<double>().colwise().mean();
+    result.filters = result.scores.transpose() * (images.template cast<double>().rowwise() - imageMean);
     const Eigen::RowVectorXd scoreSquares = result.scores.colwise().squaredNorm();
     const double leading = scoreSquares.size() > 0 ? scoreSquares[0] : 0.0;
     for (Eigen::Index k = 0; k < components; ++k) {
@@ -67,6 +74,20 @@ Eigenfilters eigenfilters(const Eigen::Ref<const Eigen::MatrixXd>& images,
         }
     }
     return result;
+}
+
+} // namespace
+
+Eigenfilters eigenfilters(const Eigen::Ref<const Eigen::MatrixXd>& images,
+                          const Eigen::Ref<const Eigen::MatrixXd>& activations, Eigen::Index components,
+                          const spectrum::EigenOptions& eigenOptions) {
+    return eigenfiltersOf<double>(images, activations, components, eigenOptions);
+}
+
+Eigenfilters eigenfilters(const Eigen::Ref<const Eigen::MatrixXf>& images,
+                          const Eigen::Ref<const Eigen::MatrixXf>& activations, Eigen::Index components,
+                          const spectrum::EigenOptions& eigenOptions) {
+    return eigenfiltersOf<float>(images, activations, components, eigenOptions);
 }
 
 } // namespace codescope::projection

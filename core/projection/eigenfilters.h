@@ -35,4 +35,10 @@ Eigenfilters eigenfilters(const Eigen::Ref<const Eigen::MatrixXd>& images,
                           const Eigen::Ref<const Eigen::MatrixXd>& activations, Eigen::Index components,
                           const spectrum::EigenOptions& eigenOptions = {});
 
+/// The same for float32 images and activations (as captured), computed in double: the result equals that of the
+/// double overload on the widened matrices.
+Eigenfilters eigenfilters(const Eigen::Ref<const Eigen::MatrixXf>& images,
+                          const Eigen::Ref<const Eigen::MatrixXf>& activations, Eigen::Index components,
+                          const spectrum::EigenOptions& eigenOptions = {});
+
 } // namespace codescope::projection

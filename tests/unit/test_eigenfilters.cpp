@@ -125,6 +125,23 @@ TEST(Eigenfilters, BothPathsAgreeWithADirectEigendecomposition) {
     check(activations.leftCols(35)); // m = 35 < n: the covariance path
 }
 
+TEST(Eigenfilters, Float32InputsGiveTheResultOfTheirDoubleWidening) {
+    // A capture holds float32 images and activations; the float overload must compute in double, not in float:
+    // its result equals, to rounding of the double arithmetic, the double overload's on the same values widened.
+    const Eigen::Index n = 40, m = 60, p = 16;
+    const Eigen::MatrixXf images = (100.0 + gaussianMatrix(n, p, 50).array()).matrix().cast<float>(); // large mean
+    const Eigen::MatrixXf activations =
+        (images.cast<double>() * gaussianMatrix(p, m, 51)).array().max(0.0).matrix().cast<float>();
+    for (const Eigen::Index width : {m, Eigen::Index{35}}) { // the Gram path, then the covariance path
+        const Eigenfilters single = eigenfilters(images, activations.leftCols(width).eval(), 5);
+        const Eigenfilters widened =
+            eigenfilters(images.cast<double>().eval(), activations.leftCols(width).cast<double>().eval(), 5);
+        EXPECT_LT((single.eigenvalues - widened.eigenvalues).norm(), 1e-12 * widened.eigenvalues.norm());
+        EXPECT_LT((single.filters - widened.filters).norm(), 1e-10 * widened.filters.norm());
+        EXPECT_EQ(single.resolvedComponents, widened.resolvedComponents);
+    }
+}
+
 TEST(Eigenfilters, LowRankLayerResolvesOnlyItsRank) {
     const Eigen::Index n = 30;
     const Eigen::MatrixXd images = gaussianMatrix(n, 9, 30);

@@ -272,7 +272,7 @@ TEST(LayerEigenfilters, UnknownLayerAndMemoryBudgetAreInputErrors) {
     capture::EigenfilterOptions options;
     options.components = 2;
     EXPECT_THROW(capture::layerEigenfilters(model, images, identity(), "nope", options), InputError);
-    options.memoryBudgetBytes = 1000; // 50 x (16 + 24) doubles need 16000 bytes
+    options.memoryBudgetBytes = 1000; // 50 x (16 + 24) values at 4 + 8 bytes need 24000 bytes
     try {
         capture::layerEigenfilters(model, images, identity(), "linear", options);
         FAIL() << "expected an InputError";
