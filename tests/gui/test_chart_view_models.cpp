@@ -293,6 +293,39 @@ private Q_SLOTS:
         }
     }
 
+    void alphaDepthAxesNeverLayOutThousandsOfTicksOnTheWay() {
+        // Qt lays an axis out after every setter. A wide range set under a narrow range's tick interval made one
+        // label item per tick for a moment (4000 when a coding view went from [-1.03, -0.97] to [-35, 5]), which
+        // took most of a second of the GUI thread when a sweep opened. Every layout on the way must be a readable
+        // one: count the ticks whenever the range, the interval or the tick type changes under dynamic ticks.
+        AlphaDepthView view;
+        QVERIFY(shown(view));
+        RunPlotSeries narrow = run("narrow", 0.1, 0.0);
+        for (RunPlotPoint& p : narrow.points)
+            p.y = -1.0 + 0.001 * p.x, p.lo = p.hi = std::nan("");
+        view.setSeries({narrow});
+        double most = 0;
+        for (QAbstractAxis* axis : view.chart()->axes()) {
+            auto* values = qobject_cast<QValueAxis*>(axis);
+            QVERIFY(values);
+            const auto count = [values, &most] {
+                if (values->tickType() == QValueAxis::TicksDynamic && values->tickInterval() > 0)
+                    most = std::max(most, (values->max() - values->min()) / values->tickInterval());
+            };
+            connect(values, &QValueAxis::rangeChanged, this, count);
+            connect(values, &QValueAxis::tickIntervalChanged, this, count);
+            connect(values, &QValueAxis::tickTypeChanged, this, count);
+        }
+        RunPlotSeries wide = run("wide", 0.1, 0.0);
+        for (RunPlotPoint& p : wide.points)
+            p.y = -35.0 + 4.0 * p.x;
+        view.setSeries({wide});
+        QVERIFY2(most > 0, "no layout was observed");
+        QVERIFY2(most <= 30, qPrintable(QStringLiteral("%1 ticks laid out on the way").arg(most)));
+        view.setSeries({narrow}); // and back
+        QVERIFY2(most <= 30, qPrintable(QStringLiteral("%1 ticks laid out on the way back").arg(most)));
+    }
+
     void alphaDepthSelectionRingsEveryRun() {
         AlphaDepthView view;
         view.setSeries({run("a", 0.1, 0.0), run("b", 0.5, 0.1)});
