@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
     if (flag(argc, argv, "--help")) {
         std::puts("usage: codescope-gui-bench SWEEP-FOLDER [--moves 20] [--repeat 3]\n"
                   "  SWEEP-FOLDER: a sweep whose runs hold cached analyses (codescope-cli analyze --sweep), e.g.\n"
-                  "  tests/gui/data/sweep; the times of opening it until every view is drawn, and of slider moves");
+                  "  tests/gui/data/sweep; the times of opening it until every view is drawn (and the longest\n"
+                  "  GUI-thread stall on the way), of slider moves and of exporting the report");
         return 0;
     }
     if (argc < 2) {
