@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "app/figures/analysis_file.h"
 #include "app/figures/analysis_session.h"
 #include "app/figures/report_pages.h"
 #include "app/gui/analysis_views.h"
@@ -50,7 +51,7 @@ int main(int argc, char** argv) {
         std::puts("usage: codescope-gui-bench SWEEP-FOLDER [--moves 20] [--repeat 3]\n"
                   "  SWEEP-FOLDER: a sweep whose runs hold cached analyses (codescope-cli analyze --sweep), e.g.\n"
                   "  tests/gui/data/sweep; the times of opening it until every view is drawn (and the longest\n"
-                  "  GUI-thread stall on the way), of slider moves and of exporting the report");
+                  "  GUI-thread stall on the way), of slider moves, of exporting the report and of saving an analysis");
         return 0;
     }
     if (argc < 2) {
@@ -63,7 +64,7 @@ int main(int argc, char** argv) {
     const long moves = std::max(1L, argument(argc, argv, "--moves", 20));
     const long repeats = std::max(1L, argument(argc, argv, "--repeat", 3));
 
-    std::vector<double> readMs, openMs, moveMs, stallMs, reportMs;
+    std::vector<double> readMs, openMs, moveMs, stallMs, reportMs, saveMs;
     std::size_t runs = 0;
     for (long r = 0; r < repeats; ++r) {
         QElapsedTimer timer;
@@ -111,6 +112,14 @@ int main(int argc, char** argv) {
         const codescope::widgets::ExportResult exported = codescope::gui::exportReport(
             *window.session(), window.views()->reportSources(), scratch.filePath(QStringLiteral("report.pdf")));
         reportMs.push_back(milliseconds(timer));
+        timer.restart();
+        const QString saveError =
+            codescope::gui::writeAnalysisFile(window.session()->analysis(), scratch.filePath("analysis.json"));
+        saveMs.push_back(milliseconds(timer));
+        if (!saveError.isEmpty()) {
+            std::fprintf(stderr, "codescope-gui-bench: %s\n", saveError.toUtf8().constData());
+            return 2;
+        }
         if (!exported.ok()) {
             std::fprintf(stderr, "codescope-gui-bench: %s\n", exported.error.toUtf8().constData());
             return 2;
@@ -138,6 +147,9 @@ int main(int argc, char** argv) {
                 median(moveMs) / read);
     const double reportTime = *std::min_element(reportMs.begin(), reportMs.end());
     std::printf("  %-58s %10.1f %8.2f\n", "export the report (File > Export report)", reportTime, reportTime / read);
+    const double saveTime = *std::min_element(saveMs.begin(), saveMs.end());
+    std::printf("  %-58s %10.1f %8.2f\n", "save the current run's analysis (File > Save analysis)", saveTime,
+                saveTime / read);
     std::printf("\n  (slider move: median of %zu; the GUI thread's budget for a frame is 50 ms)\n", moveMs.size());
     return 0;
 }
