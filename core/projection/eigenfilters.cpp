@@ -31,8 +31,9 @@ Eigenfilters eigenfiltersOf(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::
     if (!images.allFinite() || !activations.allFinite())
         throw InputError("eigenfilters: the images or the activations contain NaN or Inf");
 
-    const Eigen::RowVectorXd activationMean = activations.template cast<double>().colwise().mean();
-    const Eigen::MatrixXd centred = activations.template cast<double>().rowwise() - activationMean;
+    Eigen::MatrixXd centred = activations.template cast<double>(); // widened once, then centred in place
+    const Eigen::RowVectorXd activationMean = centred.colwise().mean();
+    centred.rowwise() -= activationMean;
     const double dof = static_cast<double>(n - 1);
     Eigenfilters result;
     if (m <= n) {
@@ -61,8 +62,10 @@ Eigenfilters eigenfiltersOf(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::
     result.scores = centred * result.directions;
     // f_k = cov(X, s_k) / var(s_k) = Xc^T s_k / (s_k^T s_k): the (n-1)s cancel. 1^T s_k = 0, so X's mean would
     // cancel too, but only to rounding of its size: images with a large mean and little variation need it removed.
-    const Eigen::RowVectorXd imageMean = images.template cast<double>().colwise().mean();
-    result.filters = result.scores.transpose() * (images.template cast<double>().rowwise() - imageMean);
+    Eigen::MatrixXd centredImages = images.template cast<double>();
+    const Eigen::RowVectorXd imageMean = centredImages.colwise().mean();
+    centredImages.rowwise() -= imageMean;
+    result.filters = result.scores.transpose() * centredImages;
     const Eigen::RowVectorXd scoreSquares = result.scores.colwise().squaredNorm();
     const double leading = scoreSquares.size() > 0 ? scoreSquares[0] : 0.0;
     for (Eigen::Index k = 0; k < components; ++k) {
