@@ -116,14 +116,11 @@ int main(int argc, char** argv) {
         const QString saveError =
             codescope::gui::writeAnalysisFile(window.session()->analysis(), scratch.filePath("analysis.json"));
         saveMs.push_back(milliseconds(timer));
-        if (!saveError.isEmpty()) {
-            std::fprintf(stderr, "codescope-gui-bench: %s\n", saveError.toUtf8().constData());
-            return 2;
-        }
-        if (!exported.ok()) {
-            std::fprintf(stderr, "codescope-gui-bench: %s\n", exported.error.toUtf8().constData());
-            return 2;
-        }
+        for (const QString& error : {exported.error, saveError})
+            if (!error.isEmpty()) {
+                std::fprintf(stderr, "codescope-gui-bench: %s\n", error.toUtf8().constData());
+                return 2;
+            }
 
         QSlider* slider = window.dropoutSlider()->slider();
         for (long m = 0; m < moves; ++m) {

@@ -94,6 +94,13 @@ def exact_alphas(layers):
     return alphas
 
 
+def researcher_pca(columns):
+    """The researcher's PCA of a layer's strided columns: scikit-learn's randomized solver for min(1000, n, m)
+    components, fitted."""
+    n, m = columns.shape
+    return PCA(n_components=min(1000, n, m), svd_solver="randomized", random_state=0).fit(columns)
+
+
 def python_bootstrap_seconds(layers, resamples, timed):
     """What the same bootstrap would cost the Python pipeline: per layer, `timed` resamples of the rows (drawn with
     replacement, seed 0), each through the same PCA and Huber fit, their mean time times `resamples`, summed over
@@ -102,12 +109,10 @@ def python_bootstrap_seconds(layers, resamples, timed):
     total = 0.0
     for activations in layers:
         columns = activations[:, ::stride_for(activations.shape[1])]
-        n, m = columns.shape
+        n = len(columns)
         start = time.perf_counter()
         for _ in range(timed):
-            drawn = columns[rng.integers(0, n, n)]
-            pca = PCA(n_components=min(1000, n, m), svd_solver="randomized", random_state=0).fit(drawn)
-            huber_alpha(pca.explained_variance_)
+            huber_alpha(researcher_pca(columns[rng.integers(0, n, n)]).explained_variance_)
         total += (time.perf_counter() - start) / timed * resamples
     return total
 
@@ -146,9 +151,8 @@ def python_pipeline(model, relu_type, images, batch, exact=False):
     pca_seconds = fit_seconds = 0.0
     for activations in layers:
         columns = activations[:, ::stride_for(activations.shape[1])]
-        n, m = columns.shape
         start = time.perf_counter()
-        pca = PCA(n_components=min(1000, n, m), svd_solver="randomized", random_state=0).fit(columns)
+        pca = researcher_pca(columns)
         pca_seconds += time.perf_counter() - start
         start = time.perf_counter()
         alphas.append(huber_alpha(pca.explained_variance_))
